@@ -1,0 +1,353 @@
+/* Range coder: known-answer bytes for a fixed symbol sequence, round trips
+ * of random symbols including edge frequencies and long carry chains, and
+ * the sticky error on truncated or garbage input. */
+#include "rec_rc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+            failures++;                                                              \
+        }                                                                            \
+    } while (0)
+
+static uint64_t sm_state;
+static uint64_t splitmix(void)
+{
+    uint64_t z = (sm_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* The fixed sequence: every kind of call, with extreme probabilities. */
+static void kat_encode(rec_rc_encoder *e)
+{
+    rec_rc_bit_model m;
+    rec_rc_uint_model um;
+    static const uint32_t cdf[5] = {0, 1, 30000, 65535, 65536};
+    int i;
+    rec_rc_bit_model_init(&m);
+    rec_rc_uint_model_init(&um);
+    for (i = 0; i < 40; i++)
+        rec_rc_encode_bit(e, &m, (i % 7) == 3);
+    rec_rc_encode_bit_p(e, 1, 1);
+    rec_rc_encode_bit_p(e, 65535, 0);
+    rec_rc_encode_bit_p(e, 1, 0);
+    rec_rc_encode_bit_p(e, 65535, 1);
+    for (i = 0; i < 8; i++)
+        rec_rc_encode_cdf(e, cdf, 4, 16, (unsigned)(i % 4));
+    rec_rc_encode_freq(e, 5, 3, 3);
+    rec_rc_encode_bits(e, 0xBEEF, 16);
+    rec_rc_encode_bits(e, 1, 1);
+    rec_rc_encode_uint_escape(e, &um, 0);
+    rec_rc_encode_uint_escape(e, &um, 1000);
+    rec_rc_encode_uint_escape(e, NULL, UINT64_MAX - 1);
+    rec_rc_encode_uint_escape(e, &um, 123456789012345ull);
+}
+
+static int kat_decode(rec_rc_decoder *d)
+{
+    rec_rc_bit_model m;
+    rec_rc_uint_model um;
+    static const uint32_t cdf[5] = {0, 1, 30000, 65535, 65536};
+    int i, ok = 1;
+    uint32_t t;
+    rec_rc_bit_model_init(&m);
+    rec_rc_uint_model_init(&um);
+    for (i = 0; i < 40; i++)
+        ok &= rec_rc_decode_bit(d, &m) == ((i % 7) == 3);
+    ok &= rec_rc_decode_bit_p(d, 1) == 1;
+    ok &= rec_rc_decode_bit_p(d, 65535) == 0;
+    ok &= rec_rc_decode_bit_p(d, 1) == 0;
+    ok &= rec_rc_decode_bit_p(d, 65535) == 1;
+    for (i = 0; i < 8; i++)
+        ok &= rec_rc_decode_cdf(d, cdf, 4, 16) == (unsigned)(i % 4);
+    t = rec_rc_decode_target(d, 3);
+    ok &= t >= 5 && t < 8;
+    rec_rc_decode_consume(d, 5, 3, 3);
+    ok &= rec_rc_decode_bits(d, 16) == 0xBEEF;
+    ok &= rec_rc_decode_bits(d, 1) == 1;
+    ok &= rec_rc_decode_uint_escape(d, &um) == 0;
+    ok &= rec_rc_decode_uint_escape(d, &um) == 1000;
+    ok &= rec_rc_decode_uint_escape(d, NULL) == UINT64_MAX - 1;
+    ok &= rec_rc_decode_uint_escape(d, &um) == 123456789012345ull;
+    ok &= !rec_rc_decoder_error(d);
+    return ok;
+}
+
+/* Expected bytes of kat_encode, committed; regenerate with --print only
+ * after an intentional format change. */
+static const uint8_t kat_bytes[] = {
+#include "test_rec_rc_kat.inc"
+};
+
+static void test_kat(int print)
+{
+    rec_rc_encoder e;
+    rec_rc_decoder d;
+    uint8_t *buf;
+    size_t n, i;
+    CHECK(rec_rc_encoder_init(&e) == 0);
+    kat_encode(&e);
+    CHECK(rec_rc_encoder_finish(&e, &buf, &n) == 0);
+    if (print) {
+        for (i = 0; i < n; i++)
+            printf("0x%02x,%s", buf[i], (i % 12 == 11) ? "\n" : " ");
+        printf("\n");
+    }
+    CHECK(n == sizeof(kat_bytes));
+    CHECK(n == sizeof(kat_bytes) && memcmp(buf, kat_bytes, n) == 0);
+    rec_rc_decoder_init(&d, kat_bytes, sizeof(kat_bytes));
+    CHECK(kat_decode(&d));
+    free(buf);
+    rec_rc_encoder_free(&e);
+}
+
+enum { OP_BIT, OP_BITP, OP_FREQ, OP_RAW, OP_ESC, OP_COUNT };
+typedef struct {
+    int op;
+    uint32_t a, b, c; /* bit/p0 | cum,freq,tb | value,nbits */
+    uint64_t v;
+} op_t;
+
+/* Random operation mix; `skew` picks extreme probabilities and frequencies
+ * often, which maximises carries and normalisation shifts. */
+static void make_ops(op_t *ops, size_t n, int skew)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        op_t *o = &ops[i];
+        const uint64_t r = splitmix();
+        o->op = (int)(r % OP_COUNT);
+        switch (o->op) {
+        case OP_BIT:
+            o->a = (uint32_t)((r >> 8) % 100 < 85); /* biased so the model adapts */
+            break;
+        case OP_BITP:
+            o->b = skew ? ((r >> 8) & 1 ? 1u : 65535u) : (uint32_t)((r >> 8) % 65535u) + 1u;
+            o->a = (uint32_t)((r >> 40) & 1);
+            break;
+        case OP_FREQ: {
+            const unsigned tb = 1u + (unsigned)((r >> 8) % 16u);
+            const uint32_t tot = 1u << tb;
+            uint32_t freq = skew ? 1u + (uint32_t)((r >> 20) % 2u) : 1u + (uint32_t)((r >> 20) % tot);
+            uint32_t cum;
+            if (freq > tot)
+                freq = tot;
+            cum = (uint32_t)((r >> 40) % (tot - freq + 1u));
+            if (skew && (r >> 63))
+                cum = tot - freq; /* topmost symbol */
+            o->a = cum;
+            o->b = freq;
+            o->c = tb;
+            break;
+        }
+        case OP_RAW:
+            o->c = (unsigned)((r >> 8) % 17u);
+            o->a = (uint32_t)(r >> 32) & ((1u << o->c) - 1u);
+            break;
+        default:
+            o->v = splitmix() >> (splitmix() % 64);
+            if (o->v == UINT64_MAX)
+                o->v--;
+            break;
+        }
+    }
+}
+
+static int roundtrip(const op_t *ops, size_t n, size_t *bytes)
+{
+    rec_rc_encoder e;
+    rec_rc_decoder d;
+    rec_rc_bit_model me, md;
+    rec_rc_uint_model ue, ud;
+    uint8_t *buf;
+    size_t sz, i;
+    int ok = 1;
+    if (rec_rc_encoder_init(&e) != 0)
+        return 0;
+    rec_rc_bit_model_init(&me);
+    rec_rc_uint_model_init(&ue);
+    for (i = 0; i < n; i++) {
+        const op_t *o = &ops[i];
+        switch (o->op) {
+        case OP_BIT: rec_rc_encode_bit(&e, &me, (int)o->a); break;
+        case OP_BITP: rec_rc_encode_bit_p(&e, o->b, (int)o->a); break;
+        case OP_FREQ: rec_rc_encode_freq(&e, o->a, o->b, o->c); break;
+        case OP_RAW: rec_rc_encode_bits(&e, o->a, o->c); break;
+        default: rec_rc_encode_uint_escape(&e, (i & 1) ? &ue : NULL, o->v); break;
+        }
+    }
+    if (rec_rc_encoder_finish(&e, &buf, &sz) != 0)
+        return 0;
+    *bytes = sz;
+    rec_rc_decoder_init(&d, buf, sz);
+    rec_rc_bit_model_init(&md);
+    rec_rc_uint_model_init(&ud);
+    for (i = 0; i < n && ok; i++) {
+        const op_t *o = &ops[i];
+        switch (o->op) {
+        case OP_BIT: ok = rec_rc_decode_bit(&d, &md) == (int)o->a; break;
+        case OP_BITP: ok = rec_rc_decode_bit_p(&d, o->b) == (int)o->a; break;
+        case OP_FREQ: {
+            const uint32_t t = rec_rc_decode_target(&d, o->c);
+            ok = t >= o->a && t < o->a + o->b;
+            rec_rc_decode_consume(&d, o->a, o->b, o->c);
+            break;
+        }
+        case OP_RAW: ok = rec_rc_decode_bits(&d, o->c) == o->a; break;
+        default: ok = rec_rc_decode_uint_escape(&d, (i & 1) ? &ud : NULL) == o->v; break;
+        }
+        if (!ok)
+            fprintf(stderr, "mismatch at op %zu (kind %d)\n", i, o->op);
+    }
+    ok = ok && !rec_rc_decoder_error(&d) && me.p == md.p;
+    free(buf);
+    return ok;
+}
+
+static void test_random(void)
+{
+    size_t lens[] = {0, 1, 2, 3, 5, 17, 100, 1000, 20000};
+    size_t li;
+    int rep, skew;
+    op_t *ops = malloc(sizeof(op_t) * 20000);
+    CHECK(ops != NULL);
+    if (!ops)
+        return;
+    sm_state = 12345;
+    for (skew = 0; skew < 2; skew++)
+        for (li = 0; li < sizeof(lens) / sizeof(lens[0]); li++)
+            for (rep = 0; rep < 20; rep++) {
+                size_t bytes;
+                make_ops(ops, lens[li], skew);
+                CHECK(roundtrip(ops, lens[li], &bytes));
+                if (lens[li] == 0)
+                    CHECK(bytes == 0);
+            }
+    free(ops);
+}
+
+/* Long carry chains: an interval that sits just below a byte boundary for
+ * many symbols produces runs of pending 0xFF bytes. */
+static void test_carry_chains(void)
+{
+    op_t ops[3000];
+    size_t i, bytes;
+    for (i = 0; i < 3000; i++) {
+        ops[i].op = OP_FREQ;
+        ops[i].c = 16;
+        ops[i].b = 1;
+        ops[i].a = (i % 500 == 499) ? 0 : 65535; /* top symbol, then a drop */
+    }
+    CHECK(roundtrip(ops, 3000, &bytes));
+    for (i = 0; i < 3000; i++) {
+        ops[i].op = OP_BITP;
+        ops[i].b = 65535;
+        ops[i].a = (i % 300) != 7;
+    }
+    CHECK(roundtrip(ops, 3000, &bytes));
+}
+
+/* Compression sanity: 10000 bits with P(0) = 0.9 coded adaptively cost
+ * close to the entropy (0.469 bits/bit) and at most 1.1x it. */
+static void test_efficiency(void)
+{
+    rec_rc_encoder e;
+    rec_rc_bit_model m;
+    uint8_t *buf;
+    size_t sz;
+    int i;
+    sm_state = 99;
+    CHECK(rec_rc_encoder_init(&e) == 0);
+    rec_rc_bit_model_init(&m);
+    for (i = 0; i < 10000; i++)
+        rec_rc_encode_bit(&e, &m, splitmix() % 10 == 0);
+    CHECK(rec_rc_encoder_finish(&e, &buf, &sz) == 0);
+    CHECK(sz * 8 < 4690 * 1.1 && sz * 8 > 4690 * 0.9);
+    free(buf);
+    /* fixed probability: 16-bit symbols uniformly: exactly 2 bytes each + tail */
+    CHECK(rec_rc_encoder_init(&e) == 0);
+    for (i = 0; i < 1000; i++)
+        rec_rc_encode_bits(&e, (uint32_t)splitmix() & 0xFFFF, 16);
+    CHECK(rec_rc_encoder_finish(&e, &buf, &sz) == 0);
+    CHECK(sz >= 2000 && sz <= 2004);
+    free(buf);
+}
+
+static void test_errors(void)
+{
+    rec_rc_encoder e;
+    rec_rc_decoder d;
+    uint8_t *buf;
+    size_t sz, i;
+    uint8_t garbage[64];
+    int errors = 0;
+    sm_state = 7;
+    CHECK(rec_rc_encoder_init(&e) == 0);
+    for (i = 0; i < 4000; i++)
+        rec_rc_encode_bits(&e, (uint32_t)splitmix(), 8);
+    CHECK(rec_rc_encoder_finish(&e, &buf, &sz) == 0);
+    /* truncated to half: decoding everything must hit the error */
+    rec_rc_decoder_init(&d, buf, sz / 2);
+    for (i = 0; i < 4000; i++)
+        (void)rec_rc_decode_bits(&d, 8);
+    CHECK(rec_rc_decoder_error(&d));
+    free(buf);
+    /* invalid encoder calls poison the stream */
+    CHECK(rec_rc_encoder_init(&e) == 0);
+    rec_rc_encode_freq(&e, 0, 0, 8);
+    CHECK(rec_rc_encoder_finish(&e, &buf, &sz) == -1);
+    rec_rc_encoder_free(&e);
+    CHECK(rec_rc_encoder_init(&e) == 0);
+    rec_rc_encode_freq(&e, 250, 10, 8);
+    CHECK(rec_rc_encoder_finish(&e, &buf, &sz) == -1);
+    rec_rc_encoder_free(&e);
+    /* invalid decoder calls set the error, never crash */
+    rec_rc_decoder_init(&d, NULL, 0);
+    (void)rec_rc_decode_target(&d, 17);
+    CHECK(rec_rc_decoder_error(&d));
+    rec_rc_decoder_init(&d, NULL, 0);
+    CHECK(rec_rc_decode_cdf(&d, NULL, 0, 8) == 0 && rec_rc_decoder_error(&d));
+    /* all-0xFF input is impossible for the encoder */
+    memset(garbage, 0xFF, sizeof(garbage));
+    rec_rc_decoder_init(&d, garbage, sizeof(garbage));
+    CHECK(rec_rc_decoder_error(&d));
+    /* random garbage: decoding many symbols eventually errors or at least
+     * stays in range; count how often the error fires (must be > 0) */
+    for (i = 0; i < 200; i++) {
+        size_t j;
+        static const uint32_t cdf[4] = {0, 100, 30000, 65536};
+        for (j = 0; j < sizeof(garbage); j++)
+            garbage[j] = (uint8_t)splitmix();
+        rec_rc_decoder_init(&d, garbage, sizeof(garbage));
+        for (j = 0; j < 2000; j++)
+            CHECK(rec_rc_decode_cdf(&d, cdf, 3, 16) < 3);
+        errors += rec_rc_decoder_error(&d);
+    }
+    CHECK(errors == 200); /* reads far past the end every time */
+}
+
+int main(int argc, char **argv)
+{
+    const int print = argc > 1 && strcmp(argv[1], "--print") == 0;
+    test_kat(print);
+    if (!print) {
+        test_random();
+        test_carry_chains();
+        test_efficiency();
+        test_errors();
+    }
+    if (failures) {
+        fprintf(stderr, "test_rec_rc: %d failure(s)\n", failures);
+        return 1;
+    }
+    printf("test_rec_rc: ok\n");
+    return 0;
+}
