@@ -1,0 +1,145 @@
+/* Orthonormal 8x8 DCT-II and its inverse (DCT-III) through FFTW.
+ *
+ * FFTW's REDFT10 computes the unnormalized DCT-II Y_k = 2 sum_n x_n cos(pi (n+1/2) k / N)
+ * and REDFT01 the unnormalized DCT-III x_n = Y_0 + 2 sum_{k>=1} Y_k cos(pi (n+1/2) k / N).
+ * The orthonormal pair is X_k = c_k Y_k / sqrt(2N) with c_0 = 1/sqrt(2), c_k = 1, and
+ * its inverse feeds REDFT01 with X_0 / sqrt(N) and X_k / sqrt(2N); the 2-D transforms
+ * apply those factors per axis. One plan per direction, batched over BATCH blocks with
+ * fftw_plan_many_r2r (rank 2, 8x8, distance 64), FFTW_ESTIMATE, on fftw_malloc'd buffers
+ * owned by the object, created once when the object is created. */
+#include "rtx_transform.h"
+
+#include <fftw3.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { BATCH = 256 };
+
+typedef struct {
+    fftw_plan fwd, inv;
+    double *buf_in, *buf_out;       /* BATCH * 64 doubles each, fftw_malloc'd */
+    double scale_fwd[64];           /* per-coefficient orthonormalisation factors */
+    double scale_inv[64];
+} dct_state;
+
+static void dct_forward(recimg_transform *t, const double *in, double *out, size_t nblocks)
+{
+    dct_state *s = (dct_state *)t->impl;
+    while (nblocks > 0) {
+        const size_t n = nblocks < BATCH ? nblocks : BATCH;
+        memcpy(s->buf_in, in, n * 64 * sizeof(double));
+        if (n < BATCH)  /* keep unused blocks defined; their output is discarded */
+            memset(s->buf_in + n * 64, 0, (BATCH - n) * 64 * sizeof(double));
+        fftw_execute(s->fwd);
+        for (size_t b = 0; b < n; b++)
+            for (int k = 0; k < 64; k++)
+                out[b * 64 + (size_t)k] = s->buf_out[b * 64 + (size_t)k] * s->scale_fwd[k];
+        in += n * 64;
+        out += n * 64;
+        nblocks -= n;
+    }
+}
+
+static void dct_inverse(recimg_transform *t, const double *in, double *out, size_t nblocks)
+{
+    dct_state *s = (dct_state *)t->impl;
+    while (nblocks > 0) {
+        const size_t n = nblocks < BATCH ? nblocks : BATCH;
+        for (size_t b = 0; b < n; b++)
+            for (int k = 0; k < 64; k++)
+                s->buf_in[b * 64 + (size_t)k] = in[b * 64 + (size_t)k] * s->scale_inv[k];
+        if (n < BATCH)
+            memset(s->buf_in + n * 64, 0, (BATCH - n) * 64 * sizeof(double));
+        fftw_execute(s->inv);
+        memcpy(out, s->buf_out, n * 64 * sizeof(double));
+        in += n * 64;
+        out += n * 64;
+        nblocks -= n;
+    }
+}
+
+static void dct_destroy(recimg_transform *t)
+{
+    dct_state *s = (dct_state *)t->impl;
+    if (s) {
+        if (s->fwd) fftw_destroy_plan(s->fwd);
+        if (s->inv) fftw_destroy_plan(s->inv);
+        fftw_free(s->buf_in);
+        fftw_free(s->buf_out);
+        free(s);
+    }
+    free(t);
+}
+
+int rtx_dct8_create(recimg_transform **out)
+{
+    /* 1/sqrt(16) = 0.25 and 1/sqrt(8) are the per-axis factors; sqrt(1/2) is c_0. */
+    static const double inv_sqrt8 = 0.35355339059327376220;   /* 1/sqrt(8)  */
+    static const double inv_sqrt16 = 0.25;                    /* 1/sqrt(16) */
+    static const double c0 = 0.70710678118654752440;          /* 1/sqrt(2)  */
+    const int n[2] = {8, 8};
+    const fftw_r2r_kind kf[2] = {FFTW_REDFT10, FFTW_REDFT10};
+    const fftw_r2r_kind ki[2] = {FFTW_REDFT01, FFTW_REDFT01};
+    recimg_transform *t;
+    dct_state *s;
+
+    *out = NULL;
+    t = (recimg_transform *)calloc(1, sizeof *t);
+    s = (dct_state *)calloc(1, sizeof *s);
+    if (!t || !s) {
+        free(t);
+        free(s);
+        return -2;
+    }
+    t->id = RTX_TRANSFORM_DCT8;
+    t->name = "dct8";
+    t->forward = dct_forward;
+    t->inverse = dct_inverse;
+    t->destroy = dct_destroy;
+    t->impl = s;
+    s->buf_in = (double *)fftw_malloc(BATCH * 64 * sizeof(double));
+    s->buf_out = (double *)fftw_malloc(BATCH * 64 * sizeof(double));
+    if (!s->buf_in || !s->buf_out) {
+        dct_destroy(t);
+        return -2;
+    }
+    s->fwd = fftw_plan_many_r2r(2, n, BATCH, s->buf_in, NULL, 1, 64, s->buf_out, NULL, 1, 64,
+                                kf, FFTW_ESTIMATE);
+    s->inv = fftw_plan_many_r2r(2, n, BATCH, s->buf_in, NULL, 1, 64, s->buf_out, NULL, 1, 64,
+                                ki, FFTW_ESTIMATE);
+    if (!s->fwd || !s->inv) {
+        dct_destroy(t);
+        return -2;
+    }
+    for (int v = 0; v < 8; v++) {
+        for (int u = 0; u < 8; u++) {
+            const double fu = (u == 0 ? c0 : 1.0) * inv_sqrt16;
+            const double fv = (v == 0 ? c0 : 1.0) * inv_sqrt16;
+            const double iu = u == 0 ? inv_sqrt8 : inv_sqrt16;
+            const double iv = v == 0 ? inv_sqrt8 : inv_sqrt16;
+            s->scale_fwd[v * 8 + u] = fu * fv;
+            s->scale_inv[v * 8 + u] = iu * iv;
+        }
+    }
+    *out = t;
+    return 0;
+}
+
+int rtx_transform_id_supported(uint32_t id)
+{
+    return id == RTX_TRANSFORM_DCT8;
+}
+
+int rtx_transform_create(uint32_t id, recimg_transform **out)
+{
+    *out = NULL;
+    if (id == RTX_TRANSFORM_DCT8)
+        return rtx_dct8_create(out);
+    return -1;
+}
+
+void rtx_transform_destroy(recimg_transform *t)
+{
+    if (t)
+        t->destroy(t);
+}
