@@ -1,0 +1,302 @@
+/* rec/rec_math.c - deterministic exp, log, Phi and friends.
+ *
+ * Design: classic argument reduction + polynomial evaluation, with all
+ * polynomials fixed (Taylor series of known functions, or generated tables)
+ * and evaluated by Horner in a fixed order, so results depend only on IEEE
+ * double arithmetic.  No libm call anywhere in this file.
+ *   exp/expm1: x = k ln2 + r (Cody-Waite split of ln2), |r| <= ln2/2,
+ *              Taylor series of e^r - 1 to degree 13/14, scale by 2^k.
+ *   log:       x = 2^e m, m in [sqrt(1/2), sqrt(2)), log m = 2 atanh(f),
+ *              f = (m - 1)/(m + 1), odd series to f^23.
+ *   log1p:     2 atanh(x / (2 + x)) near 0, else log(u) * x / (u - 1) with
+ *              u = 1 + x (Goldberg's correction).
+ *   Phi_c:     phi(x) R(x) with R the Mills ratio: piecewise Taylor tables on
+ *              [0, 12) (rec/gen_rec_math_tables.py), continued fraction above.
+ *              phi(x) uses x = xh + xl with xh exactly squarable, so that
+ *              exp(-x^2/2) keeps full relative accuracy out to x = 38.
+ *   Phi_inv:   Abramowitz & Stegun 26.2.23 start, two Halley steps on Phi_c.
+ */
+#include "rec_math.h"
+
+#include <math.h> /* sqrt only: IEEE-754 correctly rounded */
+#include <stdint.h>
+#include <string.h>
+
+#include "rec_math_tables.inc"
+
+static const double LN2_HI = 6.93147180369123816490e-01; /* low 21 bits zero */
+static const double LN2_LO = 1.90821492927058770002e-10;
+static const double INV_LN2 = 1.44269504088896338700e+00;
+static const double INV_SQRT_2PI = 0.398942280401432677939946059934;
+static const double LOG_SQRT_2PI = 0.918938533204672741780329736406;
+
+static double from_bits(uint64_t b)
+{
+    double d;
+    memcpy(&d, &b, sizeof d);
+    return d;
+}
+
+static uint64_t to_bits(double d)
+{
+    uint64_t b;
+    memcpy(&b, &d, sizeof b);
+    return b;
+}
+
+/* 2^k for k in [-1022, 1023] */
+static double pow2i(int k)
+{
+    return from_bits((uint64_t)(k + 1023) << 52);
+}
+
+static int isnan_(double x)
+{
+    return x != x;
+}
+
+/* Nearest integer of v, |v| < 2^30. */
+static int round_int(double v)
+{
+    return (int)(v >= 0 ? v + 0.5 : v - 0.5);
+}
+
+/* e^r - 1 for |r| <= 0.35: Taylor series to degree 14, Horner. */
+static double expm1_poly(double r)
+{
+    double p = 1.0 / 87178291200.0;     /* 1/14! */
+    p = 1.0 / 6227020800.0 + r * p;     /* 1/13! */
+    p = 1.0 / 479001600.0 + r * p;
+    p = 1.0 / 39916800.0 + r * p;
+    p = 1.0 / 3628800.0 + r * p;
+    p = 1.0 / 362880.0 + r * p;
+    p = 1.0 / 40320.0 + r * p;
+    p = 1.0 / 5040.0 + r * p;
+    p = 1.0 / 720.0 + r * p;
+    p = 1.0 / 120.0 + r * p;
+    p = 1.0 / 24.0 + r * p;
+    p = 1.0 / 6.0 + r * p;
+    p = 0.5 + r * p;
+    return r + (r * r) * p;
+}
+
+/* Multiplies y (in [0.5, 4)) by 2^k for k in [-1082, 2046], rounding once
+ * (into a subnormal if need be). */
+static double scale2(double y, int k)
+{
+    if (k > 1023)
+        return (y * pow2i(1023)) * pow2i(k - 1023);
+    if (k < -1022) {
+        if (k < -1082)
+            return 0.0;
+        return (y * pow2i(k + 60)) * pow2i(-60); /* first product exact */
+    }
+    return y * pow2i(k);
+}
+
+double rec_exp(double x)
+{
+    int k;
+    double r;
+    if (isnan_(x))
+        return x;
+    if (x > 709.782712893384)
+        return 1.0 / 0.0;
+    if (x < -745.2)
+        return 0.0;
+    k = round_int(x * INV_LN2);
+    r = (x - k * LN2_HI) - k * LN2_LO;
+    return scale2(1.0 + expm1_poly(r), k);
+}
+
+double rec_expm1(double x)
+{
+    int k;
+    double r, p, t;
+    if (isnan_(x))
+        return x;
+    if (x > -0.34657359027997264 && x < 0.34657359027997264)
+        return expm1_poly(x);
+    if (x > 709.782712893384)
+        return 1.0 / 0.0;
+    if (x < -38.0)
+        return -1.0; /* e^x < 2^-54: -1 + e^x rounds to -1 */
+    k = round_int(x * INV_LN2);
+    r = (x - k * LN2_HI) - k * LN2_LO;
+    p = expm1_poly(r);
+    if (k > 60)
+        return scale2(1.0 + p, k); /* the -1 is below half an ulp */
+    t = pow2i(k);
+    return (t - 1.0) + t * p;
+}
+
+/* 2 atanh(f) = log((1 + f)/(1 - f)) for |f| <= 0.1716: odd series to f^23. */
+static double log_series(double f)
+{
+    const double s = f * f;
+    double p = 2.0 / 23.0;
+    p = 2.0 / 21.0 + s * p;
+    p = 2.0 / 19.0 + s * p;
+    p = 2.0 / 17.0 + s * p;
+    p = 2.0 / 15.0 + s * p;
+    p = 2.0 / 13.0 + s * p;
+    p = 2.0 / 11.0 + s * p;
+    p = 2.0 / 9.0 + s * p;
+    p = 2.0 / 7.0 + s * p;
+    p = 2.0 / 5.0 + s * p;
+    p = 2.0 / 3.0 + s * p;
+    return 2.0 * f + f * s * p;
+}
+
+double rec_log(double x)
+{
+    uint64_t b;
+    int e;
+    double m, lm;
+    if (isnan_(x) || x < 0)
+        return 0.0 / 0.0 + (x - x);
+    if (x == 0)
+        return -1.0 / 0.0;
+    if (x > 1.7976931348623157e308)
+        return x; /* +inf */
+    e = 0;
+    if (x < 2.2250738585072014e-308) { /* subnormal: scale into the normal range */
+        x *= 18014398509481984.0;      /* 2^54 */
+        e = -54;
+    }
+    b = to_bits(x);
+    e += (int)((b >> 52) & 0x7FF) - 1023;
+    m = from_bits((b & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull); /* [1, 2) */
+    if (m > 1.4142135623730951) {
+        m *= 0.5;
+        e += 1;
+    }
+    lm = log_series((m - 1.0) / (m + 1.0)); /* m - 1 is exact (Sterbenz) */
+    return e * LN2_HI + (e * LN2_LO + lm);
+}
+
+double rec_log1p(double x)
+{
+    double u;
+    if (isnan_(x))
+        return x;
+    if (x < -1.0)
+        return 0.0 / 0.0 + (x - x);
+    if (x == -1.0)
+        return -1.0 / 0.0;
+    if (x > 1.7976931348623157e308)
+        return x;
+    if (x > -0.2928932188134524 && x < 0.4142135623730951) {
+        /* 1 + x in [sqrt(1/2), sqrt(2)): log(1 + x) = 2 atanh(x / (2 + x)) */
+        return log_series(x / (2.0 + x));
+    }
+    u = 1.0 + x;
+    return rec_log(u) * (x / (u - 1.0));
+}
+
+/* exp(-x^2/2) with full relative accuracy: x = xh + xl where xh has 24
+ * significant bits (so xh^2 is exact), and x^2 = xh^2 + xl (x + xh). */
+static double exp_half_sq(double x)
+{
+    const double xh = (double)(float)x;
+    const double d = -0.5 * ((x - xh) * (x + xh)); /* |d| < 1e-4 for |x| <= 40 */
+    const double ed = 1.0 + d * (1.0 + d * (0.5 + d * (1.0 / 6.0)));
+    if (x > 40.0 || x < -40.0)
+        return rec_exp(-0.5 * x * x);
+    return rec_exp(-0.5 * (xh * xh)) * ed;
+}
+
+double rec_phi(double x)
+{
+    if (isnan_(x))
+        return x;
+    return INV_SQRT_2PI * exp_half_sq(x);
+}
+
+double rec_mills(double x)
+{
+    if (isnan_(x) || x < 0)
+        return 0.0 / 0.0 + (x - x);
+    if (x < 12.0) {
+        const int i = (int)(x * 4.0);
+        const double t = x - (0.25 * i + 0.125);
+        const double *c = mills_coef[i];
+        double p = c[MILLS_DEGREE];
+        int n;
+        for (n = MILLS_DEGREE - 1; n >= 0; n--)
+            p = c[n] + t * p;
+        return p;
+    } else {
+        /* continued fraction R = 1/(x + 1/(x + 2/(x + 3/(x + ...)))) */
+        double f = x;
+        int n;
+        if (x > 1e150)
+            return 1.0 / x;
+        for (n = 40; n >= 1; n--)
+            f = x + n / f;
+        return 1.0 / f;
+    }
+}
+
+double rec_Phi_c(double x)
+{
+    if (isnan_(x))
+        return x;
+    if (x == 0)
+        return 0.5;
+    if (x < 0)
+        return 1.0 - rec_Phi_c(-x);
+    if (x > 40.0)
+        return 0.0; /* below the smallest subnormal */
+    return (INV_SQRT_2PI * rec_mills(x)) * exp_half_sq(x);
+}
+
+double rec_Phi(double x)
+{
+    if (isnan_(x))
+        return x;
+    if (x < 0)
+        return rec_Phi_c(-x);
+    return 1.0 - rec_Phi_c(x);
+}
+
+double rec_log_Phi(double x)
+{
+    if (isnan_(x))
+        return x;
+    if (x < -5.0) {
+        const double z = -x;
+        return (-0.5 * z * z - LOG_SQRT_2PI) + rec_log(rec_mills(z));
+    }
+    if (x > 0)
+        return rec_log1p(-rec_Phi_c(x));
+    return rec_log(rec_Phi_c(-x));
+}
+
+double rec_Phi_inv(double p)
+{
+    double q, t, z;
+    int i, neg;
+    if (isnan_(p) || p < 0 || p > 1)
+        return 0.0 / 0.0 + (p - p);
+    if (p == 0)
+        return -1.0 / 0.0;
+    if (p == 1)
+        return 1.0 / 0.0;
+    neg = p < 0.5;
+    q = neg ? p : 1.0 - p; /* exact for p >= 0.5 */
+    if (q == 0.5)
+        return 0.0;
+    /* Abramowitz & Stegun 26.2.23: |error| < 4.5e-4 for 0 < q <= 1/2 */
+    t = sqrt(-2.0 * rec_log(q));
+    z = t - (2.515517 + t * (0.802853 + t * 0.010328)) /
+                (1.0 + t * (1.432788 + t * (0.189269 + t * 0.001308)));
+    if (z < 0)
+        z = 0;
+    /* Halley on f(z) = Phi_c(z) - q: f' = -phi, f'' = z phi */
+    for (i = 0; i < 3; i++) {
+        const double u = (rec_Phi_c(z) - q) / rec_phi(z); /* = -f/f' */
+        z = z + u / (1.0 - 0.5 * z * u);
+    }
+    return neg ? -z : z;
+}

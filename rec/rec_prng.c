@@ -1,0 +1,111 @@
+/* rec/rec_prng.c - Philox-4x32-10 and the distributions built on it.
+ *
+ * Philox round: (L0, R0, L1, R1) -> (hi(M1*L1) ^ R0 ^ k0, lo(M1*L1),
+ * hi(M0*L0) ^ R1 ^ k1, lo(M0*L0)), key bumped by the Weyl constants between
+ * rounds.  Constants from the Random123 reference.
+ */
+#include "rec_prng.h"
+
+#include "rec_math.h"
+
+#define PHILOX_M0 0xD2511F53u
+#define PHILOX_M1 0xCD9E8D57u
+#define PHILOX_W0 0x9E3779B9u
+#define PHILOX_W1 0xBB67AE85u
+
+void rec_philox4x32(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
+{
+    uint32_t c0 = ctr[0], c1 = ctr[1], c2 = ctr[2], c3 = ctr[3];
+    uint32_t k0 = key[0], k1 = key[1];
+    int r;
+    for (r = 0; r < 10; r++) {
+        const uint64_t p0 = (uint64_t)PHILOX_M0 * c0;
+        const uint64_t p1 = (uint64_t)PHILOX_M1 * c2;
+        const uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1 ^ k0;
+        const uint32_t n1 = (uint32_t)p1;
+        const uint32_t n2 = (uint32_t)(p0 >> 32) ^ c3 ^ k1;
+        const uint32_t n3 = (uint32_t)p0;
+        c0 = n0;
+        c1 = n1;
+        c2 = n2;
+        c3 = n3;
+        k0 += PHILOX_W0;
+        k1 += PHILOX_W1;
+    }
+    out[0] = c0;
+    out[1] = c1;
+    out[2] = c2;
+    out[3] = c3;
+}
+
+void rec_prng_u64x2(uint64_t seed, uint64_t stream, uint64_t index, uint64_t out[2])
+{
+    uint32_t ctr[4], key[2], o[4];
+    ctr[0] = (uint32_t)index;
+    ctr[1] = (uint32_t)(index >> 32);
+    ctr[2] = (uint32_t)stream;
+    ctr[3] = (uint32_t)(stream >> 32);
+    key[0] = (uint32_t)seed;
+    key[1] = (uint32_t)(seed >> 32);
+    rec_philox4x32(ctr, key, o);
+    out[0] = (uint64_t)o[0] | ((uint64_t)o[1] << 32);
+    out[1] = (uint64_t)o[2] | ((uint64_t)o[3] << 32);
+}
+
+uint64_t rec_prng_u64(uint64_t seed, uint64_t stream, uint64_t index)
+{
+    uint64_t o[2];
+    rec_prng_u64x2(seed, stream, index, o);
+    return o[0];
+}
+
+double rec_prng_bits_to_uniform(uint64_t bits)
+{
+    return ((double)(bits >> 12) + 0.5) * (1.0 / 4503599627370496.0);
+}
+
+double rec_prng_uniform(uint64_t seed, uint64_t stream, uint64_t index)
+{
+    return rec_prng_bits_to_uniform(rec_prng_u64(seed, stream, index));
+}
+
+double rec_prng_exponential(uint64_t seed, uint64_t stream, uint64_t index)
+{
+    return -rec_log(rec_prng_uniform(seed, stream, index));
+}
+
+double rec_prng_normal(uint64_t seed, uint64_t stream, uint64_t index)
+{
+    return rec_Phi_inv(rec_prng_uniform(seed, stream, index));
+}
+
+double rec_normal_interval_from_uniform(double u, double lo, double hi)
+{
+    double x;
+    if (!(lo < hi) || u != u)
+        return 0.0 / 0.0;
+    if (lo >= 0) {
+        /* right of 0: work with upper tails, which keep their precision */
+        const double a = rec_Phi_c(lo), b = rec_Phi_c(hi);
+        const double t = a - u * (a - b);
+        x = -rec_Phi_inv(t);
+    } else if (hi <= 0) {
+        const double a = rec_Phi(lo), b = rec_Phi(hi);
+        x = rec_Phi_inv(a + u * (b - a));
+    } else {
+        const double a = rec_Phi(lo), b = rec_Phi(hi);
+        const double t = a + u * (b - a);
+        x = t < 0.5 ? rec_Phi_inv(t) : -rec_Phi_inv(1.0 - t);
+    }
+    if (!(x > lo))
+        x = lo;
+    if (!(x < hi))
+        x = hi;
+    return x;
+}
+
+double rec_prng_normal_interval(uint64_t seed, uint64_t stream, uint64_t index, double lo,
+                                double hi)
+{
+    return rec_normal_interval_from_uniform(rec_prng_uniform(seed, stream, index), lo, hi);
+}

@@ -1,0 +1,55 @@
+/* rec/rec_prng.h - counter-based PRNG for randomness shared by encoder and
+ * decoder.
+ *
+ * Philox-4x32-10 (Salmon et al., "Parallel random numbers: as easy as
+ * 1, 2, 3", SC 2011): a keyed bijection of a 128-bit counter, integer only.
+ * Key = seed (64 bits); counter = (index, stream) as four 32-bit words
+ * (index low, index high, stream low, stream high).  Any draw can be
+ * computed on its own, in any order, on any thread, and is the same on
+ * every platform.  The floating-point conversions use rec_math only.
+ * Known-answer vectors: tests/rec/test_rec_prng.c.
+ */
+#ifndef REC_REC_PRNG_H
+#define REC_REC_PRNG_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The raw Philox-4x32-10 block: out = Philox(key, ctr). */
+void rec_philox4x32(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4]);
+
+/* 64 random bits: words 0 and 1 of the block (word 1 high). */
+uint64_t rec_prng_u64(uint64_t seed, uint64_t stream, uint64_t index);
+
+/* Both 64-bit halves of the block (words 0|1 and 2|3). */
+void rec_prng_u64x2(uint64_t seed, uint64_t stream, uint64_t index, uint64_t out[2]);
+
+/* Uniform in the open interval (0, 1): (top 52 bits + 1/2) / 2^52, so
+ * every value is exact and lies in [2^-53, 1 - 2^-53]. */
+double rec_prng_uniform(uint64_t seed, uint64_t stream, uint64_t index);
+/* Converts 64 random bits the same way. */
+double rec_prng_bits_to_uniform(uint64_t bits);
+
+/* Exp(1): -log(u). */
+double rec_prng_exponential(uint64_t seed, uint64_t stream, uint64_t index);
+
+/* N(0, 1) by inverse CDF: rec_Phi_inv(u). */
+double rec_prng_normal(uint64_t seed, uint64_t stream, uint64_t index);
+
+/* N(0, 1) restricted to (lo, hi) by inverse CDF (lo < hi; either may be
+ * infinite).  Works in whichever tail keeps precision, so intervals far
+ * out (e.g. (30, inf)) are handled.  The result lies in [lo, hi] (it is
+ * clamped there against rounding); lo >= hi or NaN gives NaN. */
+double rec_prng_normal_interval(uint64_t seed, uint64_t stream, uint64_t index, double lo,
+                                double hi);
+/* The same transformation applied to a given uniform u in (0, 1). */
+double rec_normal_interval_from_uniform(double u, double lo, double hi);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* REC_REC_PRNG_H */

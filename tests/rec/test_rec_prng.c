@@ -1,0 +1,106 @@
+/* PRNG: Philox-4x32-10 known-answer vectors (Random123 reference values),
+ * the (seed, stream, index) mapping pinned by committed values, and
+ * distribution sanity (uniform moments, normal/exponential/interval draws). */
+#include "rec.h"
+
+#include <math.h>
+#include <stdio.h>
+
+static int failures;
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+            failures++;                                                              \
+        }                                                                            \
+    } while (0)
+
+static void test_philox_kat(void)
+{
+    static const uint32_t ctr[3][4] = {{0, 0, 0, 0},
+                                       {0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu},
+                                       {0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}};
+    static const uint32_t key[3][2] = {
+        {0, 0}, {0xffffffffu, 0xffffffffu}, {0xa4093822u, 0x299f31d0u}};
+    static const uint32_t want[3][4] = {{0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u},
+                                        {0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu},
+                                        {0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u}};
+    int i, j;
+    for (i = 0; i < 3; i++) {
+        uint32_t out[4];
+        rec_philox4x32(ctr[i], key[i], out);
+        for (j = 0; j < 4; j++)
+            CHECK(out[j] == want[i][j]);
+    }
+}
+
+/* The mapping of (seed, stream, index) onto Philox, pinned. */
+static void test_mapping(void)
+{
+    uint64_t o[2];
+    uint32_t ctr[4] = {0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u};
+    uint32_t key[2] = {0xa4093822u, 0x299f31d0u};
+    uint32_t out[4];
+    rec_philox4x32(ctr, key, out);
+    rec_prng_u64x2(0x299f31d0a4093822ull, 0x0370734413198a2eull, 0x85a308d3243f6a88ull, o);
+    CHECK(o[0] == ((uint64_t)out[1] << 32 | out[0]));
+    CHECK(o[1] == ((uint64_t)out[3] << 32 | out[2]));
+    CHECK(rec_prng_u64(0, 0, 0) == 0xe169c58d6627e8d5ull);
+    CHECK(rec_prng_uniform(0, 0, 0) == ((double)(0xe169c58d6627e8d5ull >> 12) + 0.5) / 4503599627370496.0);
+    CHECK(rec_prng_bits_to_uniform(0) > 0 && rec_prng_bits_to_uniform(~0ull) < 1);
+    {
+        rec_key k = {5, 6, 7};
+        CHECK(rec_key_u64(&k, 3) == rec_prng_u64(5, 6, 7 * REC_KEY_DRAWS + 3));
+    }
+}
+
+static void test_distributions(void)
+{
+    const int n = 200000;
+    double s1 = 0, s2 = 0, e1 = 0, g1 = 0, g2 = 0, g4 = 0;
+    int i, inside = 1;
+    for (i = 0; i < n; i++) {
+        const double u = rec_prng_uniform(42, 1, (uint64_t)i);
+        const double e = rec_prng_exponential(42, 2, (uint64_t)i);
+        const double g = rec_prng_normal(42, 3, (uint64_t)i);
+        const double t = rec_prng_normal_interval(42, 4, (uint64_t)i, 30.0, 1.0 / 0.0);
+        const double t2 = rec_prng_normal_interval(42, 5, (uint64_t)i, -0.5, 0.25);
+        s1 += u;
+        s2 += u * u;
+        e1 += e;
+        g1 += g;
+        g2 += g * g;
+        g4 += g * g * g * g;
+        inside &= u > 0 && u < 1 && e > 0 && t >= 30.0 && t < 31.5 && t2 >= -0.5 && t2 <= 0.25;
+    }
+    CHECK(inside);
+    /* 5 standard errors */
+    CHECK(fabs(s1 / n - 0.5) < 5 * sqrt(1.0 / 12 / n));
+    CHECK(fabs(s2 / n - 1.0 / 3) < 5 * sqrt(4.0 / 45 / n));
+    CHECK(fabs(e1 / n - 1.0) < 5 * sqrt(1.0 / n));
+    CHECK(fabs(g1 / n) < 5 * sqrt(1.0 / n));
+    CHECK(fabs(g2 / n - 1.0) < 5 * sqrt(2.0 / n));
+    CHECK(fabs(g4 / n - 3.0) < 5 * sqrt(96.0 / n));
+    /* interval draws: mean of N(0,1) | (30, inf) is mills^-1(30) ~ 30.0333 */
+    {
+        double m = 0;
+        for (i = 0; i < 20000; i++)
+            m += rec_prng_normal_interval(9, 9, (uint64_t)i, 30.0, 1.0 / 0.0);
+        m /= 20000;
+        CHECK(fabs(m - 1.0 / rec_mills(30.0)) < 5 * (1.0 / 30.0) / sqrt(20000.0));
+    }
+    CHECK(rec_prng_normal_interval(1, 1, 1, 1.0, 1.0) != rec_prng_normal_interval(1, 1, 1, 1.0, 1.0));
+}
+
+int main(void)
+{
+    test_philox_kat();
+    test_mapping();
+    test_distributions();
+    if (failures) {
+        fprintf(stderr, "test_rec_prng: %d failure(s)\n", failures);
+        return 1;
+    }
+    printf("test_rec_prng: ok\n");
+    return 0;
+}
