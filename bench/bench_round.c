@@ -1,0 +1,221 @@
+/* bench_round: the rounding baseline against libjpeg-turbo (4:2:0) on testimages/.
+ *
+ * For every image and quality it encodes, decodes and measures bpp (whole file),
+ * PSNR over RGB and over Y, and encode / decode wall time; it prints per-quality
+ * means over the images for both codecs, the BD-rate of the baseline against
+ * libjpeg-turbo (PSNR-RGB and PSNR-Y, Bjontegaard on the mean curves and the mean
+ * of the per-image BD-rates), and the time per megapixel.
+ *
+ *   bench_round [--q "10,20,..."] [--jq "15,30,..."] [--chroma 420|444]
+ *               [--matrix N] [--chroma-step X] [--reps N] IMAGE...
+ *
+ * Never part of ctest. Timing is wall-clock, median of --reps runs (default 3). */
+#define _POSIX_C_SOURCE 200809L
+
+#include "imageio.h"
+#include "jpegref.h"
+#include "metrics.h"
+#include "recimg.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { MAXQ = 16, MAXIMG = 64 };
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static int parse_list(const char *s, double *v)
+{
+    int n = 0;
+    char *end;
+    while (*s && n < MAXQ) {
+        v[n++] = strtod(s, &end);
+        if (end == s) return -1;
+        s = *end == ',' ? end + 1 : end;
+    }
+    return n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return v[n / 2];
+}
+
+typedef struct { double bpp, psnr, psnr_y, enc_ms, dec_ms; } point;
+
+static int run_rec(const imageio_image *img, double q, const recimg_encoder_params *base, int reps,
+                   point *pt)
+{
+    recimg_encoder_params p = *base;
+    recimg_encoder *enc = NULL;
+    recimg_decoder_params dp;
+    recimg_decoder *dec = NULL;
+    recimg_image ri = {img->width, img->height, (uint32_t)img->channels, img->pixels}, out;
+    uint8_t *data = NULL;
+    size_t size = 0;
+    double te[16], td[16];
+    imageio_image dimg;
+    metrics_result m;
+    p.quality = q;
+    recimg_decoder_params_default(&dp);
+    if (recimg_encoder_create(&p, &enc) || recimg_decoder_create(&dp, &dec))
+        return -1;
+    memset(&out, 0, sizeof out);
+    for (int r = 0; r < reps; r++) {
+        double t0;
+        recimg_free(data);
+        recimg_free(out.pixels);
+        t0 = now_ms();
+        if (recimg_encode(enc, &ri, &data, &size, NULL)) return -1;
+        te[r] = now_ms() - t0;
+        t0 = now_ms();
+        if (recimg_decode(dec, data, size, &out)) return -1;
+        td[r] = now_ms() - t0;
+    }
+    dimg.width = out.width;
+    dimg.height = out.height;
+    dimg.channels = (int)out.channels;
+    dimg.source_bit_depth = 8;
+    dimg.pixels = out.pixels;
+    if (metrics_compare(img, &dimg, &m)) return -1;
+    pt->bpp = 8.0 * (double)size / ((double)img->width * img->height);
+    pt->psnr = m.psnr_rgb;
+    pt->psnr_y = m.psnr_y;
+    pt->enc_ms = median(te, reps);
+    pt->dec_ms = median(td, reps);
+    recimg_free(data);
+    recimg_free(out.pixels);
+    recimg_encoder_free(enc);
+    recimg_decoder_free(dec);
+    return 0;
+}
+
+static int run_jpeg(const imageio_image *img, int q, int chroma, int reps, point *pt)
+{
+    uint8_t *jpg = NULL;
+    size_t size = 0;
+    imageio_image out;
+    double te[16], td[16];
+    metrics_result m;
+    char err[256];
+    memset(&out, 0, sizeof out);
+    for (int r = 0; r < reps; r++) {
+        double t0;
+        free(jpg);
+        imageio_image_free(&out);
+        t0 = now_ms();
+        if (tool_jpeg_encode(img, q, chroma, &jpg, &size, err, sizeof err)) return -1;
+        te[r] = now_ms() - t0;
+        t0 = now_ms();
+        if (tool_jpeg_decode(jpg, size, &out, err, sizeof err)) return -1;
+        td[r] = now_ms() - t0;
+    }
+    if (metrics_compare(img, &out, &m)) return -1;
+    pt->bpp = 8.0 * (double)size / ((double)img->width * img->height);
+    pt->psnr = m.psnr_rgb;
+    pt->psnr_y = m.psnr_y;
+    pt->enc_ms = median(te, reps);
+    pt->dec_ms = median(td, reps);
+    free(jpg);
+    imageio_image_free(&out);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    double rq[MAXQ] = {5, 10, 20, 35, 50, 65, 80}, jq[MAXQ] = {10, 25, 40, 55, 70, 85, 95};
+    int nrq = 7, njq = 7, reps = 3, nimg = 0, chroma = 420;
+    const char *files[MAXIMG];
+    static point rp[MAXIMG][MAXQ], jp[MAXIMG][MAXQ];
+    double mpix = 0.0;
+    recimg_encoder_params base;
+    recimg_encoder_params_default(&base);
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--q") && i + 1 < argc) nrq = parse_list(argv[++i], rq);
+        else if (!strcmp(argv[i], "--jq") && i + 1 < argc) njq = parse_list(argv[++i], jq);
+        else if (!strcmp(argv[i], "--reps") && i + 1 < argc) reps = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--chroma") && i + 1 < argc) chroma = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--matrix") && i + 1 < argc) base.matrix_id = (uint32_t)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--chroma-step") && i + 1 < argc) base.chroma_step_scale = atof(argv[++i]);
+        else if (argv[i][0] == '-') { fprintf(stderr, "bench_round: unknown option %s\n", argv[i]); return 2; }
+        else if (nimg < MAXIMG) files[nimg++] = argv[i];
+    }
+    if (nimg == 0 || nrq < 4 || njq < 4 || reps < 1 || reps > 16) {
+        fprintf(stderr, "usage: bench_round [--q LIST] [--jq LIST] [--reps N] [--chroma 420|444] IMAGE...\n");
+        return 2;
+    }
+    base.chroma = chroma == 444 ? RECIMG_CHROMA_444 : RECIMG_CHROMA_420;
+    for (int f = 0; f < nimg; f++) {
+        imageio_image img;
+        char err[512];
+        if (imageio_read(files[f], IMAGEIO_ALPHA_DROP, &img, err, sizeof err)) {
+            fprintf(stderr, "%s\n", err);
+            return 1;
+        }
+        mpix += (double)img.width * img.height / 1e6;
+        for (int i = 0; i < nrq; i++)
+            if (run_rec(&img, rq[i], &base, reps, &rp[f][i])) { fprintf(stderr, "%s: recimg failed\n", files[f]); return 1; }
+        for (int i = 0; i < njq; i++)
+            if (run_jpeg(&img, (int)jq[i], chroma, reps, &jp[f][i])) { fprintf(stderr, "%s: jpeg failed\n", files[f]); return 1; }
+        imageio_image_free(&img);
+    }
+    {
+        double mr[MAXQ], mrp[MAXQ], mry[MAXQ], mj[MAXQ], mjp[MAXQ], mjy[MAXQ];
+        double ret = 0, rdt = 0, jet = 0, jdt = 0, bd_rgb, bd_y, sum_rgb = 0, sum_y = 0;
+        int nbd = 0;
+        printf("images: %d (%.3f Mpixel total), chroma %d, timing median of %d runs\n", nimg, mpix, chroma, reps);
+        printf("%-8s %8s %10s %10s %10s\n", "codec", "quality", "mean_bpp", "psnr_rgb", "psnr_y");
+        for (int i = 0; i < nrq; i++) {
+            mr[i] = mrp[i] = mry[i] = 0;
+            for (int f = 0; f < nimg; f++) {
+                mr[i] += rp[f][i].bpp / nimg; mrp[i] += rp[f][i].psnr / nimg; mry[i] += rp[f][i].psnr_y / nimg;
+                ret += rp[f][i].enc_ms; rdt += rp[f][i].dec_ms;
+            }
+            printf("%-8s %8.1f %10.4f %10.3f %10.3f\n", "round", rq[i], mr[i], mrp[i], mry[i]);
+        }
+        for (int i = 0; i < njq; i++) {
+            mj[i] = mjp[i] = mjy[i] = 0;
+            for (int f = 0; f < nimg; f++) {
+                mj[i] += jp[f][i].bpp / nimg; mjp[i] += jp[f][i].psnr / nimg; mjy[i] += jp[f][i].psnr_y / nimg;
+                jet += jp[f][i].enc_ms; jdt += jp[f][i].dec_ms;
+            }
+            printf("%-8s %8.0f %10.4f %10.3f %10.3f\n", "jpeg", jq[i], mj[i], mjp[i], mjy[i]);
+        }
+        if (metrics_bd_rate(mj, mjp, (size_t)njq, mr, mrp, (size_t)nrq, &bd_rgb)) bd_rgb = NAN;
+        if (metrics_bd_rate(mj, mjy, (size_t)njq, mr, mry, (size_t)nrq, &bd_y)) bd_y = NAN;
+        printf("BD-rate of round vs libjpeg-turbo on mean curves: PSNR-RGB %+.2f%%, PSNR-Y %+.2f%%\n", bd_rgb, bd_y);
+        for (int f = 0; f < nimg; f++) {
+            double a[MAXQ], b[MAXQ], c[MAXQ], d[MAXQ], e[MAXQ], g[MAXQ], x, y;
+            for (int i = 0; i < nrq; i++) { a[i] = rp[f][i].bpp; b[i] = rp[f][i].psnr; c[i] = rp[f][i].psnr_y; }
+            for (int i = 0; i < njq; i++) { d[i] = jp[f][i].bpp; e[i] = jp[f][i].psnr; g[i] = jp[f][i].psnr_y; }
+            if (!metrics_bd_rate(d, e, (size_t)njq, a, b, (size_t)nrq, &x) &&
+                !metrics_bd_rate(d, g, (size_t)njq, a, c, (size_t)nrq, &y)) {
+                printf("  %-40s BD-rate RGB %+7.2f%%  Y %+7.2f%%\n", files[f], x, y);
+                sum_rgb += x; sum_y += y; nbd++;
+            } else {
+                printf("  %-40s BD-rate: curves do not overlap\n", files[f]);
+            }
+        }
+        if (nbd)
+            printf("mean per-image BD-rate: PSNR-RGB %+.2f%%, PSNR-Y %+.2f%% (%d images)\n", sum_rgb / nbd, sum_y / nbd, nbd);
+        printf("time per megapixel (mean over qualities): round encode %.1f ms, decode %.1f ms; "
+               "libjpeg-turbo encode %.1f ms, decode %.1f ms\n",
+               ret / nrq / mpix, rdt / nrq / mpix, jet / njq / mpix, jdt / njq / mpix);
+    }
+    return 0;
+}

@@ -1,0 +1,432 @@
+/* Public API: parameter validation, encoder and decoder objects, the pipeline
+ * (planes -> blocks -> transform -> coefficient stage -> container) and its
+ * inverse. The coefficient stage is the rounding baseline (codec_round.c);
+ * REC mode is validated and stored but reported as unsupported until it exists. */
+#include "codec_ctx.h"
+#include "codec_format.h"
+#include "codec_internal.h"
+#include "codec_planes.h"
+#include "codec_round.h"
+#include "rec_rc.h"
+#include "recimg.h"
+#include "rtx_transform.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DEFAULT_SEED UINT64_C(0x7265636967736565)   /* "recigsee" */
+#define DEFAULT_CHROMA_SCALE_CODE 256u                /* chroma step = luma step */
+
+struct recimg_encoder {
+    recimg_encoder_params p;
+    recimg_transform *tx;
+};
+
+struct recimg_decoder {
+    recimg_decoder_params p;
+    recimg_transform *tx;
+};
+
+const char *recimg_strerror(recimg_status status)
+{
+    switch (status) {
+    case RECIMG_OK: return "success";
+    case RECIMG_ERR_INVALID_ARGUMENT: return "invalid argument";
+    case RECIMG_ERR_OUT_OF_MEMORY: return "out of memory";
+    case RECIMG_ERR_UNSUPPORTED: return "not supported by this build";
+    case RECIMG_ERR_BAD_MAGIC: return "not a .rec file (bad magic number)";
+    case RECIMG_ERR_BAD_VERSION: return "unsupported .rec version";
+    case RECIMG_ERR_TRUNCATED: return "truncated .rec file";
+    case RECIMG_ERR_CORRUPT: return "corrupt .rec file";
+    case RECIMG_ERR_CHECKSUM: return "CRC-32 mismatch (corrupt .rec file)";
+    case RECIMG_ERR_LIMIT: return "image larger than the configured limit";
+    case RECIMG_ERR_INTERNAL: return "internal error";
+    }
+    return "unknown status";
+}
+
+const char *recimg_version_string(void)
+{
+    return "0.1.0";
+}
+
+void recimg_quality_range(double *min_quality, double *max_quality)
+{
+    if (min_quality) *min_quality = 0.0;
+    if (max_quality) *max_quality = 100.0;
+}
+
+void recimg_realism_range(double *min_realism, double *max_realism)
+{
+    if (min_realism) *min_realism = 0.0;
+    if (max_realism) *max_realism = 1.0;
+}
+
+void recimg_free(void *p)
+{
+    free(p);
+}
+
+/* ------------------------------------------------------------ step matrix */
+
+/* Global step from quality, JPEG-like: 8 * 50/q below 50, 8 * (2 - q/50) above,
+ * floored at 1/4. Encoder only: the file stores the resulting step code. */
+static uint32_t step_code_from_quality(double q)
+{
+    double s, code;
+    if (q < 50.0)
+        s = 50.0 / (q < 0.5 ? 0.5 : q);
+    else
+        s = 2.0 - q / 50.0;
+    s *= 8.0;
+    if (s < 0.25)
+        s = 0.25;
+    code = floor(s * 1024.0 + 0.5);
+    if (code < RECIMG_STEP_CODE_MIN) code = RECIMG_STEP_CODE_MIN;
+    if (code > RECIMG_STEP_CODE_MAX) code = RECIMG_STEP_CODE_MAX;
+    return (uint32_t)code;
+}
+
+/* Per-band step multipliers in 1/16 units (raster order). Matrix 0 is flat;
+ * 1 rises gently with frequency; 2 is the JPEG Annex K luminance table
+ * normalised to a DC of 16. The steps are exact binary fractions times the
+ * step code, so encoder and decoder compute identical steps. */
+static void band_steps(uint32_t matrix_id, uint32_t step_code, uint32_t scale_code, double step[64])
+{
+    static const uint8_t annex_k[64] = {
+        16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
+        14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
+        18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+        49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99};
+    for (int k = 0; k < 64; k++) {
+        const int u = k & 7, v = k >> 3;
+        uint32_t m16 = 16;
+        if (matrix_id == 1)
+            m16 = (uint32_t)(16 + u + v);
+        else if (matrix_id == 2)
+            m16 = annex_k[k];
+        step[k] = (double)step_code / 1024.0 * (double)m16 / 16.0 * (double)scale_code / 256.0;
+    }
+}
+
+/* ---------------------------------------------------------------- encoder */
+
+void recimg_encoder_params_default(recimg_encoder_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->mode = RECIMG_MODE_ROUND;
+    p->quality = 75.0;
+    p->chroma = RECIMG_CHROMA_420;
+    p->sampler = RECIMG_SAMPLER_NONE;
+    p->transform_id = RTX_TRANSFORM_DCT8;
+    p->seed = DEFAULT_SEED;
+    p->threads = 0;
+    p->max_pixels = RECIMG_DEFAULT_MAX_PIXELS;
+    p->matrix_id = 0;
+    p->chroma_step_scale = 0.0;
+}
+
+static recimg_status validate_encoder_params(const recimg_encoder_params *p)
+{
+    RETURN_IF(!(p->quality >= 0.0 && p->quality <= 100.0), RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->mode != RECIMG_MODE_ROUND && p->mode != RECIMG_MODE_REC, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->chroma != RECIMG_CHROMA_420 && p->chroma != RECIMG_CHROMA_444, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF((unsigned)p->sampler > RECIMG_SAMPLER_BLOCK, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->mode == RECIMG_MODE_ROUND && p->sampler != RECIMG_SAMPLER_NONE, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->threads < 0, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->max_pixels == 0, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(!recimg_matrix_id_valid(p->matrix_id), RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->chroma_step_scale != 0.0 &&
+              !(p->chroma_step_scale >= 0.25 && p->chroma_step_scale <= 16.0), RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(!rtx_transform_id_supported(p->transform_id), RECIMG_ERR_UNSUPPORTED);
+    /* REC mode: validated above, not implemented yet (issue 4). */
+    RETURN_IF(p->mode == RECIMG_MODE_REC, RECIMG_ERR_UNSUPPORTED);
+    return RECIMG_OK;
+}
+
+recimg_status recimg_encoder_create(const recimg_encoder_params *p, recimg_encoder **out)
+{
+    recimg_encoder *e;
+    RETURN_IF(!out, RECIMG_ERR_INVALID_ARGUMENT);
+    *out = NULL;
+    RETURN_IF(!p, RECIMG_ERR_INVALID_ARGUMENT);
+    FORWARD_IF_ERROR(validate_encoder_params(p));
+    e = (recimg_encoder *)calloc(1, sizeof *e);
+    RETURN_IF(!e, RECIMG_ERR_OUT_OF_MEMORY);
+    e->p = *p;
+    if (rtx_transform_create(p->transform_id, &e->tx) != 0) {
+        free(e);
+        return RECIMG_ERR_INTERNAL;
+    }
+    *out = e;
+    return RECIMG_OK;
+}
+
+recimg_status recimg_encoder_set_quality(recimg_encoder *enc, double quality)
+{
+    RETURN_IF(!enc || !(quality >= 0.0 && quality <= 100.0), RECIMG_ERR_INVALID_ARGUMENT);
+    enc->p.quality = quality;
+    return RECIMG_OK;
+}
+
+void recimg_encoder_free(recimg_encoder *enc)
+{
+    if (!enc)
+        return;
+    rtx_transform_destroy(enc->tx);
+    free(enc);
+}
+
+static uint32_t chroma_scale_code(const recimg_encoder_params *p)
+{
+    if (p->chroma_step_scale == 0.0)
+        return DEFAULT_CHROMA_SCALE_CODE;
+    return (uint32_t)floor(p->chroma_step_scale * 256.0 + 0.5);
+}
+
+/* Largest plane's block count, for one shared coefficient buffer. */
+static recimg_status coef_buffer(const recimg_planes *pl, double **buf)
+{
+    size_t n;
+    *buf = NULL;
+    RETURN_IF(recimg_size_mul3((size_t)pl->p[0].bw * pl->p[0].bh, 64, sizeof(double), &n) != 0,
+              RECIMG_ERR_LIMIT);
+    *buf = (double *)malloc(n);
+    RETURN_IF(!*buf, RECIMG_ERR_OUT_OF_MEMORY);
+    return RECIMG_OK;
+}
+
+static recimg_status encode_planes(recimg_encoder *enc, recimg_planes *pl, const recimg_header *h,
+                                   uint8_t **payload, size_t *payload_size)
+{
+    rec_rc_encoder rc;
+    double *coef = NULL;
+    recimg_status st = RECIMG_OK;
+
+    RETURN_IF(rec_rc_encoder_init(&rc) != 0, RECIMG_ERR_OUT_OF_MEMORY);
+    st = coef_buffer(pl, &coef);
+    for (int i = 0; st == RECIMG_OK && i < pl->nplanes; i++) {
+        recimg_plane *p = &pl->p[i];
+        recimg_ctx *ctx = NULL;
+        double step[64];
+        band_steps(h->matrix_id, h->step_code, i == 0 ? 256u : h->chroma_scale_code, step);
+        recimg_plane_to_blocks(p, coef);
+        enc->tx->forward(enc->tx, coef, coef, (size_t)p->bw * p->bh);
+        st = recimg_ctx_create(p->bw, RECIMG_CTX_DISCRETE, &ctx);
+        if (st == RECIMG_OK)
+            st = recimg_round_encode_plane(&rc, ctx, coef, p->bw, p->bh, step);
+        recimg_ctx_free(ctx);
+    }
+    free(coef);
+    if (st != RECIMG_OK) {
+        rec_rc_encoder_free(&rc);
+        return st;
+    }
+    RETURN_IF(rec_rc_encoder_finish(&rc, payload, payload_size) != 0, RECIMG_ERR_OUT_OF_MEMORY);
+    return RECIMG_OK;
+}
+
+static recimg_status validate_image(const recimg_image *img, uint64_t max_pixels)
+{
+    RETURN_IF(!img || !img->pixels, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(img->width == 0 || img->height == 0, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(img->channels != 1 && img->channels != 3, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(img->width > RECIMG_MAX_SIDE || img->height > RECIMG_MAX_SIDE, RECIMG_ERR_LIMIT);
+    RETURN_IF((uint64_t)img->width * img->height > max_pixels, RECIMG_ERR_LIMIT);
+    return RECIMG_OK;
+}
+
+recimg_status recimg_encode(recimg_encoder *enc, const recimg_image *img,
+                            uint8_t **out, size_t *out_size, recimg_encode_stats *stats)
+{
+    recimg_planes pl;
+    recimg_header h;
+    uint8_t *payload = NULL;
+    size_t payload_size = 0;
+    recimg_status st;
+
+    RETURN_IF(!out || !out_size, RECIMG_ERR_INVALID_ARGUMENT);
+    *out = NULL;
+    *out_size = 0;
+    if (stats)
+        memset(stats, 0, sizeof *stats);
+    RETURN_IF(!enc, RECIMG_ERR_INVALID_ARGUMENT);
+    FORWARD_IF_ERROR(validate_image(img, enc->p.max_pixels));
+
+    memset(&h, 0, sizeof h);
+    h.width = img->width;
+    h.height = img->height;
+    h.color = img->channels == 1 ? 1u : 2u;
+    h.subsampling = (img->channels == 3 && enc->p.chroma == RECIMG_CHROMA_420) ? 1u : 0u;
+    h.transform_id = enc->p.transform_id;
+    h.mode = (uint32_t)enc->p.mode;
+    h.sampler = (uint32_t)enc->p.sampler;
+    h.prior_id = RECIMG_PRIOR_LAPLACE_CTX1;
+    h.matrix_id = enc->p.matrix_id;
+    h.step_code = step_code_from_quality(enc->p.quality);
+    h.chroma_scale_code = chroma_scale_code(&enc->p);
+    h.quality_code = (uint32_t)floor(enc->p.quality * 100.0 + 0.5);
+    h.seed = enc->p.seed;
+
+    FORWARD_IF_ERROR(recimg_planes_alloc(&pl, img->width, img->height,
+                                         img->channels == 1 ? 1 : 3, h.subsampling == 1));
+    recimg_planes_from_image(&pl, img);
+    st = encode_planes(enc, &pl, &h, &payload, &payload_size);
+    recimg_planes_free(&pl);
+    FORWARD_IF_ERROR(st);
+    h.payload_size = payload_size;
+    st = recimg_format_write(&h, payload, payload_size, out, out_size);
+    free(payload);
+    FORWARD_IF_ERROR(st);
+    if (stats) {
+        stats->bytes = *out_size;
+        stats->payload_bytes = payload_size;
+        stats->payload_bits = 8.0 * (double)payload_size;
+        stats->kl_bits = 0.0;
+        stats->step = (double)h.step_code / 1024.0;
+    }
+    return RECIMG_OK;
+}
+
+/* ---------------------------------------------------------------- decoder */
+
+void recimg_decoder_params_default(recimg_decoder_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->decode = RECIMG_DECODE_DEFAULT;
+    p->realism = 1.0;
+    p->private_seed = 0;
+    p->threads = 0;
+    p->max_pixels = RECIMG_DEFAULT_MAX_PIXELS;
+    p->max_input_size = RECIMG_DEFAULT_MAX_INPUT_SIZE;
+}
+
+recimg_status recimg_decoder_create(const recimg_decoder_params *p, recimg_decoder **out)
+{
+    recimg_decoder *d;
+    RETURN_IF(!out, RECIMG_ERR_INVALID_ARGUMENT);
+    *out = NULL;
+    RETURN_IF(!p, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF((unsigned)p->decode > RECIMG_DECODE_REALISM, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(!(p->realism >= 0.0 && p->realism <= 1.0), RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->threads < 0 || p->max_pixels == 0 || p->max_input_size == 0,
+              RECIMG_ERR_INVALID_ARGUMENT);
+    d = (recimg_decoder *)calloc(1, sizeof *d);
+    RETURN_IF(!d, RECIMG_ERR_OUT_OF_MEMORY);
+    d->p = *p;
+    *out = d;
+    return RECIMG_OK;
+}
+
+void recimg_decoder_free(recimg_decoder *dec)
+{
+    if (!dec)
+        return;
+    rtx_transform_destroy(dec->tx);
+    free(dec);
+}
+
+static recimg_status decode_planes(recimg_decoder *dec, recimg_planes *pl, const recimg_header *h,
+                                   const uint8_t *payload)
+{
+    rec_rc_decoder rc;
+    double *coef = NULL;
+    recimg_status st;
+    const int center = dec->p.decode == RECIMG_DECODE_CENTER;
+
+    rec_rc_decoder_init(&rc, payload, (size_t)h->payload_size);
+    FORWARD_IF_ERROR(coef_buffer(pl, &coef));
+    st = RECIMG_OK;
+    for (int i = 0; st == RECIMG_OK && i < pl->nplanes; i++) {
+        recimg_plane *p = &pl->p[i];
+        recimg_ctx *ctx = NULL;
+        double step[64];
+        band_steps(h->matrix_id, h->step_code, i == 0 ? 256u : h->chroma_scale_code, step);
+        st = recimg_ctx_create(p->bw, RECIMG_CTX_DISCRETE, &ctx);
+        if (st == RECIMG_OK)
+            st = recimg_round_decode_plane(&rc, ctx, coef, p->bw, p->bh, step, center);
+        recimg_ctx_free(ctx);
+        if (st == RECIMG_OK) {
+            dec->tx->inverse(dec->tx, coef, coef, (size_t)p->bw * p->bh);
+            recimg_plane_from_blocks(p, coef);
+        }
+    }
+    free(coef);
+    return st;
+}
+
+recimg_status recimg_decode(recimg_decoder *dec, const uint8_t *data, size_t size,
+                            recimg_image *out)
+{
+    recimg_header h;
+    const uint8_t *payload;
+    uint32_t crc;
+    recimg_planes pl;
+    size_t npix;
+    recimg_status st;
+
+    RETURN_IF(!out, RECIMG_ERR_INVALID_ARGUMENT);
+    memset(out, 0, sizeof *out);
+    RETURN_IF(!dec || (!data && size), RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF((uint64_t)size > dec->p.max_input_size, RECIMG_ERR_LIMIT);
+    FORWARD_IF_ERROR(recimg_format_parse(data, size, dec->p.max_pixels, &h, &payload, &crc));
+    RETURN_IF(!rtx_transform_id_supported(h.transform_id), RECIMG_ERR_UNSUPPORTED);
+    RETURN_IF(h.mode != RECIMG_MODE_ROUND, RECIMG_ERR_UNSUPPORTED);
+    /* Sampling decoders for the rounding baseline arrive with issue 4. */
+    RETURN_IF(dec->p.decode == RECIMG_DECODE_SAMPLE || dec->p.decode == RECIMG_DECODE_REALISM,
+              RECIMG_ERR_UNSUPPORTED);
+    if (!dec->tx || dec->tx->id != h.transform_id) {
+        rtx_transform_destroy(dec->tx);
+        dec->tx = NULL;
+        RETURN_IF(rtx_transform_create(h.transform_id, &dec->tx) != 0, RECIMG_ERR_INTERNAL);
+    }
+    RETURN_IF(recimg_size_mul3(h.width, h.height, h.color == 1 ? 1 : 3, &npix) != 0, RECIMG_ERR_LIMIT);
+    FORWARD_IF_ERROR(recimg_planes_alloc(&pl, h.width, h.height, h.color == 1 ? 1 : 3,
+                                         h.subsampling == 1));
+    st = decode_planes(dec, &pl, &h, payload);
+    if (st == RECIMG_OK) {
+        out->pixels = (uint8_t *)malloc(npix);
+        if (!out->pixels) {
+            st = RECIMG_ERR_OUT_OF_MEMORY;
+        } else {
+            out->width = h.width;
+            out->height = h.height;
+            out->channels = h.color == 1 ? 1u : 3u;
+            recimg_planes_to_image(&pl, out);
+        }
+    }
+    recimg_planes_free(&pl);
+    if (st != RECIMG_OK)
+        memset(out, 0, sizeof *out);
+    return st;
+}
+
+/* ------------------------------------------------------------------- info */
+
+recimg_status recimg_read_info(const uint8_t *data, size_t size, recimg_info *info)
+{
+    recimg_header h;
+    const uint8_t *payload;
+    uint32_t crc;
+    RETURN_IF(!info, RECIMG_ERR_INVALID_ARGUMENT);
+    memset(info, 0, sizeof *info);
+    FORWARD_IF_ERROR(recimg_format_parse(data, size, UINT64_MAX, &h, &payload, &crc));
+    info->version = RECIMG_FORMAT_VERSION;
+    info->width = h.width;
+    info->height = h.height;
+    info->channels = h.color == 1 ? 1u : 3u;
+    info->chroma = h.subsampling ? RECIMG_CHROMA_420 : RECIMG_CHROMA_444;
+    info->transform_id = h.transform_id;
+    info->mode = (recimg_mode)h.mode;
+    info->sampler = (recimg_sampler)h.sampler;
+    info->matrix_id = h.matrix_id;
+    info->step_code = h.step_code;
+    info->chroma_scale_code = h.chroma_scale_code;
+    info->quality = (double)h.quality_code / 100.0;
+    info->seed = h.seed;
+    info->payload_size = h.payload_size;
+    info->crc32 = crc;
+    return RECIMG_OK;
+}

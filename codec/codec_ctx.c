@@ -1,0 +1,227 @@
+/* Context model: see codec_ctx.h for the design. */
+#include "codec_ctx.h"
+#include "codec_internal.h"
+#include "rec_math.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const uint8_t recimg_zigzag[64] = {
+     0,  1,  8, 16,  9,  2,  3, 10, 17, 24, 32, 25, 18, 11,  4,  5,
+    12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13,  6,  7, 14, 21, 28,
+    35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
+    58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
+
+enum {
+    NB = 12,                 /* activity buckets (both activities) */
+    NCOARSE = 2 * NB * NB,   /* DC and AC halves */
+    NFINE = 64 * NB * NB,
+    FINE_LIMIT = 256,        /* halve statistics beyond this count: adapt */
+    COARSE_LIMIT = 4096
+};
+#define FINE_PRIOR_WEIGHT 6.0
+#define COARSE_PRIOR_WEIGHT 2.0
+
+typedef struct {
+    uint64_t sum;    /* sum of recorded magnitudes, 16.16 */
+    uint32_t count;
+} cell_stats;
+
+struct recimg_ctx {
+    recimg_ctx_kind kind;
+    uint32_t bw;
+    uint32_t bx, by;
+    uint32_t row;            /* block row held in cur */
+    uint32_t *prev, *cur;    /* bw*64 magnitudes of the previous / current block row */
+    int32_t *dc_prev, *dc_cur;
+    cell_stats fine[NFINE];
+    cell_stats coarse[NCOARSE];
+    double bucket_centre[NB];
+};
+
+/* log2-spaced buckets of a 16.16 magnitude: 0, then (0,1/16), [1/16,1/8), ... [32, inf). */
+static int bucket(uint32_t x)
+{
+    static const uint32_t edge[NB - 2] = {4096, 8192, 16384, 32768, 65536, 131072,
+                                          262144, 524288, 1048576, 2097152};
+    int b = 1;
+    if (x == 0)
+        return 0;
+    while (b - 1 < NB - 2 && x >= edge[b - 1])
+        b++;
+    return b;
+}
+
+recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_ctx **out)
+{
+    recimg_ctx *c;
+    size_t n;
+    *out = NULL;
+    RETURN_IF(blocks_w == 0, RECIMG_ERR_INVALID_ARGUMENT);
+    c = (recimg_ctx *)calloc(1, sizeof *c);
+    RETURN_IF(!c, RECIMG_ERR_OUT_OF_MEMORY);
+    c->kind = kind;
+    c->bw = blocks_w;
+    c->row = 0;
+    if (recimg_size_mul3(blocks_w, 64, sizeof(uint32_t), &n) != 0) {
+        free(c);
+        return RECIMG_ERR_LIMIT;
+    }
+    c->prev = (uint32_t *)calloc(1, n);
+    c->cur = (uint32_t *)calloc(1, n);
+    c->dc_prev = (int32_t *)calloc(blocks_w, sizeof(int32_t));
+    c->dc_cur = (int32_t *)calloc(blocks_w, sizeof(int32_t));
+    if (!c->prev || !c->cur || !c->dc_prev || !c->dc_cur) {
+        recimg_ctx_free(c);
+        return RECIMG_ERR_OUT_OF_MEMORY;
+    }
+    c->bucket_centre[0] = 0.0;
+    c->bucket_centre[1] = 0.04;
+    for (int i = 2; i < NB; i++)   /* geometric centre of [2^(i-6), 2^(i-5)) */
+        c->bucket_centre[i] = 0.0625 * (double)(1u << (i - 2)) * 1.4142135623730951;
+    *out = c;
+    return RECIMG_OK;
+}
+
+void recimg_ctx_free(recimg_ctx *c)
+{
+    if (!c)
+        return;
+    free(c->prev);
+    free(c->cur);
+    free(c->dc_prev);
+    free(c->dc_cur);
+    free(c);
+}
+
+void recimg_ctx_begin_block(recimg_ctx *c, uint32_t bx, uint32_t by)
+{
+    if (by != c->row) {   /* a new block row: the current row becomes the previous one */
+        uint32_t *t = c->prev;
+        int32_t *d = c->dc_prev;
+        c->prev = c->cur;
+        c->cur = t;
+        c->dc_prev = c->dc_cur;
+        c->dc_cur = d;
+        c->row = by;
+    }
+    c->bx = bx;
+    c->by = by;
+    memset(c->cur + (size_t)bx * 64, 0, 64 * sizeof(uint32_t));
+}
+
+static uint32_t sat_add(uint32_t a, uint32_t b)
+{
+    return a > UINT32_MAX - b ? UINT32_MAX : a + b;
+}
+
+static uint32_t abs_diff(int32_t a, int32_t b)
+{
+    const int64_t d = (int64_t)a - b;
+    const uint64_t m = (uint64_t)(d < 0 ? -d : d) << 16;
+    return m > RECIMG_CTX_MAG_MAX ? RECIMG_CTX_MAG_MAX : (uint32_t)m;
+}
+
+void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
+{
+    const int k = recimg_zigzag[zz];
+    const int u = k & 7, v = k >> 3;
+    const int has_l = c->bx > 0, has_a = c->by > 0;
+    const uint32_t *cur = c->cur + (size_t)c->bx * 64;
+    uint32_t l = 0, a = 0, al = 0, ar = 0, nb, in;
+    int bn, bi;
+    const cell_stats *f, *co;
+    double mc, m;
+
+    if (has_l) l = cur[(ptrdiff_t)k - 64];
+    if (has_a) a = c->prev[(size_t)c->bx * 64 + (size_t)k];
+    if (!has_l) l = a;
+    if (!has_a) a = l;
+    al = (has_l && has_a) ? c->prev[((size_t)c->bx - 1) * 64 + (size_t)k] : (l / 2 + a / 2);
+    ar = (has_a && c->bx + 1 < c->bw) ? c->prev[((size_t)c->bx + 1) * 64 + (size_t)k] : a;
+    /* weights 2,2,1,1 over 6; each term <= 2^30 so the sum fits in 64 bits */
+    nb = (uint32_t)(((uint64_t)2 * l + (uint64_t)2 * a + al + ar) / 6);
+    if (zz == 0) {
+        /* DC: local gradient of the DC indices */
+        in = 0;
+        if (has_l && has_a) {
+            const int32_t *dl = c->dc_cur + c->bx - 1, *da = c->dc_prev + c->bx,
+                          *dal = c->dc_prev + c->bx - 1;
+            in = sat_add(abs_diff(*dl, *dal), abs_diff(*da, *dal)) / 2;
+        }
+    } else if (u > 0 && v > 0) {
+        in = (uint32_t)(((uint64_t)cur[k - 1] + cur[k - 8]) / 2);
+    } else {
+        in = u > 0 ? cur[k - 1] : cur[k - 8];
+    }
+    bn = bucket(nb);
+    bi = bucket(in);
+    out->coarse = (uint32_t)((zz == 0 ? NB * NB : 0) + bn * NB + bi);
+    out->fine = (uint32_t)((zz * NB + bn) * NB + bi);
+    co = &c->coarse[out->coarse];
+    f = &c->fine[out->fine];
+    mc = 0.6 * c->bucket_centre[bn] + 0.4 * c->bucket_centre[bi] + 0.02;
+    mc = ((double)co->sum / 65536.0 + COARSE_PRIOR_WEIGHT * mc) / ((double)co->count + COARSE_PRIOR_WEIGHT);
+    m = ((double)f->sum / 65536.0 + FINE_PRIOR_WEIGHT * mc) / ((double)f->count + FINE_PRIOR_WEIGHT);
+    if (m < 1.0 / 4096.0)
+        m = 1.0 / 4096.0;
+    out->m = m;
+    out->t = 2.0 * m / (1.0 + sqrt(1.0 + 4.0 * m * m));
+}
+
+double recimg_ctx_scale(const recimg_ctx *c, const recimg_ctx_pred *p)
+{
+    if (c->kind == RECIMG_CTX_CONTINUOUS)
+        return p->m;
+    return -0.5 / rec_log(p->t);
+}
+
+void recimg_ctx_update(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uint32_t mag_q16)
+{
+    cell_stats *f = &c->fine[p->fine], *co = &c->coarse[p->coarse];
+    if (mag_q16 > RECIMG_CTX_MAG_MAX)
+        mag_q16 = RECIMG_CTX_MAG_MAX;
+    c->cur[(size_t)c->bx * 64 + recimg_zigzag[zz]] = mag_q16;
+    f->sum += mag_q16;
+    if (++f->count >= FINE_LIMIT) {
+        f->sum /= 2;
+        f->count /= 2;
+    }
+    co->sum += mag_q16;
+    if (++co->count >= COARSE_LIMIT) {
+        co->sum /= 2;
+        co->count /= 2;
+    }
+}
+
+int32_t recimg_ctx_dc_predict(const recimg_ctx *c)
+{
+    const int has_l = c->bx > 0, has_a = c->by > 0;
+    int32_t l, a, al;
+    if (!has_l && !has_a)
+        return 0;
+    if (!has_a)
+        return c->dc_cur[c->bx - 1];
+    if (!has_l)
+        return c->dc_prev[c->bx];
+    l = c->dc_cur[c->bx - 1];
+    a = c->dc_prev[c->bx];
+    al = c->dc_prev[c->bx - 1];
+    /* median edge detector (LOCO-I) */
+    if (al >= (l > a ? l : a))
+        return l < a ? l : a;
+    if (al <= (l < a ? l : a))
+        return l > a ? l : a;
+    return l + a - al;
+}
+
+void recimg_ctx_dc_record(recimg_ctx *c, int32_t dc)
+{
+    c->dc_cur[c->bx] = dc;
+}
+
+void recimg_ctx_end_block(recimg_ctx *c)
+{
+    (void)c;
+}

@@ -1,0 +1,73 @@
+/* The prior / context model shared by every coding mode.
+ *
+ * For each coefficient the model predicts a zero-mean Laplace prior from
+ * values already decoded: the same band in the left, above, above-left and
+ * above-right blocks, and the lower-frequency neighbours (u-1,v) and (u,v-1) in
+ * the same block. The two activities are bucketed (log2 scale) and each
+ * (band, neighbour bucket, in-block bucket) cell keeps running statistics of
+ * the magnitudes that actually occurred, backed off to a band-independent
+ * cell while it has few samples. The cell's mean magnitude m (in units of the
+ * coefficient's step) sets the Laplace scale:
+ *   - DISCRETE kind (values recorded are rounded bin indices |q|): for a
+ *     Laplace of scale b quantized with unit bins centred on integers,
+ *     P(|q| >= n) = t^(2n-1) with t = exp(-1/(2b)), so E|q| = t / (1 - t^2);
+ *     the model inverts that: t = 2m / (1 + sqrt(1 + 4 m^2)).
+ *   - CONTINUOUS kind (values recorded are |x| of continuous samples): b = m.
+ * Everything the model computes is integer arithmetic or IEEE + - * / sqrt
+ * on integers converted exactly to double (and rec_log for b in the discrete
+ * kind), so encoder and decoder get identical numbers on every build
+ * (DESIGN section 5).
+ *
+ * Usage per plane: create; for each block in raster order begin_block, then
+ * for each coefficient in zigzag order predict, code, update; then end_block.
+ * The DC coefficient (zigzag 0) is predicted from the neighbouring DC indices
+ * (recimg_ctx_dc_predict) and its residual is modelled like an AC value. */
+#ifndef CODEC_CODEC_CTX_H
+#define CODEC_CODEC_CTX_H
+
+#include "recimg.h"
+
+#include <stdint.h>
+
+/* recimg_zigzag[i] = raster index (v*8 + u) of the i-th coefficient in zigzag order. */
+extern const uint8_t recimg_zigzag[64];
+
+typedef enum { RECIMG_CTX_DISCRETE = 0, RECIMG_CTX_CONTINUOUS = 1 } recimg_ctx_kind;
+
+/* Magnitudes are recorded in 16.16 fixed point, step units, saturated here. */
+#define RECIMG_CTX_MAG_MAX ((uint32_t)1 << 30)
+
+typedef struct {
+    uint32_t fine, coarse;  /* statistics cells, passed back to update */
+    double m;               /* predicted mean magnitude, step units (> 0) */
+    double t;               /* DISCRETE: exp(-1/(2b)), in (0, 1) */
+} recimg_ctx_pred;
+
+typedef struct recimg_ctx recimg_ctx;
+
+/* A model for one plane of blocks_w blocks per row. */
+recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_ctx **out);
+void recimg_ctx_free(recimg_ctx *c);
+
+/* Starts block (bx, by); blocks must come in raster order. */
+void recimg_ctx_begin_block(recimg_ctx *c, uint32_t bx, uint32_t by);
+
+/* Prediction for coefficient zz (zigzag index 0..63) of the current block. */
+void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out);
+
+/* Laplace scale b (step units) of a prediction: -1/(2 log t) for DISCRETE,
+ * m for CONTINUOUS. Uses rec_log. */
+double recimg_ctx_scale(const recimg_ctx *c, const recimg_ctx_pred *p);
+
+/* Records the decoded magnitude of coefficient zz (16.16, step units) and
+ * updates the statistics of the cells in p. */
+void recimg_ctx_update(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uint32_t mag_q16);
+
+/* DC: predicted DC index of the current block (MED of left, above,
+ * above-left), and the record of the actual DC index once known. */
+int32_t recimg_ctx_dc_predict(const recimg_ctx *c);
+void recimg_ctx_dc_record(recimg_ctx *c, int32_t dc);
+
+void recimg_ctx_end_block(recimg_ctx *c);
+
+#endif

@@ -1,0 +1,146 @@
+/* .rec container version 1: writer and validating parser (layout in
+ * codec_format.h and docs/FORMAT.md). The parser checks every field as soon as
+ * it is read and the CRC before the payload is touched; it allocates nothing,
+ * so the limits it enforces precede every allocation a header controls. */
+#include "codec_format.h"
+#include "codec_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+const uint8_t recimg_magic[8] = {0x89, 'R', 'E', 'C', 'I', 'M', 'G', 0x0A};
+
+static uint32_t crc32_of(const uint8_t *p, size_t n)
+{
+    uLong c = crc32(0L, Z_NULL, 0);
+    while (n > 0) {   /* zlib takes uInt lengths */
+        const uInt chunk = n > 0x40000000u ? 0x40000000u : (uInt)n;
+        c = crc32(c, p, chunk);
+        p += chunk;
+        n -= chunk;
+    }
+    return (uint32_t)c;
+}
+
+int recimg_matrix_id_valid(uint32_t id)
+{
+    return id <= 2;
+}
+
+recimg_status recimg_format_write(const recimg_header *h, const uint8_t *payload,
+                                  size_t payload_size, uint8_t **out, size_t *out_size)
+{
+    uint8_t *buf;
+    size_t total;
+
+    *out = NULL;
+    *out_size = 0;
+    RETURN_IF(payload_size > SIZE_MAX - RECIMG_HEADER_SIZE - RECIMG_TRAILER_SIZE,
+              RECIMG_ERR_LIMIT);
+    total = RECIMG_HEADER_SIZE + payload_size + RECIMG_TRAILER_SIZE;
+    buf = (uint8_t *)malloc(total);
+    RETURN_IF(!buf, RECIMG_ERR_OUT_OF_MEMORY);
+    memcpy(buf, recimg_magic, 8);
+    recimg_store_u16(buf + 8, RECIMG_FORMAT_VERSION);
+    recimg_store_u16(buf + 10, RECIMG_HEADER_SIZE);
+    recimg_store_u32(buf + 12, h->width);
+    recimg_store_u32(buf + 16, h->height);
+    buf[20] = (uint8_t)h->color;
+    buf[21] = (uint8_t)h->subsampling;
+    buf[22] = (uint8_t)h->transform_id;
+    buf[23] = (uint8_t)h->mode;
+    buf[24] = (uint8_t)h->sampler;
+    buf[25] = (uint8_t)h->prior_id;
+    buf[26] = (uint8_t)h->matrix_id;
+    buf[27] = 0;
+    recimg_store_u32(buf + 28, h->step_code);
+    recimg_store_u16(buf + 32, h->chroma_scale_code);
+    recimg_store_u16(buf + 34, h->quality_code);
+    recimg_store_u32(buf + 36, 0);
+    recimg_store_u64(buf + 40, h->seed);
+    recimg_store_u64(buf + 48, (uint64_t)payload_size);
+    if (payload_size)
+        memcpy(buf + RECIMG_HEADER_SIZE, payload, payload_size);
+    recimg_store_u32(buf + RECIMG_HEADER_SIZE + payload_size,
+                     crc32_of(buf, RECIMG_HEADER_SIZE + payload_size));
+    *out = buf;
+    *out_size = total;
+    return RECIMG_OK;
+}
+
+recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max_pixels,
+                                  recimg_header *h, const uint8_t **payload, uint32_t *crc)
+{
+    recimg_reader r;
+    uint32_t version, header_size, flags, reserved, stored_crc;
+
+    memset(h, 0, sizeof *h);
+    *payload = NULL;
+    *crc = 0;
+    RETURN_IF(!data && size, RECIMG_ERR_INVALID_ARGUMENT);
+    /* A prefix of the magic is a truncated file; anything else is not ours. */
+    if (size < 8) {
+        RETURN_IF(size == 0 || memcmp(data, recimg_magic, size) != 0, RECIMG_ERR_BAD_MAGIC);
+        return RECIMG_ERR_TRUNCATED;
+    }
+    RETURN_IF(memcmp(data, recimg_magic, 8) != 0, RECIMG_ERR_BAD_MAGIC);
+    recimg_reader_init(&r, data + 8, size - 8);
+    version = recimg_reader_u16(&r);
+    RETURN_IF(r.err, RECIMG_ERR_TRUNCATED);
+    RETURN_IF(version != RECIMG_FORMAT_VERSION, RECIMG_ERR_BAD_VERSION);
+    header_size = recimg_reader_u16(&r);
+    RETURN_IF(r.err, RECIMG_ERR_TRUNCATED);
+    RETURN_IF(header_size != RECIMG_HEADER_SIZE, RECIMG_ERR_CORRUPT);
+    RETURN_IF(size < RECIMG_HEADER_SIZE, RECIMG_ERR_TRUNCATED);
+
+    h->width = recimg_reader_u32(&r);
+    h->height = recimg_reader_u32(&r);
+    RETURN_IF(h->width == 0 || h->height == 0, RECIMG_ERR_CORRUPT);
+    RETURN_IF(h->width > RECIMG_MAX_SIDE || h->height > RECIMG_MAX_SIDE, RECIMG_ERR_LIMIT);
+    RETURN_IF((uint64_t)h->width * h->height > max_pixels, RECIMG_ERR_LIMIT);
+    h->color = recimg_reader_u8(&r);
+    RETURN_IF(h->color != 1 && h->color != 2, RECIMG_ERR_CORRUPT);
+    h->subsampling = recimg_reader_u8(&r);
+    RETURN_IF(h->subsampling > 1 || (h->color == 1 && h->subsampling != 0), RECIMG_ERR_CORRUPT);
+    h->transform_id = recimg_reader_u8(&r);
+    RETURN_IF(h->transform_id == 0, RECIMG_ERR_CORRUPT);
+    h->mode = recimg_reader_u8(&r);
+    RETURN_IF(h->mode > RECIMG_MODE_REC, RECIMG_ERR_CORRUPT);
+    h->sampler = recimg_reader_u8(&r);
+    RETURN_IF(h->sampler > RECIMG_SAMPLER_BLOCK, RECIMG_ERR_CORRUPT);
+    RETURN_IF(h->mode == RECIMG_MODE_ROUND && h->sampler != RECIMG_SAMPLER_NONE, RECIMG_ERR_CORRUPT);
+    RETURN_IF(h->mode == RECIMG_MODE_REC && h->sampler == RECIMG_SAMPLER_NONE, RECIMG_ERR_CORRUPT);
+    h->prior_id = recimg_reader_u8(&r);
+    RETURN_IF(h->prior_id != RECIMG_PRIOR_LAPLACE_CTX1, RECIMG_ERR_CORRUPT);
+    h->matrix_id = recimg_reader_u8(&r);
+    RETURN_IF(!recimg_matrix_id_valid(h->matrix_id), RECIMG_ERR_CORRUPT);
+    flags = recimg_reader_u8(&r);
+    RETURN_IF(flags != 0, RECIMG_ERR_CORRUPT);
+    h->step_code = recimg_reader_u32(&r);
+    RETURN_IF(h->step_code < RECIMG_STEP_CODE_MIN || h->step_code > RECIMG_STEP_CODE_MAX,
+              RECIMG_ERR_CORRUPT);
+    h->chroma_scale_code = recimg_reader_u16(&r);
+    RETURN_IF(h->chroma_scale_code < RECIMG_CHROMA_SCALE_MIN ||
+              h->chroma_scale_code > RECIMG_CHROMA_SCALE_MAX, RECIMG_ERR_CORRUPT);
+    h->quality_code = recimg_reader_u16(&r);
+    RETURN_IF(h->quality_code > 10000, RECIMG_ERR_CORRUPT);
+    reserved = recimg_reader_u32(&r);
+    RETURN_IF(reserved != 0, RECIMG_ERR_CORRUPT);
+    h->seed = recimg_reader_u64(&r);
+    h->payload_size = recimg_reader_u64(&r);
+    RETURN_IF(r.err, RECIMG_ERR_TRUNCATED);
+    /* The total size must be exactly header + payload + CRC. */
+    if (h->payload_size > (uint64_t)(size - RECIMG_HEADER_SIZE) ||
+        size - RECIMG_HEADER_SIZE - (size_t)h->payload_size < RECIMG_TRAILER_SIZE)
+        return RECIMG_ERR_TRUNCATED;
+    RETURN_IF(size - RECIMG_HEADER_SIZE - (size_t)h->payload_size != RECIMG_TRAILER_SIZE,
+              RECIMG_ERR_CORRUPT);
+    recimg_reader_init(&r, data + RECIMG_HEADER_SIZE + h->payload_size, RECIMG_TRAILER_SIZE);
+    stored_crc = recimg_reader_u32(&r);
+    RETURN_IF(stored_crc != crc32_of(data, RECIMG_HEADER_SIZE + (size_t)h->payload_size),
+              RECIMG_ERR_CHECKSUM);
+    *payload = data + RECIMG_HEADER_SIZE;
+    *crc = stored_crc;
+    return RECIMG_OK;
+}

@@ -1,0 +1,76 @@
+/* The .rec container, version 1 (docs/FORMAT.md is the normative description).
+ *
+ *   offset size field
+ *   0      8    magic 0x89 'R' 'E' 'C' 'I' 'M' 'G' 0x0A
+ *   8      2    version (1)
+ *   10     2    header size (56)
+ *   12     4    width   (1 .. 2^30)
+ *   16     4    height  (1 .. 2^30)
+ *   20     1    color: 1 gray (one plane), 2 YCbCr from RGB (three planes)
+ *   21     1    subsampling: 0 none / 4:4:4, 1 4:2:0 (gray: 0)
+ *   22     1    transform id (1 = orthonormal 8x8 DCT-II)
+ *   23     1    mode (0 round, 1 rec)
+ *   24     1    sampler id (0 in round mode)
+ *   25     1    prior id (1 = Laplace context model v1)
+ *   26     1    step matrix id
+ *   27     1    flags (0)
+ *   28     4    step code: global step in 1/1024 units
+ *   32     2    chroma step multiplier in 1/256 units
+ *   34     2    quality * 100 (informational)
+ *   36     4    reserved (0)
+ *   40     8    seed
+ *   48     8    payload size P
+ *   56     P    payload (range-coded coefficients)
+ *   56+P   4    CRC-32 (zlib) of bytes [0, 56+P)
+ * All integers little-endian. */
+#ifndef CODEC_CODEC_FORMAT_H
+#define CODEC_CODEC_FORMAT_H
+
+#include "recimg.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RECIMG_FORMAT_VERSION 1
+#define RECIMG_HEADER_SIZE 56
+#define RECIMG_TRAILER_SIZE 4
+#define RECIMG_MAX_SIDE ((uint32_t)1 << 30)
+#define RECIMG_PRIOR_LAPLACE_CTX1 1
+#define RECIMG_STEP_CODE_MIN 64u              /* step >= 1/16 */
+#define RECIMG_STEP_CODE_MAX ((uint32_t)1 << 22) /* step <= 4096 */
+#define RECIMG_CHROMA_SCALE_MIN 64u           /* 0.25 */
+#define RECIMG_CHROMA_SCALE_MAX 4096u         /* 16 */
+
+extern const uint8_t recimg_magic[8];
+
+/* Fields as stored (see the table above). */
+typedef struct {
+    uint32_t width, height;
+    uint32_t color;         /* 1 gray, 2 YCbCr */
+    uint32_t subsampling;   /* 0 none, 1 4:2:0 */
+    uint32_t transform_id;
+    uint32_t mode;
+    uint32_t sampler;
+    uint32_t prior_id;
+    uint32_t matrix_id;
+    uint32_t step_code;
+    uint32_t chroma_scale_code;
+    uint32_t quality_code;
+    uint64_t seed;
+    uint64_t payload_size;
+} recimg_header;
+
+/* Serialises header + payload + CRC into a malloc'd buffer. */
+recimg_status recimg_format_write(const recimg_header *h, const uint8_t *payload,
+                                  size_t payload_size, uint8_t **out, size_t *out_size);
+
+/* Parses and validates a whole file: magic, version, every field's range,
+ * width*height against max_pixels, exact total size, CRC-32. On success
+ * *payload points into data. Allocates nothing. */
+recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max_pixels,
+                                  recimg_header *h, const uint8_t **payload, uint32_t *crc);
+
+/* 1 if the matrix id is known. */
+int recimg_matrix_id_valid(uint32_t id);
+
+#endif

@@ -1,0 +1,206 @@
+/* Rounding baseline: q = round(y / step), coded under the context model's
+ * Laplace prior (see codec_ctx.h).
+ *
+ * With t = exp(-1/(2b)) (b the Laplace scale in step units) the bin masses
+ * are P(q = 0) = 1 - t and P(|q| = n) = t^(2n-1) (1 - t^2) for n >= 1, split
+ * evenly between the signs. So a value is coded exactly under the prior as
+ *   zero flag with P(0) = 1 - t; sign (one equiprobable bit);
+ *   n - 1 as a geometric variable of ratio t^2: with r chosen so that
+ *   tr = t^(2*2^r) <= 1/2, the high part (n-1) >> r in unary with stop
+ *   probability 1 - tr, and the low r bits raw (a Golomb code whose unary
+ *   part matches the prior; the raw bits cost a little over the prior).
+ * The unary part is capped at UNARY_CAP; beyond it an Elias-gamma escape.
+ * The DC index is coded as its residual from the MED prediction of the
+ * neighbouring DC indices, under a prior from the DC context cells.
+ *
+ * MMSE reconstruction of a nonzero bin n (step units): the Laplace density on
+ * [n - 1/2, n + 1/2] is exponential with scale b, whose mean is
+ * n - 1/2 + b - 1/(e^(1/b) - 1) = n - 1/2 + b - t^2 / (1 - t^2). */
+#include "codec_round.h"
+#include "codec_internal.h"
+#include "rec_math.h"
+
+#include <math.h>
+
+enum { UNARY_CAP = 24, MAX_RICE = 20 };
+
+static uint32_t prob16(double p0)
+{
+    const double v = p0 * 65536.0 + 0.5;
+    if (!(v >= 2.0)) return 2;
+    if (v >= 65534.0) return 65534;
+    return (uint32_t)v;
+}
+
+/* Rice parameter r and the stop probability of the unary part for ratio t^2. */
+static int rice_param(double t, double *tr)
+{
+    double x = t * t;
+    int r = 0;
+    while (x > 0.5 && r < MAX_RICE) {
+        x = x * x;
+        r++;
+    }
+    *tr = x;
+    return r;
+}
+
+static void put_value(rec_rc_encoder *e, int32_t s, double t)
+{
+    uint32_t n, hp;
+    double tr;
+    int r;
+    uint32_t pstop;
+
+    rec_rc_encode_bit_p(e, prob16(1.0 - t), s != 0);
+    if (s == 0)
+        return;
+    rec_rc_encode_bits(e, s < 0, 1);
+    n = (uint32_t)(s < 0 ? -(int64_t)s : s) - 1;
+    r = rice_param(t, &tr);
+    hp = n >> r;
+    pstop = prob16(1.0 - tr);
+    for (uint32_t j = 0; j < hp && j < UNARY_CAP; j++)
+        rec_rc_encode_bit_p(e, pstop, 1);
+    if (hp < UNARY_CAP)
+        rec_rc_encode_bit_p(e, pstop, 0);
+    else
+        rec_rc_encode_uint_escape(e, NULL, hp - UNARY_CAP);
+    if (r > 16) {
+        rec_rc_encode_bits(e, (n & ((1u << r) - 1)) >> 16, (unsigned)r - 16);
+        rec_rc_encode_bits(e, n & 0xFFFFu, 16);
+    } else {
+        rec_rc_encode_bits(e, n & ((1u << r) - 1), (unsigned)r);
+    }
+}
+
+/* Returns 0 and the value, or -1 for a value beyond RECIMG_ROUND_MAX_INDEX. */
+static int get_value(rec_rc_decoder *d, double t, int32_t *out)
+{
+    uint64_t hp = 0, n;
+    double tr;
+    int r, neg;
+    uint32_t pstop, low;
+
+    *out = 0;
+    if (!rec_rc_decode_bit_p(d, prob16(1.0 - t)))
+        return 0;
+    neg = (int)rec_rc_decode_bits(d, 1);
+    r = rice_param(t, &tr);
+    pstop = prob16(1.0 - tr);
+    while (hp < UNARY_CAP && rec_rc_decode_bit_p(d, pstop))
+        hp++;
+    if (hp == UNARY_CAP) {
+        const uint64_t extra = rec_rc_decode_uint_escape(d, NULL);
+        if (extra > (uint64_t)RECIMG_ROUND_MAX_INDEX)
+            return -1;
+        hp += extra;
+    }
+    if (r > 16) {
+        low = rec_rc_decode_bits(d, (unsigned)r - 16) << 16;
+        low |= rec_rc_decode_bits(d, 16);
+    } else {
+        low = rec_rc_decode_bits(d, (unsigned)r);
+    }
+    if (hp > ((uint64_t)RECIMG_ROUND_MAX_INDEX >> r))
+        return -1;
+    n = (hp << r) + low + 1;
+    if (n > (uint64_t)RECIMG_ROUND_MAX_INDEX)
+        return -1;
+    *out = neg ? -(int32_t)n : (int32_t)n;
+    return 0;
+}
+
+static uint32_t mag_q16(int32_t s)
+{
+    const uint64_t a = (uint64_t)(s < 0 ? -(int64_t)s : s) << 16;
+    return a > RECIMG_CTX_MAG_MAX ? RECIMG_CTX_MAG_MAX : (uint32_t)a;
+}
+
+static int32_t quantize(double y, double step)
+{
+    double q = y / step;
+    q = q < 0 ? -floor(-q + 0.5) : floor(q + 0.5);
+    if (q > RECIMG_ROUND_MAX_INDEX / 2) q = RECIMG_ROUND_MAX_INDEX / 2;
+    if (q < -(RECIMG_ROUND_MAX_INDEX / 2)) q = -(RECIMG_ROUND_MAX_INDEX / 2);
+    return (int32_t)q;
+}
+
+recimg_status recimg_round_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, const double *coef,
+                                        uint32_t bw, uint32_t bh, const double step[64])
+{
+    recimg_ctx_pred p;
+    for (uint32_t by = 0; by < bh; by++) {
+        for (uint32_t bx = 0; bx < bw; bx++, coef += 64) {
+            int32_t dc, pred, s;
+            recimg_ctx_begin_block(ctx, bx, by);
+            dc = quantize(coef[0], step[0]);
+            pred = recimg_ctx_dc_predict(ctx);
+            s = dc - pred;
+            recimg_ctx_predict(ctx, 0, &p);
+            put_value(enc, s, p.t);
+            recimg_ctx_update(ctx, 0, &p, mag_q16(s));
+            recimg_ctx_dc_record(ctx, dc);
+            for (int zz = 1; zz < 64; zz++) {
+                const int k = recimg_zigzag[zz];
+                s = quantize(coef[k], step[k]);
+                recimg_ctx_predict(ctx, zz, &p);
+                put_value(enc, s, p.t);
+                recimg_ctx_update(ctx, zz, &p, mag_q16(s));
+            }
+            recimg_ctx_end_block(ctx);
+        }
+    }
+    return RECIMG_OK;
+}
+
+/* Reconstruction of residual s relative to a centre, in step units. */
+static double recon(const recimg_ctx *ctx, const recimg_ctx_pred *p, int32_t s, int center)
+{
+    double a, b, t2, off;
+    if (s == 0)
+        return 0.0;
+    a = s < 0 ? -(double)s : (double)s;
+    if (!center) {
+        b = recimg_ctx_scale(ctx, p);
+        t2 = p->t * p->t;
+        off = -0.5 + b - t2 / (1.0 - t2);
+        if (off > 0.0) off = 0.0;      /* guards rounding at huge b */
+        if (off < -0.5) off = -0.5;
+        a += off;
+    }
+    return s < 0 ? -a : a;
+}
+
+recimg_status recimg_round_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, double *coef,
+                                        uint32_t bw, uint32_t bh, const double step[64],
+                                        int center)
+{
+    recimg_ctx_pred p;
+    for (uint32_t by = 0; by < bh; by++) {
+        for (uint32_t bx = 0; bx < bw; bx++, coef += 64) {
+            int32_t pred, s;
+            int64_t dc;
+            recimg_ctx_begin_block(ctx, bx, by);
+            pred = recimg_ctx_dc_predict(ctx);
+            recimg_ctx_predict(ctx, 0, &p);
+            RETURN_IF(get_value(dec, p.t, &s) != 0, RECIMG_ERR_CORRUPT);
+            dc = (int64_t)pred + s;
+            RETURN_IF(dc > RECIMG_ROUND_MAX_INDEX || dc < -RECIMG_ROUND_MAX_INDEX, RECIMG_ERR_CORRUPT);
+            coef[0] = ((double)pred + recon(ctx, &p, s, center)) * step[0];
+            recimg_ctx_update(ctx, 0, &p, mag_q16(s));
+            recimg_ctx_dc_record(ctx, (int32_t)dc);
+            for (int zz = 1; zz < 64; zz++) {
+                const int k = recimg_zigzag[zz];
+                recimg_ctx_predict(ctx, zz, &p);
+                RETURN_IF(get_value(dec, p.t, &s) != 0, RECIMG_ERR_CORRUPT);
+                coef[k] = recon(ctx, &p, s, center) * step[k];
+                recimg_ctx_update(ctx, zz, &p, mag_q16(s));
+            }
+            recimg_ctx_end_block(ctx);
+        }
+        RETURN_IF(rec_rc_decoder_error(dec), RECIMG_ERR_CORRUPT);
+    }
+    RETURN_IF(rec_rc_decoder_error(dec), RECIMG_ERR_CORRUPT);
+    return RECIMG_OK;
+}

@@ -1,0 +1,202 @@
+/* recimg: a lossy image codec built on relative entropy coding (REC).
+ *
+ * Public API (installed as <recimg.h>). One encoder object compresses 8-bit
+ * gray or RGB images into .rec files (docs/FORMAT.md); one decoder object turns
+ * .rec bytes back into pixels. Objects are opaque, created from a params struct
+ * that a *_default() function fills and that create validates.
+ *
+ * Thread safety: distinct objects may be used from distinct threads at once;
+ * one object must not be used by two threads at once. Object creation plans
+ * FFTW transforms, which FFTW does not allow concurrently: create objects from
+ * one thread at a time.
+ *
+ * Ownership: buffers returned by the library are released with recimg_free().
+ * Every function returning recimg_status leaves its outputs zeroed/NULL on
+ * failure. */
+#ifndef CODEC_RECIMG_H
+#define CODEC_RECIMG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RECIMG_VERSION_MAJOR 0
+#define RECIMG_VERSION_MINOR 1
+#define RECIMG_VERSION_PATCH 0
+
+/* Status codes. 0 is success; the set is stable (new codes are only appended). */
+typedef enum {
+    RECIMG_OK = 0,
+    RECIMG_ERR_INVALID_ARGUMENT = 1, /* a NULL pointer, an out-of-range parameter */
+    RECIMG_ERR_OUT_OF_MEMORY = 2,
+    RECIMG_ERR_UNSUPPORTED = 3,      /* valid request this build does not implement */
+    RECIMG_ERR_BAD_MAGIC = 4,        /* not a .rec file */
+    RECIMG_ERR_BAD_VERSION = 5,      /* a .rec version this build cannot read */
+    RECIMG_ERR_TRUNCATED = 6,        /* the data ends before the file does */
+    RECIMG_ERR_CORRUPT = 7,          /* a header field or the payload is invalid */
+    RECIMG_ERR_CHECKSUM = 8,         /* CRC-32 mismatch */
+    RECIMG_ERR_LIMIT = 9,            /* image or input larger than the configured limit */
+    RECIMG_ERR_INTERNAL = 10         /* a library bug or an FFTW failure */
+} recimg_status;
+
+/* A static, human-readable description of a status ("unknown status" for
+ * values outside the enum). Never NULL. */
+const char *recimg_strerror(recimg_status status);
+
+/* The library version as "MAJOR.MINOR.PATCH". */
+const char *recimg_version_string(void);
+
+/* Coding mode of the coefficient stage (stored in the file). */
+typedef enum {
+    RECIMG_MODE_ROUND = 0,  /* deterministic uniform quantization + entropy coding */
+    RECIMG_MODE_REC = 1     /* relative entropy coding (channel simulation) */
+} recimg_mode;
+
+/* Channel simulator for RECIMG_MODE_REC (stored in the file; NONE in round mode). */
+typedef enum {
+    RECIMG_SAMPLER_NONE = 0,
+    RECIMG_SAMPLER_LRQ = 1,       /* layered randomized quantizer (exact Gaussian) */
+    RECIMG_SAMPLER_GPRS_BNB = 2,  /* branch-and-bound greedy Poisson rejection sampling */
+    RECIMG_SAMPLER_GPRS = 3,      /* global GPRS */
+    RECIMG_SAMPLER_PFR = 4,       /* Poisson functional representation */
+    RECIMG_SAMPLER_UQ = 5,        /* universal (dithered) quantization, uniform noise */
+    RECIMG_SAMPLER_BLOCK = 6      /* fixed-budget block simulator (approximate) */
+} recimg_sampler;
+
+/* Chroma handling for RGB input (gray input always has one plane). */
+typedef enum {
+    RECIMG_CHROMA_420 = 0,
+    RECIMG_CHROMA_444 = 1
+} recimg_chroma;
+
+/* How the decoder reconstructs coefficients. */
+typedef enum {
+    RECIMG_DECODE_DEFAULT = 0,  /* MMSE */
+    RECIMG_DECODE_MMSE = 1,     /* round: bin conditional mean under the prior; rec: E[y | X] */
+    RECIMG_DECODE_CENTER = 2,   /* round: bin centre */
+    RECIMG_DECODE_SAMPLE = 3,   /* rec: the simulated sample X itself */
+    RECIMG_DECODE_REALISM = 4   /* realism knob A (see recimg_decoder_params.realism) */
+} recimg_decode_mode;
+
+/* An 8-bit image, interleaved, row-major, rows packed (stride = width*channels). */
+typedef struct {
+    uint32_t width, height;
+    uint32_t channels;    /* 1 = gray, 3 = RGB */
+    uint8_t *pixels;      /* width*height*channels bytes */
+} recimg_image;
+
+/* Default limits. */
+#define RECIMG_DEFAULT_MAX_PIXELS ((uint64_t)1 << 28)
+#define RECIMG_DEFAULT_MAX_INPUT_SIZE ((uint64_t)1 << 31)
+
+/* Valid ranges; tools query these rather than hard-coding them. */
+void recimg_quality_range(double *min_quality, double *max_quality);   /* 0, 100 */
+void recimg_realism_range(double *min_realism, double *max_realism);   /* 0, 1 */
+
+/* ------------------------------------------------------------------ encoder */
+
+typedef struct {
+    recimg_mode mode;        /* default RECIMG_MODE_ROUND */
+    double quality;          /* 0 (smallest) .. 100 (best); default 75. Non-integers allowed. */
+    recimg_chroma chroma;    /* default RECIMG_CHROMA_420 */
+    recimg_sampler sampler;  /* REC only (NONE = the default sampler); must be NONE in round mode */
+    uint32_t transform_id;   /* default 1 (orthonormal DCT-II) */
+    uint64_t seed;           /* shared-randomness seed stored in the file (REC); default fixed */
+    int threads;             /* 0 = automatic; output bytes never depend on it */
+    uint64_t max_pixels;     /* refuse larger images; default RECIMG_DEFAULT_MAX_PIXELS */
+    /* Advanced (experiments): per-band step matrix id (0 flat = default, 1 gentle
+       slope, 2 JPEG Annex K luminance shape) and chroma step multiplier
+       (0 = default, else 0.25..16). */
+    uint32_t matrix_id;
+    double chroma_step_scale;
+} recimg_encoder_params;
+
+/* Per-encode figures, filled by recimg_encode when a pointer is given. */
+typedef struct {
+    uint64_t bytes;          /* whole file */
+    uint64_t payload_bytes;  /* coefficient payload */
+    double kl_bits;          /* REC: sum of KL of the simulated channels; 0 in round mode */
+    double payload_bits;     /* 8 * payload_bytes */
+    double step;             /* global step (round) or noise level (rec) actually used */
+} recimg_encode_stats;
+
+/* Fills p with defaults. p must not be NULL. */
+void recimg_encoder_params_default(recimg_encoder_params *p);
+
+typedef struct recimg_encoder recimg_encoder;
+
+/* Validates p and creates an encoder. RECIMG_ERR_INVALID_ARGUMENT on an
+ * out-of-range field; RECIMG_ERR_UNSUPPORTED for a mode, sampler or transform
+ * this build does not implement (REC mode until it exists). */
+recimg_status recimg_encoder_create(const recimg_encoder_params *p, recimg_encoder **out);
+
+/* Changes the quality of an existing encoder (used by rate control). */
+recimg_status recimg_encoder_set_quality(recimg_encoder *enc, double quality);
+
+/* Compresses img. On success *out is a recimg_free()-able buffer of *out_size
+ * bytes holding a complete .rec file; stats (may be NULL) receives figures.
+ * Images of 1..2^32-1 pixels per side are accepted up to max_pixels. */
+recimg_status recimg_encode(recimg_encoder *enc, const recimg_image *img,
+                            uint8_t **out, size_t *out_size, recimg_encode_stats *stats);
+
+/* Releases an encoder; NULL is a no-op. */
+void recimg_encoder_free(recimg_encoder *enc);
+
+/* ------------------------------------------------------------------ decoder */
+
+typedef struct {
+    recimg_decode_mode decode;  /* default RECIMG_DECODE_DEFAULT (MMSE) */
+    double realism;             /* A in [0,1] for RECIMG_DECODE_REALISM; default 1 */
+    uint64_t private_seed;      /* decoder-private randomness (realism sampling) */
+    int threads;                /* 0 = automatic; output never depends on it */
+    uint64_t max_pixels;        /* default RECIMG_DEFAULT_MAX_PIXELS */
+    uint64_t max_input_size;    /* default RECIMG_DEFAULT_MAX_INPUT_SIZE bytes */
+} recimg_decoder_params;
+
+void recimg_decoder_params_default(recimg_decoder_params *p);
+
+typedef struct recimg_decoder recimg_decoder;
+
+recimg_status recimg_decoder_create(const recimg_decoder_params *p, recimg_decoder **out);
+
+/* Decodes a whole .rec file. On success out->pixels is a recimg_free()-able
+ * buffer. The header is validated (every field, limits, CRC-32) before any
+ * allocation sized by it. */
+recimg_status recimg_decode(recimg_decoder *dec, const uint8_t *data, size_t size,
+                            recimg_image *out);
+
+void recimg_decoder_free(recimg_decoder *dec);
+
+/* ------------------------------------------------------------------ info */
+
+/* The header fields of a .rec file (docs/FORMAT.md). */
+typedef struct {
+    uint32_t version;
+    uint32_t width, height;
+    uint32_t channels;        /* 1 or 3 */
+    recimg_chroma chroma;     /* meaningful when channels == 3 */
+    uint32_t transform_id;
+    recimg_mode mode;
+    recimg_sampler sampler;
+    uint32_t matrix_id;       /* per-band step matrix */
+    uint32_t step_code;       /* global step (round) / noise level (rec) in 1/1024 units */
+    uint32_t chroma_scale_code; /* chroma step multiplier in 1/256 units */
+    double quality;           /* informational: the quality the encoder was asked for */
+    uint64_t seed;
+    uint64_t payload_size;
+    uint32_t crc32;
+} recimg_info;
+
+/* Parses and validates the header and checks the CRC; allocates nothing. */
+recimg_status recimg_read_info(const uint8_t *data, size_t size, recimg_info *info);
+
+/* Releases a buffer returned by the library; NULL is a no-op. */
+void recimg_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

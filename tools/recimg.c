@@ -1,0 +1,573 @@
+/* recimg: the command-line tool (compress, decompress, info; compare and sim
+ * are dispatched to tools/cmd_compare.c and tools/cmd_sim.c).
+ *
+ * Conventions (docs/CLI.md): errors go to stderr naming the file; exit status
+ * 1 for a failure on valid usage (bad input, I/O), 2 for a usage error; output
+ * files are written atomically (temporary file + rename) and the input is never
+ * overwritten. Uses only the public API <recimg.h> and the tools' image I/O. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "cmd_compare.h"
+#include "imageio.h"
+#include "recimg.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifdef RECIMG_HAVE_CMD_SIM
+int tool_cmd_sim(int argc, char **argv);
+#endif
+
+enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
+#define BPP_TOLERANCE 0.03
+#define MAX_RC_ITERATIONS 24
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: recimg <command> [options]\n"
+        "\n"
+        "commands:\n"
+        "  compress IN.png|IN.jpg|IN.ppm -o OUT.rec [options]\n"
+        "      --mode round|rec        coefficient coding (default round; rec: not yet available)\n"
+        "      --quality Q             0..100 (default 75)\n"
+        "      --bpp B                 rate control: bisect the quality to within +-3%% of B bits/pixel\n"
+        "      --chroma 420|444        chroma subsampling for colour input (default 420)\n"
+        "      --sampler NAME          REC only: lrq|gprs-bnb|gprs|pfr|uq|block\n"
+        "      --seed N                shared-randomness seed stored in the file\n"
+        "      --alpha refuse|drop     what to do with an alpha channel (default refuse)\n"
+        "      --threads N             worker threads (0 = automatic; output never depends on it)\n"
+        "      --matrix 0|1|2          step matrix: 0 flat (default), 1 gentle slope, 2 JPEG shape\n"
+        "      --chroma-step X         chroma step multiplier 0.25..16 (default 1)\n"
+        "      --stats                 print one JSON object with the figures on stdout\n"
+        "  decompress IN.rec -o OUT.png|OUT.ppm|OUT.pgm [options]\n"
+        "      --decode mmse|center|sample|realism   reconstruction (default mmse)\n"
+        "      --realism A             0..1, with --decode realism (default 1)\n"
+        "      --threads N, --stats\n"
+        "  info IN.rec [--json]        print the header fields\n"
+        "  compare REF TEST [--json]   PSNR (RGB, Y), SSIM, MS-SSIM and realism measures\n"
+#ifdef RECIMG_HAVE_CMD_SIM
+        "  sim ...                     channel-simulation experiments (recimg sim --help)\n"
+#endif
+        "  --help, --version\n"
+        "\n"
+        "Exit status: 0 success, 1 failure (message names the file), 2 usage error.\n");
+}
+
+/* Prints "recimg: MSG" with every %s in msg replaced by arg; returns EXIT_USAGE. */
+static int usage_error(const char *msg, const char *arg)
+{
+    fputs("recimg: ", stderr);
+    for (const char *m = msg; *m; m++) {
+        if (m[0] == '%' && m[1] == 's') {
+            fputs(arg, stderr);
+            m++;
+        } else if (m[0] == '%' && m[1] == '%') {
+            fputc('%', stderr);
+            m++;
+        } else {
+            fputc(*m, stderr);
+        }
+    }
+    fputs("\nTry 'recimg --help'.\n", stderr);
+    return EXIT_USAGE;
+}
+
+static int parse_double(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    double v;
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end == s || *end != '\0' || !(v >= lo && v <= hi))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_u64(const char *s, unsigned long long *out)
+{
+    char *end;
+    unsigned long long v;
+    if (*s == '-' || *s == '\0')
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 0);
+    if (errno || *end != '\0')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        const unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static const char *mode_name(recimg_mode m)
+{
+    return m == RECIMG_MODE_REC ? "rec" : "round";
+}
+
+static const char *sampler_names[] = {"none", "lrq", "gprs-bnb", "gprs", "pfr", "uq", "block"};
+
+static const char *sampler_name(recimg_sampler s)
+{
+    return (unsigned)s < sizeof sampler_names / sizeof *sampler_names ? sampler_names[s] : "unknown";
+}
+
+/* ------------------------------------------------------------- compress */
+
+typedef struct {
+    uint8_t *data;
+    size_t size;
+    recimg_encode_stats st;
+    double quality;
+    double ms;
+} encode_result;
+
+static recimg_status encode_at(recimg_encoder *enc, const recimg_image *img, double q,
+                               encode_result *r)
+{
+    recimg_status st;
+    double t0;
+    recimg_free(r->data);
+    r->data = NULL;
+    st = recimg_encoder_set_quality(enc, q);
+    if (st != RECIMG_OK)
+        return st;
+    t0 = now_ms();
+    st = recimg_encode(enc, img, &r->data, &r->size, &r->st);
+    r->ms = now_ms() - t0;
+    r->quality = q;
+    return st;
+}
+
+static double bpp_of(size_t bytes, const recimg_image *img)
+{
+    return 8.0 * (double)bytes / ((double)img->width * (double)img->height);
+}
+
+/* Bisection on quality (bpp rises with quality): keeps the best result seen. */
+static recimg_status rate_control(recimg_encoder *enc, const recimg_image *img, double target,
+                                  encode_result *best, int *iterations, int *reached)
+{
+    double lo, hi;
+    encode_result cur;
+    recimg_status st;
+    memset(&cur, 0, sizeof cur);
+    recimg_quality_range(&lo, &hi);
+    *reached = 0;
+    *iterations = 0;
+    for (int it = 0; it < MAX_RC_ITERATIONS; it++) {
+        const double q = it == 0 ? 50.0 : 0.5 * (lo + hi);
+        double bpp, err;
+        st = encode_at(enc, img, q, &cur);
+        if (st != RECIMG_OK) {
+            recimg_free(cur.data);
+            return st;
+        }
+        ++*iterations;
+        bpp = bpp_of(cur.size, img);
+        err = fabs(bpp / target - 1.0);
+        if (!best->data || err < fabs(bpp_of(best->size, img) / target - 1.0)) {
+            recimg_free(best->data);
+            *best = cur;
+            cur.data = NULL;
+        }
+        if (err <= BPP_TOLERANCE) {
+            *reached = 1;
+            break;
+        }
+        if (bpp < target)
+            lo = q;
+        else
+            hi = q;
+        if (hi - lo < 1e-4)
+            break;
+    }
+    recimg_free(cur.data);
+    return RECIMG_OK;
+}
+
+static int cmd_compress(int argc, char **argv)
+{
+    const char *in = NULL, *out = NULL;
+    recimg_encoder_params p;
+    int stats = 0, have_q = 0, have_bpp = 0, iterations = 0, reached = 1;
+    double target_bpp = 0.0, t_start;
+    imageio_alpha alpha = IMAGEIO_ALPHA_REFUSE;
+    imageio_image img;
+    recimg_image rimg;
+    recimg_encoder *enc = NULL;
+    recimg_status st;
+    encode_result res;
+    char err[512];
+    double qmin, qmax;
+
+    recimg_encoder_params_default(&p);
+    recimg_quality_range(&qmin, &qmax);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        unsigned long long u;
+        if (!strcmp(a, "--stats")) { stats = 1; continue; }
+        if (a[0] != '-' || !strcmp(a, "-")) {
+            if (in)
+                return usage_error("compress: unexpected argument '%s'", a);
+            in = a;
+            continue;
+        }
+        if (!v)
+            return usage_error("compress: option '%s' needs a value", a);
+        i++;
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            out = v;
+        } else if (!strcmp(a, "--quality") || !strcmp(a, "-q")) {
+            if (parse_double(v, qmin, qmax, &p.quality))
+                return usage_error("compress: --quality must be a number in 0..100, not '%s'", v);
+            have_q = 1;
+        } else if (!strcmp(a, "--bpp")) {
+            if (parse_double(v, 1e-4, 64.0, &target_bpp))
+                return usage_error("compress: --bpp must be a number in (0, 64], not '%s'", v);
+            have_bpp = 1;
+        } else if (!strcmp(a, "--mode")) {
+            if (!strcmp(v, "round")) p.mode = RECIMG_MODE_ROUND;
+            else if (!strcmp(v, "rec")) p.mode = RECIMG_MODE_REC;
+            else return usage_error("compress: --mode must be round or rec, not '%s'", v);
+        } else if (!strcmp(a, "--chroma")) {
+            if (!strcmp(v, "420")) p.chroma = RECIMG_CHROMA_420;
+            else if (!strcmp(v, "444")) p.chroma = RECIMG_CHROMA_444;
+            else return usage_error("compress: --chroma must be 420 or 444, not '%s'", v);
+        } else if (!strcmp(a, "--sampler")) {
+            unsigned k;
+            for (k = 1; k < sizeof sampler_names / sizeof *sampler_names; k++)
+                if (!strcmp(v, sampler_names[k]))
+                    break;
+            if (k == sizeof sampler_names / sizeof *sampler_names)
+                return usage_error("compress: unknown sampler '%s'", v);
+            p.sampler = (recimg_sampler)k;
+        } else if (!strcmp(a, "--seed")) {
+            if (parse_u64(v, &u))
+                return usage_error("compress: --seed must be a non-negative integer, not '%s'", v);
+            p.seed = u;
+        } else if (!strcmp(a, "--threads")) {
+            if (parse_u64(v, &u) || u > 1024)
+                return usage_error("compress: --threads must be an integer in 0..1024, not '%s'", v);
+            p.threads = (int)u;
+        } else if (!strcmp(a, "--alpha")) {
+            if (!strcmp(v, "drop")) alpha = IMAGEIO_ALPHA_DROP;
+            else if (!strcmp(v, "refuse")) alpha = IMAGEIO_ALPHA_REFUSE;
+            else return usage_error("compress: --alpha must be drop or refuse, not '%s'", v);
+        } else if (!strcmp(a, "--matrix")) {
+            if (parse_u64(v, &u) || u > 2)
+                return usage_error("compress: --matrix must be 0, 1 or 2, not '%s'", v);
+            p.matrix_id = (uint32_t)u;
+        } else if (!strcmp(a, "--chroma-step")) {
+            if (parse_double(v, 0.25, 16.0, &p.chroma_step_scale))
+                return usage_error("compress: --chroma-step must be in 0.25..16, not '%s'", v);
+        } else {
+            return usage_error("compress: unknown option '%s'", a);
+        }
+    }
+    if (!in)
+        return usage_error("compress: no input file%s", "");
+    if (!out)
+        return usage_error("compress: no output file (-o OUT.rec)%s", "");
+    if (have_q && have_bpp)
+        return usage_error("compress: give --quality or --bpp, not both%s", "");
+    if (p.mode == RECIMG_MODE_ROUND && p.sampler != RECIMG_SAMPLER_NONE)
+        return usage_error("compress: --sampler needs --mode rec%s", "");
+    if (imageio_same_file(in, out)) {
+        fprintf(stderr, "recimg: %s: refusing to overwrite the input file\n", out);
+        return EXIT_FAIL;
+    }
+
+    st = recimg_encoder_create(&p, &enc);
+    if (st != RECIMG_OK) {
+        fprintf(stderr, "recimg: cannot create the encoder (%s mode): %s\n", mode_name(p.mode),
+                recimg_strerror(st));
+        return EXIT_FAIL;
+    }
+    if (imageio_read(in, alpha, &img, err, sizeof err) != 0) {
+        fprintf(stderr, "recimg: %s\n", err);
+        recimg_encoder_free(enc);
+        return EXIT_FAIL;
+    }
+    rimg.width = img.width;
+    rimg.height = img.height;
+    rimg.channels = (uint32_t)img.channels;
+    rimg.pixels = img.pixels;
+    memset(&res, 0, sizeof res);
+    t_start = now_ms();
+    if (have_bpp)
+        st = rate_control(enc, &rimg, target_bpp, &res, &iterations, &reached);
+    else
+        st = encode_at(enc, &rimg, p.quality, &res);
+    if (st == RECIMG_OK && !reached) {
+        fprintf(stderr, "recimg: %s: cannot reach %.4g bpp within 3%% (closest: %.4g bpp at quality %.3f)\n",
+                in, target_bpp, bpp_of(res.size, &rimg), res.quality);
+        recimg_free(res.data);
+        recimg_encoder_free(enc);
+        imageio_image_free(&img);
+        return EXIT_FAIL;
+    }
+    if (st != RECIMG_OK) {
+        fprintf(stderr, "recimg: %s: encoding failed: %s\n", in, recimg_strerror(st));
+        recimg_encoder_free(enc);
+        imageio_image_free(&img);
+        return EXIT_FAIL;
+    }
+    if (imageio_write_file_atomic(out, res.data, res.size, err, sizeof err) != 0) {
+        fprintf(stderr, "recimg: %s\n", err);
+        recimg_free(res.data);
+        recimg_encoder_free(enc);
+        imageio_image_free(&img);
+        return EXIT_FAIL;
+    }
+    if (stats) {
+        printf("{\"input\": ");
+        json_string(stdout, in);
+        printf(", \"output\": ");
+        json_string(stdout, out);
+        printf(", \"width\": %u, \"height\": %u, \"channels\": %u, \"bytes\": %zu, \"bpp\": %.6f"
+               ", \"mode\": \"%s\", \"sampler\": \"%s\", \"quality\": %.4f, \"chroma\": \"%s\""
+               ", \"step\": %.6f, \"payload_bytes\": %llu, \"payload_bits\": %.0f, \"kl_bits\": %.3f"
+               ", \"encode_ms\": %.3f, \"total_ms\": %.3f",
+               rimg.width, rimg.height, rimg.channels, res.size, bpp_of(res.size, &rimg),
+               mode_name(p.mode), sampler_name(p.sampler), res.quality,
+               rimg.channels == 1 ? "gray" : (p.chroma == RECIMG_CHROMA_444 ? "444" : "420"),
+               res.st.step, (unsigned long long)res.st.payload_bytes, res.st.payload_bits,
+               res.st.kl_bits, res.ms, now_ms() - t_start);
+        if (have_bpp)
+            printf(", \"target_bpp\": %.6f, \"rate_control_iterations\": %d", target_bpp, iterations);
+        printf("}\n");
+    }
+    recimg_free(res.data);
+    recimg_encoder_free(enc);
+    imageio_image_free(&img);
+    return 0;
+}
+
+/* ----------------------------------------------------------- decompress */
+
+static int cmd_decompress(int argc, char **argv)
+{
+    const char *in = NULL, *out = NULL;
+    recimg_decoder_params p;
+    recimg_decoder *dec = NULL;
+    recimg_image rimg;
+    imageio_image img;
+    uint8_t *data = NULL;
+    size_t size = 0;
+    int stats = 0;
+    recimg_status st;
+    char err[512];
+    double t0, ms;
+
+    recimg_decoder_params_default(&p);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        unsigned long long u;
+        if (!strcmp(a, "--stats")) { stats = 1; continue; }
+        if (a[0] != '-' || !strcmp(a, "-")) {
+            if (in)
+                return usage_error("decompress: unexpected argument '%s'", a);
+            in = a;
+            continue;
+        }
+        if (!v)
+            return usage_error("decompress: option '%s' needs a value", a);
+        i++;
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            out = v;
+        } else if (!strcmp(a, "--decode")) {
+            if (!strcmp(v, "mmse")) p.decode = RECIMG_DECODE_MMSE;
+            else if (!strcmp(v, "center")) p.decode = RECIMG_DECODE_CENTER;
+            else if (!strcmp(v, "sample")) p.decode = RECIMG_DECODE_SAMPLE;
+            else if (!strcmp(v, "realism")) p.decode = RECIMG_DECODE_REALISM;
+            else return usage_error("decompress: --decode must be mmse, center, sample or realism, not '%s'", v);
+        } else if (!strcmp(a, "--realism")) {
+            double lo, hi;
+            recimg_realism_range(&lo, &hi);
+            if (parse_double(v, lo, hi, &p.realism))
+                return usage_error("decompress: --realism must be a number in 0..1, not '%s'", v);
+        } else if (!strcmp(a, "--threads")) {
+            if (parse_u64(v, &u) || u > 1024)
+                return usage_error("decompress: --threads must be an integer in 0..1024, not '%s'", v);
+            p.threads = (int)u;
+        } else {
+            return usage_error("decompress: unknown option '%s'", a);
+        }
+    }
+    if (!in)
+        return usage_error("decompress: no input file%s", "");
+    if (!out)
+        return usage_error("decompress: no output file (-o OUT.png)%s", "");
+    if (imageio_same_file(in, out)) {
+        fprintf(stderr, "recimg: %s: refusing to overwrite the input file\n", out);
+        return EXIT_FAIL;
+    }
+    if (imageio_read_file(in, (size_t)p.max_input_size, &data, &size, err, sizeof err) != 0) {
+        fprintf(stderr, "recimg: %s\n", err);
+        return EXIT_FAIL;
+    }
+    st = recimg_decoder_create(&p, &dec);
+    if (st == RECIMG_OK) {
+        t0 = now_ms();
+        st = recimg_decode(dec, data, size, &rimg);
+        ms = now_ms() - t0;
+    }
+    recimg_decoder_free(dec);
+    free(data);
+    if (st != RECIMG_OK) {
+        fprintf(stderr, "recimg: %s: %s\n", in, recimg_strerror(st));
+        return EXIT_FAIL;
+    }
+    img.width = rimg.width;
+    img.height = rimg.height;
+    img.channels = (int)rimg.channels;
+    img.source_bit_depth = 8;
+    img.pixels = rimg.pixels;
+    if (imageio_write(out, &img, err, sizeof err) != 0) {
+        fprintf(stderr, "recimg: %s\n", err);
+        recimg_free(rimg.pixels);
+        return EXIT_FAIL;
+    }
+    if (stats) {
+        printf("{\"input\": ");
+        json_string(stdout, in);
+        printf(", \"output\": ");
+        json_string(stdout, out);
+        printf(", \"width\": %u, \"height\": %u, \"channels\": %u, \"bytes\": %zu, \"bpp\": %.6f"
+               ", \"decode_ms\": %.3f}\n",
+               rimg.width, rimg.height, rimg.channels, size,
+               8.0 * (double)size / ((double)rimg.width * rimg.height), ms);
+    }
+    recimg_free(rimg.pixels);
+    return 0;
+}
+
+/* ----------------------------------------------------------------- info */
+
+static int cmd_info(int argc, char **argv)
+{
+    const char *in = NULL;
+    int json = 0;
+    uint8_t *data = NULL;
+    size_t size = 0;
+    recimg_info info;
+    recimg_status st;
+    char err[512];
+
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json"))
+            json = 1;
+        else if (argv[i][0] == '-' && strcmp(argv[i], "-"))
+            return usage_error("info: unknown option '%s'", argv[i]);
+        else if (in)
+            return usage_error("info: unexpected argument '%s'", argv[i]);
+        else
+            in = argv[i];
+    }
+    if (!in)
+        return usage_error("info: no input file%s", "");
+    if (imageio_read_file(in, (size_t)RECIMG_DEFAULT_MAX_INPUT_SIZE, &data, &size, err, sizeof err) != 0) {
+        fprintf(stderr, "recimg: %s\n", err);
+        return EXIT_FAIL;
+    }
+    st = recimg_read_info(data, size, &info);
+    free(data);
+    if (st != RECIMG_OK) {
+        fprintf(stderr, "recimg: %s: %s\n", in, recimg_strerror(st));
+        return EXIT_FAIL;
+    }
+    {
+        const char *chroma = info.channels == 1 ? "gray" : (info.chroma == RECIMG_CHROMA_420 ? "420" : "444");
+        const double bpp = 8.0 * (double)size / ((double)info.width * info.height);
+        if (json) {
+            printf("{\"file\": ");
+            json_string(stdout, in);
+            printf(", \"version\": %u, \"width\": %u, \"height\": %u, \"channels\": %u, \"chroma\": \"%s\""
+                   ", \"transform\": %u, \"mode\": \"%s\", \"sampler\": \"%s\", \"matrix\": %u"
+                   ", \"step\": %.6f, \"chroma_step\": %.6f, \"quality\": %.2f, \"seed\": %llu"
+                   ", \"payload_bytes\": %llu, \"bytes\": %zu, \"bpp\": %.6f, \"crc32\": \"%08x\"}\n",
+                   info.version, info.width, info.height, info.channels, chroma, info.transform_id,
+                   mode_name(info.mode), sampler_name(info.sampler), info.matrix_id,
+                   info.step_code / 1024.0, info.chroma_scale_code / 256.0, info.quality,
+                   (unsigned long long)info.seed, (unsigned long long)info.payload_size, size, bpp,
+                   info.crc32);
+        } else {
+            printf("%s: .rec version %u\n", in, info.version);
+            printf("  size        %u x %u, %s\n", info.width, info.height,
+                   info.channels == 1 ? "gray" : (info.chroma == RECIMG_CHROMA_420 ? "YCbCr 4:2:0" : "YCbCr 4:4:4"));
+            printf("  transform   %u (%s)\n", info.transform_id, info.transform_id == 1 ? "DCT-II 8x8" : "unknown");
+            printf("  mode        %s, sampler %s\n", mode_name(info.mode), sampler_name(info.sampler));
+            printf("  step        %.4f (matrix %u, chroma x%.3f), quality %.2f\n", info.step_code / 1024.0,
+                   info.matrix_id, info.chroma_scale_code / 256.0, info.quality);
+            printf("  seed        %llu\n", (unsigned long long)info.seed);
+            printf("  payload     %llu bytes; file %zu bytes, %.4f bpp; CRC-32 %08x (ok)\n",
+                   (unsigned long long)info.payload_size, size, bpp, info.crc32);
+        }
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("recimg %s\n", recimg_version_string());
+        return 0;
+    }
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            if (!strcmp(argv[1], "compare"))
+                break;   /* compare prints its own help */
+            usage(stdout);
+            return 0;
+        }
+    }
+    if (!strcmp(argv[1], "compress"))
+        return cmd_compress(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "decompress"))
+        return cmd_decompress(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "info"))
+        return cmd_info(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "compare"))
+        return tool_cmd_compare(argc - 1, argv + 1);
+#ifdef RECIMG_HAVE_CMD_SIM
+    if (!strcmp(argv[1], "sim"))
+        return tool_cmd_sim(argc - 1, argv + 1);
+#endif
+    return usage_error("unknown command '%s'", argv[1]);
+}
