@@ -6,9 +6,9 @@
 # not built); the guard makes a second include a no-op.
 include_guard(GLOBAL)
 
-pkg_check_modules(RECIMG_PNG REQUIRED IMPORTED_TARGET libpng)
-pkg_check_modules(RECIMG_JPEG REQUIRED IMPORTED_TARGET libjpeg)
-pkg_check_modules(RECIMG_TURBOJPEG REQUIRED IMPORTED_TARGET libturbojpeg)
+pkg_check_modules(RECIMG_PNG REQUIRED IMPORTED_TARGET GLOBAL libpng)
+pkg_check_modules(RECIMG_JPEG REQUIRED IMPORTED_TARGET GLOBAL libjpeg)
+pkg_check_modules(RECIMG_TURBOJPEG REQUIRED IMPORTED_TARGET GLOBAL libturbojpeg)
 
 add_library(recimg_imageio STATIC
   ${CMAKE_CURRENT_LIST_DIR}/imageio.c
