@@ -68,6 +68,8 @@ typedef struct {
  * REC_KEY_DRAWS (it is reduced modulo REC_KEY_DRAWS otherwise). */
 uint64_t rec_key_u64(const rec_key *key, uint64_t j);
 double rec_key_uniform(const rec_key *key, uint64_t j);
+/* Both 64-bit halves of the Philox block of draw j (out[0] == rec_key_u64). */
+void rec_key_u64x2(const rec_key *key, uint64_t j, uint64_t out[2]);
 
 /* ======================================================================
  * Scalar quantizer simulators (uq, lrq)

@@ -26,3 +26,9 @@ double rec_key_uniform(const rec_key *key, uint64_t j)
 {
     return rec_prng_bits_to_uniform(rec_key_u64(key, j));
 }
+
+void rec_key_u64x2(const rec_key *key, uint64_t j, uint64_t out[2])
+{
+    rec_prng_u64x2(key->seed, key->stream, key->index * REC_KEY_DRAWS + (j & (REC_KEY_DRAWS - 1)),
+                   out);
+}

@@ -1,0 +1,60 @@
+/* rec/rec_uq.c - universal (dithered) quantization (Ziv 1985; DESIGN.md 3.3).
+ *
+ * Shared dither u ~ Unif(-1/2, 1/2) from draw 0 of the key (first 64 bits);
+ * K = round(y / delta + u) = floor(y / delta + u + 1/2); X = delta (K - u).
+ * X - y ~ Unif(-delta/2, delta/2) exactly and independently of y.  K is
+ * range coded with the prior's exact bin pmf at offset u (rec_quant.c).
+ */
+#include "rec.h"
+
+#include <math.h> /* isfinite only */
+
+static int64_t floor_i64(double v)
+{
+    int64_t i = (int64_t)v;
+    if ((double)i > v)
+        i--;
+    return i;
+}
+
+rec_status rec_uq_draws(double delta, const rec_key *key, rec_quant_draws *out)
+{
+    if (!key || !out || !(delta > 0) || !isfinite(delta) || key->index >= REC_KEY_INDEX_LIMIT)
+        return REC_ERR_INVALID_ARG;
+    out->u = rec_key_uniform(key, 0) - 0.5;
+    out->step = delta;
+    out->half_width = 0.5 * delta;
+    return REC_OK;
+}
+
+rec_status rec_uq_encode(double y, double delta, const rec_prior *prior, const rec_key *key,
+                         rec_rc_encoder *enc, rec_quant_result *out)
+{
+    rec_status st;
+    double v;
+    if (!out || !enc || !isfinite(y))
+        return REC_ERR_INVALID_ARG;
+    st = rec_uq_draws(delta, key, &out->draws);
+    if (st != REC_OK)
+        return st;
+    v = y / delta + out->draws.u + 0.5;
+    if (!(v < 4e15 && v > -4e15))
+        return REC_ERR_INVALID_ARG;
+    out->k = floor_i64(v);
+    out->x = delta * ((double)out->k - out->draws.u);
+    return rec_quant_code_bin(enc, out->k, delta, out->draws.u, prior);
+}
+
+rec_status rec_uq_decode(double delta, const rec_prior *prior, const rec_key *key,
+                         rec_rc_decoder *dec, rec_quant_result *out)
+{
+    rec_status st;
+    if (!out || !dec)
+        return REC_ERR_INVALID_ARG;
+    st = rec_uq_draws(delta, key, &out->draws);
+    if (st != REC_OK)
+        return st;
+    st = rec_quant_decode_bin(dec, delta, out->draws.u, prior, &out->k);
+    out->x = delta * ((double)out->k - out->draws.u);
+    return st;
+}
