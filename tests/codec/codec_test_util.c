@@ -1,0 +1,162 @@
+/* Helpers for the codec tests (see codec_test_util.h). */
+#include "codec_test_util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int ct_failures = 0;
+
+void ct_fail(const char *file, int line, const char *what)
+{
+    fprintf(stderr, "%s:%d: check failed: %s\n", file, line, what);
+    ct_failures++;
+}
+
+int ct_finish(const char *name)
+{
+    if (ct_failures) {
+        fprintf(stderr, "%s: %d check(s) failed\n", name, ct_failures);
+        return 1;
+    }
+    printf("%s: all checks passed\n", name);
+    return 0;
+}
+
+/* ---- MD5, RFC 1321 ---- */
+static uint32_t rotl(uint32_t x, int c)
+{
+    return (x << c) | (x >> (32 - c));
+}
+
+static void md5_block(uint32_t h[4], const uint8_t *p)
+{
+    static const uint32_t k[64] = {
+        0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+        0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+        0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+        0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+        0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+        0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+        0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+        0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
+    static const int r[64] = {7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
+                              5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
+                              4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
+                              6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
+    uint32_t w[16], a = h[0], b = h[1], c = h[2], d = h[3];
+    for (int i = 0; i < 16; i++)
+        w[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 | (uint32_t)p[4 * i + 2] << 16 |
+               (uint32_t)p[4 * i + 3] << 24;
+    for (int i = 0; i < 64; i++) {
+        uint32_t f;
+        int g;
+        if (i < 16) { f = (b & c) | (~b & d); g = i; }
+        else if (i < 32) { f = (d & b) | (~d & c); g = (5 * i + 1) & 15; }
+        else if (i < 48) { f = b ^ c ^ d; g = (3 * i + 5) & 15; }
+        else { f = c ^ (b | ~d); g = (7 * i) & 15; }
+        f = f + a + k[i] + w[g];
+        a = d;
+        d = c;
+        c = b;
+        b = b + rotl(f, r[i]);
+    }
+    h[0] += a; h[1] += b; h[2] += c; h[3] += d;
+}
+
+void ct_md5_hex(const void *data, size_t size, char hex[33])
+{
+    uint32_t h[4] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
+    const uint8_t *p = (const uint8_t *)data;
+    uint8_t tail[128];
+    size_t n = size, rest;
+    const uint64_t bits = (uint64_t)size * 8;
+    while (n >= 64) {
+        md5_block(h, p);
+        p += 64;
+        n -= 64;
+    }
+    memset(tail, 0, sizeof tail);
+    if (n) memcpy(tail, p, n);
+    tail[n] = 0x80;
+    rest = n < 56 ? 64 : 128;
+    for (int i = 0; i < 8; i++)
+        tail[rest - 8 + (size_t)i] = (uint8_t)(bits >> (8 * i));
+    md5_block(h, tail);
+    if (rest == 128)
+        md5_block(h, tail + 64);
+    for (int i = 0; i < 16; i++)
+        snprintf(hex + 2 * i, 3, "%02x", (unsigned)((h[i / 4] >> (8 * (i % 4))) & 0xff));
+}
+
+static uint64_t next_rand(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+int ct_make_image(recimg_image *img, uint32_t w, uint32_t h, uint32_t channels, uint64_t seed)
+{
+    uint64_t s = seed * 2654435761u + 88172645463325252u;
+    memset(img, 0, sizeof *img);
+    img->pixels = (uint8_t *)malloc((size_t)w * h * channels);
+    if (!img->pixels)
+        return -1;
+    img->width = w;
+    img->height = h;
+    img->channels = channels;
+    for (uint32_t y = 0; y < h; y++) {
+        for (uint32_t x = 0; x < w; x++) {
+            for (uint32_t c = 0; c < channels; c++) {
+                double v = 128.0 + 60.0 * sin(0.05 * x + 0.9 * c) * cos(0.037 * y + 0.3 * c);
+                v += (x * 3 + y * 5) % 97 < 48 ? 20.0 : -20.0;          /* edges */
+                v += (double)(next_rand(&s) % 21) - 10.0;                 /* texture */
+                img->pixels[((size_t)y * w + x) * channels + c] =
+                    (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+            }
+        }
+    }
+    return 0;
+}
+
+double ct_psnr(const recimg_image *a, const recimg_image *b)
+{
+    const size_t n = (size_t)a->width * a->height * a->channels;
+    double se = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const double d = (double)a->pixels[i] - (double)b->pixels[i];
+        se += d * d;
+    }
+    if (se == 0.0)
+        return 99.0;
+    return 10.0 * log10(255.0 * 255.0 * (double)n / se);
+}
+
+recimg_status ct_roundtrip(const recimg_image *img, const recimg_encoder_params *p,
+                           recimg_image *out, size_t *bytes)
+{
+    recimg_encoder *enc = NULL;
+    recimg_decoder *dec = NULL;
+    recimg_decoder_params dp;
+    uint8_t *data = NULL;
+    size_t size = 0;
+    recimg_status st;
+    memset(out, 0, sizeof *out);
+    *bytes = 0;
+    recimg_decoder_params_default(&dp);
+    st = recimg_encoder_create(p, &enc);
+    if (st == RECIMG_OK)
+        st = recimg_encode(enc, img, &data, &size, NULL);
+    if (st == RECIMG_OK)
+        st = recimg_decoder_create(&dp, &dec);
+    if (st == RECIMG_OK)
+        st = recimg_decode(dec, data, size, out);
+    *bytes = size;
+    recimg_free(data);
+    recimg_encoder_free(enc);
+    recimg_decoder_free(dec);
+    return st;
+}

@@ -1,0 +1,38 @@
+/* tests/codec: small helpers shared by the codec tests (checks, MD5, synthetic
+ * images, PSNR). */
+#ifndef TESTS_CODEC_CODEC_TEST_UTIL_H
+#define TESTS_CODEC_CODEC_TEST_UTIL_H
+
+#include "recimg.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+extern int ct_failures;
+
+#define CHECK(cond)                                        \
+    do {                                                   \
+        if (!(cond))                                       \
+            ct_fail(__FILE__, __LINE__, #cond);            \
+    } while (0)
+
+void ct_fail(const char *file, int line, const char *what);
+/* Prints a summary line; returns the exit status for main. */
+int ct_finish(const char *name);
+
+/* MD5 (RFC 1321) of data as 32 lowercase hex digits plus NUL. */
+void ct_md5_hex(const void *data, size_t size, char hex[33]);
+
+/* A deterministic photograph-like image (smooth gradients, edges, texture);
+ * pixels are malloc'd (free with free()). Returns 0 or -1. */
+int ct_make_image(recimg_image *img, uint32_t w, uint32_t h, uint32_t channels, uint64_t seed);
+
+/* PSNR in dB over all samples (99 when identical). */
+double ct_psnr(const recimg_image *a, const recimg_image *b);
+
+/* Encodes with p and decodes with default decoder params. Returns RECIMG_OK or
+ * the first failing status; *bytes receives the file size. */
+recimg_status ct_roundtrip(const recimg_image *img, const recimg_encoder_params *p,
+                           recimg_image *out, size_t *bytes);
+
+#endif

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The recimg command as a user meets it: every PNG kind and JPEG input round-trips
+# with the input's size; bad input gives exit status 1, a message naming the file
+# and no output file; usage errors give 2; the input is never overwritten; --stats
+# is one JSON object; --bpp lands within 3%; info reads the header.
+# usage: test_codec_cli.sh RECIMG CODEC_MAKE_INPUTS TESTIMAGES_DIR
+set -u
+recimg=$1
+make_inputs=$2
+images=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+bad() { echo "FAIL: $*" >&2; fail=1; }
+
+# expect STATUS CMD...: runs CMD, checks its exit status
+expect() {
+  local want=$1; shift
+  "$@" >"$tmp/out.txt" 2>"$tmp/err.txt"
+  local got=$?
+  [ "$got" -eq "$want" ] || bad "exit $got (want $want): $* : $(cat "$tmp/err.txt")"
+}
+
+"$make_inputs" pngs "$tmp" || bad "cannot make PNG inputs"
+
+# --- every PNG kind and JPEG input round-trips, keeping the size
+for f in gray1 gray2 gray4 gray8 gray16 rgb8 rgb16 palette4 palette8 interlaced interlaced16; do
+  expect 0 "$recimg" compress "$tmp/$f.png" -o "$tmp/$f.rec" --quality 80
+  expect 0 "$recimg" decompress "$tmp/$f.rec" -o "$tmp/$f.out.png"
+  expect 0 "$recimg" info "$tmp/$f.rec" --json
+  grep -q '"width": 37, "height": 23' "$tmp/out.txt" || bad "$f: info does not show 37x23"
+done
+expect 0 "$recimg" compress "$images/rocket.jpg" -o "$tmp/rocket.rec" --quality 50 --chroma 444
+expect 0 "$recimg" decompress "$tmp/rocket.rec" -o "$tmp/rocket.ppm"
+head -c 2 "$tmp/rocket.ppm" | grep -q P6 || bad "rocket.ppm is not a PPM"
+expect 0 "$recimg" compare "$images/rocket.jpg" "$tmp/rocket.ppm" --json
+
+# --- alpha: refused with a message unless --alpha drop
+expect 1 "$recimg" compress "$tmp/rgba.png" -o "$tmp/rgba.rec"
+grep -q "rgba.png" "$tmp/err.txt" || bad "alpha refusal does not name the file"
+[ ! -e "$tmp/rgba.rec" ] || bad "output left after alpha refusal"
+expect 0 "$recimg" compress "$tmp/rgba.png" -o "$tmp/rgba.rec" --alpha drop
+expect 0 "$recimg" compress "$tmp/grayalpha.png" -o "$tmp/ga.rec" --alpha drop
+
+# --- --stats JSON and --bpp rate control
+expect 0 "$recimg" compress "$images/astronaut.png" -o "$tmp/a.rec" --bpp 1.0 --stats
+for key in width height bytes bpp mode quality encode_ms; do
+  grep -q "\"$key\": " "$tmp/out.txt" || bad "--stats lacks $key"
+done
+bpp=$(sed -n 's/.*"bpp": \([0-9.]*\).*/\1/p' "$tmp/out.txt")
+awk -v b="$bpp" 'BEGIN { exit !(b >= 0.97 && b <= 1.03) }' || bad "--bpp 1.0 gave $bpp"
+[ "$(wc -l < "$tmp/out.txt")" -eq 1 ] || bad "--stats is not one line"
+expect 0 "$recimg" info "$tmp/a.rec"
+
+# --- bad input: status 1, message naming the file, no output file
+"$make_inputs" bad "$tmp/a.rec" "$tmp" || bad "cannot make bad inputs"
+for f in truncated header_only corrupt badmagic badversion absurd empty; do
+  expect 1 "$recimg" decompress "$tmp/$f.rec" -o "$tmp/$f.png"
+  grep -q "$f.rec" "$tmp/err.txt" || bad "$f: message does not name the file: $(cat "$tmp/err.txt")"
+  [ ! -e "$tmp/$f.png" ] || bad "$f: output file left behind"
+  # info reads the header only: a well-formed header with absurd dimensions is reported
+  [ "$f" = absurd ] || expect 1 "$recimg" info "$tmp/$f.rec"
+done
+printf 'this is not an image\n' > "$tmp/notimage.png"
+expect 1 "$recimg" compress "$tmp/notimage.png" -o "$tmp/notimage.rec"
+grep -q "notimage.png" "$tmp/err.txt" || bad "not-an-image message does not name the file"
+[ ! -e "$tmp/notimage.rec" ] || bad "output left for a non-image"
+expect 1 "$recimg" compress "$tmp/missing.png" -o "$tmp/missing.rec"
+expect 1 "$recimg" decompress "$tmp/gray8.png" -o "$tmp/x.png"       # a PNG is not a .rec
+[ ! -e "$tmp/x.png" ] || bad "output left for a non-.rec input"
+# a failed decode never clobbers an existing output file
+cp "$tmp/gray8.out.png" "$tmp/keep.png"
+expect 1 "$recimg" decompress "$tmp/corrupt.rec" -o "$tmp/keep.png"
+cmp -s "$tmp/gray8.out.png" "$tmp/keep.png" || bad "existing output clobbered by a failed decode"
+# never overwrite the input
+cp "$tmp/gray8.png" "$tmp/self.png"
+expect 1 "$recimg" compress "$tmp/self.png" -o "$tmp/self.png"
+cmp -s "$tmp/gray8.png" "$tmp/self.png" || bad "input overwritten"
+cp "$tmp/a.rec" "$tmp/self.rec"
+expect 1 "$recimg" decompress "$tmp/self.rec" -o "$tmp/self.rec"
+cmp -s "$tmp/a.rec" "$tmp/self.rec" || bad "input .rec overwritten"
+# no temporary files left anywhere
+ls -a "$tmp" | grep -q '\.tmp' && bad "temporary files left: $(ls -a "$tmp" | grep '\.tmp')"
+
+# --- REC mode is refused honestly until it exists
+expect 1 "$recimg" compress "$tmp/gray8.png" -o "$tmp/rec.rec" --mode rec
+[ ! -e "$tmp/rec.rec" ] || bad "output left for unsupported REC mode"
+
+# --- usage errors: status 2
+expect 2 "$recimg"
+expect 2 "$recimg" frobnicate
+expect 2 "$recimg" compress "$tmp/gray8.png"
+expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality 101
+expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality abc
+expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --chroma 422
+expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality 50 --bpp 1
+expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --bogus
+expect 2 "$recimg" decompress "$tmp/a.rec"
+expect 2 "$recimg" decompress "$tmp/a.rec" -o "$tmp/u.png" --realism 2
+expect 2 "$recimg" info
+expect 0 "$recimg" --help
+grep -q "compress" "$tmp/out.txt" || bad "--help does not describe compress"
+expect 0 "$recimg" compress --help
+
+[ "$fail" -eq 0 ] && echo "test_codec_cli: all checks passed"
+exit "$fail"

@@ -1,0 +1,162 @@
+/* The .rec container as hostile input: every header field out of range, every
+ * truncation, trailing bytes, wrong magic and version, absurd dimensions, and
+ * random payload corruption with a recomputed CRC (so the coefficient decoder
+ * itself sees garbage) must give a clean status, never a crash or a hang.
+ * Offsets follow docs/FORMAT.md. */
+#include "codec_test_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+enum { HDR = 56 };
+
+static uint8_t *file;
+static size_t file_size;
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void fix_crc(uint8_t *f, size_t n)
+{
+    put32(f + n - 4, (uint32_t)crc32(crc32(0L, Z_NULL, 0), f, (uInt)(n - 4)));
+}
+
+static recimg_status decode_bytes(const uint8_t *f, size_t n)
+{
+    recimg_decoder_params dp;
+    recimg_decoder *d = NULL;
+    recimg_image out;
+    recimg_status st;
+    recimg_decoder_params_default(&dp);
+    if (recimg_decoder_create(&dp, &d) != RECIMG_OK)
+        return RECIMG_ERR_INTERNAL;
+    st = recimg_decode(d, f, n, &out);
+    if (st == RECIMG_OK) {
+        if (!out.pixels) st = RECIMG_ERR_INTERNAL;
+        recimg_free(out.pixels);
+    } else if (out.pixels) {
+        st = RECIMG_ERR_INTERNAL;   /* outputs must be empty on failure */
+    }
+    recimg_decoder_free(d);
+    return st;
+}
+
+/* Sets byte or field at off to value (width bytes), fixes the CRC, decodes. */
+static recimg_status mutate(size_t off, int width, uint64_t value)
+{
+    uint8_t *f = malloc(file_size);
+    recimg_status st;
+    memcpy(f, file, file_size);
+    for (int i = 0; i < width; i++)
+        f[off + (size_t)i] = (uint8_t)(value >> (8 * i));
+    fix_crc(f, file_size);
+    st = decode_bytes(f, file_size);
+    free(f);
+    return st;
+}
+
+int main(void)
+{
+    recimg_image img;
+    recimg_encoder_params p;
+    recimg_encoder *e = NULL;
+    uint64_t rs = 99;
+    int ok_after_corruption = 0, rejected = 0;
+
+    CHECK(ct_make_image(&img, 37, 29, 3, 5) == 0);
+    recimg_encoder_params_default(&p);
+    p.quality = 60;
+    CHECK(recimg_encoder_create(&p, &e) == RECIMG_OK);
+    CHECK(recimg_encode(e, &img, &file, &file_size, NULL) == RECIMG_OK);
+    if (!file)
+        return ct_finish("test_codec_format");
+    CHECK(decode_bytes(file, file_size) == RECIMG_OK);
+
+    /* every field out of range */
+    CHECK(mutate(0, 1, 0x88) == RECIMG_ERR_BAD_MAGIC);
+    CHECK(mutate(3, 1, 'X') == RECIMG_ERR_BAD_MAGIC);
+    CHECK(mutate(8, 2, 2) == RECIMG_ERR_BAD_VERSION);
+    CHECK(mutate(8, 2, 0) == RECIMG_ERR_BAD_VERSION);
+    CHECK(mutate(10, 2, 57) == RECIMG_ERR_CORRUPT);
+    CHECK(mutate(12, 4, 0) == RECIMG_ERR_CORRUPT);                 /* width 0 */
+    CHECK(mutate(16, 4, 0) == RECIMG_ERR_CORRUPT);                 /* height 0 */
+    CHECK(mutate(12, 4, 0xFFFFFFFFu) == RECIMG_ERR_LIMIT);         /* absurd width */
+    CHECK(mutate(16, 4, (uint32_t)1 << 30) == RECIMG_ERR_LIMIT);   /* 37 x 2^30 > 2^28 pixels */
+    CHECK(mutate(20, 1, 0) == RECIMG_ERR_CORRUPT);                 /* color */
+    CHECK(mutate(20, 1, 3) == RECIMG_ERR_CORRUPT);
+    CHECK(mutate(21, 1, 2) == RECIMG_ERR_CORRUPT);                 /* subsampling */
+    CHECK(mutate(22, 1, 0) == RECIMG_ERR_CORRUPT);                 /* transform 0 */
+    CHECK(mutate(22, 1, 200) == RECIMG_ERR_UNSUPPORTED);           /* unknown transform */
+    CHECK(mutate(23, 1, 2) == RECIMG_ERR_CORRUPT);                 /* mode */
+    CHECK(mutate(24, 1, 1) == RECIMG_ERR_CORRUPT);                 /* sampler in round mode */
+    CHECK(mutate(24, 1, 9) == RECIMG_ERR_CORRUPT);
+    CHECK(mutate(25, 1, 0) == RECIMG_ERR_CORRUPT);                 /* prior */
+    CHECK(mutate(26, 1, 9) == RECIMG_ERR_CORRUPT);                 /* matrix */
+    CHECK(mutate(27, 1, 1) == RECIMG_ERR_CORRUPT);                 /* flags */
+    CHECK(mutate(28, 4, 0) == RECIMG_ERR_CORRUPT);                 /* step */
+    CHECK(mutate(28, 4, 0xFFFFFFFFu) == RECIMG_ERR_CORRUPT);
+    CHECK(mutate(32, 2, 0) == RECIMG_ERR_CORRUPT);                 /* chroma step */
+    CHECK(mutate(34, 2, 10001) == RECIMG_ERR_CORRUPT);             /* quality */
+    CHECK(mutate(36, 4, 1) == RECIMG_ERR_CORRUPT);                 /* reserved */
+    CHECK(mutate(48, 8, UINT64_MAX) == RECIMG_ERR_TRUNCATED);      /* payload size */
+    CHECK(mutate(48, 8, 0) == RECIMG_ERR_CORRUPT);                 /* too short a payload */
+    CHECK(mutate(40, 8, 12345) == RECIMG_OK);                      /* any seed is valid */
+    {   /* REC mode with a sampler: well-formed but not supported by this build */
+        uint8_t *f = malloc(file_size);
+        memcpy(f, file, file_size);
+        f[23] = 1;
+        f[24] = 1;
+        fix_crc(f, file_size);
+        CHECK(decode_bytes(f, file_size) == RECIMG_ERR_UNSUPPORTED);
+        free(f);
+    }
+    /* CRC */
+    {
+        uint8_t *f = malloc(file_size);
+        memcpy(f, file, file_size);
+        f[HDR + 3] ^= 0x10;
+        CHECK(decode_bytes(f, file_size) == RECIMG_ERR_CHECKSUM);
+        free(f);
+    }
+    /* every truncation, and a trailing byte */
+    for (size_t n = 0; n < file_size; n++) {
+        const recimg_status st = decode_bytes(file, n);
+        CHECK(st == RECIMG_ERR_TRUNCATED || (n == 0 && st == RECIMG_ERR_BAD_MAGIC));
+    }
+    {
+        uint8_t *f = malloc(file_size + 1);
+        memcpy(f, file, file_size);
+        f[file_size] = 0;
+        CHECK(decode_bytes(f, file_size + 1) == RECIMG_ERR_CORRUPT);
+        free(f);
+    }
+    CHECK(decode_bytes((const uint8_t *)"hello, world: not an image at all", 33) == RECIMG_ERR_BAD_MAGIC);
+    /* random payload corruption with a valid CRC: the coefficient decoder sees garbage */
+    for (int it = 0; it < 400; it++) {
+        uint8_t *f = malloc(file_size);
+        recimg_status st;
+        int flips;
+        memcpy(f, file, file_size);
+        rs = rs * 6364136223846793005ULL + 1442695040888963407ULL;
+        flips = 1 + (int)((rs >> 60) & 3);
+        for (int k = 0; k < flips; k++) {
+            rs = rs * 6364136223846793005ULL + 1442695040888963407ULL;
+            f[HDR + (size_t)((rs >> 33) % (file_size - HDR - 4))] ^= (uint8_t)(1u << ((rs >> 20) & 7));
+        }
+        fix_crc(f, file_size);
+        st = decode_bytes(f, file_size);
+        CHECK(st == RECIMG_OK || st == RECIMG_ERR_CORRUPT);
+        if (st == RECIMG_OK) ok_after_corruption++; else rejected++;
+        free(f);
+    }
+    printf("payload corruption: %d decoded to some image, %d rejected as corrupt\n",
+           ok_after_corruption, rejected);
+    recimg_free(file);
+    recimg_encoder_free(e);
+    free(img.pixels);
+    return ct_finish("test_codec_format");
+}
