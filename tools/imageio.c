@@ -783,14 +783,14 @@ static void png_write_err_fn(png_structp png, png_const_charp msg)
 }
 
 static int png_encode_body(png_structp png, png_infop info, const imageio_image *img,
-                           struct png_out *o)
+                           int level, struct png_out *o)
 {
     uint32_t y;
     const size_t stride = (size_t)img->width * (size_t)img->channels;
     if (setjmp(png_jmpbuf(png)))
         return -1;
     png_set_write_fn(png, o, png_write_fn, png_flush_fn);
-    png_set_compression_level(png, IMAGEIO_PNG_ZLIB_LEVEL);
+    png_set_compression_level(png, level);
     png_set_IHDR(png, info, img->width, img->height, 8,
                  img->channels == 3 ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_GRAY,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
@@ -801,7 +801,7 @@ static int png_encode_body(png_structp png, png_infop info, const imageio_image 
     return 0;
 }
 
-static int encode_png(const imageio_image *img, const char *name, uint8_t **data,
+static int encode_png(const imageio_image *img, const char *name, int level, uint8_t **data,
                       size_t *size, char *err, size_t err_size)
 {
     struct png_out o;
@@ -821,7 +821,7 @@ static int encode_png(const imageio_image *img, const char *name, uint8_t **data
         set_err(err, err_size, "%s: out of memory", name);
         return -1;
     }
-    rc = png_encode_body(png, info, img, &o);
+    rc = png_encode_body(png, info, img, level, &o);
     png_destroy_write_struct(&png, &info);
     if (rc != 0) {
         free(o.buf);
@@ -830,6 +830,20 @@ static int encode_png(const imageio_image *img, const char *name, uint8_t **data
     *data = o.buf;
     *size = o.len;
     return 0;
+}
+
+int imageio_encode_png(const imageio_image *img, int zlib_level, uint8_t **data, size_t *size,
+                       char *err, size_t err_size)
+{
+    size_t bytes;
+    *data = NULL;
+    *size = 0;
+    if (img == NULL || img->pixels == NULL || zlib_level < 0 || zlib_level > 9 ||
+        check_dims(img->width, img->height, img->channels, &bytes) != 0) {
+        set_err(err, err_size, "PNG encode: invalid image or level");
+        return -1;
+    }
+    return encode_png(img, "PNG encode", zlib_level, data, size, err, err_size);
 }
 
 static int ends_with_ci(const char *s, const char *suffix)
@@ -874,7 +888,7 @@ int imageio_write(const char *path, const imageio_image *img, char *err, size_t 
         }
         memcpy(data, header, (size_t)hl);
         memcpy(data + hl, img->pixels, bytes);
-    } else if (encode_png(img, path, &data, &size, err, err_size) != 0) {
+    } else if (encode_png(img, path, IMAGEIO_PNG_ZLIB_LEVEL, &data, &size, err, err_size) != 0) {
         return -1;
     }
     rc = imageio_write_file_atomic(path, data, size, err, err_size);

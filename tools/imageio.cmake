@@ -22,3 +22,9 @@ target_link_libraries(recimg_imageio
   PRIVATE recimg_flags PkgConfig::RECIMG_PNG PkgConfig::RECIMG_JPEG
           PkgConfig::RECIMG_TURBOJPEG
   PUBLIC m)
+
+# Benchmarks of the tools helper (bench/, never part of ctest).
+if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/../bench/png_level.c)
+  add_executable(bench_png_level ${CMAKE_CURRENT_LIST_DIR}/../bench/png_level.c)
+  target_link_libraries(bench_png_level PRIVATE recimg_imageio recimg_flags)
+endif()

@@ -70,6 +70,11 @@ int imageio_decode(const uint8_t *data, size_t size, const char *name, imageio_a
  * Returns 0 on success, -1 with a message naming `path` otherwise. */
 int imageio_write(const char *path, const imageio_image *img, char *err, size_t err_size);
 
+/* Encodes img (1 or 3 channels) as an 8-bit PNG in memory with the given zlib level
+ * (0..9). 0 ok: *data is malloc'd (caller frees), *size its length; -1 with a message. */
+int imageio_encode_png(const imageio_image *img, int zlib_level, uint8_t **data, size_t *size,
+                       char *err, size_t err_size);
+
 /* Frees img->pixels and zeroes *img. NULL and an already freed image are no-ops. */
 void imageio_image_free(imageio_image *img);
 

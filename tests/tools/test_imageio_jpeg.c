@@ -64,6 +64,7 @@ static void test_encoded(int channels, int chroma, int quality)
     }
     /* Truncated: both readers refuse it (libjpeg would otherwise pad with gray). */
     imageio_image_free(&a);
+    imageio_image_free(&b);
     CHECK(imageio_decode(jpg, size / 2, "half.jpg", IMAGEIO_ALPHA_REFUSE, &a, err,
                          sizeof(err)) == -1);
     CHECK(strstr(err, "half.jpg") != NULL && strstr(err, "truncated") != NULL);
