@@ -140,6 +140,44 @@ rec_status rec_quant_decode_bin(rec_rc_decoder *dec, double step, double u,
                                 const rec_prior *prior, int64_t *k);
 
 /* ======================================================================
+ * block: fixed-budget simulator for a vector of Gaussians  -- APPROXIMATE
+ * ====================================================================== */
+
+/* Minimal random coding (MIRACLE, Havasi et al. 2019; DESIGN.md 3.5):
+ * N = 2^(kappa + t) shared candidates are drawn from the product prior
+ * P = prod N(p_mean[i], p_sd[i]^2); the encoder picks candidate n with
+ * probability proportional to the density ratio dQ/dP at it (Gumbel-max
+ * with encoder-private noise) and sends n in kappa + t raw bits.
+ * Q = prod N(q_mean[i], q_sd[i]^2).
+ *
+ * NOT EXACT: the sample follows Q only as N -> infinity.  With
+ * KL(Q || P) near kappa bits the selected sample is biased towards the prior;
+ * e.g. d = 64, Q = N(mu, I), KL = 16 bits, t = 0 keeps about 84% of the
+ * mean along mu (measured by `recimg sim --sampler block`, see docs/REC.md).
+ * Callers must report it as approximate.
+ *
+ * Limits: 1 <= d <= REC_BLOCK_MAX_DIM, kappa + t <= REC_BLOCK_MAX_LOG2N,
+ * key->index < 2^32 (the block's draws use PRNG indices index * 2^32 + j).
+ * Cost: N * d normal draws to encode, d to decode.
+ */
+#define REC_BLOCK_MAX_DIM 256u
+#define REC_BLOCK_MAX_LOG2N 24u
+
+typedef struct {
+    uint64_t index;     /* candidate chosen */
+    unsigned log2_n;    /* kappa + t: bits written */
+    double kl_bits;     /* KL(Q || P) of the block */
+} rec_block_info;
+
+rec_status rec_block_encode(size_t d, const double *q_mean, const double *q_sd,
+                            const double *p_mean, const double *p_sd, unsigned kappa,
+                            unsigned t, const rec_key *key, rec_rc_encoder *enc, double *x_out,
+                            rec_block_info *info);
+/* Reads kappa + t bits and regenerates the chosen candidate into x_out. */
+rec_status rec_block_decode(size_t d, const double *p_mean, const double *p_sd, unsigned kappa,
+                            unsigned t, const rec_key *key, rec_rc_decoder *dec, double *x_out);
+
+/* ======================================================================
  * Rejection samplers (pfr, gprs, gprs-bnb)
  * Owned by the rec-rs helper: declarations go between the markers below.
  * ====================================================================== */
