@@ -11,7 +11,7 @@
  * uq/lrq map the channel onto a quantizer: y = mu with prior
  * N(0, 1 - s^2); lrq adds N(0, s^2) exactly (X = Q's sample); uq adds
  * uniform noise of the same variance (step s sqrt(12)), so its PIT is that
- * of the uniform noise.  block groups d = round(kappa / I) coefficients per
+ * of the uniform noise.  block groups d = floor(kappa / I) coefficients per
  * block (1..256) and is APPROXIMATE: its KS and mean_shrink show the bias.
  *
  * The sampler table (`samplers`) is the one place that lists samplers.
@@ -187,7 +187,7 @@ static int run_quant(const char *name, const sim_params *p, sim_result *r, char 
 static int run_block(const char *name, const sim_params *p, sim_result *r, char *err, size_t errn)
 {
     const double s = pow(2.0, -p->info_bits);
-    long d = lround((double)p->kappa / p->info_bits), nblocks, b, i, n;
+    long d = (long)floor((double)p->kappa / p->info_bits), nblocks, b, i, n;
     double *xs, *mus, *pit, t0, sxm = 0, smm = 0;
     double qs[REC_BLOCK_MAX_DIM], pm[REC_BLOCK_MAX_DIM], ps[REC_BLOCK_MAX_DIM];
     rec_rc_encoder enc;
@@ -481,6 +481,14 @@ static const char gnuplot_script[] =
     "       csv using 3:(2**column(3)) with lines dt 3 lc rgb 'black' title '2^I'\n"
     "  set output\n"
     "  unset logscale y\n"
+    "  set output sprintf('%s/overhead.%%s.tmp', fmt)\n"
+    "  set ylabel 'bits per coefficient minus I'\n"
+    "  set title 'Overhead over the information: code length - I, and D_{CS} - I'\n"
+    "  set yrange [0:*]\n"
+    "  plot csv using 3:(col('lrq', 10) - column(3)) with lines dt 3 lw 2 lc rgb 'gray40' title 'D_{CS} - I', \\\n"
+    "       for [s in 'pfr gprs gprs-bnb uq lrq block'] csv using 3:(col(s, 8) - column(3)) with linespoints title s\n"
+    "  set output\n"
+    "  set autoscale y\n"
     "}\n";
 
 static int path_ok_for_gnuplot(const char *s)
@@ -493,7 +501,8 @@ static int run_sweep(const char *dir, const sim_params *base, int explicit_trial
 {
     static const double infos[] = {0.1, 0.25, 0.5, 1, 2, 3, 4, 6, 8, 10, 12};
     char csv_tmp[4096], csv[4096], gp[4096], gp_tmp[4096], cmd[8400], from[4096], to[4096];
-    const char *outs[4] = {"code_bits.svg", "code_bits.png", "steps.svg", "steps.png"};
+    const char *outs[6] = {"code_bits.svg", "code_bits.png", "steps.svg",
+                           "steps.png",     "overhead.svg",  "overhead.png"};
     FILE *f;
     size_t si, ii;
     int k;
@@ -555,7 +564,7 @@ static int run_sweep(const char *dir, const sim_params *base, int explicit_trial
         fprintf(stderr, "recimg sim: cannot write %s\n", gp_tmp);
         return 1;
     }
-    fprintf(f, gnuplot_script, dir, dir, dir);
+    fprintf(f, gnuplot_script, dir, dir, dir, dir);
     if (fclose(f) != 0 || rename(gp_tmp, gp) != 0) {
         fprintf(stderr, "recimg sim: cannot write %s\n", gp);
         remove(gp_tmp);
@@ -565,13 +574,13 @@ static int run_sweep(const char *dir, const sim_params *base, int explicit_trial
     if (system(cmd) != 0) {
         fprintf(stderr, "recimg sim: gnuplot failed on %s (is gnuplot installed? scripts/deps.sh)\n",
                 gp);
-        for (k = 0; k < 4; k++) {
+        for (k = 0; k < 6; k++) {
             snprintf(from, sizeof from, "%s/%s.tmp", dir, outs[k]);
             remove(from);
         }
         return 1;
     }
-    for (k = 0; k < 4; k++) {
+    for (k = 0; k < 6; k++) {
         snprintf(from, sizeof from, "%s/%s.tmp", dir, outs[k]);
         snprintf(to, sizeof to, "%s/%s", dir, outs[k]);
         if (rename(from, to) != 0) {
@@ -579,7 +588,8 @@ static int run_sweep(const char *dir, const sim_params *base, int explicit_trial
             return 1;
         }
     }
-    printf("wrote %s, %s/code_bits.{svg,png}, %s/steps.{svg,png} (script %s)\n", csv, dir, dir, gp);
+    printf("wrote %s and %s/{code_bits,steps,overhead}.{svg,png} (gnuplot script %s)\n", csv, dir,
+           gp);
     return 0;
 }
 
@@ -594,7 +604,9 @@ static void usage(FILE *f)
             "Defaults: trials 10000 (sweep: 1000), seed 1, max-steps 1048576 (pfr/gprs have\n"
             "infinite mean runtime over the channel: trials hitting the cap are counted and\n"
             "excluded), kappa 12, t 0 (block: kappa/I coefficients per block, 2^(kappa+t)\n"
-            "candidates).  I in (0, 30].\n");
+            "candidates).  I in (0, 30].\n"
+            "--sweep runs every sampler at I = 0.1 ... 12 bits and writes DIR/sweep.csv and\n"
+            "DIR/{code_bits,steps,overhead}.{svg,png} (gnuplot) plus the script DIR/plots.gp.\n");
 }
 
 static int parse_double(const char *s, double *out)
