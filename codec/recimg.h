@@ -107,9 +107,9 @@ typedef struct {
     uint64_t seed;           /* shared-randomness seed stored in the file (REC); default fixed */
     int threads;             /* 0 = automatic; output bytes never depend on it */
     uint64_t max_pixels;     /* refuse larger images; default RECIMG_DEFAULT_MAX_PIXELS */
-    /* Advanced (experiments): per-band step matrix id (0 flat = default, 1 gentle
-       slope, 2 JPEG Annex K luminance shape) and chroma step multiplier
-       (0 = default, else 0.25..16). */
+    /* Advanced (experiments): per-band step matrix id (0 flat, 1 gentle slope
+       (16 + 2(u+v))/16 = default, 2 JPEG Annex K luminance shape) and chroma step
+       multiplier (0 = default 0.85, else 0.25..16). */
     uint32_t matrix_id;
     double chroma_step_scale;
 } recimg_encoder_params;

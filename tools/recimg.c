@@ -21,6 +21,9 @@
 #ifdef RECIMG_HAVE_CMD_SIM
 int tool_cmd_sim(int argc, char **argv);
 #endif
+#ifdef RECIMG_HAVE_CMD_RD
+int tool_cmd_rd(int argc, char **argv);
+#endif
 
 enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 #define BPP_TOLERANCE 0.03
@@ -48,8 +51,8 @@ static void usage(FILE *f)
         "      --seed N                shared-randomness seed stored in the file\n"
         "      --alpha refuse|drop     what to do with an alpha channel (default refuse)\n"
         "      --threads N             worker threads (0 = automatic; output never depends on it)\n"
-        "      --matrix 0|1|2          step matrix: 0 flat (default), 1 gentle slope, 2 JPEG shape\n"
-        "      --chroma-step X         chroma step multiplier 0.25..16 (default 1)\n"
+        "      --matrix 0|1|2          step matrix: 0 flat, 1 gentle slope (default), 2 JPEG shape\n"
+        "      --chroma-step X         chroma step multiplier 0.25..16 (default 0.85)\n"
         "      --stats                 print one JSON object with the figures on stdout\n"
         "  decompress IN.rec -o OUT.png|OUT.ppm|OUT.pgm [options]\n"
         "      --decode mmse|center|sample|realism   reconstruction (default mmse)\n"
@@ -59,6 +62,9 @@ static void usage(FILE *f)
         "  compare REF TEST [--json]   PSNR (RGB, Y), SSIM, MS-SSIM and realism measures\n"
 #ifdef RECIMG_HAVE_CMD_SIM
         "  sim ...                     channel-simulation experiments (recimg sim --help)\n"
+#endif
+#ifdef RECIMG_HAVE_CMD_RD
+        "  rd ...                      rate-distortion(-perception) benchmark (recimg rd --help)\n"
 #endif
         "  --help, --version\n"
         "\n"
@@ -551,8 +557,8 @@ int main(int argc, char **argv)
     }
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            if (!strcmp(argv[1], "compare"))
-                break;   /* compare prints its own help */
+            if (!strcmp(argv[1], "compare") || !strcmp(argv[1], "sim") || !strcmp(argv[1], "rd"))
+                break;   /* these print their own help */
             usage(stdout);
             return 0;
         }
@@ -568,6 +574,10 @@ int main(int argc, char **argv)
 #ifdef RECIMG_HAVE_CMD_SIM
     if (!strcmp(argv[1], "sim"))
         return tool_cmd_sim(argc - 1, argv + 1);
+#endif
+#ifdef RECIMG_HAVE_CMD_RD
+    if (!strcmp(argv[1], "rd"))
+        return tool_cmd_rd(argc - 1, argv + 1);
 #endif
     return usage_error("unknown command '%s'", argv[1]);
 }
