@@ -13,8 +13,9 @@
  *            and one above; an escaped K is sent as its distance to the
  *            window, Elias-gamma coded.
  *   top      cumulative count C(j) = 1 + j + floor(S G(e(k_lo + j))) for the
- *            window's j-th boundary, S = 2^16 - 2 - n: every bin gets at least
- *            one count (the floor), the escapes at least one each.
+ *            window's inner boundaries 0 < j < n, S = 2^16 - 2 - n, and
+ *            C(0) = 1, C(n) = 2^16 - 1: every bin gets at least one count
+ *            (the floor), each escape exactly one.
  *   buckets  windows with more than 256 bins are split into at most 256
  *            buckets of 2^b bins; the bucket is coded with the formula above
  *            and the bin inside it with the conditional counts
@@ -24,11 +25,11 @@
  * of bin edges; steps below 1e-9 prior scales (never met in practice; lrq
  * reaches them with probability < 1e-25) use a flat code instead: the
  * signed distance to the bin of the prior mean, Elias-gamma coded.
- * The decoder locates a symbol by binary search over the same counts.
+ * The decoder locates a symbol by searching the same counts (hint + gallop).
  */
 #include "rec.h"
 
-#include <math.h> /* isfinite only */
+#include <math.h> /* isfinite, sqrt (IEEE correctly rounded) */
 
 #define TOTAL_BITS 16
 #define TOTAL (1u << TOTAL_BITS)
@@ -142,15 +143,64 @@ static void encode_levels(rec_rc_encoder *e, const binctx *c, level L, int64_t k
     }
 }
 
-/* Finds r with cum(r) <= t < cum(r + 1); returns r and its edge CDFs. */
-static int64_t search_level(const binctx *c, const level *L, uint32_t t, double *g0, double *g1)
+/* ---- decoder search -----------------------------------------------------
+ * The decoder needs the symbol j with cum(j) <= t < cum(j + 1).  The counts
+ * are monotone, so any search finds the same j; a hint (from an approximate
+ * inverse CDF) followed by galloping and bisection costs about two CDF
+ * evaluations when the hint is right, log2(n) at worst. */
+typedef struct window window;
+static double top_edge(const binctx *c, const window *w, int64_t j);
+static uint32_t top_cum(const window *w, int64_t j, double g);
+
+static double src_edge(const binctx *c, const level *L, const window *w, int64_t j)
 {
-    int64_t lo = 0, hi = L->nsym; /* cum(lo) <= t < cum(hi) */
-    double glo = L->ga, ghi = L->gm;
+    return L ? level_edge(c, L, j) : top_edge(c, w, j);
+}
+
+static uint32_t src_cum(const level *L, const window *w, int64_t j, double g)
+{
+    return L ? level_cum(L, j, g) : top_cum(w, j, g);
+}
+
+/* Requires cum(0) <= t < cum(n), glo = edge(0), ghi = edge(n). */
+static int64_t gallop(const binctx *c, const level *L, const window *w, int64_t n, uint32_t t,
+                      int64_t hint, double glo, double ghi, double *g0, double *g1)
+{
+    int64_t lo = 0, hi = n, step;
+    if (hint > 0 && hint < n) {
+        const double g = src_edge(c, L, w, hint);
+        if (src_cum(L, w, hint, g) <= t) {
+            lo = hint;
+            glo = g;
+            for (step = 1; lo + step < hi; step <<= 1) {
+                const double gp = src_edge(c, L, w, lo + step);
+                if (src_cum(L, w, lo + step, gp) > t) {
+                    hi = lo + step;
+                    ghi = gp;
+                    break;
+                }
+                lo += step;
+                glo = gp;
+            }
+        } else {
+            hi = hint;
+            ghi = g;
+            for (step = 1; hi - step > lo; step <<= 1) {
+                const double gp = src_edge(c, L, w, hi - step);
+                if (src_cum(L, w, hi - step, gp) <= t) {
+                    lo = hi - step;
+                    glo = gp;
+                    break;
+                }
+                hi -= step;
+                ghi = gp;
+            }
+        }
+    }
     while (hi - lo > 1) {
         const int64_t mid = lo + (hi - lo) / 2;
-        const double g = level_edge(c, L, mid);
-        if (level_cum(L, mid, g) <= t) {
+        const double g = src_edge(c, L, w, mid);
+        if (src_cum(L, w, mid, g) <= t) {
             lo = mid;
             glo = g;
         } else {
@@ -168,7 +218,8 @@ static int64_t decode_levels(rec_rc_decoder *d, const binctx *c, level L)
     for (;;) {
         double g0, g1;
         const uint32_t t = rec_rc_decode_target(d, TOTAL_BITS);
-        const int64_t r = search_level(c, &L, t, &g0, &g1);
+        const int64_t hint = (int64_t)(((uint64_t)t * (uint64_t)L.nsym) >> TOTAL_BITS);
+        const int64_t r = gallop(c, &L, NULL, L.nsym, t, hint, L.ga, L.gm, &g0, &g1);
         const uint32_t c0 = level_cum(&L, r, g0), c1 = level_cum(&L, r + 1, g1);
         level next;
         rec_rc_decode_consume(d, c0, c1 - c0, TOTAL_BITS);
@@ -181,16 +232,21 @@ static int64_t decode_levels(rec_rc_decoder *d, const binctx *c, level L)
 
 /* ---- top level: window plus two escapes -------------------------------- */
 
-typedef struct {
+struct window {
     int64_t k_lo, n;
     int b;
     int64_t nsym;
     uint32_t s;
-} window;
+};
 
 static uint32_t top_cum(const window *w, int64_t j, double g)
 {
-    /* boundary j in [0, nsym]: 1 + j + floor(S g) */
+    /* boundary j in [0, nsym]; the outer boundaries are fixed so that each
+     * escape has exactly one count whatever the CDF values */
+    if (j <= 0)
+        return 1u;
+    if (j >= w->nsym)
+        return TOTAL - 1u;
     return 1u + (uint32_t)j + (uint32_t)(w->s * g);
 }
 
@@ -200,6 +256,31 @@ static double top_edge(const binctx *c, const window *w, int64_t j)
     if (j >= w->nsym)
         k = w->k_lo + w->n;
     return edge_cdf(c, k);
+}
+
+/* Approximate symbol for target t: invert 1 + j + S G(e_j) ~ t ignoring j,
+ * with a cheap inverse CDF (Abramowitz & Stegun 26.2.23 for the Gaussian,
+ * |error| < 4.5e-4).  Only a search hint: any value gives the same result. */
+static int64_t top_hint(const binctx *c, const window *w, uint32_t t)
+{
+    double g = ((double)t - 1.0) / (double)w->s, z, q;
+    int64_t j;
+    if (!(g > 1e-300))
+        g = 1e-300;
+    if (g > 1.0 - 1e-16)
+        g = 1.0 - 1e-16;
+    q = g < 0.5 ? g : 1.0 - g;
+    if (c->laplace) {
+        z = -rec_log(2.0 * q);
+    } else {
+        const double r = sqrt(-2.0 * rec_log(q));
+        z = r - (2.515517 + r * (0.802853 + r * 0.010328)) /
+                    (1.0 + r * (1.432788 + r * (0.189269 + r * 0.001308)));
+    }
+    if (g < 0.5)
+        z = -z;
+    j = (bin_of(c, c->mean + z / c->inv_scale) - w->k_lo) >> w->b;
+    return j < 0 ? 0 : j >= w->nsym ? w->nsym - 1 : j;
 }
 
 static rec_status setup(binctx *c, window *w, double step, double u, const rec_prior *prior)
@@ -260,15 +341,16 @@ rec_status rec_quant_code_bin(rec_rc_encoder *enc, int64_t k, double step, doubl
     if (w.n == 0) {
         rec_rc_encode_uint_escape(enc, NULL, zigzag(k - bin_of(&c, prior->mean)));
     } else if (k < w.k_lo) {
-        rec_rc_encode_freq(enc, 0, top_cum(&w, 0, top_edge(&c, &w, 0)), TOTAL_BITS);
+        rec_rc_encode_freq(enc, 0, 1, TOTAL_BITS);
         rec_rc_encode_uint_escape(enc, NULL, (uint64_t)(w.k_lo - 1 - k));
     } else if (k >= w.k_lo + w.n) {
-        const uint32_t c1 = top_cum(&w, w.nsym, top_edge(&c, &w, w.nsym));
-        rec_rc_encode_freq(enc, c1, TOTAL - c1, TOTAL_BITS);
+        rec_rc_encode_freq(enc, TOTAL - 1u, 1, TOTAL_BITS);
         rec_rc_encode_uint_escape(enc, NULL, (uint64_t)(k - (w.k_lo + w.n)));
     } else {
         const int64_t j = (k - w.k_lo) >> w.b;
-        const double g0 = top_edge(&c, &w, j), g1 = top_edge(&c, &w, j + 1);
+        /* CDF values are needed for interior boundaries and for buckets */
+        const double g0 = (j > 0 || w.b > 0) ? top_edge(&c, &w, j) : 0.0;
+        const double g1 = (j + 1 < w.nsym || w.b > 0) ? top_edge(&c, &w, j + 1) : 1.0;
         const uint32_t c0 = top_cum(&w, j, g0), c1 = top_cum(&w, j + 1, g1);
         rec_rc_encode_freq(enc, c0, c1 - c0, TOTAL_BITS);
         if (w.b > 0) {
@@ -300,30 +382,21 @@ rec_status rec_quant_decode_bin(rec_rc_decoder *dec, double step, double u,
             unzigzag(rec_rc_decode_uint_escape(dec, NULL) & (((uint64_t)1 << 54) - 1));
     } else {
         const uint32_t t = rec_rc_decode_target(dec, TOTAL_BITS);
-        const double gl = top_edge(&c, &w, 0), gh = top_edge(&c, &w, w.nsym);
-        const uint32_t cl = top_cum(&w, 0, gl), ch = top_cum(&w, w.nsym, gh);
-        if (t < cl) {
-            rec_rc_decode_consume(dec, 0, cl, TOTAL_BITS);
+        if (t < 1u) {
+            rec_rc_decode_consume(dec, 0, 1, TOTAL_BITS);
             k = w.k_lo - 1 - (int64_t)(rec_rc_decode_uint_escape(dec, NULL) & (((uint64_t)1 << 53) - 1));
-        } else if (t >= ch) {
-            rec_rc_decode_consume(dec, ch, TOTAL - ch, TOTAL_BITS);
+        } else if (t >= TOTAL - 1u) {
+            rec_rc_decode_consume(dec, TOTAL - 1u, 1, TOTAL_BITS);
             k = w.k_lo + w.n + (int64_t)(rec_rc_decode_uint_escape(dec, NULL) & (((uint64_t)1 << 53) - 1));
         } else {
-            int64_t lo = 0, hi = w.nsym;
-            double glo = gl, ghi = gh;
-            while (hi - lo > 1) {
-                const int64_t mid = lo + (hi - lo) / 2;
-                const double g = top_edge(&c, &w, mid);
-                if (top_cum(&w, mid, g) <= t) {
-                    lo = mid;
-                    glo = g;
-                } else {
-                    hi = mid;
-                    ghi = g;
-                }
-            }
-            rec_rc_decode_consume(dec, top_cum(&w, lo, glo), top_cum(&w, lo + 1, ghi) - top_cum(&w, lo, glo),
-                                  TOTAL_BITS);
+            /* edge CDFs of the whole window matter only to bucket levels */
+            const double gl = w.b > 0 ? top_edge(&c, &w, 0) : 0.0;
+            const double gh = w.b > 0 ? top_edge(&c, &w, w.nsym) : 1.0;
+            double glo, ghi;
+            const int64_t lo =
+                gallop(&c, NULL, &w, w.nsym, t, top_hint(&c, &w, t), gl, gh, &glo, &ghi);
+            const uint32_t c0 = top_cum(&w, lo, glo), c1 = top_cum(&w, lo + 1, ghi);
+            rec_rc_decode_consume(dec, c0, c1 - c0, TOTAL_BITS);
             if (w.b > 0) {
                 level L;
                 int64_t a = w.k_lo + (lo << w.b), m = (int64_t)1 << w.b;
