@@ -21,6 +21,9 @@
 #ifdef RECIMG_HAVE_CMD_SIM
 int tool_cmd_sim(int argc, char **argv);
 #endif
+#ifdef RECIMG_HAVE_CMD_TRAIN  /* learned-transform (issue 5): tools/cmd_train.c */
+int tool_cmd_train(int argc, char **argv);
+#endif
 #ifdef RECIMG_HAVE_CMD_RD
 int tool_cmd_rd(int argc, char **argv);
 #endif
@@ -53,6 +56,7 @@ static void usage(FILE *f)
         "      --threads N             worker threads (0 = automatic; output never depends on it)\n"
         "      --matrix 0|1|2          step matrix: 0 flat, 1 gentle slope (default), 2 JPEG shape\n"
         "      --chroma-step X         chroma step multiplier 0.25..16 (default 0.85)\n"
+        "      --transform T           dct (default), learned (64-point KLT), learned-sep (separable)\n"
         "      --stats                 print one JSON object with the figures on stdout\n"
         "  decompress IN.rec -o OUT.png|OUT.ppm|OUT.pgm [options]\n"
         "      --decode mmse|center|sample|realism   reconstruction (default mmse)\n"
@@ -65,6 +69,10 @@ static void usage(FILE *f)
 #endif
 #ifdef RECIMG_HAVE_CMD_RD
         "  rd ...                      rate-distortion(-perception) benchmark (recimg rd --help)\n"
+#endif
+#ifdef RECIMG_HAVE_CMD_TRAIN  /* learned-transform (issue 5) */
+        "  train-transform --images DIR|FILE [--images ...] -o T.rtx [--kind klt|separable]\n"
+        "      [--stride N] [--order variance|dct] [--emit-c FILE.c]   learn a block transform\n"
 #endif
         "  --help, --version\n"
         "\n"
@@ -293,6 +301,11 @@ static int cmd_compress(int argc, char **argv)
         } else if (!strcmp(a, "--chroma-step")) {
             if (parse_double(v, 0.25, 16.0, &p.chroma_step_scale))
                 return usage_error("compress: --chroma-step must be in 0.25..16, not '%s'", v);
+        } else if (!strcmp(a, "--transform")) {   /* learned-transform (issue 5) */
+            if (!strcmp(v, "dct")) p.transform_id = 1;
+            else if (!strcmp(v, "learned")) p.transform_id = 2;
+            else if (!strcmp(v, "learned-sep")) p.transform_id = 3;
+            else return usage_error("compress: --transform must be dct, learned or learned-sep, not '%s'", v);
         } else {
             return usage_error("compress: unknown option '%s'", a);
         }
@@ -529,7 +542,9 @@ static int cmd_info(int argc, char **argv)
             printf("%s: .rec version %u\n", in, info.version);
             printf("  size        %u x %u, %s\n", info.width, info.height,
                    info.channels == 1 ? "gray" : (info.chroma == RECIMG_CHROMA_420 ? "YCbCr 4:2:0" : "YCbCr 4:4:4"));
-            printf("  transform   %u (%s)\n", info.transform_id, info.transform_id == 1 ? "DCT-II 8x8" : "unknown");
+            printf("  transform   %u (%s)\n", info.transform_id, info.transform_id == 1 ? "DCT-II 8x8" :
+                   info.transform_id == 2 ? "learned KLT 64" : info.transform_id == 3 ? "learned separable" :
+                   info.transform_id == 4 ? "embedded matrix" : "unknown");   /* learned-transform */
             printf("  mode        %s, sampler %s\n", mode_name(info.mode), sampler_name(info.sampler));
             printf("  step        %.4f (matrix %u, chroma x%.3f), quality %.2f\n", info.step_code / 1024.0,
                    info.matrix_id, info.chroma_scale_code / 256.0, info.quality);
@@ -574,6 +589,10 @@ int main(int argc, char **argv)
 #ifdef RECIMG_HAVE_CMD_SIM
     if (!strcmp(argv[1], "sim"))
         return tool_cmd_sim(argc - 1, argv + 1);
+#endif
+#ifdef RECIMG_HAVE_CMD_TRAIN  /* learned-transform (issue 5) */
+    if (!strcmp(argv[1], "train-transform"))
+        return tool_cmd_train(argc - 1, argv + 1);
 #endif
 #ifdef RECIMG_HAVE_CMD_RD
     if (!strcmp(argv[1], "rd"))

@@ -8,6 +8,7 @@
  * fftw_plan_many_r2r (rank 2, 8x8, distance 64), FFTW_ESTIMATE, on fftw_malloc'd buffers
  * owned by the object, created once when the object is created. */
 #include "rtx_transform.h"
+#include "rtx_learned.h"   /* learned-transform (issue 5): built-in learned ids */
 
 #include <fftw3.h>
 #include <stdlib.h>
@@ -127,7 +128,7 @@ int rtx_dct8_create(recimg_transform **out)
 
 int rtx_transform_id_supported(uint32_t id)
 {
-    return id == RTX_TRANSFORM_DCT8;
+    return id == RTX_TRANSFORM_DCT8 || rtx_learned_id_supported(id);   /* learned-transform */
 }
 
 int rtx_transform_create(uint32_t id, recimg_transform **out)
@@ -135,6 +136,8 @@ int rtx_transform_create(uint32_t id, recimg_transform **out)
     *out = NULL;
     if (id == RTX_TRANSFORM_DCT8)
         return rtx_dct8_create(out);
+    if (rtx_learned_id_supported(id))   /* learned-transform (issue 5) */
+        return rtx_learned_create(id, out);
     return -1;
 }
 

@@ -25,7 +25,13 @@ extern "C" {
 
 /* Transform ids as stored in the .rec header (docs/FORMAT.md). 0 is never valid. */
 enum {
-    RTX_TRANSFORM_DCT8 = 1          /* orthonormal 8x8 DCT-II (FFTW REDFT10/REDFT01) */
+    RTX_TRANSFORM_DCT8 = 1,         /* orthonormal 8x8 DCT-II (FFTW REDFT10/REDFT01) */
+    /* learned-transform (issue 5): rtx_learned.h, docs/TRANSFORMS.md */
+    RTX_TRANSFORM_LEARNED_KLT = 2,  /* built-in 64-point KLT (rtx_builtin_klt.c) */
+    RTX_TRANSFORM_LEARNED_SEP = 3,  /* built-in separable 8-point KLT (rtx_builtin_sep.c) */
+    RTX_TRANSFORM_EMBEDDED = 4      /* matrix carried in the .rec file: rtx_embed_create(),
+                                       not creatable from the id alone */
+    /* end learned-transform */
 };
 
 typedef struct recimg_transform recimg_transform;
