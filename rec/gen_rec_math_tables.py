@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generate rec/rec_math_tables.inc: Taylor coefficients of the Mills ratio
 R(x) = Phi_c(x) / phi(x) around the centres of 48 intervals of width 1/4
-covering [0, 12).  Used by rec_math.c (rec_Phi_c = phi(x) * R(x)).
+covering [0, 12) (rec_Phi_c = phi(x) * R(x)), and the table 2^(j/64) as
+hi + lo double pairs with the split of ln2/64 used by rec_exp.
 
 The coefficients come from the ODE R' = x R - 1, whose derivatives obey
 R^(n+1)(c) = c R^(n)(c) + n R^(n-1)(c), evaluated in 60-digit arithmetic
@@ -50,3 +51,21 @@ print("static const double mills_coef[MILLS_INTERVALS][MILLS_DEGREE + 1] = {")
 for coef in rows:
     print("    {" + ", ".join(mp.nstr(coef[k], 21, min_fixed=0, max_fixed=0) for k in range(maxdeg + 1)) + "},")
 print("};")
+
+# exp table: 2^(j/64) = hi + lo, hi the nearest double, lo the nearest double
+# of the remainder; ln2/64 = LN2_64_HI + LN2_64_LO with LN2_64_HI of 36
+# significant bits so that k * LN2_64_HI is exact for |k| < 2^17.
+print("static const double exp_tab[64][2] = {")
+for j in range(64):
+    v = mp.power(2, mp.mpf(j) / 64)
+    hi = float(v)
+    lo = float(v - mp.mpf(hi))
+    print("    {%s, %s}," % (repr(hi), repr(lo)))
+print("};")
+l = mp.log(2) / 64
+e = mp.floor(mp.log(l, 2))
+scale = mp.power(2, 35 - e)
+hi = mp.floor(l * scale + mp.mpf(1) / 2) / scale
+print("static const double LN2_64_HI = %s;" % repr(float(hi)))
+print("static const double LN2_64_LO = %s;" % repr(float(l - hi)))
+print("static const double INV_LN2_64 = %s;" % repr(float(64 / mp.log(2))))

@@ -4,8 +4,10 @@
  * polynomials fixed (Taylor series of known functions, or generated tables)
  * and evaluated by Horner in a fixed order, so results depend only on IEEE
  * double arithmetic.  No libm call anywhere in this file.
- *   exp/expm1: x = k ln2 + r (Cody-Waite split of ln2), |r| <= ln2/2,
- *              Taylor series of e^r - 1 to degree 13/14, scale by 2^k.
+ *   exp:       x = (64 m + j) ln2/64 + r (Cody-Waite split), |r| <= ln2/128,
+ *              e^x = 2^m (T_j + T_j (e^r - 1)) with the table T_j = 2^(j/64)
+ *              held as hi + lo doubles, e^r - 1 by Taylor to degree 6.
+ *   expm1:     Taylor to degree 14 for |x| <= ln2/2, else from x = k ln2 + r.
  *   log:       x = 2^e m, m in [sqrt(1/2), sqrt(2)), log m = 2 atanh(f),
  *              f = (m - 1)/(m + 1), odd series to f^23.
  *   log1p:     2 atanh(x / (2 + x)) near 0, else log(u) * x / (u - 1) with
@@ -96,17 +98,26 @@ static double scale2(double y, int k)
 
 double rec_exp(double x)
 {
-    int k;
-    double r;
+    int k, j;
+    double r, p, t;
     if (isnan_(x))
         return x;
     if (x > 709.782712893384)
         return 1.0 / 0.0;
     if (x < -745.2)
         return 0.0;
-    k = round_int(x * INV_LN2);
-    r = (x - k * LN2_HI) - k * LN2_LO;
-    return scale2(1.0 + expm1_poly(r), k);
+    /* x = (64 m + j) ln2/64 + r, |r| <= ln2/128: e^x = 2^m 2^(j/64) e^r */
+    k = round_int(x * INV_LN2_64);
+    r = (x - k * LN2_64_HI) - k * LN2_64_LO; /* first difference exact */
+    j = ((k % 64) + 64) % 64;
+    p = 1.0 / 720.0;
+    p = 1.0 / 120.0 + r * p;
+    p = 1.0 / 24.0 + r * p;
+    p = 1.0 / 6.0 + r * p;
+    p = 0.5 + r * p;
+    p = r + (r * r) * p; /* e^r - 1 to degree 6 */
+    t = exp_tab[j][0];
+    return scale2(t + (exp_tab[j][1] + t * p), (k - j) / 64);
 }
 
 double rec_expm1(double x)
