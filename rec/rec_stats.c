@@ -87,7 +87,7 @@ double rec_stats_dcs_gauss_bits(double mu, double s)
     double sum = 0;
     int i;
     if (!(s > 0 && s < 1))
-        return NAN;
+        return (double)NAN;
     for (i = 0; i <= n; i++) {
         const double z = zmax * i / n;
         const double y = z * z;

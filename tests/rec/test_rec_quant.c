@@ -32,7 +32,7 @@ typedef struct {
     rec_prior prior;   /* prior of y */
     int y_mode;        /* 0: y ~ prior (Gaussian channel); 1: y fixed at y_fixed */
     double y_fixed;
-    double rate_lo, rate_hi; /* bounds on bits/coefficient minus I (NAN: unchecked) */
+    double rate_lo, rate_hi; /* bounds on bits/coefficient minus I (NaN: unchecked) */
 } scenario;
 
 static double ys[N], xs[N], pit[N];
@@ -46,7 +46,7 @@ static void run(const scenario *sc, uint64_t seed)
     size_t size;
     int i, ok = 1, exact = 1;
     rec_moments mom;
-    double ks, bits, info = NAN;
+    double ks, bits, info = (double)NAN;
     CHECK(rec_rc_encoder_init(&enc) == 0);
     for (i = 0; i < N; i++) {
         const rec_key key = {seed, 3, (uint64_t)i};
@@ -141,7 +141,7 @@ static void scenarios(void)
         snprintf(name, sizeof name, "uq channel I=%.1f", info[i]);
         sc.which = UQ;
         sc.sigma = s * sqrt(12.0); /* same noise variance */
-        sc.rate_lo = sc.rate_hi = NAN;
+        sc.rate_lo = sc.rate_hi = (double)NAN;
         run(&sc, 2000 + (uint64_t)i);
     }
     {
@@ -149,7 +149,7 @@ static void scenarios(void)
         const double s = 0.999;
         scenario sc;
         memset(&sc, 0, sizeof sc);
-        sc.rate_lo = sc.rate_hi = NAN;
+        sc.rate_lo = sc.rate_hi = (double)NAN;
         sc.prior.family = REC_PRIOR_GAUSSIAN;
         sc.which = LRQ;
         sc.name = "lrq s=0.999";
@@ -213,9 +213,9 @@ static void test_errors(void)
     size_t size;
     int i, corrupt = 0;
     CHECK(rec_rc_encoder_init(&enc) == 0);
-    CHECK(rec_lrq_encode(NAN, 1, &good, &key, &enc, &r) == REC_ERR_INVALID_ARG);
+    CHECK(rec_lrq_encode((double)NAN, 1, &good, &key, &enc, &r) == REC_ERR_INVALID_ARG);
     CHECK(rec_lrq_encode(0, 0, &good, &key, &enc, &r) == REC_ERR_INVALID_ARG);
-    CHECK(rec_lrq_encode(0, INFINITY, &good, &key, &enc, &r) == REC_ERR_INVALID_ARG);
+    CHECK(rec_lrq_encode(0, (double)INFINITY, &good, &key, &enc, &r) == REC_ERR_INVALID_ARG);
     CHECK(rec_lrq_encode(0, 1, &bad, &key, &enc, &r) == REC_ERR_INVALID_ARG);
     CHECK(rec_lrq_encode(0, 1, &badfam, &key, &enc, &r) == REC_ERR_INVALID_ARG);
     CHECK(rec_lrq_encode(0, 1, NULL, &key, &enc, &r) == REC_ERR_INVALID_ARG);
