@@ -25,17 +25,22 @@ static int64_t floor_i64(double v)
 
 rec_status rec_lrq_draws(double sigma, const rec_key *key, rec_quant_draws *out)
 {
-    uint64_t r[2];
+    uint64_t r[2], r4[4];
     double chi2;
     uint64_t j;
     if (!key || !out || !(sigma > 0) || !isfinite(sigma) || key->index >= REC_KEY_INDEX_LIMIT)
         return REC_ERR_INVALID_ARG;
-    rec_key_u64x2(key, 0, r);
-    out->u = rec_prng_bits_to_uniform(r[0]) - 0.5;
-    chi2 = -2.0 * rec_log(rec_prng_bits_to_uniform(r[1]));
+    /* draws 0 and 1 together: the first polar attempt succeeds with
+     * probability pi/4 */
+    rec_prng_u64x4(key->seed, key->stream, key->index * REC_KEY_DRAWS, r4);
+    out->u = rec_prng_bits_to_uniform(r4[0]) - 0.5;
+    chi2 = -2.0 * rec_log(rec_prng_bits_to_uniform(r4[1]));
+    r[0] = r4[2];
+    r[1] = r4[3];
     for (j = 1; j < REC_KEY_DRAWS; j++) {
         double v1, v2, s;
-        rec_key_u64x2(key, j, r);
+        if (j > 1)
+            rec_key_u64x2(key, j, r);
         v1 = 2.0 * rec_prng_bits_to_uniform(r[0]) - 1.0;
         v2 = 2.0 * rec_prng_bits_to_uniform(r[1]) - 1.0;
         s = v1 * v1 + v2 * v2;

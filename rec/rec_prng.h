@@ -27,6 +27,10 @@ uint64_t rec_prng_u64(uint64_t seed, uint64_t stream, uint64_t index);
 /* Both 64-bit halves of the block (words 0|1 and 2|3). */
 void rec_prng_u64x2(uint64_t seed, uint64_t stream, uint64_t index, uint64_t out[2]);
 
+/* The blocks of index and index + 1: out[0..1] as rec_prng_u64x2(index),
+ * out[2..3] as rec_prng_u64x2(index + 1); faster than two calls. */
+void rec_prng_u64x4(uint64_t seed, uint64_t stream, uint64_t index, uint64_t out[4]);
+
 /* Uniform in the open interval (0, 1): (top 52 bits + 1/2) / 2^52, so
  * every value is exact and lies in [2^-53, 1 - 2^-53]. */
 double rec_prng_uniform(uint64_t seed, uint64_t stream, uint64_t index);

@@ -46,6 +46,13 @@ static void test_mapping(void)
     CHECK(o[0] == ((uint64_t)out[1] << 32 | out[0]));
     CHECK(o[1] == ((uint64_t)out[3] << 32 | out[2]));
     CHECK(rec_prng_u64(0, 0, 0) == 0xe169c58d6627e8d5ull);
+    {
+        uint64_t a[2], b[2], c[4];
+        rec_prng_u64x2(11, 22, 0xFFFFFFFFull, a);
+        rec_prng_u64x2(11, 22, 0x100000000ull, b);
+        rec_prng_u64x4(11, 22, 0xFFFFFFFFull, c);
+        CHECK(c[0] == a[0] && c[1] == a[1] && c[2] == b[0] && c[3] == b[1]);
+    }
     CHECK(rec_prng_uniform(0, 0, 0) == ((double)(0xe169c58d6627e8d5ull >> 12) + 0.5) / 4503599627370496.0);
     CHECK(rec_prng_bits_to_uniform(0) > 0 && rec_prng_bits_to_uniform(~0ull) < 1);
     {
