@@ -59,6 +59,12 @@ static const uint8_t zigzag[64] = {
     35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
     58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
 
+/* Training blocks kept in memory for --kind rd (64 doubles each). */
+typedef struct {
+    double *x;
+    size_t n, cap;
+} block_store;
+
 typedef struct {
     double sum[64];
     double sum2[64 * 64];   /* upper triangle accumulated, mirrored at the end */
@@ -73,7 +79,8 @@ static int train_usage(const char *what, const char *arg)
         fprintf(stderr, " '%s'", arg);
     fprintf(stderr, "\nusage: recimg train-transform --images DIR|FILE [--images ...] -o T.rtx\n"
                     "         [--kind klt|separable|rd] [--stride N] [--order variance|dct]"
-                    " [--emit-c FILE.c]\n");
+                    " [--emit-c FILE.c]\n"
+                    "         rd only: [--init dct|klt] [--threshold T] [--iterations N]\n");
     return EXIT_USAGE;
 }
 
@@ -141,8 +148,10 @@ static int add_inputs(const char *arg, char **list, int *count)
     return 0;
 }
 
-/* Accumulates every 8x8 block of the luma plane at the given stride. */
-static void accumulate(const double *y, uint32_t w, uint32_t h, int stride, moments *mo)
+/* Accumulates every 8x8 block of the luma plane at the given stride, and
+ * appends it to store when store is not NULL. Returns 0, -1 on out of memory. */
+static int accumulate(const double *y, uint32_t w, uint32_t h, int stride, moments *mo,
+                      block_store *store)
 {
     for (uint32_t by = 0; by + 8 <= h; by += (uint32_t)stride) {
         for (uint32_t bx = 0; bx + 8 <= w; bx += (uint32_t)stride) {
@@ -156,8 +165,21 @@ static void accumulate(const double *y, uint32_t w, uint32_t h, int stride, mome
                     mo->sum2[i * 64 + j] += x[i] * x[j];
             }
             mo->n++;
+            if (store) {
+                if (store->n == store->cap) {
+                    const size_t cap = store->cap ? 2 * store->cap : 4096;
+                    double *nx = (double *)realloc(store->x, cap * 64 * sizeof(double));
+                    if (!nx)
+                        return -1;
+                    store->x = nx;
+                    store->cap = cap;
+                }
+                memcpy(store->x + store->n * 64, x, sizeof x);
+                store->n++;
+            }
         }
     }
+    return 0;
 }
 
 /* Eigen-decomposition of the n x n symmetric matrix c: vec receives the
@@ -237,6 +259,64 @@ static double coding_gain_db(const double *var)
     return 10.0 * log10(am / exp(lg));
 }
 
+/* Sparse orthonormal transform refinement (the --kind rd objective):
+ * minimise sum_n ||x_n - A^T c_n||^2 + T^2 * #{c_nk != 0} over orthonormal A
+ * and coefficients c, by alternating the two exact minimisations: c = the hard
+ * threshold of A x at T (coefficients the codec would zero), then A = U V^T
+ * from the SVD of M = sum_n c_n x_n^T (orthogonal Procrustes). Each step cannot
+ * increase the objective; row k of A stays tied to coefficient position k, so
+ * starting from the DCT keeps the DCT's band layout. Distortion plus T^2 times
+ * the number of nonzero coefficients is a rate-distortion proxy, not the
+ * codec's exact rate. Returns 0, or -1 when the SVD fails. */
+static int sot_refine(const block_store *bs, double T, int iterations, int tty, double *a)
+{
+    double m[4096], u[4096], vt[4096], sv[64], superb[63];
+    double first = 0.0, obj = 0.0;
+    for (int it = 0; it <= iterations; it++) {
+        double dist = 0.0;
+        size_t nnz = 0;
+        memset(m, 0, sizeof m);
+        for (size_t b = 0; b < bs->n; b++) {
+            const double *x = bs->x + b * 64;
+            for (int k = 0; k < 64; k++) {
+                const double *row = a + k * 64;
+                double c = 0.0;
+                for (int j = 0; j < 64; j++)
+                    c += row[j] * x[j];
+                if (fabs(c) < T) {
+                    dist += c * c;
+                    continue;
+                }
+                nnz++;
+                for (int j = 0; j < 64; j++)
+                    m[k * 64 + j] += c * x[j];
+            }
+        }
+        obj = (dist + T * T * (double)nnz) / (double)bs->n;
+        if (it == 0)
+            first = obj;
+        if (tty)
+            fprintf(stderr, "\rtrain-transform: rd iteration %d/%d, objective %.3f per block, "
+                            "%.2f nonzero per block  ", it, iterations, obj, (double)nnz / (double)bs->n);
+        if (it == iterations)
+            break;
+        if (LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'A', 'A', 64, 64, m, 64, sv, u, 64, vt, 64, superb) != 0)
+            return -1;
+        for (int i = 0; i < 64; i++)
+            for (int j = 0; j < 64; j++) {
+                double s = 0.0;
+                for (int k = 0; k < 64; k++)
+                    s += u[i * 64 + k] * vt[k * 64 + j];
+                a[i * 64 + j] = s;
+            }
+    }
+    if (tty)
+        fprintf(stderr, "\n");
+    fprintf(stderr, "train-transform: rd objective (distortion + T^2 nonzeros, T = %g) per block: "
+                    "%.3f initially, %.3f after %d iterations\n", T, first, obj, iterations);
+    return 0;
+}
+
 static int write_c_source(const char *path, const rtx_file *f, int argc, char **argv, char *err,
                           size_t err_size)
 {
@@ -271,7 +351,9 @@ static int write_c_source(const char *path, const rtx_file *f, int argc, char **
 int tool_cmd_train(int argc, char **argv)
 {
     char *inputs[MAX_INPUTS];
-    int ninputs = 0, stride = 4, order_dct = 0, status = EXIT_FAIL;
+    int ninputs = 0, stride = 4, order_dct = 0, status = EXIT_FAIL, init_klt = 0, iterations = 20;
+    double threshold = 8.0;
+    block_store store = {NULL, 0, 0};
     const char *out = NULL, *emit_c = NULL, *kind = "klt";
     moments *mo = NULL;
     rtx_file *f = NULL;
@@ -306,6 +388,21 @@ int tool_cmd_train(int argc, char **argv)
             if (strcmp(v, "variance") && strcmp(v, "dct"))
                 { status = train_usage("--order must be variance or dct, not", v); goto done; }
             order_dct = !strcmp(v, "dct");
+        } else if (!strcmp(a, "--init")) {
+            if (strcmp(v, "dct") && strcmp(v, "klt"))
+                { status = train_usage("--init must be dct or klt, not", v); goto done; }
+            init_klt = !strcmp(v, "klt");
+        } else if (!strcmp(a, "--threshold")) {
+            char *end;
+            threshold = strtod(v, &end);
+            if (*v == '\0' || *end != '\0' || !(threshold > 0.0 && threshold <= 1000.0))
+                { status = train_usage("--threshold must be a number in (0, 1000], not", v); goto done; }
+        } else if (!strcmp(a, "--iterations")) {
+            char *end;
+            const long n = strtol(v, &end, 10);
+            if (*v == '\0' || *end != '\0' || n < 0 || n > 1000)
+                { status = train_usage("--iterations must be an integer in 0..1000, not", v); goto done; }
+            iterations = (int)n;
         } else if (!strcmp(a, "--emit-c")) {
             emit_c = v;
         } else {
@@ -320,12 +417,6 @@ int tool_cmd_train(int argc, char **argv)
         status = train_usage("no output file (-o T.rtx)", NULL);
         goto done;
     }
-    if (!strcmp(kind, "rd")) {
-        fprintf(stderr, "recimg: train-transform: --kind rd (gradient refinement on the codec's "
-                        "objective) is not implemented in this build; use klt or separable\n");
-        goto done;
-    }
-
     mo = (moments *)calloc(1, sizeof *mo);
     f = (rtx_file *)calloc(1, sizeof *f);
     cov = (double *)malloc(4096 * sizeof(double));
@@ -351,7 +442,12 @@ int tool_cmd_train(int argc, char **argv)
             goto done;
         }
         imageio_luma(&img, y);
-        accumulate(y, img.width, img.height, stride, mo);
+        if (accumulate(y, img.width, img.height, stride, mo, !strcmp(kind, "rd") ? &store : NULL) != 0) {
+            free(y);
+            imageio_image_free(&img);
+            fprintf(stderr, "%srecimg: %s: out of memory\n", tty ? "\n" : "", inputs[i]);
+            goto done;
+        }
         free(y);
         imageio_image_free(&img);
     }
@@ -371,7 +467,14 @@ int tool_cmd_train(int argc, char **argv)
         }
 
     f->samples = mo->n;
-    if (!strcmp(kind, "klt")) {
+    if (!strcmp(kind, "rd") && !init_klt) {
+        rtx_matrix dm;
+        dm.kind = RTX_KIND_SEPARABLE;
+        dct8(dm.m);
+        dct8(dm.m + 64);
+        f->matrix.kind = RTX_KIND_FULL;
+        expand(&dm, f->matrix.m);
+    } else if (strcmp(kind, "separable")) {
         double vec[4096], val[64], d[64];
         int used[64] = {0};
         if (eig_desc(cov, 64, vec, val) != 0) {
@@ -379,7 +482,6 @@ int tool_cmd_train(int argc, char **argv)
             goto done;
         }
         f->matrix.kind = RTX_KIND_FULL;
-        f->method = RTX_METHOD_KLT;
         dct8(d);
         for (int r = 0; r < 64; r++) {
             int pos = zigzag[r];
@@ -414,6 +516,12 @@ int tool_cmd_train(int argc, char **argv)
             fprintf(stderr, "recimg: train-transform: LAPACKE_dsyev failed\n");
             goto done;
         }
+    }
+    f->method = !strcmp(kind, "rd") ? RTX_METHOD_RD
+              : !strcmp(kind, "klt") ? RTX_METHOD_KLT : RTX_METHOD_SEPARABLE;
+    if (!strcmp(kind, "rd") && sot_refine(&store, threshold, iterations, tty, f->matrix.m) != 0) {
+        fprintf(stderr, "recimg: train-transform: LAPACKE_dgesvd failed\n");
+        goto done;
     }
     /* LAPACK's vectors are orthonormal to rounding; re-orthonormalise so the
        file check (1e-6) holds with a wide margin. */
@@ -457,5 +565,6 @@ done:
     free(cov);
     free(full);
     free(bytes);
+    free(store.x);
     return status;
 }

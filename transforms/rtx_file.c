@@ -21,7 +21,6 @@ static const uint8_t rtx_magic[8] = {0x89, 'R', 'T', 'X', 0x0D, 0x0A, 0x1A, 0x0A
  * only; an embedded record is 16-bit, whose rounding (2^-15 per entry) gives a
  * defect of about 64 * 2 * 2^-15 = 2^-8 at worst. */
 #define RTX_FILE_ORTHO_TOL 1e-6
-#define RTX_EMBED_ORTHO_TOL (1.0 / 256.0)
 
 const char *rtx_file_strerror(rtx_file_status st)
 {
@@ -291,6 +290,44 @@ int rtx_embed_write(const rtx_matrix *m, uint8_t *buf, size_t *size)
     return 0;
 }
 
+/* Largest |<row i, row j> - delta_ij| of an n x n int16 matrix (stored little-
+ * endian at q) in units of 2^-2F: integer arithmetic, exact. */
+static int64_t embed_defect_units(const uint8_t *q, int n)
+{
+    const int64_t one = (int64_t)1 << (2 * RTX_EMBED_FRAC_BITS);
+    int64_t worst = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = i; j < n; j++) {
+            int64_t s = 0, d;
+            for (int k = 0; k < n; k++)
+                s += (int64_t)(int16_t)(uint16_t)ld16(q + 2 * (i * n + k)) *
+                     (int64_t)(int16_t)(uint16_t)ld16(q + 2 * (j * n + k));
+            d = s - (i == j ? one : 0);
+            if (d < 0)
+                d = -d;
+            if (d > worst)
+                worst = d;
+        }
+    return worst;
+}
+
+int rtx_embed_check(const uint8_t *rec, size_t size)
+{
+    int64_t limit, defect;
+    if (!rec || size < 4 || (rec[0] != RTX_KIND_FULL && rec[0] != RTX_KIND_SEPARABLE) ||
+        rec[1] != RTX_EMBED_FRAC_BITS || rec[2] != 0 || rec[3] != 0 ||
+        size != rtx_embed_size((rtx_kind)rec[0]))
+        return -1;
+    limit = (int64_t)1 << (2 * RTX_EMBED_FRAC_BITS - 8);   /* 2^-8 */
+    if (rec[0] == RTX_KIND_FULL)
+        defect = embed_defect_units(rec + 4, 64);
+    else {
+        const int64_t a = embed_defect_units(rec + 4, 8), b = embed_defect_units(rec + 4 + 128, 8);
+        defect = a > b ? a : b;
+    }
+    return defect <= limit ? 0 : -1;
+}
+
 int rtx_embed_read(const uint8_t *rec, size_t size, rtx_matrix *out, char *err, size_t err_size)
 {
     size_t n;
@@ -320,7 +357,7 @@ int rtx_embed_read(const uint8_t *rec, size_t size, rtx_matrix *out, char *err, 
     for (size_t i = 0; i < n; i++)
         out->m[i] = (double)(int16_t)(uint16_t)ld16(rec + 4 + 2 * i) / scale;
     defect = rtx_matrix_orthonormality_error(out);
-    if (!(defect <= RTX_EMBED_ORTHO_TOL) || rtx_matrix_orthonormalize(out) != 0) {
+    if (rtx_embed_check(rec, size) != 0 || rtx_matrix_orthonormalize(out) != 0) {
         set_err(err, err_size, "embedded transform is not orthonormal (max |A A^T - I| = %.3g)", defect);
         memset(out, 0, sizeof *out);
         return -1;

@@ -97,6 +97,12 @@ size_t rtx_embed_size(rtx_kind kind);
  * length. -1 when m has an unknown kind or an entry outside [-2, 2). */
 int rtx_embed_write(const rtx_matrix *m, uint8_t *buf, size_t *size);
 
+/* Validates an embedded record without allocating: length, kind, fraction
+ * bits, reserved bytes and an orthonormality defect of at most 2^-8 (computed
+ * exactly in integers). 0 when valid, -1 otherwise; rtx_embed_read accepts
+ * exactly the records this accepts. */
+int rtx_embed_check(const uint8_t *rec, size_t size);
+
 /* Parses an embedded record into the matrix both sides use (dequantized and
  * re-orthonormalised). 0 on success; -1 on an invalid record (length, kind,
  * fraction bits, reserved bytes, or a defect above 2^-8), with a message in
