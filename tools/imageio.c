@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -611,11 +612,44 @@ int imageio_read_file(const char *path, size_t max_size, uint8_t **data, size_t 
     return 0;
 }
 
-/* An open temporary file next to the destination. */
+/* An open temporary file next to the destination.
+ * Interruption (hardening, issue 7): from tmp_open to the end of tmp_commit or
+ * tmp_abort the termination signals below are blocked, so SIGINT/SIGTERM/SIGHUP
+ * /SIGQUIT during the write cannot kill the process with the temporary file
+ * still on disk. A signal that arrived meanwhile is seen before the rename: the
+ * temporary file is removed and the mask restored, which delivers the signal
+ * (the process then dies as it would have, leaving neither a partial nor a new
+ * destination). sigprocmask: the tools write from their only running thread.
+ * SIGKILL cannot be caught; it can leave a "DEST.tmp-*" file, never a partial
+ * DEST. */
 struct tmp_file {
     char *path;
     int fd;
+    sigset_t old_mask;
 };
+
+static void term_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGHUP);
+    sigaddset(set, SIGQUIT);
+}
+
+/* 1 if a termination signal is pending (blocked since tmp_open). */
+static int term_signal_pending(void)
+{
+    sigset_t pending, term;
+    int i;
+    if (sigpending(&pending) != 0)
+        return 0;
+    term_signals(&term);
+    for (i = 1; i < 32; i++)
+        if (sigismember(&term, i) == 1 && sigismember(&pending, i) == 1)
+            return 1;
+    return 0;
+}
 
 static int tmp_open(const char *dest, struct tmp_file *t, char *err, size_t err_size)
 {
@@ -625,12 +659,16 @@ static int tmp_open(const char *dest, struct tmp_file *t, char *err, size_t err_
     uint64_t x = (uint64_t)getpid() * 0x9e3779b97f4a7c15u ^ (uint64_t)time(NULL) ^
                  (uint64_t)(uintptr_t)t;
 
+    sigset_t term;
+
     t->fd = -1;
     t->path = malloc(n + 32);
     if (t->path == NULL) {
         set_err(err, err_size, "%s: out of memory", dest);
         return -1;
     }
+    term_signals(&term);
+    sigprocmask(SIG_BLOCK, &term, &t->old_mask);
     for (attempt = 0; attempt < 100; attempt++) {
         char suffix[18];
         int i;
@@ -655,6 +693,7 @@ static int tmp_open(const char *dest, struct tmp_file *t, char *err, size_t err_
             strerror(errno));
     free(t->path);
     t->path = NULL;
+    sigprocmask(SIG_SETMASK, &t->old_mask, NULL);
     return -1;
 }
 
@@ -668,6 +707,7 @@ static void tmp_abort(struct tmp_file *t)
     }
     t->fd = -1;
     t->path = NULL;
+    sigprocmask(SIG_SETMASK, &t->old_mask, NULL);   /* a pending signal is delivered now */
 }
 
 static int write_all(int fd, const uint8_t *p, size_t n)
@@ -700,6 +740,11 @@ static int tmp_commit(const char *dest, struct tmp_file *t, char *err, size_t er
         return -1;
     }
     t->fd = -1;
+    if (term_signal_pending()) {
+        set_err(err, err_size, "%s: interrupted by a signal; nothing written", dest);
+        tmp_abort(t);
+        return -1;
+    }
     if (rename(t->path, dest) != 0) {
         set_err(err, err_size, "%s: cannot rename the temporary file into place: %s", dest,
                 strerror(errno));
@@ -708,6 +753,7 @@ static int tmp_commit(const char *dest, struct tmp_file *t, char *err, size_t er
     }
     free(t->path);
     t->path = NULL;
+    sigprocmask(SIG_SETMASK, &t->old_mask, NULL);
     return 0;
 }
 
