@@ -321,8 +321,8 @@ static int write_c_source(const char *path, const rtx_file *f, int argc, char **
                           size_t err_size)
 {
     const size_t n = rtx_kind_entries(f->matrix.kind);
-    const char *name = f->matrix.kind == RTX_KIND_FULL ? "rtx_builtin_klt_entries"
-                                                        : "rtx_builtin_sep_entries";
+    const char *name = f->matrix.kind == RTX_KIND_SEPARABLE ? "rtx_builtin_sep_entries"
+                       : f->method == RTX_METHOD_RD ? "rtx_builtin_rd_entries" : "rtx_builtin_klt_entries";
     size_t cap = 8192 + n * 32, len = 0;
     char *buf = (char *)malloc(cap);
     int rc;
@@ -332,7 +332,8 @@ static int write_c_source(const char *path, const rtx_file *f, int argc, char **
     }
 #define EMIT(...) len += (size_t)snprintf(buf + len, cap - len, __VA_ARGS__)
     EMIT("/* Built-in learned transform (%s), generated data: do not edit.\n * Produced by:\n *   recimg",
-         f->matrix.kind == RTX_KIND_FULL ? "64-point KLT" : "separable 8-point KLT");
+         f->matrix.kind == RTX_KIND_SEPARABLE ? "separable 8-point KLT"
+         : f->method == RTX_METHOD_RD ? "sparse orthonormal refinement of the DCT" : "64-point KLT");
     for (int i = 0; i < argc; i++)
         EMIT(" %s", argv[i]);
     EMIT("\n * from %llu training blocks (luma, 8x8, samples minus 128). Row-major, one basis\n"

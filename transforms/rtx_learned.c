@@ -211,7 +211,8 @@ int rtx_matrix_transform_create(const rtx_matrix *m, uint32_t id, const char *na
 
 int rtx_learned_id_supported(uint32_t id)
 {
-    return id == RTX_TRANSFORM_LEARNED_KLT || id == RTX_TRANSFORM_LEARNED_SEP;
+    return id == RTX_TRANSFORM_LEARNED_KLT || id == RTX_TRANSFORM_LEARNED_SEP ||
+           id == RTX_TRANSFORM_LEARNED_RD;
 }
 
 int rtx_learned_builtin_matrix(uint32_t id, rtx_matrix *out)
@@ -220,6 +221,11 @@ int rtx_learned_builtin_matrix(uint32_t id, rtx_matrix *out)
     if (id == RTX_TRANSFORM_LEARNED_KLT) {
         out->kind = RTX_KIND_FULL;
         memcpy(out->m, rtx_builtin_klt_entries, sizeof rtx_builtin_klt_entries);
+        return 0;
+    }
+    if (id == RTX_TRANSFORM_LEARNED_RD) {
+        out->kind = RTX_KIND_FULL;
+        memcpy(out->m, rtx_builtin_rd_entries, sizeof rtx_builtin_rd_entries);
         return 0;
     }
     if (id == RTX_TRANSFORM_LEARNED_SEP) {
@@ -242,7 +248,8 @@ int rtx_learned_create(uint32_t id, recimg_transform **out)
     if (!m)
         return -2;
     rtx_learned_builtin_matrix(id, m);
-    rc = rtx_matrix_transform_create(m, id, id == RTX_TRANSFORM_LEARNED_KLT ? "learned-klt" : "learned-sep",
+    rc = rtx_matrix_transform_create(m, id, id == RTX_TRANSFORM_LEARNED_KLT ? "learned-klt"
+                                          : id == RTX_TRANSFORM_LEARNED_RD ? "learned-rd" : "learned-sep",
                                      out);
     free(m);
     return rc;

@@ -70,7 +70,7 @@ int rtx_matrix_orthonormalize(rtx_matrix *m);
 int rtx_matrix_transform_create(const rtx_matrix *m, uint32_t id, const char *name,
                                 recimg_transform **out);
 
-/* Built-in learned transforms (RTX_TRANSFORM_LEARNED_KLT, _LEARNED_SEP).
+/* Built-in learned transforms (RTX_TRANSFORM_LEARNED_KLT, _LEARNED_SEP, _LEARNED_RD).
  * rtx_learned_id_supported returns 1 for those ids; rtx_learned_create has the
  * return codes of rtx_transform_create. rtx_learned_builtin_matrix copies the
  * matrix of a built-in id into *out and returns 0 (-1 for other ids). */
@@ -78,10 +78,11 @@ int rtx_learned_id_supported(uint32_t id);
 int rtx_learned_create(uint32_t id, recimg_transform **out);
 int rtx_learned_builtin_matrix(uint32_t id, rtx_matrix *out);
 
-/* Generated data (transforms/rtx_builtin_klt.c, rtx_builtin_sep.c), written by
+/* Generated data (transforms/rtx_builtin_klt.c, rtx_builtin_sep.c, rtx_builtin_rd.c), written by
  * `recimg train-transform ... --emit-c`; row-major as in rtx_matrix. */
 extern const double rtx_builtin_klt_entries[4096];
 extern const double rtx_builtin_sep_entries[128];
+extern const double rtx_builtin_rd_entries[4096];
 
 #ifdef __cplusplus
 }

@@ -29,8 +29,10 @@ enum {
     /* learned-transform (issue 5): rtx_learned.h, docs/TRANSFORMS.md */
     RTX_TRANSFORM_LEARNED_KLT = 2,  /* built-in 64-point KLT (rtx_builtin_klt.c) */
     RTX_TRANSFORM_LEARNED_SEP = 3,  /* built-in separable 8-point KLT (rtx_builtin_sep.c) */
-    RTX_TRANSFORM_EMBEDDED = 4      /* matrix carried in the .rec file: rtx_embed_create(),
+    RTX_TRANSFORM_EMBEDDED = 4,     /* matrix carried in the .rec file: rtx_embed_create(),
                                        not creatable from the id alone */
+    RTX_TRANSFORM_LEARNED_RD = 5    /* built-in DCT refined by sparse-orthonormal-transform
+                                       iterations (rtx_builtin_rd.c) */
     /* end learned-transform */
 };
 
