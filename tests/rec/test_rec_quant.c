@@ -167,6 +167,28 @@ static void scenarios(void)
         sc.y_mode = 1;
         sc.y_fixed = 3.0 + 8.0;
         run(&sc, 3003);
+        {
+            /* the same three edge cases for uq (uniform noise of step sigma) */
+            scenario u = sc;
+            u.which = UQ;
+            u.y_mode = 0;
+            u.prior.mean = 0;
+            u.name = "uq s=0.999";
+            u.sigma = 0.999;
+            u.prior.scale = sqrt(1 - 0.999 * 0.999);
+            run(&u, 3101);
+            u.name = "uq KL~0 (step 1e9 prior sd)";
+            u.sigma = 1.0;
+            u.prior.scale = 1e-9;
+            run(&u, 3102);
+            u.name = "uq y = 8 prior sd";
+            u.sigma = 0.25;
+            u.prior.scale = 1.0;
+            u.prior.mean = 3.0;
+            u.y_mode = 1;
+            u.y_fixed = 3.0 - 8.0;
+            run(&u, 3103);
+        }
         sc.name = "lrq y = -60 prior sd (escape)";
         sc.y_fixed = 3.0 - 60.0;
         run(&sc, 3004);
