@@ -1315,9 +1315,10 @@ static int make_plots(const char *outdir, const curve *cv, int ncv, int fixed_po
             sb_printf(&script, "set terminal %s\nset output '%s/distortion_%s.%s.tmp'\n",
                       terms[k].term, dir, p == 0 ? "dct_w1" : "swd", terms[k].ext);
             sb_printf(&script, "set xlabel 'PSNR-RGB (dB)'\nset ylabel '%s'\n"
+                               "set offsets graph 0.15, graph 0.15, graph 0.2, graph 0.1\n"
                                "set title 'distortion vs realism at matched rate (point %d)'\n"
                                "plot '%s/fixed_rate.dat' using 3:%d:1 with labels point pt 7 "
-                               "offset char 1,1 notitle\nunset title\nunset output\n",
+                               "offset char 1,1 notitle\nunset title\nunset offsets\nunset output\n",
                       p == 0 ? "dct_w1" : "swd", fixed_point, dir, p == 0 ? 4 : 5);
         }
     }

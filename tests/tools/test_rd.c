@@ -351,6 +351,32 @@ int main(int argc, char **argv)
         CHECK(strncmp(csv, "image,codec,point,target_bpp,", 29) == 0);
         CHECK(count_lines(csv) == 1 + 2 * 3 * 4);
         CHECK(strstr(csv, "astro,jpeg,0,") != NULL && strstr(csv, "brick,round-center,3,") != NULL);
+        /* external perceptual tools: their columns are filled exactly when installed */
+        {
+            const char *second = strchr(csv, '\n');
+            const char *eol = second != NULL ? strchr(second + 1, '\n') : NULL;
+            if (second != NULL && eol != NULL) {
+                char line[1024];
+                const char *f = line;
+                int k;
+                const size_t len = (size_t)(eol - second - 1) < sizeof(line) - 1
+                                       ? (size_t)(eol - second - 1) : sizeof(line) - 1;
+                memcpy(line, second + 1, len);
+                line[len] = '\0';
+                for (k = 0; k < 17 && f != NULL; k++) {   /* to the butteraugli field */
+                    f = strchr(f, ',');
+                    if (f != NULL)
+                        f++;
+                }
+                CHECK(f != NULL);
+                if (f != NULL) {
+                    if (have_exe("butteraugli_main"))
+                        CHECK(*f >= '0' && *f <= '9');
+                    else
+                        CHECK(*f == ',');
+                }
+            }
+        }
     }
     xfmt(path, sizeof(path), "%s/results.json", out);
     json = slurp(path);
