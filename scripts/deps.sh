@@ -9,6 +9,7 @@ packages=(
   liblapacke-dev
   clang libclang-rt-14-dev
   gnuplot-nox
+  libjxl-devtools
   strace
 )
 missing=()
