@@ -1800,6 +1800,33 @@ int tool_cmd_rd(int argc, char **argv)
         closedir(dir);
         if (all != NULL)
             qsort(all, (size_t)nall, sizeof(char *), cmp_str);
+        /* A JPEG next to a lossless file of the same base name (testimages/rocket.jpg and
+         * rocket.png) is the same picture already compressed: the lossless one is the
+         * reference, the JPEG is skipped with a note. */
+        for (i = 0; i < nall; i++) {
+            char ni[NAME_LEN], nj[NAME_LEN];
+            const char *ext = strrchr(all[i], '.');
+            int j;
+            if (ext == NULL || (tolower((unsigned char)ext[1]) != 'j'))
+                continue;
+            sanitize_name(all[i], ni, sizeof(ni));
+            for (j = 0; j < nall; j++) {
+                const char *ej = strrchr(all[j], '.');
+                if (j == i || ej == NULL || tolower((unsigned char)ej[1]) == 'j')
+                    continue;
+                sanitize_name(all[j], nj, sizeof(nj));
+                if (strcmp(ni, nj) == 0)
+                    break;
+            }
+            if (j < nall) {
+                sb_printf(&notes, "%s: skipped, %s holds the same picture losslessly\n", all[i],
+                          all[j]);
+                free(all[i]);
+                memmove(&all[i], &all[i + 1], (size_t)(nall - i - 1) * sizeof(char *));
+                nall--;
+                i--;
+            }
+        }
         run->images = calloc((size_t)nall + 1, sizeof(char *));
         run->names = calloc((size_t)nall + 1, sizeof(char *));
         if (run->images == NULL || run->names == NULL) {
