@@ -304,6 +304,8 @@ static rec_status setup(binctx *c, window *w, double step, double u, const rec_p
         return REC_OK;
     }
     cw = (c->laplace ? 40.0 : 9.0) * prior->scale;
+    if (!((fabs(prior->mean) + cw) / step < 4.0 * MAX_REL))
+        return REC_ERR_INVALID_ARG; /* window beyond exact integer bin indices */
     w->k_lo = bin_of(c, prior->mean - cw);
     k_hi = bin_of(c, prior->mean + cw);
     w->n = k_hi - w->k_lo + 1;

@@ -227,7 +227,7 @@ static void test_errors(void)
 {
     rec_rc_encoder enc;
     rec_rc_decoder dec;
-    rec_quant_result r;
+    rec_quant_result r, r2;
     const rec_prior good = {REC_PRIOR_GAUSSIAN, 0, 1}, bad = {REC_PRIOR_GAUSSIAN, 0, -1};
     const rec_prior badfam = {(rec_prior_family)7, 0, 1};
     rec_key key = {1, 2, 3};
@@ -263,8 +263,45 @@ static void test_errors(void)
         corrupt += st == REC_ERR_CORRUPT;
     }
     CHECK(corrupt == 50);
-    (void)buf;
-    (void)size;
+    /* hostile parameters on both sides: any status, never a crash (run
+     * under the sanitizers), finite output when OK */
+    for (i = 0; i < 4000; i++) {
+        static const double vals[] = {1e-300, 1e-30, 1e-9, 1e-3, 0.5, 1, 3, 1e3, 1e9, 1e30, 1e300};
+        const uint64_t bits = rec_prng_u64(13, 13, (uint64_t)i);
+        const int use_lrq = (int)((bits >> 41) & 1);
+        const double sig = vals[bits % 11], sc = vals[(bits >> 8) % 11];
+        const double mean = ((bits >> 16) & 1 ? -1 : 1) * vals[(bits >> 20) % 11] * (double)((bits >> 17) & 1);
+        const double y = ((bits >> 30) & 1 ? -1 : 1) * vals[(bits >> 32) % 11];
+        const rec_prior pr = {(rec_prior_family)((bits >> 40) & 1), mean, sc};
+        uint8_t junk[32];
+        int j;
+        rec_status st;
+        key.index = (uint64_t)i;
+        CHECK(rec_rc_encoder_init(&enc) == 0);
+        st = use_lrq ? rec_lrq_encode(y, sig, &pr, &key, &enc, &r)
+                     : rec_uq_encode(y, sig, &pr, &key, &enc, &r);
+        CHECK(st == REC_OK || st == REC_ERR_INVALID_ARG);
+        if (st == REC_OK) {
+            CHECK(isfinite(r.x));
+            if (rec_rc_encoder_finish(&enc, &buf, &size) == 0) {
+                rec_rc_decoder_init(&dec, buf, size);
+                st = use_lrq ? rec_lrq_decode(sig, &pr, &key, &dec, &r2)
+                             : rec_uq_decode(sig, &pr, &key, &dec, &r2);
+                CHECK(st == REC_OK && r2.k == r.k && r2.x == r.x);
+                free(buf);
+            }
+        } else {
+            rec_rc_encoder_free(&enc);
+        }
+        for (j = 0; j < 32; j++)
+            junk[j] = (uint8_t)((bits >> (j % 8 * 8)) ^ (uint64_t)j);
+        rec_rc_decoder_init(&dec, junk, sizeof junk);
+        st = use_lrq ? rec_lrq_decode(sig, &pr, &key, &dec, &r2)
+                     : rec_uq_decode(sig, &pr, &key, &dec, &r2);
+        CHECK(st == REC_OK || st == REC_ERR_CORRUPT || st == REC_ERR_INVALID_ARG);
+        if (st == REC_OK)
+            CHECK(isfinite(r2.x));
+    }
 }
 
 int main(void)
