@@ -38,6 +38,15 @@ const char *rtx_file_strerror(rtx_file_status st)
     return "unknown status";
 }
 
+/* Lets the compiler check the format strings (and accept the non-literal in vsnprintf). */
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+static void set_err(char *err, size_t n, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
 static void set_err(char *err, size_t n, const char *fmt, ...)
 {
     va_list ap;
