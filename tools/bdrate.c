@@ -126,6 +126,18 @@ static int bd_delta(const double *u_a, const double *v_a, size_t n_a, const doub
     return 0;
 }
 
+/* 1 if quality rises strictly with rate (the curve is invertible, as the method assumes;
+ * a saturating or noisy curve makes the cubic of ln(rate) in quality explode). */
+static int monotone(const double *rate, const double *quality, size_t n)
+{
+    size_t i, j;
+    for (i = 0; i < n; i++)
+        for (j = 0; j < n; j++)
+            if (rate[i] < rate[j] && !(quality[i] < quality[j]))
+                return 0;
+    return 1;
+}
+
 /* ln of each rate in a malloc'd array; NULL if a rate is not positive and finite. */
 static double *log_rates(const double *rate, size_t n)
 {
@@ -152,7 +164,8 @@ int metrics_bd_rate(const double *rate_a, const double *quality_a, size_t n_a,
 {
     double *la, *lb, d;
     int rc = -1;
-    if (quality_a == NULL || quality_b == NULL || percent == NULL)
+    if (quality_a == NULL || quality_b == NULL || percent == NULL || rate_a == NULL ||
+        rate_b == NULL || !monotone(rate_a, quality_a, n_a) || !monotone(rate_b, quality_b, n_b))
         return -1;
     la = log_rates(rate_a, n_a);
     lb = log_rates(rate_b, n_b);
@@ -171,7 +184,8 @@ int metrics_bd_quality(const double *rate_a, const double *quality_a, size_t n_a
 {
     double *la, *lb;
     int rc = -1;
-    if (quality_a == NULL || quality_b == NULL || delta == NULL)
+    if (quality_a == NULL || quality_b == NULL || delta == NULL || rate_a == NULL ||
+        rate_b == NULL || !monotone(rate_a, quality_a, n_a) || !monotone(rate_b, quality_b, n_b))
         return -1;
     la = log_rates(rate_a, n_a);
     lb = log_rates(rate_b, n_b);

@@ -1245,7 +1245,8 @@ static void bd_tables(sbuf *md, sbuf *html, const curve *cv, int ncv, const rd_r
         sb_printf(html, "</table>\n");
     }
     sb_printf(md, "\nBD-rate: Bjontegaard, cubic fit of ln(rate) against quality, integrated over "
-                  "the overlap (docs/METRICS.md). n/a: fewer than 4 points or no overlap.\n");
+                  "the overlap (docs/METRICS.md). n/a: fewer than 4 points, quality not rising "
+                  "strictly with rate, or no overlap.\n");
 }
 
 /* Writes plot data and a gnuplot script, runs gnuplot. Returns 1 if plots were made, 0 if

@@ -68,8 +68,10 @@ int metrics_realism(const imageio_image *ref, const imageio_image *test,
  * Method (Bjontegaard, VCEG-M33): least-squares cubic fit of ln(rate) as a function of
  * quality for each curve, both integrated over the overlap of their quality ranges;
  * BD-rate = 100 * (exp(mean difference) - 1). Returns 0, or -1 when a curve has fewer than
- * 4 points, a rate <= 0 or a non-finite value, fewer than 4 distinct qualities, or the
- * quality ranges do not overlap. */
+ * 4 points, a rate <= 0 or a non-finite value, fewer than 4 distinct qualities, quality that
+ * does not rise strictly with rate (the method assumes an invertible curve; equal points,
+ * e.g. a codec clamped at its lowest quality, are allowed), or the quality ranges do not
+ * overlap. */
 int metrics_bd_rate(const double *rate_a, const double *quality_a, size_t n_a,
                     const double *rate_b, const double *quality_b, size_t n_b,
                     double *percent);

@@ -77,6 +77,19 @@ int main(void)
     for (i = 0; i < 5; i++)
         qb[i] = 30.0 + (i % 2);
     CHECK(metrics_bd_rate(ra, qa, 5, rb, qb, 5, &pct) == -1);
+    /* A saturating curve (quality falls as rate rises) is refused instead of extrapolated. */
+    for (i = 0; i < 5; i++) {
+        qb[i] = qa[i] + 1.0;
+        rb[i] = ra[i];
+    }
+    qb[4] = qb[3] - 0.02;
+    CHECK(metrics_bd_rate(ra, qa, 5, rb, qb, 5, &pct) == -1);
+    CHECK(metrics_bd_quality(ra, qa, 5, rb, qb, 5, &dq) == -1);
+    /* equal points (a codec stuck at its lowest quality) are fine */
+    qb[4] = qa[4] + 1.0;
+    rb[1] = rb[0];
+    qb[1] = qb[0];
+    CHECK(metrics_bd_rate(ra, qa, 5, rb, qb, 5, &pct) == 0);
     qb[0] = (double)NAN;
     CHECK(metrics_bd_rate(ra, qa, 5, rb, qb, 5, &pct) == -1);
     return tt_finish("test_bdrate");
