@@ -311,3 +311,78 @@ double rec_Phi_inv(double p)
     }
     return neg ? -z : z;
 }
+
+/* ---- two evaluations at once ---------------------------------------------
+ * rec_Phi_pair performs, for each of its two arguments, exactly the
+ * operations of rec_Phi in the same order (so the results are bit-identical),
+ * but interleaved, so that the two long dependency chains (Mills polynomial,
+ * exp polynomial) overlap in the CPU.  Arguments off the common path
+ * (|x| >= 12, 0, NaN) fall back to rec_Phi. */
+static int phi_fast(double x)
+{
+    return (x > 0 && x < 12.0) || (x < 0 && x > -12.0);
+}
+
+void rec_Phi_pair(double a, double b, double *pa, double *pb)
+{
+    double xa, xb, ta, tb, qa, qb, ha, hb, da, db, ea, eb, ya, yb, ra, rb, sa, sb, ca, cb;
+    const double *cfa, *cfb;
+    int ia, ib, ka, kb, ja, jb, n;
+    if (!phi_fast(a) || !phi_fast(b)) {
+        *pa = rec_Phi(a);
+        *pb = rec_Phi(b);
+        return;
+    }
+    xa = a < 0 ? -a : a;
+    xb = b < 0 ? -b : b;
+    /* rec_mills */
+    ia = (int)(xa * 4.0);
+    ib = (int)(xb * 4.0);
+    ta = xa - (0.25 * ia + 0.125);
+    tb = xb - (0.25 * ib + 0.125);
+    cfa = mills_coef[ia];
+    cfb = mills_coef[ib];
+    qa = cfa[MILLS_DEGREE];
+    qb = cfb[MILLS_DEGREE];
+    for (n = MILLS_DEGREE - 1; n >= 0; n--) {
+        qa = cfa[n] + ta * qa;
+        qb = cfb[n] + tb * qb;
+    }
+    /* exp_half_sq */
+    ha = (double)(float)xa;
+    hb = (double)(float)xb;
+    da = -0.5 * ((xa - ha) * (xa + ha));
+    db = -0.5 * ((xb - hb) * (xb + hb));
+    ea = 1.0 + da * (1.0 + da * (0.5 + da * (1.0 / 6.0)));
+    eb = 1.0 + db * (1.0 + db * (0.5 + db * (1.0 / 6.0)));
+    /* rec_exp of -0.5 h^2, in (-72, 0]: the general path */
+    ya = -0.5 * (ha * ha);
+    yb = -0.5 * (hb * hb);
+    ka = round_int(ya * INV_LN2_64);
+    kb = round_int(yb * INV_LN2_64);
+    ra = (ya - ka * LN2_64_HI) - ka * LN2_64_LO;
+    rb = (yb - kb * LN2_64_HI) - kb * LN2_64_LO;
+    ja = ((ka % 64) + 64) % 64;
+    jb = ((kb % 64) + 64) % 64;
+    sa = 1.0 / 720.0;
+    sb = 1.0 / 720.0;
+    sa = 1.0 / 120.0 + ra * sa;
+    sb = 1.0 / 120.0 + rb * sb;
+    sa = 1.0 / 24.0 + ra * sa;
+    sb = 1.0 / 24.0 + rb * sb;
+    sa = 1.0 / 6.0 + ra * sa;
+    sb = 1.0 / 6.0 + rb * sb;
+    sa = 0.5 + ra * sa;
+    sb = 0.5 + rb * sb;
+    sa = ra + (ra * ra) * sa;
+    sb = rb + (rb * rb) * sb;
+    ca = exp_tab[ja][0];
+    cb = exp_tab[jb][0];
+    ca = scale2(ca + (exp_tab[ja][1] + ca * sa), (ka - ja) / 64) * ea;
+    cb = scale2(cb + (exp_tab[jb][1] + cb * sb), (kb - jb) / 64) * eb;
+    /* rec_Phi_c = (INV_SQRT_2PI * R) * exp_half_sq; rec_Phi by the sign */
+    ca = (INV_SQRT_2PI * qa) * ca;
+    cb = (INV_SQRT_2PI * qb) * cb;
+    *pa = a < 0 ? ca : 1.0 - ca;
+    *pb = b < 0 ? cb : 1.0 - cb;
+}

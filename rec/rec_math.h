@@ -37,6 +37,9 @@ double rec_log_Phi(double x);
 double rec_phi(double x);
 /* Mills ratio Phi_c(x) / phi(x) for x >= 0 (NaN for x < 0). */
 double rec_mills(double x);
+/* *pa = rec_Phi(a), *pb = rec_Phi(b), bit-identical, computed together
+ * (faster than two calls: the two evaluations overlap in the CPU). */
+void rec_Phi_pair(double a, double b, double *pa, double *pb);
 /* Inverse of rec_Phi on (0, 1): -inf at 0, +inf at 1, NaN outside. */
 double rec_Phi_inv(double p);
 

@@ -60,6 +60,19 @@ static int64_t floor_i64(double v)
     return i;
 }
 
+/* edge_cdf at k0 and k1 together (bit-identical to two calls) */
+static void edge_cdf_pair(const binctx *c, int64_t k0, int64_t k1, double *g0, double *g1)
+{
+    if (c->laplace) {
+        *g0 = edge_cdf(c, k0);
+        *g1 = edge_cdf(c, k1);
+    } else {
+        const double z0 = (c->step * (((double)k0 - c->u) - 0.5) - c->mean) * c->inv_scale;
+        const double z1 = (c->step * (((double)k1 - c->u) - 0.5) - c->mean) * c->inv_scale;
+        rec_Phi_pair(z0, z1, g0, g1);
+    }
+}
+
 /* bin holding value v */
 static int64_t bin_of(const binctx *c, double v)
 {
@@ -102,6 +115,17 @@ static double level_edge(const binctx *c, const level *L, int64_t r)
     return edge_cdf(c, k);
 }
 
+/* level_edge at r and r + 1 together */
+static void level_edge_pair(const binctx *c, const level *L, int64_t r, double *g0, double *g1)
+{
+    if (r > 0 && r + 1 < L->nsym) {
+        edge_cdf_pair(c, L->a + (r << L->b), L->a + ((r + 1) << L->b), g0, g1);
+    } else {
+        *g0 = level_edge(c, L, r);
+        *g1 = level_edge(c, L, r + 1);
+    }
+}
+
 static uint32_t level_cum(const level *L, int64_t r, double g)
 {
     const double d = L->gm - L->ga;
@@ -132,9 +156,12 @@ static void encode_levels(rec_rc_encoder *e, const binctx *c, level L, int64_t k
 {
     for (;;) {
         const int64_t r = (k - L.a) >> L.b;
-        const double g0 = level_edge(c, &L, r), g1 = level_edge(c, &L, r + 1);
-        const uint32_t c0 = level_cum(&L, r, g0), c1 = level_cum(&L, r + 1, g1);
+        double g0, g1;
+        uint32_t c0, c1;
         level next;
+        level_edge_pair(c, &L, r, &g0, &g1);
+        c0 = level_cum(&L, r, g0);
+        c1 = level_cum(&L, r + 1, g1);
         rec_rc_encode_freq(e, c0, c1 - c0, TOTAL_BITS);
         if (L.b == 0)
             return;
@@ -150,6 +177,7 @@ static void encode_levels(rec_rc_encoder *e, const binctx *c, level L, int64_t k
  * evaluations when the hint is right, log2(n) at worst. */
 typedef struct window window;
 static double top_edge(const binctx *c, const window *w, int64_t j);
+static void top_edge_pair(const binctx *c, const window *w, int64_t j, double *g0, double *g1);
 static uint32_t top_cum(const window *w, int64_t j, double g);
 
 static double src_edge(const binctx *c, const level *L, const window *w, int64_t j)
@@ -167,34 +195,61 @@ static int64_t gallop(const binctx *c, const level *L, const window *w, int64_t 
                       int64_t hint, double glo, double ghi, double *g0, double *g1)
 {
     int64_t lo = 0, hi = n, step;
-    if (hint > 0 && hint < n) {
+    int up = 0, down = 0;
+    if (hint > 0 && hint + 1 < n) {
+        /* the usual case, a right hint: both of its edges at once */
+        double gh0, gh1;
+        if (L)
+            level_edge_pair(c, L, hint, &gh0, &gh1);
+        else
+            top_edge_pair(c, w, hint, &gh0, &gh1);
+        if (src_cum(L, w, hint, gh0) <= t) {
+            if (src_cum(L, w, hint + 1, gh1) > t) {
+                *g0 = gh0;
+                *g1 = gh1;
+                return hint;
+            }
+            lo = hint + 1;
+            glo = gh1;
+            up = 1;
+        } else {
+            hi = hint;
+            ghi = gh0;
+            down = 1;
+        }
+    } else if (hint > 0 && hint < n) {
         const double g = src_edge(c, L, w, hint);
         if (src_cum(L, w, hint, g) <= t) {
             lo = hint;
             glo = g;
-            for (step = 1; lo + step < hi; step <<= 1) {
-                const double gp = src_edge(c, L, w, lo + step);
-                if (src_cum(L, w, lo + step, gp) > t) {
-                    hi = lo + step;
-                    ghi = gp;
-                    break;
-                }
-                lo += step;
-                glo = gp;
-            }
+            up = 1;
         } else {
             hi = hint;
             ghi = g;
-            for (step = 1; hi - step > lo; step <<= 1) {
-                const double gp = src_edge(c, L, w, hi - step);
-                if (src_cum(L, w, hi - step, gp) <= t) {
-                    lo = hi - step;
-                    glo = gp;
-                    break;
-                }
-                hi -= step;
+            down = 1;
+        }
+    }
+    if (up) {
+        for (step = 1; lo + step < hi; step <<= 1) {
+            const double gp = src_edge(c, L, w, lo + step);
+            if (src_cum(L, w, lo + step, gp) > t) {
+                hi = lo + step;
                 ghi = gp;
+                break;
             }
+            lo += step;
+            glo = gp;
+        }
+    } else if (down) {
+        for (step = 1; hi - step > lo; step <<= 1) {
+            const double gp = src_edge(c, L, w, hi - step);
+            if (src_cum(L, w, hi - step, gp) <= t) {
+                lo = hi - step;
+                glo = gp;
+                break;
+            }
+            hi -= step;
+            ghi = gp;
         }
     }
     while (hi - lo > 1) {
@@ -283,6 +338,17 @@ static int64_t top_hint(const binctx *c, const window *w, uint32_t t)
     return j < 0 ? 0 : j >= w->nsym ? w->nsym - 1 : j;
 }
 
+/* top_edge at j and j + 1 together */
+static void top_edge_pair(const binctx *c, const window *w, int64_t j, double *g0, double *g1)
+{
+    int64_t k0 = w->k_lo + (j << w->b), k1 = w->k_lo + ((j + 1) << w->b);
+    if (j >= w->nsym)
+        k0 = w->k_lo + w->n;
+    if (j + 1 >= w->nsym)
+        k1 = w->k_lo + w->n;
+    edge_cdf_pair(c, k0, k1, g0, g1);
+}
+
 static rec_status setup(binctx *c, window *w, double step, double u, const rec_prior *prior)
 {
     double cw;
@@ -351,9 +417,17 @@ rec_status rec_quant_code_bin(rec_rc_encoder *enc, int64_t k, double step, doubl
     } else {
         const int64_t j = (k - w.k_lo) >> w.b;
         /* CDF values are needed for interior boundaries and for buckets */
-        const double g0 = (j > 0 || w.b > 0) ? top_edge(&c, &w, j) : 0.0;
-        const double g1 = (j + 1 < w.nsym || w.b > 0) ? top_edge(&c, &w, j + 1) : 1.0;
-        const uint32_t c0 = top_cum(&w, j, g0), c1 = top_cum(&w, j + 1, g1);
+        const int need0 = j > 0 || w.b > 0, need1 = j + 1 < w.nsym || w.b > 0;
+        double g0 = 0.0, g1 = 1.0;
+        uint32_t c0, c1;
+        if (need0 && need1)
+            top_edge_pair(&c, &w, j, &g0, &g1);
+        else if (need0)
+            g0 = top_edge(&c, &w, j);
+        else if (need1)
+            g1 = top_edge(&c, &w, j + 1);
+        c0 = top_cum(&w, j, g0);
+        c1 = top_cum(&w, j + 1, g1);
         rec_rc_encode_freq(enc, c0, c1 - c0, TOTAL_BITS);
         if (w.b > 0) {
             level L;
