@@ -1,13 +1,20 @@
-/* bench_round: the rounding baseline against libjpeg-turbo (4:2:0) on testimages/.
+/* bench_round: a recimg configuration (the "test") against an anchor, on testimages/.
  *
- * For every image and quality it encodes, decodes and measures bpp (whole file),
- * PSNR over RGB and over Y, and encode / decode wall time; it prints per-quality
- * means over the images for both codecs, the BD-rate of the baseline against
- * libjpeg-turbo (PSNR-RGB and PSNR-Y, Bjontegaard on the mean curves and the mean
- * of the per-image BD-rates), and the time per megapixel.
+ * By default the test is the rounding baseline and the anchor libjpeg-turbo at 4:2:0
+ * (issue 2). With --mode rec the test is the REC codec; with --anchor round the
+ * anchor is the rounding baseline (issue 4). For every image and quality it encodes,
+ * decodes and measures bpp (whole file), PSNR over RGB and over Y, the DCT-W1
+ * realism measure (tools/metrics.h, lower = closer to the original's statistics),
+ * REC's overhead payload_bits / kl_bits - 1, and encode / decode wall time; it prints
+ * per-quality means over the images for both, the BD-rate of the test against the
+ * anchor (PSNR-RGB and PSNR-Y, Bjontegaard on the mean curves and the mean of the
+ * per-image BD-rates), and the time per megapixel.
  *
  *   bench_round [--q "10,20,..."] [--jq "15,30,..."] [--chroma 420|444]
- *               [--matrix N] [--chroma-step X] [--reps N] IMAGE...
+ *               [--matrix N] [--chroma-step X] [--reps N]
+ *               [--mode round|rec] [--sampler lrq|uq] [--zero-bits T]
+ *               [--decode mmse|center|sample|realism] [--realism A]
+ *               [--anchor jpeg|round] [--anchor-decode mmse|center] IMAGE...
  *
  * Never part of ctest. Timing is wall-clock, median of --reps runs (default 3). */
 #define _POSIX_C_SOURCE 200809L
@@ -56,10 +63,22 @@ static double median(double *v, int n)
     return v[n / 2];
 }
 
-typedef struct { double bpp, psnr, psnr_y, enc_ms, dec_ms; } point;
+typedef struct { double bpp, psnr, psnr_y, w1, overhead, enc_ms, dec_ms; } point;
 
-static int run_rec(const imageio_image *img, double q, const recimg_encoder_params *base, int reps,
-                   point *pt)
+static recimg_decoder_params test_dp, anchor_dp;
+
+static int decode_mode_of(const char *s, recimg_decode_mode *m)
+{
+    if (!strcmp(s, "mmse")) *m = RECIMG_DECODE_MMSE;
+    else if (!strcmp(s, "center")) *m = RECIMG_DECODE_CENTER;
+    else if (!strcmp(s, "sample")) *m = RECIMG_DECODE_SAMPLE;
+    else if (!strcmp(s, "realism")) *m = RECIMG_DECODE_REALISM;
+    else return -1;
+    return 0;
+}
+
+static int run_rec(const imageio_image *img, double q, const recimg_encoder_params *base,
+                   const recimg_decoder_params *dpp, int reps, point *pt)
 {
     recimg_encoder_params p = *base;
     recimg_encoder *enc = NULL;
@@ -71,8 +90,10 @@ static int run_rec(const imageio_image *img, double q, const recimg_encoder_para
     double te[16], td[16];
     imageio_image dimg;
     metrics_result m;
+    metrics_realism_result rr;
+    recimg_encode_stats es;
     p.quality = q;
-    recimg_decoder_params_default(&dp);
+    dp = *dpp;
     if (recimg_encoder_create(&p, &enc) || recimg_decoder_create(&dp, &dec))
         return -1;
     memset(&out, 0, sizeof out);
@@ -81,7 +102,7 @@ static int run_rec(const imageio_image *img, double q, const recimg_encoder_para
         recimg_free(data);
         recimg_free(out.pixels);
         t0 = now_ms();
-        if (recimg_encode(enc, &ri, &data, &size, NULL)) return -1;
+        if (recimg_encode(enc, &ri, &data, &size, &es)) return -1;
         te[r] = now_ms() - t0;
         t0 = now_ms();
         if (recimg_decode(dec, data, size, &out)) return -1;
@@ -92,7 +113,9 @@ static int run_rec(const imageio_image *img, double q, const recimg_encoder_para
     dimg.channels = (int)out.channels;
     dimg.source_bit_depth = 8;
     dimg.pixels = out.pixels;
-    if (metrics_compare(img, &dimg, &m)) return -1;
+    if (metrics_compare(img, &dimg, &m) || metrics_realism(img, &dimg, &rr)) return -1;
+    pt->w1 = rr.dct_w1;
+    pt->overhead = es.kl_bits > 0 ? es.payload_bits / es.kl_bits - 1.0 : 0.0;
     pt->bpp = 8.0 * (double)size / ((double)img->width * img->height);
     pt->psnr = m.psnr_rgb;
     pt->psnr_y = m.psnr_y;
@@ -112,6 +135,7 @@ static int run_jpeg(const imageio_image *img, int q, int chroma, int reps, point
     imageio_image out;
     double te[16], td[16];
     metrics_result m;
+    metrics_realism_result rr;
     char err[256];
     memset(&out, 0, sizeof out);
     for (int r = 0; r < reps; r++) {
@@ -125,7 +149,9 @@ static int run_jpeg(const imageio_image *img, int q, int chroma, int reps, point
         if (tool_jpeg_decode(jpg, size, &out, err, sizeof err)) return -1;
         td[r] = now_ms() - t0;
     }
-    if (metrics_compare(img, &out, &m)) return -1;
+    if (metrics_compare(img, &out, &m) || metrics_realism(img, &out, &rr)) return -1;
+    pt->w1 = rr.dct_w1;
+    pt->overhead = 0.0;
     pt->bpp = 8.0 * (double)size / ((double)img->width * img->height);
     pt->psnr = m.psnr_rgb;
     pt->psnr_y = m.psnr_y;
@@ -143,8 +169,13 @@ int main(int argc, char **argv)
     const char *files[MAXIMG];
     static point rp[MAXIMG][MAXQ], jp[MAXIMG][MAXQ];
     double mpix = 0.0;
-    recimg_encoder_params base;
+    recimg_encoder_params base, abase;
+    int anchor_round = 0;
+    const char *tname = "round", *aname = "jpeg";
     recimg_encoder_params_default(&base);
+    recimg_encoder_params_default(&abase);
+    recimg_decoder_params_default(&test_dp);
+    recimg_decoder_params_default(&anchor_dp);
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--q") && i + 1 < argc) nrq = parse_list(argv[++i], rq);
         else if (!strcmp(argv[i], "--jq") && i + 1 < argc) njq = parse_list(argv[++i], jq);
@@ -152,6 +183,23 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--chroma") && i + 1 < argc) chroma = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--matrix") && i + 1 < argc) base.matrix_id = (uint32_t)atoi(argv[++i]);
         else if (!strcmp(argv[i], "--chroma-step") && i + 1 < argc) base.chroma_step_scale = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--mode") && i + 1 < argc) {
+            i++;
+            base.mode = !strcmp(argv[i], "rec") ? RECIMG_MODE_REC : RECIMG_MODE_ROUND;
+            tname = base.mode == RECIMG_MODE_REC ? "rec" : "round";
+        } else if (!strcmp(argv[i], "--sampler") && i + 1 < argc) {
+            i++;
+            base.sampler = !strcmp(argv[i], "uq") ? RECIMG_SAMPLER_UQ : RECIMG_SAMPLER_LRQ;
+        } else if (!strcmp(argv[i], "--zero-bits") && i + 1 < argc) base.rec_zero_bits = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--decode") && i + 1 < argc) {
+            if (decode_mode_of(argv[++i], &test_dp.decode)) return 2;
+        } else if (!strcmp(argv[i], "--realism") && i + 1 < argc) test_dp.realism = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--anchor") && i + 1 < argc) {
+            anchor_round = !strcmp(argv[++i], "round");
+            aname = anchor_round ? "round" : "jpeg";
+        } else if (!strcmp(argv[i], "--anchor-decode") && i + 1 < argc) {
+            if (decode_mode_of(argv[++i], &anchor_dp.decode)) return 2;
+        } else if (!strcmp(argv[i], "--anchor-realism") && i + 1 < argc) anchor_dp.realism = atof(argv[++i]);
         else if (argv[i][0] == '-') { fprintf(stderr, "bench_round: unknown option %s\n", argv[i]); return 2; }
         else if (nimg < MAXIMG) files[nimg++] = argv[i];
     }
@@ -160,6 +208,7 @@ int main(int argc, char **argv)
         return 2;
     }
     base.chroma = chroma == 444 ? RECIMG_CHROMA_444 : RECIMG_CHROMA_420;
+    abase.chroma = base.chroma;
     for (int f = 0; f < nimg; f++) {
         imageio_image img;
         char err[512];
@@ -169,36 +218,44 @@ int main(int argc, char **argv)
         }
         mpix += (double)img.width * img.height / 1e6;
         for (int i = 0; i < nrq; i++)
-            if (run_rec(&img, rq[i], &base, reps, &rp[f][i])) { fprintf(stderr, "%s: recimg failed\n", files[f]); return 1; }
-        for (int i = 0; i < njq; i++)
-            if (run_jpeg(&img, (int)jq[i], chroma, reps, &jp[f][i])) { fprintf(stderr, "%s: jpeg failed\n", files[f]); return 1; }
+            if (run_rec(&img, rq[i], &base, &test_dp, reps, &rp[f][i])) { fprintf(stderr, "%s: recimg failed\n", files[f]); return 1; }
+        for (int i = 0; i < njq; i++) {
+            const int r = anchor_round ? run_rec(&img, jq[i], &abase, &anchor_dp, reps, &jp[f][i])
+                                       : run_jpeg(&img, (int)jq[i], chroma, reps, &jp[f][i]);
+            if (r) { fprintf(stderr, "%s: anchor failed\n", files[f]); return 1; }
+        }
         imageio_image_free(&img);
     }
     {
-        double mr[MAXQ], mrp[MAXQ], mry[MAXQ], mj[MAXQ], mjp[MAXQ], mjy[MAXQ];
+        double mr[MAXQ], mrp[MAXQ], mry[MAXQ], mj[MAXQ], mjp[MAXQ], mjy[MAXQ], mw, mo;
         double ret = 0, rdt = 0, jet = 0, jdt = 0, bd_rgb, bd_y, sum_rgb = 0, sum_y = 0;
         int nbd = 0;
         printf("images: %d (%.3f Mpixel total), chroma %d, timing median of %d runs\n", nimg, mpix, chroma, reps);
-        printf("%-8s %8s %10s %10s %10s\n", "codec", "quality", "mean_bpp", "psnr_rgb", "psnr_y");
+        printf("test: %s%s, anchor: %s\n", tname,
+               base.mode == RECIMG_MODE_REC ? (base.sampler == RECIMG_SAMPLER_UQ ? " (uq)" : " (lrq)") : "", aname);
+        printf("%-8s %8s %10s %10s %10s %10s %10s\n", "codec", "quality", "mean_bpp", "psnr_rgb", "psnr_y",
+               "dct_w1", "overhead");
         for (int i = 0; i < nrq; i++) {
-            mr[i] = mrp[i] = mry[i] = 0;
+            mr[i] = mrp[i] = mry[i] = mw = mo = 0;
             for (int f = 0; f < nimg; f++) {
                 mr[i] += rp[f][i].bpp / nimg; mrp[i] += rp[f][i].psnr / nimg; mry[i] += rp[f][i].psnr_y / nimg;
+                mw += rp[f][i].w1 / nimg; mo += rp[f][i].overhead / nimg;
                 ret += rp[f][i].enc_ms; rdt += rp[f][i].dec_ms;
             }
-            printf("%-8s %8.1f %10.4f %10.3f %10.3f\n", "round", rq[i], mr[i], mrp[i], mry[i]);
+            printf("%-8s %8.1f %10.4f %10.3f %10.3f %10.4f %10.4f\n", tname, rq[i], mr[i], mrp[i], mry[i], mw, mo);
         }
         for (int i = 0; i < njq; i++) {
-            mj[i] = mjp[i] = mjy[i] = 0;
+            mj[i] = mjp[i] = mjy[i] = mw = 0;
             for (int f = 0; f < nimg; f++) {
                 mj[i] += jp[f][i].bpp / nimg; mjp[i] += jp[f][i].psnr / nimg; mjy[i] += jp[f][i].psnr_y / nimg;
+                mw += jp[f][i].w1 / nimg;
                 jet += jp[f][i].enc_ms; jdt += jp[f][i].dec_ms;
             }
-            printf("%-8s %8.0f %10.4f %10.3f %10.3f\n", "jpeg", jq[i], mj[i], mjp[i], mjy[i]);
+            printf("%-8s %8.1f %10.4f %10.3f %10.3f %10.4f\n", aname, jq[i], mj[i], mjp[i], mjy[i], mw);
         }
         if (metrics_bd_rate(mj, mjp, (size_t)njq, mr, mrp, (size_t)nrq, &bd_rgb)) bd_rgb = NAN;
         if (metrics_bd_rate(mj, mjy, (size_t)njq, mr, mry, (size_t)nrq, &bd_y)) bd_y = NAN;
-        printf("BD-rate of round vs libjpeg-turbo on mean curves: PSNR-RGB %+.2f%%, PSNR-Y %+.2f%%\n", bd_rgb, bd_y);
+        printf("BD-rate of %s vs %s on mean curves: PSNR-RGB %+.2f%%, PSNR-Y %+.2f%%\n", tname, aname, bd_rgb, bd_y);
         for (int f = 0; f < nimg; f++) {
             double a[MAXQ], b[MAXQ], c[MAXQ], d[MAXQ], e[MAXQ], g[MAXQ], x, y;
             for (int i = 0; i < nrq; i++) { a[i] = rp[f][i].bpp; b[i] = rp[f][i].psnr; c[i] = rp[f][i].psnr_y; }
@@ -213,9 +270,9 @@ int main(int argc, char **argv)
         }
         if (nbd)
             printf("mean per-image BD-rate: PSNR-RGB %+.2f%%, PSNR-Y %+.2f%% (%d images)\n", sum_rgb / nbd, sum_y / nbd, nbd);
-        printf("time per megapixel (mean over qualities): round encode %.1f ms, decode %.1f ms; "
-               "libjpeg-turbo encode %.1f ms, decode %.1f ms\n",
-               ret / nrq / mpix, rdt / nrq / mpix, jet / njq / mpix, jdt / njq / mpix);
+        printf("time per megapixel (mean over qualities): %s encode %.1f ms, decode %.1f ms; "
+               "%s encode %.1f ms, decode %.1f ms\n",
+               tname, ret / nrq / mpix, rdt / nrq / mpix, aname, jet / njq / mpix, jdt / njq / mpix);
     }
     return 0;
 }

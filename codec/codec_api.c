@@ -6,12 +6,15 @@
 #include "codec_format.h"
 #include "codec_internal.h"
 #include "codec_planes.h"
+#include "codec_rec.h"
 #include "codec_round.h"
 #include "rec_rc.h"
 #include "recimg.h"
 #include "rtx_transform.h"
+#include "rtx_file.h"        /* learned-transform: embedded transforms */
 
 #include <math.h>
+#include <stdio.h>    /* learned-transform: snprintf */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,10 +22,16 @@
 #define DEFAULT_SEED UINT64_C(0x7265636967736565)   /* "recigsee" */
 #define DEFAULT_CHROMA_SCALE_CODE 218u                /* chroma step = 0.85 x luma step (measured) */
 #define DEFAULT_MATRIX_ID 1u
+#define DEFAULT_REC_ZERO_BITS 0.5
+#define DEFAULT_SAMPLER RECIMG_SAMPLER_LRQ
+/* REC: channel noise sd = REC_NOISE_FACTOR x the rounding step of the same quality */
+#define REC_NOISE_FACTOR 0.5
 
 struct recimg_encoder {
     recimg_encoder_params p;
     recimg_transform *tx;
+    uint8_t *tx_embed;        /* learned-transform: record written into every .rec (id 4) */
+    size_t tx_embed_size;
 };
 
 struct recimg_decoder {
@@ -74,14 +83,14 @@ void recimg_free(void *p)
 
 /* Global step from quality, JPEG-like: 8 * 50/q below 50, 8 * (2 - q/50) above,
  * floored at 1/4. Encoder only: the file stores the resulting step code. */
-static uint32_t step_code_from_quality(double q)
+static uint32_t step_code_from_quality(double q, double factor)
 {
     double s, code;
     if (q < 50.0)
         s = 50.0 / (q < 0.5 ? 0.5 : q);
     else
         s = 2.0 - q / 50.0;
-    s *= 8.0;
+    s *= 8.0 * factor;
     if (s < 0.25)
         s = 0.25;
     code = floor(s * 1024.0 + 0.5);
@@ -128,6 +137,7 @@ void recimg_encoder_params_default(recimg_encoder_params *p)
     p->max_pixels = RECIMG_DEFAULT_MAX_PIXELS;
     p->matrix_id = DEFAULT_MATRIX_ID;
     p->chroma_step_scale = 0.0;
+    p->rec_zero_bits = DEFAULT_REC_ZERO_BITS;
 }
 
 static recimg_status validate_encoder_params(const recimg_encoder_params *p)
@@ -142,9 +152,14 @@ static recimg_status validate_encoder_params(const recimg_encoder_params *p)
     RETURN_IF(!recimg_matrix_id_valid(p->matrix_id), RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->chroma_step_scale != 0.0 &&
               !(p->chroma_step_scale >= 0.25 && p->chroma_step_scale <= 16.0), RECIMG_ERR_INVALID_ARGUMENT);
-    RETURN_IF(!rtx_transform_id_supported(p->transform_id), RECIMG_ERR_UNSUPPORTED);
-    /* REC mode: validated above, not implemented yet (issue 4). */
-    RETURN_IF(p->mode == RECIMG_MODE_REC, RECIMG_ERR_UNSUPPORTED);
+    RETURN_IF(!(p->rec_zero_bits >= 0.0 && p->rec_zero_bits <= 16.0), RECIMG_ERR_INVALID_ARGUMENT);
+    /* learned-transform: id 4 takes its matrix from transform_file, other ids never do */
+    RETURN_IF((p->transform_id == RTX_TRANSFORM_EMBEDDED) != (p->transform_file != NULL),
+              RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->transform_id != RTX_TRANSFORM_EMBEDDED && !rtx_transform_id_supported(p->transform_id),
+              RECIMG_ERR_UNSUPPORTED);
+    RETURN_IF(p->mode == RECIMG_MODE_REC && p->sampler != RECIMG_SAMPLER_NONE &&
+              !recimg_rec_sampler_supported(p->sampler), RECIMG_ERR_UNSUPPORTED);
     return RECIMG_OK;
 }
 
@@ -158,12 +173,62 @@ recimg_status recimg_encoder_create(const recimg_encoder_params *p, recimg_encod
     e = (recimg_encoder *)calloc(1, sizeof *e);
     RETURN_IF(!e, RECIMG_ERR_OUT_OF_MEMORY);
     e->p = *p;
+    if (p->transform_id == RTX_TRANSFORM_EMBEDDED) {
+        /* learned-transform: the encoder builds its transform from the very record
+           it embeds, as the decoder will, so both hold the same matrix. */
+        int rc;
+        e->p.transform_file = NULL;   /* the caller's buffer is not kept */
+        e->p.transform_file_size = 0;
+        e->tx_embed = (uint8_t *)malloc(RTX_EMBED_MAX_SIZE);
+        if (!e->tx_embed) {
+            free(e);
+            return RECIMG_ERR_OUT_OF_MEMORY;
+        }
+        if (rtx_embed_from_rtx(p->transform_file, p->transform_file_size, e->tx_embed,
+                               &e->tx_embed_size, NULL, 0) != RTX_FILE_OK) {
+            free(e->tx_embed);
+            free(e);
+            return RECIMG_ERR_INVALID_ARGUMENT;
+        }
+        rc = rtx_embed_create(e->tx_embed, e->tx_embed_size, &e->tx);
+        if (rc != 0) {
+            free(e->tx_embed);
+            free(e);
+            return rc == -2 ? RECIMG_ERR_OUT_OF_MEMORY : RECIMG_ERR_INVALID_ARGUMENT;
+        }
+        *out = e;
+        return RECIMG_OK;
+    }
     if (rtx_transform_create(p->transform_id, &e->tx) != 0) {
         free(e);
         return RECIMG_ERR_INTERNAL;
     }
     *out = e;
     return RECIMG_OK;
+}
+
+/* learned-transform */
+recimg_status recimg_transform_file_check(const uint8_t *data, size_t size, char *msg,
+                                          size_t msg_size)
+{
+    uint8_t *rec;
+    size_t rec_size;
+    rtx_file_status st;
+    recimg_transform *t = NULL;
+    RETURN_IF(!data, RECIMG_ERR_INVALID_ARGUMENT);
+    rec = (uint8_t *)malloc(RTX_EMBED_MAX_SIZE);
+    RETURN_IF(!rec, RECIMG_ERR_OUT_OF_MEMORY);
+    st = rtx_embed_from_rtx(data, size, rec, &rec_size, msg, msg_size);
+    if (st == RTX_FILE_OK && rtx_embed_create(rec, rec_size, &t) != 0) {
+        st = RTX_FILE_ERR_NOT_ORTHONORMAL;
+        if (msg && msg_size)
+            snprintf(msg, msg_size, "matrix is not orthonormal in 16-bit fixed point");
+    }
+    rtx_transform_destroy(t);
+    free(rec);
+    if (st == RTX_FILE_ERR_NOMEM)
+        return RECIMG_ERR_OUT_OF_MEMORY;
+    return st == RTX_FILE_OK ? RECIMG_OK : RECIMG_ERR_CORRUPT;
 }
 
 recimg_status recimg_encoder_set_quality(recimg_encoder *enc, double quality)
@@ -178,6 +243,7 @@ void recimg_encoder_free(recimg_encoder *enc)
     if (!enc)
         return;
     rtx_transform_destroy(enc->tx);
+    free(enc->tx_embed);   /* learned-transform */
     free(enc);
 }
 
@@ -186,6 +252,17 @@ static uint32_t chroma_scale_code(const recimg_encoder_params *p)
     if (p->chroma_step_scale == 0.0)
         return DEFAULT_CHROMA_SCALE_CODE;
     return (uint32_t)floor(p->chroma_step_scale * 256.0 + 0.5);
+}
+
+/* REC plane parameters from the header; step[] holds the noise sd per band. */
+static void rec_params(const recimg_header *h, uint32_t plane, const double *step,
+                       recimg_rec_plane_params *pp)
+{
+    pp->sampler = (recimg_sampler)h->sampler;
+    pp->seed = h->seed;
+    pp->plane = plane;
+    pp->skip_bits = (double)h->skip_code / 1024.0;
+    pp->sigma = step;
 }
 
 /* Largest plane's block count, for one shared coefficient buffer. */
@@ -201,7 +278,7 @@ static recimg_status coef_buffer(const recimg_planes *pl, double **buf)
 }
 
 static recimg_status encode_planes(recimg_encoder *enc, recimg_planes *pl, const recimg_header *h,
-                                   uint8_t **payload, size_t *payload_size)
+                                   uint8_t **payload, size_t *payload_size, recimg_rec_stats *rs)
 {
     rec_rc_encoder rc;
     double *coef = NULL;
@@ -216,9 +293,15 @@ static recimg_status encode_planes(recimg_encoder *enc, recimg_planes *pl, const
         band_steps(h->matrix_id, h->step_code, i == 0 ? 256u : h->chroma_scale_code, step);
         recimg_plane_to_blocks(p, coef);
         enc->tx->forward(enc->tx, coef, coef, (size_t)p->bw * p->bh);
-        st = recimg_ctx_create(p->bw, RECIMG_CTX_DISCRETE, &ctx);
-        if (st == RECIMG_OK)
+        st = recimg_ctx_create(p->bw, h->mode == RECIMG_MODE_REC ? RECIMG_CTX_CONTINUOUS : RECIMG_CTX_DISCRETE,
+                               &ctx);
+        if (st == RECIMG_OK && h->mode == RECIMG_MODE_REC) {
+            recimg_rec_plane_params pp;
+            rec_params(h, (uint32_t)i, step, &pp);
+            st = recimg_rec_encode_plane(&rc, ctx, coef, p->bw, p->bh, &pp, rs);
+        } else if (st == RECIMG_OK) {
             st = recimg_round_encode_plane(&rc, ctx, coef, p->bw, p->bh, step);
+        }
         recimg_ctx_free(ctx);
     }
     free(coef);
@@ -248,6 +331,7 @@ recimg_status recimg_encode(recimg_encoder *enc, const recimg_image *img,
     uint8_t *payload = NULL;
     size_t payload_size = 0;
     recimg_status st;
+    recimg_rec_stats rs = {0.0, 0, 0};
 
     RETURN_IF(!out || !out_size, RECIMG_ERR_INVALID_ARGUMENT);
     *out = NULL;
@@ -263,11 +347,19 @@ recimg_status recimg_encode(recimg_encoder *enc, const recimg_image *img,
     h.color = img->channels == 1 ? 1u : 2u;
     h.subsampling = (img->channels == 3 && enc->p.chroma == RECIMG_CHROMA_420) ? 1u : 0u;
     h.transform_id = enc->p.transform_id;
+    h.tx_embed = enc->tx_embed;                     /* learned-transform */
+    h.tx_embed_size = (uint32_t)enc->tx_embed_size;
     h.mode = (uint32_t)enc->p.mode;
     h.sampler = (uint32_t)enc->p.sampler;
+    if (enc->p.mode == RECIMG_MODE_REC) {
+        if (h.sampler == RECIMG_SAMPLER_NONE)
+            h.sampler = DEFAULT_SAMPLER;
+        h.skip_code = (uint32_t)floor(enc->p.rec_zero_bits * 1024.0 + 0.5);
+    }
     h.prior_id = RECIMG_PRIOR_LAPLACE_CTX1;
     h.matrix_id = enc->p.matrix_id;
-    h.step_code = step_code_from_quality(enc->p.quality);
+    h.step_code = step_code_from_quality(enc->p.quality,
+                                         enc->p.mode == RECIMG_MODE_REC ? REC_NOISE_FACTOR : 1.0);
     h.chroma_scale_code = chroma_scale_code(&enc->p);
     h.quality_code = (uint32_t)floor(enc->p.quality * 100.0 + 0.5);
     h.seed = enc->p.seed;
@@ -275,7 +367,7 @@ recimg_status recimg_encode(recimg_encoder *enc, const recimg_image *img,
     FORWARD_IF_ERROR(recimg_planes_alloc(&pl, img->width, img->height,
                                          img->channels == 1 ? 1 : 3, h.subsampling == 1));
     recimg_planes_from_image(&pl, img);
-    st = encode_planes(enc, &pl, &h, &payload, &payload_size);
+    st = encode_planes(enc, &pl, &h, &payload, &payload_size, &rs);
     recimg_planes_free(&pl);
     FORWARD_IF_ERROR(st);
     h.payload_size = payload_size;
@@ -286,7 +378,9 @@ recimg_status recimg_encode(recimg_encoder *enc, const recimg_image *img,
         stats->bytes = *out_size;
         stats->payload_bytes = payload_size;
         stats->payload_bits = 8.0 * (double)payload_size;
-        stats->kl_bits = 0.0;
+        stats->kl_bits = rs.kl_bits;
+        stats->coded = rs.coded;
+        stats->skipped = rs.skipped;
         stats->step = (double)h.step_code / 1024.0;
     }
     return RECIMG_OK;
@@ -337,6 +431,7 @@ static recimg_status decode_planes(recimg_decoder *dec, recimg_planes *pl, const
     double *coef = NULL;
     recimg_status st;
     const int center = dec->p.decode == RECIMG_DECODE_CENTER;
+    recimg_rec_recon recon;
 
     rec_rc_decoder_init(&rc, payload, (size_t)h->payload_size);
     FORWARD_IF_ERROR(coef_buffer(pl, &coef));
@@ -346,9 +441,18 @@ static recimg_status decode_planes(recimg_decoder *dec, recimg_planes *pl, const
         recimg_ctx *ctx = NULL;
         double step[64];
         band_steps(h->matrix_id, h->step_code, i == 0 ? 256u : h->chroma_scale_code, step);
-        st = recimg_ctx_create(p->bw, RECIMG_CTX_DISCRETE, &ctx);
-        if (st == RECIMG_OK)
+        st = recimg_ctx_create(p->bw, h->mode == RECIMG_MODE_REC ? RECIMG_CTX_CONTINUOUS : RECIMG_CTX_DISCRETE,
+                               &ctx);
+        if (st == RECIMG_OK && h->mode == RECIMG_MODE_REC) {
+            recimg_rec_plane_params pp;
+            rec_params(h, (uint32_t)i, step, &pp);
+            recon.mode = dec->p.decode;
+            recon.realism = dec->p.realism;
+            recon.private_seed = dec->p.private_seed;
+            st = recimg_rec_decode_plane(&rc, ctx, coef, p->bw, p->bh, &pp, &recon);
+        } else if (st == RECIMG_OK) {
             st = recimg_round_decode_plane(&rc, ctx, coef, p->bw, p->bh, step, center);
+        }
         recimg_ctx_free(ctx);
         if (st == RECIMG_OK) {
             dec->tx->inverse(dec->tx, coef, coef, (size_t)p->bw * p->bh);
@@ -374,12 +478,23 @@ recimg_status recimg_decode(recimg_decoder *dec, const uint8_t *data, size_t siz
     RETURN_IF(!dec || (!data && size), RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF((uint64_t)size > dec->p.max_input_size, RECIMG_ERR_LIMIT);
     FORWARD_IF_ERROR(recimg_format_parse(data, size, dec->p.max_pixels, &h, &payload, &crc));
-    RETURN_IF(!rtx_transform_id_supported(h.transform_id), RECIMG_ERR_UNSUPPORTED);
-    RETURN_IF(h.mode != RECIMG_MODE_ROUND, RECIMG_ERR_UNSUPPORTED);
-    /* Sampling decoders for the rounding baseline arrive with issue 4. */
-    RETURN_IF(dec->p.decode == RECIMG_DECODE_SAMPLE || dec->p.decode == RECIMG_DECODE_REALISM,
+    RETURN_IF(h.transform_id != RTX_TRANSFORM_EMBEDDED && !rtx_transform_id_supported(h.transform_id),
               RECIMG_ERR_UNSUPPORTED);
-    if (!dec->tx || dec->tx->id != h.transform_id) {
+    RETURN_IF(h.mode == RECIMG_MODE_REC && !recimg_rec_sampler_supported((recimg_sampler)h.sampler),
+              RECIMG_ERR_UNSUPPORTED);
+    /* Sampling decoders for the rounding baseline are not implemented yet. */
+    RETURN_IF(h.mode == RECIMG_MODE_ROUND &&
+              (dec->p.decode == RECIMG_DECODE_SAMPLE || dec->p.decode == RECIMG_DECODE_REALISM),
+              RECIMG_ERR_UNSUPPORTED);
+    if (h.transform_id == RTX_TRANSFORM_EMBEDDED) {
+        /* learned-transform: rebuilt from this file's record every time */
+        int rc;
+        rtx_transform_destroy(dec->tx);
+        dec->tx = NULL;
+        rc = rtx_embed_create(h.tx_embed, h.tx_embed_size, &dec->tx);
+        RETURN_IF(rc == -2, RECIMG_ERR_OUT_OF_MEMORY);
+        RETURN_IF(rc != 0, RECIMG_ERR_CORRUPT);
+    } else if (!dec->tx || dec->tx->id != h.transform_id) {
         rtx_transform_destroy(dec->tx);
         dec->tx = NULL;
         RETURN_IF(rtx_transform_create(h.transform_id, &dec->tx) != 0, RECIMG_ERR_INTERNAL);
@@ -427,6 +542,7 @@ recimg_status recimg_read_info(const uint8_t *data, size_t size, recimg_info *in
     info->step_code = h.step_code;
     info->chroma_scale_code = h.chroma_scale_code;
     info->quality = (double)h.quality_code / 100.0;
+    info->rec_zero_bits = (double)h.skip_code / 1024.0;
     info->seed = h.seed;
     info->payload_size = h.payload_size;
     info->crc32 = crc;

@@ -24,8 +24,9 @@ enum {
 #define COARSE_PRIOR_WEIGHT 2.0
 
 typedef struct {
-    uint64_t sum;    /* sum of recorded magnitudes, 16.16 */
+    int64_t sum;     /* sum of recorded statistics, 16.16 (magnitudes, or variance estimates) */
     uint32_t count;
+    uint32_t skips;  /* zero-bit rule: skipped visits, for the exploration schedule */
 } cell_stats;
 
 struct recimg_ctx {
@@ -162,6 +163,20 @@ void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
     co = &c->coarse[out->coarse];
     f = &c->fine[out->fine];
     mc = 0.6 * c->bucket_centre[bn] + 0.4 * c->bucket_centre[bi] + 0.02;
+    if (c->kind == RECIMG_CTX_CONTINUOUS) {
+        /* statistics are unbiased estimates of E[y^2] (step units): the cell's
+           variance v gives the Laplace scale sqrt(v / 2) */
+        mc = 2.0 * mc * mc;
+        mc = ((double)co->sum / 65536.0 + COARSE_PRIOR_WEIGHT * mc) / ((double)co->count + COARSE_PRIOR_WEIGHT);
+        if (mc < 1.0 / 65536.0)
+            mc = 1.0 / 65536.0;
+        m = ((double)f->sum / 65536.0 + FINE_PRIOR_WEIGHT * mc) / ((double)f->count + FINE_PRIOR_WEIGHT);
+        if (m < 1.0 / 65536.0)
+            m = 1.0 / 65536.0;
+        out->m = sqrt(0.5 * m);
+        out->t = 0.0;
+        return;
+    }
     mc = ((double)co->sum / 65536.0 + COARSE_PRIOR_WEIGHT * mc) / ((double)co->count + COARSE_PRIOR_WEIGHT);
     m = ((double)f->sum / 65536.0 + FINE_PRIOR_WEIGHT * mc) / ((double)f->count + FINE_PRIOR_WEIGHT);
     if (m < 1.0 / 4096.0)
@@ -179,20 +194,43 @@ double recimg_ctx_scale(const recimg_ctx *c, const recimg_ctx_pred *p)
 
 void recimg_ctx_update(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uint32_t mag_q16)
 {
+    if (mag_q16 > RECIMG_CTX_MAG_MAX)
+        mag_q16 = RECIMG_CTX_MAG_MAX;
+    recimg_ctx_update_stat(c, zz, p, mag_q16, (int32_t)mag_q16);
+}
+
+void recimg_ctx_update_stat(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uint32_t mag_q16,
+                            int32_t stat_q16)
+{
     cell_stats *f = &c->fine[p->fine], *co = &c->coarse[p->coarse];
     if (mag_q16 > RECIMG_CTX_MAG_MAX)
         mag_q16 = RECIMG_CTX_MAG_MAX;
+    if (stat_q16 > (int32_t)RECIMG_CTX_MAG_MAX)
+        stat_q16 = (int32_t)RECIMG_CTX_MAG_MAX;
+    if (stat_q16 < -(int32_t)RECIMG_CTX_MAG_MAX)
+        stat_q16 = -(int32_t)RECIMG_CTX_MAG_MAX;
     c->cur[(size_t)c->bx * 64 + recimg_zigzag[zz]] = mag_q16;
-    f->sum += mag_q16;
+    f->sum += stat_q16;
     if (++f->count >= FINE_LIMIT) {
-        f->sum /= 2;
+        f->sum /= 2;      /* C division truncates toward zero on both sides alike */
         f->count /= 2;
     }
-    co->sum += mag_q16;
+    co->sum += stat_q16;
     if (++co->count >= COARSE_LIMIT) {
         co->sum /= 2;
         co->count /= 2;
     }
+}
+
+void recimg_ctx_record_skip(recimg_ctx *c, int zz)
+{
+    c->cur[(size_t)c->bx * 64 + recimg_zigzag[zz]] = 0;
+}
+
+int recimg_ctx_explore(recimg_ctx *c, const recimg_ctx_pred *p)
+{
+    cell_stats *f = &c->fine[p->fine];
+    return (f->skips++ & (RECIMG_CTX_EXPLORE_PERIOD - 1)) == RECIMG_CTX_EXPLORE_PERIOD - 1;
 }
 
 int32_t recimg_ctx_dc_predict(const recimg_ctx *c)

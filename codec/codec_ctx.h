@@ -12,7 +12,10 @@
  *     Laplace of scale b quantized with unit bins centred on integers,
  *     P(|q| >= n) = t^(2n-1) with t = exp(-1/(2b)), so E|q| = t / (1 - t^2);
  *     the model inverts that: t = 2m / (1 + sqrt(1 + 4 m^2)).
- *   - CONTINUOUS kind (values recorded are |x| of continuous samples): b = m.
+ *   - CONTINUOUS kind (REC mode): the statistics recorded are unbiased
+ *     estimates of E[y^2] in step units (for a channel X = y + noise of unit
+ *     variance, (X - mean)^2 - 1), the cell's mean v gives b = sqrt(v / 2);
+ *     the neighbour activities use the damped magnitudes |E[y | code]|.
  * Everything the model computes is integer arithmetic or IEEE + - * / sqrt
  * on integers converted exactly to double (and rec_log for b in the discrete
  * kind), so encoder and decoder get identical numbers on every build
@@ -60,8 +63,22 @@ void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out);
 double recimg_ctx_scale(const recimg_ctx *c, const recimg_ctx_pred *p);
 
 /* Records the decoded magnitude of coefficient zz (16.16, step units) and
- * updates the statistics of the cells in p. */
+ * updates the statistics of the cells in p with the same value (DISCRETE). */
 void recimg_ctx_update(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uint32_t mag_q16);
+
+/* General form: mag_q16 is the neighbour activity recorded for later
+ * predictions, stat_q16 (signed, 16.16) the value added to the cell statistics. */
+void recimg_ctx_update_stat(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uint32_t mag_q16,
+                            int32_t stat_q16);
+
+/* Zero-bit rule support. A skipped coefficient records activity 0 and leaves
+ * the statistics alone; recimg_ctx_explore counts the cell's skipped visits and
+ * returns 1 on every RECIMG_CTX_EXPLORE_PERIOD-th, when the coefficient is coded
+ * anyway so that a cell whose prior is too narrow can still learn (otherwise a
+ * skipped cell would never see data and stay skipped). */
+#define RECIMG_CTX_EXPLORE_PERIOD 16u
+void recimg_ctx_record_skip(recimg_ctx *c, int zz);
+int recimg_ctx_explore(recimg_ctx *c, const recimg_ctx_pred *p);
 
 /* DC: predicted DC index of the current block (MED of left, above,
  * above-left), and the record of the actual DC index once known. */

@@ -4,6 +4,7 @@
  * so the limits it enforces precede every allocation a header controls. */
 #include "codec_format.h"
 #include "codec_internal.h"
+#include "rtx_file.h"   /* learned-transform: embedded transform record sizes */
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,17 +34,20 @@ recimg_status recimg_format_write(const recimg_header *h, const uint8_t *payload
 {
     uint8_t *buf;
     size_t total;
+    /* learned-transform: an embedded transform record extends the header */
+    const size_t hs = RECIMG_HEADER_SIZE + (size_t)h->tx_embed_size;
 
     *out = NULL;
     *out_size = 0;
-    RETURN_IF(payload_size > SIZE_MAX - RECIMG_HEADER_SIZE - RECIMG_TRAILER_SIZE,
-              RECIMG_ERR_LIMIT);
-    total = RECIMG_HEADER_SIZE + payload_size + RECIMG_TRAILER_SIZE;
+    RETURN_IF((h->transform_id == RTX_TRANSFORM_EMBEDDED) != (h->tx_embed_size != 0),
+              RECIMG_ERR_INTERNAL);
+    RETURN_IF(payload_size > SIZE_MAX - hs - RECIMG_TRAILER_SIZE, RECIMG_ERR_LIMIT);
+    total = hs + payload_size + RECIMG_TRAILER_SIZE;
     buf = (uint8_t *)malloc(total);
     RETURN_IF(!buf, RECIMG_ERR_OUT_OF_MEMORY);
     memcpy(buf, recimg_magic, 8);
     recimg_store_u16(buf + 8, RECIMG_FORMAT_VERSION);
-    recimg_store_u16(buf + 10, RECIMG_HEADER_SIZE);
+    recimg_store_u16(buf + 10, (uint32_t)hs);
     recimg_store_u32(buf + 12, h->width);
     recimg_store_u32(buf + 16, h->height);
     buf[20] = (uint8_t)h->color;
@@ -57,13 +61,14 @@ recimg_status recimg_format_write(const recimg_header *h, const uint8_t *payload
     recimg_store_u32(buf + 28, h->step_code);
     recimg_store_u16(buf + 32, h->chroma_scale_code);
     recimg_store_u16(buf + 34, h->quality_code);
-    recimg_store_u32(buf + 36, 0);
+    recimg_store_u32(buf + 36, h->skip_code);
     recimg_store_u64(buf + 40, h->seed);
     recimg_store_u64(buf + 48, (uint64_t)payload_size);
+    if (h->tx_embed_size)   /* learned-transform */
+        memcpy(buf + RECIMG_HEADER_SIZE, h->tx_embed, h->tx_embed_size);
     if (payload_size)
-        memcpy(buf + RECIMG_HEADER_SIZE, payload, payload_size);
-    recimg_store_u32(buf + RECIMG_HEADER_SIZE + payload_size,
-                     crc32_of(buf, RECIMG_HEADER_SIZE + payload_size));
+        memcpy(buf + hs, payload, payload_size);
+    recimg_store_u32(buf + hs + payload_size, crc32_of(buf, hs + payload_size));
     *out = buf;
     *out_size = total;
     return RECIMG_OK;
@@ -73,7 +78,7 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
                                   recimg_header *h, const uint8_t **payload, uint32_t *crc)
 {
     recimg_reader r;
-    uint32_t version, header_size, flags, reserved, stored_crc;
+    uint32_t version, header_size, flags, stored_crc;
 
     memset(h, 0, sizeof *h);
     *payload = NULL;
@@ -91,8 +96,11 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
     RETURN_IF(version != RECIMG_FORMAT_VERSION, RECIMG_ERR_BAD_VERSION);
     header_size = recimg_reader_u16(&r);
     RETURN_IF(r.err, RECIMG_ERR_TRUNCATED);
-    RETURN_IF(header_size != RECIMG_HEADER_SIZE, RECIMG_ERR_CORRUPT);
-    RETURN_IF(size < RECIMG_HEADER_SIZE, RECIMG_ERR_TRUNCATED);
+    /* learned-transform: 56, or 56 + an embedded transform record (transform id 4) */
+    RETURN_IF(header_size != RECIMG_HEADER_SIZE &&
+              header_size != RECIMG_HEADER_SIZE + rtx_embed_size(RTX_KIND_SEPARABLE) &&
+              header_size != RECIMG_HEADER_SIZE + rtx_embed_size(RTX_KIND_FULL), RECIMG_ERR_CORRUPT);
+    RETURN_IF(size < header_size, RECIMG_ERR_TRUNCATED);
 
     h->width = recimg_reader_u32(&r);
     h->height = recimg_reader_u32(&r);
@@ -105,6 +113,9 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
     RETURN_IF(h->subsampling > 1 || (h->color == 1 && h->subsampling != 0), RECIMG_ERR_CORRUPT);
     h->transform_id = recimg_reader_u8(&r);
     RETURN_IF(h->transform_id == 0, RECIMG_ERR_CORRUPT);
+    /* learned-transform: the header carries a record exactly when the id says so */
+    RETURN_IF((h->transform_id == RTX_TRANSFORM_EMBEDDED) != (header_size != RECIMG_HEADER_SIZE),
+              RECIMG_ERR_CORRUPT);
     h->mode = recimg_reader_u8(&r);
     RETURN_IF(h->mode > RECIMG_MODE_REC, RECIMG_ERR_CORRUPT);
     h->sampler = recimg_reader_u8(&r);
@@ -125,22 +136,28 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
               h->chroma_scale_code > RECIMG_CHROMA_SCALE_MAX, RECIMG_ERR_CORRUPT);
     h->quality_code = recimg_reader_u16(&r);
     RETURN_IF(h->quality_code > 10000, RECIMG_ERR_CORRUPT);
-    reserved = recimg_reader_u32(&r);
-    RETURN_IF(reserved != 0, RECIMG_ERR_CORRUPT);
+    h->skip_code = recimg_reader_u32(&r);
+    RETURN_IF(h->skip_code > RECIMG_SKIP_CODE_MAX, RECIMG_ERR_CORRUPT);
+    RETURN_IF(h->mode == RECIMG_MODE_ROUND && h->skip_code != 0, RECIMG_ERR_CORRUPT);
     h->seed = recimg_reader_u64(&r);
     h->payload_size = recimg_reader_u64(&r);
     RETURN_IF(r.err, RECIMG_ERR_TRUNCATED);
     /* The total size must be exactly header + payload + CRC. */
-    if (h->payload_size > (uint64_t)(size - RECIMG_HEADER_SIZE) ||
-        size - RECIMG_HEADER_SIZE - (size_t)h->payload_size < RECIMG_TRAILER_SIZE)
+    if (h->payload_size > (uint64_t)(size - header_size) ||
+        size - header_size - (size_t)h->payload_size < RECIMG_TRAILER_SIZE)
         return RECIMG_ERR_TRUNCATED;
-    RETURN_IF(size - RECIMG_HEADER_SIZE - (size_t)h->payload_size != RECIMG_TRAILER_SIZE,
+    RETURN_IF(size - header_size - (size_t)h->payload_size != RECIMG_TRAILER_SIZE,
               RECIMG_ERR_CORRUPT);
-    recimg_reader_init(&r, data + RECIMG_HEADER_SIZE + h->payload_size, RECIMG_TRAILER_SIZE);
+    recimg_reader_init(&r, data + header_size + h->payload_size, RECIMG_TRAILER_SIZE);
     stored_crc = recimg_reader_u32(&r);
-    RETURN_IF(stored_crc != crc32_of(data, RECIMG_HEADER_SIZE + (size_t)h->payload_size),
+    RETURN_IF(stored_crc != crc32_of(data, header_size + (size_t)h->payload_size),
               RECIMG_ERR_CHECKSUM);
-    *payload = data + RECIMG_HEADER_SIZE;
+    if (header_size != RECIMG_HEADER_SIZE) {   /* learned-transform: the embedded record */
+        h->tx_embed = data + RECIMG_HEADER_SIZE;
+        h->tx_embed_size = header_size - RECIMG_HEADER_SIZE;
+        RETURN_IF(rtx_embed_check(h->tx_embed, h->tx_embed_size) != 0, RECIMG_ERR_CORRUPT);
+    }
+    *payload = data + header_size;
     *crc = stored_crc;
     return RECIMG_OK;
 }

@@ -3,7 +3,7 @@
  *   offset size field
  *   0      8    magic 0x89 'R' 'E' 'C' 'I' 'M' 'G' 0x0A
  *   8      2    version (1)
- *   10     2    header size (56)
+ *   10     2    header size (56; 56 + E with an embedded transform record)
  *   12     4    width   (1 .. 2^30)
  *   16     4    height  (1 .. 2^30)
  *   20     1    color: 1 gray (one plane), 2 YCbCr from RGB (three planes)
@@ -17,11 +17,12 @@
  *   28     4    step code: global step in 1/1024 units
  *   32     2    chroma step multiplier in 1/256 units
  *   34     2    quality * 100 (informational)
- *   36     4    reserved (0)
+ *   36     4    REC zero-bit threshold tau * 1024 (0 .. 16384); 0 in round mode
  *   40     8    seed
  *   48     8    payload size P
- *   56     P    payload (range-coded coefficients)
- *   56+P   4    CRC-32 (zlib) of bytes [0, 56+P)
+ *   56     E    transform id 4 only: embedded transform record (rtx_file.h), E = 260 or 8196
+ *   56+E   P    payload (range-coded coefficients)   (E = 0 for other transform ids)
+ *   56+E+P 4    CRC-32 (zlib) of bytes [0, 56+E+P)
  * All integers little-endian. */
 #ifndef CODEC_CODEC_FORMAT_H
 #define CODEC_CODEC_FORMAT_H
@@ -40,6 +41,7 @@
 #define RECIMG_STEP_CODE_MAX ((uint32_t)1 << 22) /* step <= 4096 */
 #define RECIMG_CHROMA_SCALE_MIN 64u           /* 0.25 */
 #define RECIMG_CHROMA_SCALE_MAX 4096u         /* 16 */
+#define RECIMG_SKIP_CODE_MAX 16384u           /* tau <= 16 bits */
 
 extern const uint8_t recimg_magic[8];
 
@@ -56,8 +58,14 @@ typedef struct {
     uint32_t step_code;
     uint32_t chroma_scale_code;
     uint32_t quality_code;
+    uint32_t skip_code;     /* REC: zero-bit rule threshold in 1/1024 bits */
     uint64_t seed;
     uint64_t payload_size;
+    /* learned-transform: transform id 4 only, the embedded transform record
+       (transforms/rtx_file.h) stored at [56, 56 + size); the header size field is
+       56 + size. The writer copies it; the parser points into the data. */
+    const uint8_t *tx_embed;
+    uint32_t tx_embed_size;
 } recimg_header;
 
 /* Serialises header + payload + CRC into a malloc'd buffer. */

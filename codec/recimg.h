@@ -103,7 +103,8 @@ typedef struct {
     double quality;          /* 0 (smallest) .. 100 (best); default 75. Non-integers allowed. */
     recimg_chroma chroma;    /* default RECIMG_CHROMA_420 */
     recimg_sampler sampler;  /* REC only (NONE = the default sampler); must be NONE in round mode */
-    uint32_t transform_id;   /* default 1 (orthonormal DCT-II) */
+    uint32_t transform_id;   /* default 1 (orthonormal DCT-II); 2 learned KLT, 3 learned
+                                separable, 4 custom (transform_file); docs/TRANSFORMS.md */
     uint64_t seed;           /* shared-randomness seed stored in the file (REC); default fixed */
     int threads;             /* 0 = automatic; output bytes never depend on it */
     uint64_t max_pixels;     /* refuse larger images; default RECIMG_DEFAULT_MAX_PIXELS */
@@ -112,13 +113,26 @@ typedef struct {
        multiplier (0 = default 0.85, else 0.25..16). */
     uint32_t matrix_id;
     double chroma_step_scale;
+    /* REC: zero-bit rule threshold tau in bits (0..16; 0 = code every
+       coefficient); coefficients whose predicted channel information is below
+       tau are reconstructed from the prior at zero bits. */
+    double rec_zero_bits;
+    /* learned-transform: with transform_id 4, the bytes of a .rtx transform file
+       (docs/TRANSFORMS.md). recimg_encoder_create validates them
+       (RECIMG_ERR_INVALID_ARGUMENT when invalid; recimg_transform_file_check says
+       why) and keeps its own copy; every .rec then carries the matrix in 16-bit
+       fixed point. Must be NULL/0 for every other transform id. */
+    const uint8_t *transform_file;
+    size_t transform_file_size;
 } recimg_encoder_params;
 
 /* Per-encode figures, filled by recimg_encode when a pointer is given. */
 typedef struct {
     uint64_t bytes;          /* whole file */
     uint64_t payload_bytes;  /* coefficient payload */
-    double kl_bits;          /* REC: sum of KL of the simulated channels; 0 in round mode */
+    double kl_bits;          /* REC: sum over coded coefficients of KL(Q || P) of the simulated
+                                channels (Gaussian-marginal approximation), bits; 0 in round mode */
+    uint64_t coded, skipped; /* REC: coefficients coded / reconstructed at zero bits */
     double payload_bits;     /* 8 * payload_bytes */
     double step;             /* global step (round) or noise level (rec) actually used */
 } recimg_encode_stats;
@@ -185,6 +199,7 @@ typedef struct {
     uint32_t step_code;       /* global step (round) / noise level (rec) in 1/1024 units */
     uint32_t chroma_scale_code; /* chroma step multiplier in 1/256 units */
     double quality;           /* informational: the quality the encoder was asked for */
+    double rec_zero_bits;     /* REC zero-bit rule threshold (bits) */
     uint64_t seed;
     uint64_t payload_size;
     uint32_t crc32;
@@ -192,6 +207,13 @@ typedef struct {
 
 /* Parses and validates the header and checks the CRC; allocates nothing. */
 recimg_status recimg_read_info(const uint8_t *data, size_t size, recimg_info *info);
+
+/* learned-transform: validates the bytes of a .rtx transform file (for
+ * recimg_encoder_params.transform_file). RECIMG_OK when usable; otherwise
+ * RECIMG_ERR_CORRUPT (or INVALID_ARGUMENT for NULL data) and, when msg is not
+ * NULL, a one-line reason in msg (msg_size bytes, NUL-terminated). */
+recimg_status recimg_transform_file_check(const uint8_t *data, size_t size, char *msg,
+                                          size_t msg_size);
 
 /* Releases a buffer returned by the library; NULL is a no-op. */
 void recimg_free(void *p);

@@ -46,17 +46,21 @@ static void usage(FILE *f)
         "\n"
         "commands:\n"
         "  compress IN.png|IN.jpg|IN.ppm -o OUT.rec [options]\n"
-        "      --mode round|rec        coefficient coding (default round; rec: not yet available)\n"
+        "      --mode round|rec        coefficient coding (default round)\n"
         "      --quality Q             0..100 (default 75)\n"
         "      --bpp B                 rate control: bisect the quality to within +-3%% of B bits/pixel\n"
         "      --chroma 420|444        chroma subsampling for colour input (default 420)\n"
-        "      --sampler NAME          REC only: lrq|gprs-bnb|gprs|pfr|uq|block\n"
+        "      --sampler NAME          REC only: lrq (default) | uq  (gprs-bnb|gprs|pfr|block: not yet)\n"
         "      --seed N                shared-randomness seed stored in the file\n"
+        "      --zero-bits T           REC zero-bit rule: coefficients predicted to carry < T bits\n"
+        "                              are rebuilt from the prior at no cost (0..16, default 0.5; 0 = off)\n"
         "      --alpha refuse|drop     what to do with an alpha channel (default refuse)\n"
         "      --threads N             worker threads (0 = automatic; output never depends on it)\n"
         "      --matrix 0|1|2          step matrix: 0 flat, 1 gentle slope (default), 2 JPEG shape\n"
         "      --chroma-step X         chroma step multiplier 0.25..16 (default 0.85)\n"
-        "      --transform T           dct (default), learned (64-point KLT), learned-sep (separable)\n"
+        "      --transform T           dct (default), learned (64-point KLT), learned-sep (separable),\n"
+        "                              learned-rd (sparsity-refined DCT), or FILE.rtx from\n"
+        "                              train-transform (embedded in the .rec)\n"
         "      --stats                 print one JSON object with the figures on stdout\n"
         "  decompress IN.rec -o OUT.png|OUT.ppm|OUT.pgm [options]\n"
         "      --decode mmse|center|sample|realism   reconstruction (default mmse)\n"
@@ -228,6 +232,7 @@ static recimg_status rate_control(recimg_encoder *enc, const recimg_image *img, 
 static int cmd_compress(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL;
+    const char *rtx_path = NULL;   /* learned-transform: --transform FILE.rtx */
     recimg_encoder_params p;
     int stats = 0, have_q = 0, have_bpp = 0, iterations = 0, reached = 1;
     double target_bpp = 0.0, t_start;
@@ -286,6 +291,9 @@ static int cmd_compress(int argc, char **argv)
             if (parse_u64(v, &u))
                 return usage_error("compress: --seed must be a non-negative integer, not '%s'", v);
             p.seed = u;
+        } else if (!strcmp(a, "--zero-bits")) {
+            if (parse_double(v, 0.0, 16.0, &p.rec_zero_bits))
+                return usage_error("compress: --zero-bits must be a number in 0..16, not '%s'", v);
         } else if (!strcmp(a, "--threads")) {
             if (parse_u64(v, &u) || u > 1024)
                 return usage_error("compress: --threads must be an integer in 0..1024, not '%s'", v);
@@ -305,7 +313,8 @@ static int cmd_compress(int argc, char **argv)
             if (!strcmp(v, "dct")) p.transform_id = 1;
             else if (!strcmp(v, "learned")) p.transform_id = 2;
             else if (!strcmp(v, "learned-sep")) p.transform_id = 3;
-            else return usage_error("compress: --transform must be dct, learned or learned-sep, not '%s'", v);
+            else if (!strcmp(v, "learned-rd")) p.transform_id = 5;
+            else rtx_path = v;   /* a .rtx file, embedded in the .rec (id 4) */
         } else {
             return usage_error("compress: unknown option '%s'", a);
         }
@@ -323,7 +332,28 @@ static int cmd_compress(int argc, char **argv)
         return EXIT_FAIL;
     }
 
-    st = recimg_encoder_create(&p, &enc);
+    if (rtx_path) {   /* learned-transform: read and validate the .rtx file */
+        uint8_t *rtx = NULL;
+        size_t rtx_size = 0;
+        char why[256];
+        if (imageio_read_file(rtx_path, (size_t)1 << 20, &rtx, &rtx_size, err, sizeof err) != 0) {
+            fprintf(stderr, "recimg: %s\n", err);
+            return EXIT_FAIL;
+        }
+        if (recimg_transform_file_check(rtx, rtx_size, why, sizeof why) != RECIMG_OK) {
+            fprintf(stderr, "recimg: %s: invalid transform file: %s\n", rtx_path, why);
+            free(rtx);
+            return EXIT_FAIL;
+        }
+        p.transform_id = 4;
+        p.transform_file = rtx;
+        p.transform_file_size = rtx_size;
+        st = recimg_encoder_create(&p, &enc);
+        free(rtx);   /* the encoder keeps its own copy */
+        p.transform_file = NULL;
+    } else {
+        st = recimg_encoder_create(&p, &enc);
+    }
     if (st != RECIMG_OK) {
         fprintf(stderr, "recimg: cannot create the encoder (%s mode): %s\n", mode_name(p.mode),
                 recimg_strerror(st));
@@ -366,6 +396,9 @@ static int cmd_compress(int argc, char **argv)
         return EXIT_FAIL;
     }
     if (stats) {
+        recimg_info fi;
+        if (recimg_read_info(res.data, res.size, &fi) == RECIMG_OK)
+            p.sampler = fi.sampler;   /* the sampler actually used (the default resolved) */
         printf("{\"input\": ");
         json_string(stdout, in);
         printf(", \"output\": ");
@@ -379,6 +412,10 @@ static int cmd_compress(int argc, char **argv)
                rimg.channels == 1 ? "gray" : (p.chroma == RECIMG_CHROMA_444 ? "444" : "420"),
                res.st.step, (unsigned long long)res.st.payload_bytes, res.st.payload_bits,
                res.st.kl_bits, res.ms, now_ms() - t_start);
+        if (p.mode == RECIMG_MODE_REC)
+            printf(", \"zero_bits\": %.4f, \"coded\": %llu, \"skipped\": %llu, \"overhead\": %.4f",
+                   p.rec_zero_bits, (unsigned long long)res.st.coded, (unsigned long long)res.st.skipped,
+                   res.st.kl_bits > 0 ? res.st.payload_bits / res.st.kl_bits - 1.0 : 0.0);
         if (have_bpp)
             printf(", \"target_bpp\": %.6f, \"rate_control_iterations\": %d", target_bpp, iterations);
         printf("}\n");
@@ -531,12 +568,12 @@ static int cmd_info(int argc, char **argv)
             json_string(stdout, in);
             printf(", \"version\": %u, \"width\": %u, \"height\": %u, \"channels\": %u, \"chroma\": \"%s\""
                    ", \"transform\": %u, \"mode\": \"%s\", \"sampler\": \"%s\", \"matrix\": %u"
-                   ", \"step\": %.6f, \"chroma_step\": %.6f, \"quality\": %.2f, \"seed\": %llu"
+                   ", \"step\": %.6f, \"chroma_step\": %.6f, \"quality\": %.2f, \"zero_bits\": %.4f, \"seed\": %llu"
                    ", \"payload_bytes\": %llu, \"bytes\": %zu, \"bpp\": %.6f, \"crc32\": \"%08x\"}\n",
                    info.version, info.width, info.height, info.channels, chroma, info.transform_id,
                    mode_name(info.mode), sampler_name(info.sampler), info.matrix_id,
                    info.step_code / 1024.0, info.chroma_scale_code / 256.0, info.quality,
-                   (unsigned long long)info.seed, (unsigned long long)info.payload_size, size, bpp,
+                   info.rec_zero_bits, (unsigned long long)info.seed, (unsigned long long)info.payload_size, size, bpp,
                    info.crc32);
         } else {
             printf("%s: .rec version %u\n", in, info.version);
@@ -544,8 +581,11 @@ static int cmd_info(int argc, char **argv)
                    info.channels == 1 ? "gray" : (info.chroma == RECIMG_CHROMA_420 ? "YCbCr 4:2:0" : "YCbCr 4:4:4"));
             printf("  transform   %u (%s)\n", info.transform_id, info.transform_id == 1 ? "DCT-II 8x8" :
                    info.transform_id == 2 ? "learned KLT 64" : info.transform_id == 3 ? "learned separable" :
-                   info.transform_id == 4 ? "embedded matrix" : "unknown");   /* learned-transform */
-            printf("  mode        %s, sampler %s\n", mode_name(info.mode), sampler_name(info.sampler));
+                   info.transform_id == 4 ? "embedded matrix" : info.transform_id == 5 ? "learned rd" : "unknown");   /* learned-transform */
+            printf("  mode        %s, sampler %s", mode_name(info.mode), sampler_name(info.sampler));
+            if (info.mode == RECIMG_MODE_REC)
+                printf(", zero-bit threshold %.4f bits", info.rec_zero_bits);
+            printf("\n");
             printf("  step        %.4f (matrix %u, chroma x%.3f), quality %.2f\n", info.step_code / 1024.0,
                    info.matrix_id, info.chroma_scale_code / 256.0, info.quality);
             printf("  seed        %llu\n", (unsigned long long)info.seed);

@@ -101,15 +101,15 @@ int main(void)
     CHECK(mutate(28, 4, 0xFFFFFFFFu) == RECIMG_ERR_CORRUPT);
     CHECK(mutate(32, 2, 0) == RECIMG_ERR_CORRUPT);                 /* chroma step */
     CHECK(mutate(34, 2, 10001) == RECIMG_ERR_CORRUPT);             /* quality */
-    CHECK(mutate(36, 4, 1) == RECIMG_ERR_CORRUPT);                 /* reserved */
+    CHECK(mutate(36, 4, 1) == RECIMG_ERR_CORRUPT);                 /* zero-bit tau in round mode */
     CHECK(mutate(48, 8, UINT64_MAX) == RECIMG_ERR_TRUNCATED);      /* payload size */
     CHECK(mutate(48, 8, 0) == RECIMG_ERR_CORRUPT);                 /* too short a payload */
     CHECK(mutate(40, 8, 12345) == RECIMG_OK);                      /* any seed is valid */
-    {   /* REC mode with a sampler: well-formed but not supported by this build */
+    {   /* REC mode with a sampler the codec does not implement: well-formed, unsupported */
         uint8_t *f = malloc(file_size);
         memcpy(f, file, file_size);
         f[23] = 1;
-        f[24] = 1;
+        f[24] = RECIMG_SAMPLER_GPRS;
         fix_crc(f, file_size);
         CHECK(decode_bytes(f, file_size) == RECIMG_ERR_UNSUPPORTED);
         free(f);

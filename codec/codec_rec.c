@@ -1,0 +1,258 @@
+/* REC mode (issue 4): channel simulation in place of quantization.
+ *
+ * For coefficient y of band k (noise sd sigma_k, all statistics in units of
+ * sigma_k) the context model (CONTINUOUS kind) predicts a Laplace prior of y,
+ * scale b, mean 0 (AC) or the MED prediction of the neighbouring DC
+ * estimates (DC). The sampler then simulates the channel X = y + noise with
+ * randomness keyed by (seed, plane, block * 64 + zz):
+ *   lrq  layered randomized quantizer (DESIGN 3.4): noise N(0, sigma^2) exactly;
+ *   uq   universal quantizer (DESIGN 3.3) with step sigma*sqrt(12): uniform noise
+ *        of variance sigma^2 exactly.
+ * Both code the bin index K with the prior's pmf of the bins (rec_quant_code_bin)
+ * and reveal that y lies in [X - W, X + W], W the bin's half width.
+ *
+ * Zero-bit rule (DESIGN 7): the decoder knows b and sigma before reading, hence
+ * the channel's information I = 1/2 log2(1 + 2 b^2 / sigma^2). A coefficient
+ * with I < tau (tau in the header) is not coded: the decoder reconstructs it
+ * from the prior (its mean for MMSE, a private draw for sample/realism).
+ * Every RECIMG_CTX_EXPLORE_PERIOD-th skipped visit of a context cell is coded
+ * anyway so the cell keeps learning (guards the collapse of DESIGN 8).
+ *
+ * Context feedback (shared state) uses only quantities both sides know and
+ * that carry little channel noise: the activity is |E[y | K, W]| / sigma and the
+ * cell statistic is the unbiased (X - mean)^2 / sigma^2 - 1 of E[y^2].
+ * Reconstructions that use private randomness never feed back. */
+#include "codec_rec.h"
+#include "codec_internal.h"
+#include "rec_math.h"
+
+#include <math.h>
+
+#define SQRT12 3.46410161513775458705
+#define DC_UNITS 16.0      /* DC estimates are recorded in 1/16 sigma units */
+#define DC_LIMIT 4194304.0 /* |recorded DC| bound */
+
+int recimg_rec_sampler_supported(recimg_sampler s)
+{
+    return s == RECIMG_SAMPLER_LRQ || s == RECIMG_SAMPLER_UQ;
+}
+
+/* Mean of an exponential density of scale b on [0, L] (L > 0): b - L / (e^(L/b) - 1). */
+static double exp_trunc_mean(double L, double b)
+{
+    const double r = L / b;
+    if (r > 700.0)
+        return b;
+    if (r < 1e-8)
+        return 0.5 * L;
+    return b - L / rec_expm1(r);
+}
+
+/* Mass of the exponential of scale b on [0, L], times e^0: 1 - e^(-L/b). */
+static double exp_mass(double L, double b)
+{
+    return -rec_expm1(-L / b);
+}
+
+double recimg_laplace_trunc_mean(double lo, double hi, double b)
+{
+    if (!(hi > lo))
+        return 0.5 * (lo + hi);
+    if (lo >= 0.0)
+        return lo + exp_trunc_mean(hi - lo, b);
+    if (hi <= 0.0)
+        return hi - exp_trunc_mean(hi - lo, b);
+    {
+        /* straddles 0: both halves have density proportional to e^(-|x|/b) from 0 */
+        const double mp = exp_mass(hi, b), mn = exp_mass(-lo, b);
+        const double ep = exp_trunc_mean(hi, b), en = exp_trunc_mean(-lo, b);
+        if (!(mp + mn > 0.0))
+            return 0.5 * (lo + hi);
+        return (mp * ep - mn * en) / (mp + mn);
+    }
+}
+
+static uint32_t mag_q16(double v)
+{
+    double a = v < 0 ? -v : v;
+    a = a * 65536.0;
+    if (!(a < (double)RECIMG_CTX_MAG_MAX))
+        return RECIMG_CTX_MAG_MAX;
+    return (uint32_t)a;
+}
+
+static int32_t stat_q16(double x2m1)
+{
+    const double v = x2m1 * 65536.0;
+    if (!(v < (double)RECIMG_CTX_MAG_MAX))
+        return (int32_t)RECIMG_CTX_MAG_MAX;
+    if (!(v > -(double)RECIMG_CTX_MAG_MAX))
+        return -(int32_t)RECIMG_CTX_MAG_MAX;
+    return (int32_t)v;
+}
+
+static int32_t dc_record(double est_sigma_units)
+{
+    double v = est_sigma_units * DC_UNITS;
+    if (!(v < DC_LIMIT)) v = DC_LIMIT;
+    if (!(v > -DC_LIMIT)) v = -DC_LIMIT;
+    return (int32_t)(v < 0 ? -floor(-v + 0.5) : floor(v + 0.5));
+}
+
+/* Skip threshold on b^2 (sigma units): I < tau  <=>  b^2 < (4^tau - 1) / 2. */
+static double skip_threshold(double tau)
+{
+    if (!(tau > 0.0))
+        return -1.0;
+    return 0.5 * rec_expm1(tau * 1.3862943611198906188);   /* ln 4 */
+}
+
+/* Everything both sides compute for one coefficient before the code. */
+typedef struct {
+    recimg_ctx_pred pred;
+    double b;        /* prior scale, sigma units */
+    double mean;     /* prior mean, sigma units */
+    int skip;
+} coef_setup;
+
+static void setup_coef(recimg_ctx *ctx, int zz, double thr, coef_setup *cs)
+{
+    recimg_ctx_predict(ctx, zz, &cs->pred);
+    cs->b = recimg_ctx_scale(ctx, &cs->pred);
+    cs->mean = zz == 0 ? (double)recimg_ctx_dc_predict(ctx) / DC_UNITS : 0.0;
+    cs->skip = 0;
+    if (zz != 0 && cs->b * cs->b < thr && !recimg_ctx_explore(ctx, &cs->pred))
+        cs->skip = 1;
+}
+
+/* Shared feedback after a coded coefficient: x, hw (bin half width) in sigma units. */
+static void feedback(recimg_ctx *ctx, int zz, const coef_setup *cs, double x, double hw, double *mmse)
+{
+    const double e = cs->mean + recimg_laplace_trunc_mean(x - hw - cs->mean, x + hw - cs->mean, cs->b);
+    const double d = x - cs->mean;
+    *mmse = e;
+    recimg_ctx_update_stat(ctx, zz, &cs->pred, mag_q16(e - cs->mean), stat_q16(d * d - 1.0));
+    if (zz == 0)
+        recimg_ctx_dc_record(ctx, dc_record(e));
+}
+
+static rec_status run_sampler(int encode, recimg_sampler s, double y, const rec_prior *prior,
+                              const rec_key *key, rec_rc_encoder *enc, rec_rc_decoder *dec,
+                              rec_quant_result *r)
+{
+    if (s == RECIMG_SAMPLER_UQ)
+        return encode ? rec_uq_encode(y, SQRT12, prior, key, enc, r)
+                      : rec_uq_decode(SQRT12, prior, key, dec, r);
+    return encode ? rec_lrq_encode(y, 1.0, prior, key, enc, r)
+                  : rec_lrq_decode(1.0, prior, key, dec, r);
+}
+
+recimg_status recimg_rec_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, const double *coef,
+                                      uint32_t bw, uint32_t bh, const recimg_rec_plane_params *pp,
+                                      recimg_rec_stats *stats)
+{
+    const double thr = skip_threshold(pp->skip_bits);
+    uint64_t block = 0;
+    for (uint32_t by = 0; by < bh; by++) {
+        for (uint32_t bx = 0; bx < bw; bx++, coef += 64, block++) {
+            recimg_ctx_begin_block(ctx, bx, by);
+            for (int zz = 0; zz < 64; zz++) {
+                const int k = recimg_zigzag[zz];
+                const double y = coef[k] / pp->sigma[k];   /* sigma units */
+                coef_setup cs;
+                rec_prior prior;
+                rec_key key;
+                rec_quant_result r;
+                double mmse, v, d;
+                setup_coef(ctx, zz, thr, &cs);
+                if (cs.skip) {
+                    recimg_ctx_record_skip(ctx, zz);
+                    stats->skipped++;
+                    continue;
+                }
+                prior.family = REC_PRIOR_LAPLACE;
+                prior.mean = cs.mean;
+                prior.scale = cs.b;
+                key.seed = pp->seed;
+                key.stream = pp->plane;
+                key.index = block * 64 + (uint64_t)zz;
+                RETURN_IF(run_sampler(1, pp->sampler, y, &prior, &key, enc, NULL, &r) != REC_OK,
+                          RECIMG_ERR_INTERNAL);
+                feedback(ctx, zz, &cs, r.x, r.draws.half_width, &mmse);
+                /* KL(N(y,1) || N(mean, v+1)) in bits, v = 2 b^2 (Gaussian marginal) */
+                v = 2.0 * cs.b * cs.b;
+                d = y - cs.mean;
+                stats->kl_bits += 0.5 * (log1p(v) + (1.0 + d * d) / (v + 1.0) - 1.0) / 0.69314718055994530942;
+                stats->coded++;
+            }
+            recimg_ctx_end_block(ctx);
+        }
+    }
+    return RECIMG_OK;
+}
+
+/* Laplace(0, b) draw from a private uniform u in (0, 1). */
+static double laplace_draw(double b, double u)
+{
+    return u < 0.5 ? b * rec_log(2.0 * u) : -b * rec_log(2.0 * (1.0 - u));
+}
+
+recimg_status recimg_rec_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, double *coef,
+                                      uint32_t bw, uint32_t bh, const recimg_rec_plane_params *pp,
+                                      const recimg_rec_recon *recon)
+{
+    const double thr = skip_threshold(pp->skip_bits);
+    const double A = recon->mode == RECIMG_DECODE_REALISM ? recon->realism : 0.0;
+    const int sample = recon->mode == RECIMG_DECODE_SAMPLE;
+    const int private_draws = sample || (recon->mode == RECIMG_DECODE_REALISM && A > 0.0);
+    uint64_t block = 0;
+    for (uint32_t by = 0; by < bh; by++) {
+        for (uint32_t bx = 0; bx < bw; bx++, coef += 64, block++) {
+            recimg_ctx_begin_block(ctx, bx, by);
+            for (int zz = 0; zz < 64; zz++) {
+                const int k = recimg_zigzag[zz];
+                coef_setup cs;
+                rec_prior prior;
+                rec_key key;
+                rec_quant_result r;
+                double mmse, out, rho, v;
+                setup_coef(ctx, zz, thr, &cs);
+                if (cs.skip) {
+                    recimg_ctx_record_skip(ctx, zz);
+                    out = 0.0;
+                    if (private_draws) {
+                        const double u = rec_prng_uniform(recon->private_seed, 1000u + pp->plane,
+                                                          block * 64 + (uint64_t)zz);
+                        out = (sample ? 1.0 : A) * laplace_draw(cs.b, u);
+                    }
+                    coef[k] = out * pp->sigma[k];
+                    continue;
+                }
+                prior.family = REC_PRIOR_LAPLACE;
+                prior.mean = cs.mean;
+                prior.scale = cs.b;
+                key.seed = pp->seed;
+                key.stream = pp->plane;
+                key.index = block * 64 + (uint64_t)zz;
+                RETURN_IF(run_sampler(0, pp->sampler, 0.0, &prior, &key, NULL, dec, &r) != REC_OK,
+                          RECIMG_ERR_CORRUPT);
+                RETURN_IF(!(r.x < 1e12 && r.x > -1e12), RECIMG_ERR_CORRUPT);
+                feedback(ctx, zz, &cs, r.x, r.draws.half_width, &mmse);
+                if (sample) {
+                    out = r.x;
+                } else if (A > 0.0) {
+                    v = 2.0 * cs.b * cs.b;
+                    rho = sqrt(v / (v + 1.0));
+                    out = cs.mean + (1.0 - A) * (mmse - cs.mean) + A * rho * (r.x - cs.mean);
+                } else {
+                    out = mmse;
+                }
+                coef[k] = out * pp->sigma[k];
+            }
+            recimg_ctx_end_block(ctx);
+        }
+        RETURN_IF(rec_rc_decoder_error(dec), RECIMG_ERR_CORRUPT);
+    }
+    RETURN_IF(rec_rc_decoder_error(dec), RECIMG_ERR_CORRUPT);
+    return RECIMG_OK;
+}

@@ -1,0 +1,48 @@
+/* REC mode's coefficient stage: every coefficient y gets the posterior
+ * Q = N(y, sigma^2) (or the uniform channel of the same variance for uq), the
+ * shared context model gives the prior of y, and a channel simulator from rec/
+ * draws the sample X with randomness keyed by the file's seed. */
+#ifndef CODEC_CODEC_REC_H
+#define CODEC_CODEC_REC_H
+
+#include "codec_ctx.h"
+#include "rec.h"
+#include "recimg.h"
+
+#include <stdint.h>
+
+typedef struct {
+    recimg_sampler sampler;     /* RECIMG_SAMPLER_LRQ or RECIMG_SAMPLER_UQ */
+    uint64_t seed;              /* shared randomness (from the file) */
+    uint32_t plane;             /* PRNG stream */
+    double skip_bits;           /* zero-bit rule threshold tau (bits); 0 = off */
+    const double *sigma;        /* [64] channel noise sd per raster band */
+} recimg_rec_plane_params;
+
+typedef struct {
+    double kl_bits;             /* sum over coded coefficients of KL(Q || P_X), Gaussian-marginal approximation */
+    uint64_t coded, skipped;    /* coefficients coded / sent at zero bits */
+} recimg_rec_stats;
+
+/* True if this build implements the sampler in the codec. */
+int recimg_rec_sampler_supported(recimg_sampler s);
+
+recimg_status recimg_rec_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, const double *coef,
+                                      uint32_t bw, uint32_t bh, const recimg_rec_plane_params *pp,
+                                      recimg_rec_stats *stats);
+
+/* Decoder-side reconstruction choice. */
+typedef struct {
+    recimg_decode_mode mode;    /* MMSE (also DEFAULT/CENTER), SAMPLE or REALISM */
+    double realism;             /* A in [0, 1] for REALISM */
+    uint64_t private_seed;      /* decoder-private randomness (noise substitution) */
+} recimg_rec_recon;
+
+recimg_status recimg_rec_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, double *coef,
+                                      uint32_t bw, uint32_t bh, const recimg_rec_plane_params *pp,
+                                      const recimg_rec_recon *recon);
+
+/* Mean of the Laplace(0, b) density truncated to [lo, hi] (lo < hi); uses rec_math. */
+double recimg_laplace_trunc_mean(double lo, double hi, double b);
+
+#endif
