@@ -26,7 +26,7 @@ static int64_t floor_i64(double v)
 rec_status rec_lrq_draws(double sigma, const rec_key *key, rec_quant_draws *out)
 {
     uint64_t r[2], r4[4];
-    double chi2;
+    double chi2, ub;
     uint64_t j;
     if (!key || !out || !(sigma > 0) || !isfinite(sigma) || key->index >= REC_KEY_INDEX_LIMIT)
         return REC_ERR_INVALID_ARG;
@@ -34,7 +34,7 @@ rec_status rec_lrq_draws(double sigma, const rec_key *key, rec_quant_draws *out)
      * probability pi/4 */
     rec_prng_u64x4(key->seed, key->stream, key->index * REC_KEY_DRAWS, r4);
     out->u = rec_prng_bits_to_uniform(r4[0]) - 0.5;
-    chi2 = -2.0 * rec_log(rec_prng_bits_to_uniform(r4[1]));
+    ub = rec_prng_bits_to_uniform(r4[1]);
     r[0] = r4[2];
     r[1] = r4[3];
     for (j = 1; j < REC_KEY_DRAWS; j++) {
@@ -45,7 +45,10 @@ rec_status rec_lrq_draws(double sigma, const rec_key *key, rec_quant_draws *out)
         v2 = 2.0 * rec_prng_bits_to_uniform(r[1]) - 1.0;
         s = v1 * v1 + v2 * v2;
         if (s < 1.0 && s > 0) {
-            chi2 += (v1 * v1) * (-2.0 * rec_log(s) / s);
+            double lub, ls;
+            rec_log_pair(ub, s, &lub, &ls);
+            chi2 = -2.0 * lub;
+            chi2 += (v1 * v1) * (-2.0 * ls / s);
             out->half_width = sigma * sqrt(chi2);
             out->step = 2.0 * out->half_width;
             return REC_OK;

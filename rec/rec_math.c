@@ -386,3 +386,63 @@ void rec_Phi_pair(double a, double b, double *pa, double *pb)
     *pa = a < 0 ? ca : 1.0 - ca;
     *pb = b < 0 ? cb : 1.0 - cb;
 }
+
+/* rec_log of two arguments, bit-identical, interleaved (see rec_Phi_pair).
+ * Positive normal finite arguments take the common path. */
+void rec_log_pair(double a, double b, double *la, double *lb)
+{
+    uint64_t ba, bb;
+    int ea, eb;
+    double ma, mb, fa, fb, sa, sb, pa, pb;
+    if (!(a >= 2.2250738585072014e-308 && a <= 1.7976931348623157e308) ||
+        !(b >= 2.2250738585072014e-308 && b <= 1.7976931348623157e308)) {
+        *la = rec_log(a);
+        *lb = rec_log(b);
+        return;
+    }
+    ba = to_bits(a);
+    bb = to_bits(b);
+    ea = (int)((ba >> 52) & 0x7FF) - 1023;
+    eb = (int)((bb >> 52) & 0x7FF) - 1023;
+    ma = from_bits((ba & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull);
+    mb = from_bits((bb & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull);
+    if (ma > 1.4142135623730951) {
+        ma *= 0.5;
+        ea += 1;
+    }
+    if (mb > 1.4142135623730951) {
+        mb *= 0.5;
+        eb += 1;
+    }
+    fa = (ma - 1.0) / (ma + 1.0);
+    fb = (mb - 1.0) / (mb + 1.0);
+    /* log_series, interleaved */
+    sa = fa * fa;
+    sb = fb * fb;
+    pa = 2.0 / 23.0;
+    pb = 2.0 / 23.0;
+    pa = 2.0 / 21.0 + sa * pa;
+    pb = 2.0 / 21.0 + sb * pb;
+    pa = 2.0 / 19.0 + sa * pa;
+    pb = 2.0 / 19.0 + sb * pb;
+    pa = 2.0 / 17.0 + sa * pa;
+    pb = 2.0 / 17.0 + sb * pb;
+    pa = 2.0 / 15.0 + sa * pa;
+    pb = 2.0 / 15.0 + sb * pb;
+    pa = 2.0 / 13.0 + sa * pa;
+    pb = 2.0 / 13.0 + sb * pb;
+    pa = 2.0 / 11.0 + sa * pa;
+    pb = 2.0 / 11.0 + sb * pb;
+    pa = 2.0 / 9.0 + sa * pa;
+    pb = 2.0 / 9.0 + sb * pb;
+    pa = 2.0 / 7.0 + sa * pa;
+    pb = 2.0 / 7.0 + sb * pb;
+    pa = 2.0 / 5.0 + sa * pa;
+    pb = 2.0 / 5.0 + sb * pb;
+    pa = 2.0 / 3.0 + sa * pa;
+    pb = 2.0 / 3.0 + sb * pb;
+    pa = 2.0 * fa + fa * sa * pa;
+    pb = 2.0 * fb + fb * sb * pb;
+    *la = ea * LN2_HI + (ea * LN2_LO + pa);
+    *lb = eb * LN2_HI + (eb * LN2_LO + pb);
+}

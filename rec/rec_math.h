@@ -25,6 +25,8 @@ double rec_exp(double x);
 double rec_expm1(double x);
 /* log(x): -inf at 0, NaN for x < 0. */
 double rec_log(double x);
+/* *la = rec_log(a), *lb = rec_log(b), bit-identical, computed together. */
+void rec_log_pair(double a, double b, double *la, double *lb);
 /* log(1 + x): -inf at -1, NaN for x < -1. */
 double rec_log1p(double x);
 /* Standard normal CDF and its upper tail 1 - Phi(x), each accurate in the
