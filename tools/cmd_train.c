@@ -338,11 +338,11 @@ static int write_c_source(const char *path, const rtx_file *f, int argc, char **
         EMIT(" %s", argv[i]);
     EMIT("\n * from %llu training blocks (luma, 8x8, samples minus 128). Row-major, one basis\n"
          " * vector per row; layout in transforms/rtx_learned.h. */\n#include \"rtx_learned.h\"\n\n"
-         "const double %s[%zu] = {\n", (unsigned long long)f->samples, name, n);
+         "static const double entries[%zu] = {\n", (unsigned long long)f->samples, n);
     for (size_t i = 0; i < n; i++)
         EMIT("%s%.17g%s", i % 4 == 0 ? "    " : " ", f->matrix.m[i],
              i + 1 == n ? "\n" : (i % 4 == 3 ? ",\n" : ","));
-    EMIT("};\n");
+    EMIT("};\n\nconst double *%s(void)\n{\n    return entries;\n}\n", name);
 #undef EMIT
     rc = imageio_write_file_atomic(path, buf, len, err, err_size);
     free(buf);

@@ -220,17 +220,17 @@ int rtx_learned_builtin_matrix(uint32_t id, rtx_matrix *out)
     memset(out, 0, sizeof *out);
     if (id == RTX_TRANSFORM_LEARNED_KLT) {
         out->kind = RTX_KIND_FULL;
-        memcpy(out->m, rtx_builtin_klt_entries, sizeof rtx_builtin_klt_entries);
+        memcpy(out->m, rtx_builtin_klt_entries(), 4096 * sizeof(double));
         return 0;
     }
     if (id == RTX_TRANSFORM_LEARNED_RD) {
         out->kind = RTX_KIND_FULL;
-        memcpy(out->m, rtx_builtin_rd_entries, sizeof rtx_builtin_rd_entries);
+        memcpy(out->m, rtx_builtin_rd_entries(), 4096 * sizeof(double));
         return 0;
     }
     if (id == RTX_TRANSFORM_LEARNED_SEP) {
         out->kind = RTX_KIND_SEPARABLE;
-        memcpy(out->m, rtx_builtin_sep_entries, sizeof rtx_builtin_sep_entries);
+        memcpy(out->m, rtx_builtin_sep_entries(), 128 * sizeof(double));
         return 0;
     }
     return -1;

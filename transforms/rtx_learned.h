@@ -79,10 +79,13 @@ int rtx_learned_create(uint32_t id, recimg_transform **out);
 int rtx_learned_builtin_matrix(uint32_t id, rtx_matrix *out);
 
 /* Generated data (transforms/rtx_builtin_klt.c, rtx_builtin_sep.c, rtx_builtin_rd.c), written by
- * `recimg train-transform ... --emit-c`; row-major as in rtx_matrix. */
-extern const double rtx_builtin_klt_entries[4096];
-extern const double rtx_builtin_sep_entries[128];
-extern const double rtx_builtin_rd_entries[4096];
+ * `recimg train-transform ... --emit-c`: the entries (4096, 128, 4096), row-major as in
+ * rtx_matrix. Functions rather than global arrays, so that a program linking these
+ * objects twice (a test linking the object library and the shared library) has no
+ * duplicate global data (AddressSanitizer's ODR check). */
+const double *rtx_builtin_klt_entries(void);
+const double *rtx_builtin_sep_entries(void);
+const double *rtx_builtin_rd_entries(void);
 
 #ifdef __cplusplus
 }
