@@ -55,13 +55,9 @@ static int spec_from_arg(const char *arg, transform_spec *t, char *err, size_t n
     if (!strcmp(arg, "dct")) { t->id = 1; return 0; }
     if (!strcmp(arg, "learned")) { t->id = 2; return 0; }
     if (!strcmp(arg, "learned-sep")) { t->id = 3; return 0; }
-#ifdef RECIMG_ENCODER_HAS_TRANSFORM_FILE
+    if (!strcmp(arg, "learned-rd")) { t->id = 5; return 0; }
     t->id = 4;
     return imageio_read_file(arg, (size_t)1 << 20, &t->rtx, &t->rtx_size, err, n);
-#else
-    snprintf(err, n, "%s: embedded .rtx transforms are not supported by this codec build", arg);
-    return -1;
-#endif
 }
 
 static recimg_status run_point(const imageio_image *img, const recimg_encoder_params *base,
@@ -80,10 +76,8 @@ static recimg_status run_point(const imageio_image *img, const recimg_encoder_pa
 
     p.quality = q;
     p.transform_id = t->id;
-#ifdef RECIMG_ENCODER_HAS_TRANSFORM_FILE
     p.transform_file = t->rtx;
     p.transform_file_size = t->rtx_size;
-#endif
     recimg_decoder_params_default(&dp);
     memset(&out, 0, sizeof out);
     ri.width = img->width;

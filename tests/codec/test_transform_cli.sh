@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# recimg train-transform and compress --transform (issue 5): every kind trains and
+# writes a valid .rtx that compress embeds; the built-in names work; bad usage
+# exits 2, bad input exits 1 with a message naming the file, and no output file
+# is left behind on failure; no progress line when stderr is not a terminal.
+#   test_transform_cli.sh RECIMG TESTIMAGES_DIR
+set -u
+recimg=$1
+images=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# expect STATUS CMD...: run, compare the exit status
+expect() {
+  local want=$1; shift
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  [ "$got" -eq "$want" ] || fail "exit $got (want $want): $* : $(head -c 300 "$tmp/err")"
+}
+
+img=$images/astronaut.png
+# training: each kind (coarse stride keeps it fast)
+expect 0 "$recimg" train-transform --images "$img" --stride 8 -o "$tmp/klt.rtx"
+expect 0 "$recimg" train-transform --images "$img" --stride 8 --kind separable -o "$tmp/sep.rtx"
+expect 0 "$recimg" train-transform --images "$img" --stride 8 --kind rd --iterations 2 -o "$tmp/rd.rtx" \
+  --emit-c "$tmp/rd.c"
+grep -q 'objective' "$tmp/err" || fail "rd training does not report its objective"
+grep -q "$(printf '\r')" "$tmp/err" && fail "progress line written to a non-terminal"
+[ "$(stat -c %s "$tmp/klt.rtx" 2>/dev/null)" = 33316 ] || fail "klt.rtx size"
+[ "$(stat -c %s "$tmp/sep.rtx" 2>/dev/null)" = 1572 ] || fail "sep.rtx size"
+grep -q 'static const double entries\[4096\]' "$tmp/rd.c" && grep -q 'rtx_builtin_rd_entries(void)' "$tmp/rd.c" \
+  || fail "--emit-c output"
+# a directory of images
+mkdir "$tmp/dir" && cp "$img" "$images/coffee.png" "$tmp/dir/" && echo x > "$tmp/dir/notes.txt"
+expect 0 "$recimg" train-transform --images "$tmp/dir" --stride 8 -o "$tmp/dir.rtx"
+grep -q '2 images' "$tmp/err" || fail "directory input: $(cat "$tmp/err")"
+
+# compress/decompress with every transform
+for t in dct learned learned-sep learned-rd "$tmp/klt.rtx" "$tmp/sep.rtx" "$tmp/rd.rtx"; do
+  rm -f "$tmp/a.rec" "$tmp/a.png"
+  expect 0 "$recimg" compress "$images/chelsea.png" -o "$tmp/a.rec" -q 60 --transform "$t"
+  expect 0 "$recimg" decompress "$tmp/a.rec" -o "$tmp/a.png"
+  [ -s "$tmp/a.png" ] || fail "no output with --transform $t"
+done
+expect 0 "$recimg" info "$tmp/a.rec"
+grep -q 'embedded' "$tmp/out" || fail "info does not name the embedded transform"
+
+# usage errors: exit 2
+expect 2 "$recimg" train-transform --images "$img" --kind pca -o "$tmp/x.rtx"
+expect 2 "$recimg" train-transform --images "$img"
+expect 2 "$recimg" train-transform -o "$tmp/x.rtx"
+expect 2 "$recimg" train-transform --images "$img" --stride 0 -o "$tmp/x.rtx"
+expect 2 "$recimg" train-transform --images "$img" -o
+# bad input: exit 1, message, no output
+expect 1 "$recimg" train-transform --images "$tmp/missing.png" -o "$tmp/x.rtx"
+grep -q 'missing.png' "$tmp/err" || fail "error does not name the missing file"
+mkdir "$tmp/empty"
+expect 1 "$recimg" train-transform --images "$tmp/empty" -o "$tmp/x.rtx"
+echo "not an image" > "$tmp/bad.png"
+expect 1 "$recimg" train-transform --images "$tmp/bad.png" -o "$tmp/x.rtx"
+[ -e "$tmp/x.rtx" ] && fail "output left after a failed training"
+
+# compress with a malformed transform file: exit 1, clear message, no output
+head -c 1000 "$tmp/klt.rtx" > "$tmp/trunc.rtx"
+printf 'RTX?' > "$tmp/junk.rtx"
+cp "$tmp/sep.rtx" "$tmp/flip.rtx" && printf '\x55' | dd of="$tmp/flip.rtx" bs=1 seek=100 conv=notrunc 2>/dev/null
+for bad in trunc junk flip; do
+  expect 1 "$recimg" compress "$images/chelsea.png" -o "$tmp/b.rec" --transform "$tmp/$bad.rtx"
+  grep -q "invalid transform file" "$tmp/err" || fail "$bad.rtx: unclear message: $(cat "$tmp/err")"
+  [ -e "$tmp/b.rec" ] && fail "output left for $bad.rtx"
+done
+expect 1 "$recimg" compress "$images/chelsea.png" -o "$tmp/b.rec" --transform "$tmp/none.rtx"
+
+if [ "$fails" -ne 0 ]; then
+  echo "test_transform_cli: $fails failure(s)"
+  exit 1
+fi
+echo "test_transform_cli: all checks passed"
