@@ -182,6 +182,7 @@ rec_status rec_block_decode(size_t d, const double *p_mean, const double *p_sd, 
  * Owned by the rec-rs helper: declarations go between the markers below.
  * ====================================================================== */
 /* BEGIN rejection samplers (rec-rs) */
+#define REC_HAVE_REJECTION_SAMPLERS 1
 /* Exact channel simulators that select one of many shared proposals (docs/REC.md):
  *   pfr       Poisson functional representation (Li & El Gamal 2018), global bound;
  *             code: the index K of the selected proposal.
@@ -205,9 +206,10 @@ rec_status rec_block_decode(size_t d, const double *p_mean, const double *p_sd, 
  * target whose geometry overflows double, or max_steps == 0; REC_ERR_UNBOUNDED for finite
  * s >= 1 (the density ratio is unbounded: no rejection sampler terminates);
  * REC_ERR_STEP_CAP when the encoder needs more than max_steps proposals (gprs-bnb: also
- * beyond depth 62), in which case nothing has been written to enc; REC_ERR_NOMEM when enc
- * has failed; REC_ERR_CORRUPT from a decoder whose range decoder reports an error or that
- * reads an impossible code.  Encoders accept enc == NULL (simulate only, nothing coded).
+ * beyond depth 62), in which case nothing has been written to enc; REC_ERR_CORRUPT from a
+ * decoder whose range decoder reports an error or that reads an impossible code.  An
+ * allocation failure inside enc surfaces at rec_rc_encoder_finish.  Encoders accept
+ * enc == NULL (simulate only, nothing coded; gprs-bnb then also accepts model == NULL).
  */
 typedef struct {
     double x;        /* the sample (standardized unless the entry point says otherwise) */
