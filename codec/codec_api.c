@@ -175,8 +175,21 @@ recimg_status recimg_encoder_create(const recimg_encoder_params *p, recimg_encod
     e->p = *p;
     if (p->transform_id == RTX_TRANSFORM_EMBEDDED) {
         /* learned-transform: the encoder builds its transform from the very record
-           it embeds, as the decoder will, so both hold the same matrix. */
+           it embeds, as the decoder will, so both hold the same matrix; a file that
+           holds a matrix this build knows is named by its id instead (no record). */
         int rc;
+        const uint32_t known = rtx_known_id_of_rtx(p->transform_file, p->transform_file_size);
+        if (known != 0) {
+            e->p.transform_id = known;
+            e->p.transform_file = NULL;
+            e->p.transform_file_size = 0;
+            if (rtx_transform_create(known, &e->tx) != 0) {
+                free(e);
+                return RECIMG_ERR_INTERNAL;
+            }
+            *out = e;
+            return RECIMG_OK;
+        }
         e->p.transform_file = NULL;   /* the caller's buffer is not kept */
         e->p.transform_file_size = 0;
         e->tx_embed = (uint8_t *)malloc(RTX_EMBED_MAX_SIZE);

@@ -121,7 +121,9 @@ typedef struct {
        (docs/TRANSFORMS.md). recimg_encoder_create validates them
        (RECIMG_ERR_INVALID_ARGUMENT when invalid; recimg_transform_file_check says
        why) and keeps its own copy; every .rec then carries the matrix in 16-bit
-       fixed point. Must be NULL/0 for every other transform id. */
+       fixed point, unless the matrix is one this build knows (the DCT or a
+       built-in learned transform), which the file then names by its id.
+       Must be NULL/0 for every other transform id. */
     const uint8_t *transform_file;
     size_t transform_file_size;
 } recimg_encoder_params;

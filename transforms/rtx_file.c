@@ -388,6 +388,58 @@ int rtx_embed_create(const uint8_t *rec, size_t size, recimg_transform **out)
     return rc;
 }
 
+/* Orthonormal 8-point DCT-II, rows = frequencies. */
+static void dct8_rows(double d[64])
+{
+    const double pi = 3.14159265358979323846;
+    for (int k = 0; k < 8; k++)
+        for (int i = 0; i < 8; i++)
+            d[k * 8 + i] = (k == 0 ? sqrt(0.125) : 0.5) * cos(pi * (2.0 * i + 1.0) * k / 16.0);
+}
+
+static int same_entries(const double *a, const double *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(fabs(a[i] - b[i]) <= 1e-12))
+            return 0;
+    return 1;
+}
+
+uint32_t rtx_known_id_of_rtx(const uint8_t *rtx, size_t rtx_size)
+{
+    static const uint32_t builtin[3] = {RTX_TRANSFORM_LEARNED_KLT, RTX_TRANSFORM_LEARNED_SEP,
+                                        RTX_TRANSFORM_LEARNED_RD};
+    rtx_file *f = (rtx_file *)malloc(sizeof *f);
+    rtx_matrix *ref = (rtx_matrix *)malloc(sizeof *ref);
+    uint32_t id = 0;
+    if (f && ref && rtx_file_parse(rtx, rtx_size, f, NULL, 0) == RTX_FILE_OK) {
+        const size_t n = rtx_kind_entries(f->matrix.kind);
+        double d[64];
+        dct8_rows(d);
+        /* the DCT, separable or as its 64x64 Kronecker expansion */
+        ref->kind = f->matrix.kind;
+        if (ref->kind == RTX_KIND_SEPARABLE) {
+            memcpy(ref->m, d, sizeof d);
+            memcpy(ref->m + 64, d, sizeof d);
+        } else {
+            for (int v = 0; v < 8; v++)
+                for (int u = 0; u < 8; u++)
+                    for (int y = 0; y < 8; y++)
+                        for (int x = 0; x < 8; x++)
+                            ref->m[(v * 8 + u) * 64 + y * 8 + x] = d[v * 8 + y] * d[u * 8 + x];
+        }
+        if (same_entries(f->matrix.m, ref->m, n))
+            id = RTX_TRANSFORM_DCT8;
+        for (int i = 0; i < 3 && id == 0; i++)
+            if (rtx_learned_builtin_matrix(builtin[i], ref) == 0 && ref->kind == f->matrix.kind &&
+                same_entries(f->matrix.m, ref->m, n))
+                id = builtin[i];
+    }
+    free(f);
+    free(ref);
+    return id;
+}
+
 rtx_file_status rtx_embed_from_rtx(const uint8_t *rtx, size_t rtx_size, uint8_t *buf,
                                    size_t *size, char *err, size_t err_size)
 {

@@ -113,6 +113,14 @@ int rtx_embed_read(const uint8_t *rec, size_t size, rtx_matrix *out, char *err, 
  * Returns 0, -1 on an invalid record, -2 on out of memory. */
 int rtx_embed_create(const uint8_t *rec, size_t size, recimg_transform **out);
 
+/* The transform id under which this build already knows the matrix of a
+ * .rtx file: RTX_TRANSFORM_DCT8 when it is the DCT (full Kronecker form or
+ * separable), a built-in learned id when it equals that built-in's matrix
+ * (every entry within 1e-12), else 0 (also for invalid bytes). The encoder
+ * then names the id instead of embedding 260 or 8196 bytes: an embedded
+ * record is written only where it is needed. */
+uint32_t rtx_known_id_of_rtx(const uint8_t *rtx, size_t rtx_size);
+
 /* Convenience for the encoder: parses .rtx bytes and writes the embedded
  * record into buf (room for RTX_EMBED_MAX_SIZE bytes). Returns the
  * rtx_file_parse status (err explains a failure). */

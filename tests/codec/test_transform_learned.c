@@ -147,14 +147,24 @@ out:
     free(full);
 }
 
-/* .rtx bytes of a built-in matrix. */
-static int builtin_rtx(uint32_t id, uint8_t **bytes, size_t *size)
+/* .rtx bytes of a built-in matrix; with rotate, two of its rows turned by a
+ * Givens rotation (still orthonormal, but no longer a matrix the build knows). */
+static int make_rtx(uint32_t id, int rotate, uint8_t **bytes, size_t *size)
 {
     rtx_file *f = calloc(1, sizeof *f);
     rtx_file_status st;
     if (!f)
         return -1;
     rtx_learned_builtin_matrix(id, &f->matrix);
+    if (rotate) {
+        const int n = f->matrix.kind == RTX_KIND_FULL ? 64 : 8, r1 = n == 64 ? 10 : 5, r2 = r1 + 1;
+        const double c = cos(0.3), sn = sin(0.3);
+        for (int j = 0; j < n; j++) {
+            const double a = f->matrix.m[r1 * n + j], b = f->matrix.m[r2 * n + j];
+            f->matrix.m[r1 * n + j] = c * a + sn * b;
+            f->matrix.m[r2 * n + j] = -sn * a + c * b;
+        }
+    }
     f->method = id == RTX_TRANSFORM_LEARNED_KLT ? RTX_METHOD_KLT : RTX_METHOD_SEPARABLE;
     f->samples = 1234;
     for (int k = 0; k < 64; k++)
@@ -162,6 +172,66 @@ static int builtin_rtx(uint32_t id, uint8_t **bytes, size_t *size)
     st = rtx_file_serialize(f, bytes, size);
     free(f);
     return st == RTX_FILE_OK ? 0 : -1;
+}
+
+static int builtin_rtx(uint32_t id, uint8_t **bytes, size_t *size)
+{
+    return make_rtx(id, 0, bytes, size);
+}
+
+/* A .rtx file that holds a known matrix is named by its id: no embedded record. */
+static void test_known_matrices(void)
+{
+    static const uint32_t ids[3] = {RTX_TRANSFORM_LEARNED_KLT, RTX_TRANSFORM_LEARNED_SEP,
+                                    RTX_TRANSFORM_LEARNED_RD};
+    rtx_file *f = calloc(1, sizeof *f);
+    uint8_t *b = NULL;
+    size_t n = 0;
+    const double pi = 3.14159265358979323846;
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    for (int i = 0; i < 3; i++) {
+        CHECK(make_rtx(ids[i], 0, &b, &n) == 0);
+        CHECK(rtx_known_id_of_rtx(b, n) == ids[i]);
+        free(b);
+        CHECK(make_rtx(ids[i], 1, &b, &n) == 0);
+        CHECK(rtx_known_id_of_rtx(b, n) == 0);
+        CHECK(rtx_known_id_of_rtx(b, n - 1) == 0);   /* invalid bytes */
+        free(b);
+        b = NULL;
+    }
+    /* the DCT written as a separable .rtx */
+    f->matrix.kind = RTX_KIND_SEPARABLE;
+    f->method = RTX_METHOD_SEPARABLE;
+    for (int k = 0; k < 8; k++)
+        for (int j = 0; j < 8; j++)
+            f->matrix.m[k * 8 + j] = f->matrix.m[64 + k * 8 + j] =
+                (k == 0 ? sqrt(0.125) : 0.5) * cos(pi * (2.0 * j + 1.0) * k / 16.0);
+    CHECK(rtx_file_serialize(f, &b, &n) == RTX_FILE_OK);
+    CHECK(rtx_known_id_of_rtx(b, n) == RTX_TRANSFORM_DCT8);
+    {
+        recimg_encoder_params p;
+        recimg_encoder *enc = NULL;
+        recimg_image img;
+        uint8_t *data = NULL;
+        size_t size = 0;
+        recimg_info info;
+        recimg_encoder_params_default(&p);
+        p.transform_id = 4;
+        p.transform_file = b;
+        p.transform_file_size = n;
+        CHECK(ct_make_image(&img, 24, 16, 3, 9) == 0);
+        CHECK(recimg_encoder_create(&p, &enc) == RECIMG_OK);
+        CHECK(recimg_encode(enc, &img, &data, &size, NULL) == RECIMG_OK);
+        CHECK(recimg_read_info(data, size, &info) == RECIMG_OK && info.transform_id == RTX_TRANSFORM_DCT8);
+        CHECK(data && (data[10] | data[11] << 8) == 56);
+        recimg_free(data);
+        recimg_encoder_free(enc);
+        free(img.pixels);
+    }
+    free(b);
+    free(f);
 }
 
 static void fix_crc(uint8_t *b, size_t n)
@@ -343,8 +413,8 @@ static void test_codec_roundtrips(void)
     size_t full_n = 0, sep_n = 0;
     recimg_image img[2];
     char msg[256];
-    CHECK(builtin_rtx(RTX_TRANSFORM_LEARNED_KLT, &full_rtx, &full_n) == 0);
-    CHECK(builtin_rtx(RTX_TRANSFORM_LEARNED_SEP, &sep_rtx, &sep_n) == 0);
+    CHECK(make_rtx(RTX_TRANSFORM_LEARNED_KLT, 1, &full_rtx, &full_n) == 0);
+    CHECK(make_rtx(RTX_TRANSFORM_LEARNED_SEP, 1, &sep_rtx, &sep_n) == 0);
     CHECK(ct_make_image(&img[0], 75, 53, 3, 5) == 0);
     CHECK(ct_make_image(&img[1], 40, 33, 1, 6) == 0);
     CHECK(recimg_transform_file_check(full_rtx, full_n, msg, sizeof msg) == RECIMG_OK);
@@ -444,6 +514,7 @@ int main(void)
     test_separable_is_kronecker();
     test_rtx_files();
     test_embedded_records();
+    test_known_matrices();
     test_codec_roundtrips();
     return ct_finish("test_transform_learned");
 }
