@@ -37,6 +37,18 @@ mkdir "$tmp/dir" && cp "$img" "$images/coffee.png" "$tmp/dir/" && echo x > "$tmp
 expect 0 "$recimg" train-transform --images "$tmp/dir" --stride 8 -o "$tmp/dir.rtx"
 grep -q '2 images' "$tmp/err" || fail "directory input: $(cat "$tmp/err")"
 
+# the built-ins are what their recorded training command (docs/TRANSFORMS.md) gives on the
+# TRAIN split: compress names such a .rtx by the built-in id (entries equal within 1e-12;
+# computed with this machine's LAPACK)
+train=(--images "$images/astronaut.png" --images "$images/coffee.png" --images "$images/grass.png" --stride 2)
+expect 0 "$recimg" train-transform "${train[@]}" -o "$tmp/train_klt.rtx"
+expect 0 "$recimg" train-transform "${train[@]}" --kind separable -o "$tmp/train_sep.rtx"
+for k in klt:2 sep:3; do
+  expect 0 "$recimg" compress "$images/chelsea.png" -o "$tmp/k.rec" -q 40 --transform "$tmp/train_${k%%:*}.rtx"
+  expect 0 "$recimg" info "$tmp/k.rec"
+  grep -q "transform   ${k##*:} " "$tmp/out" || fail "retrained ${k%%:*} is not the built-in: $(grep transform "$tmp/out")"
+done
+
 # compress/decompress with every transform
 for t in dct learned learned-sep learned-rd "$tmp/klt.rtx" "$tmp/sep.rtx" "$tmp/rd.rtx"; do
   rm -f "$tmp/a.rec" "$tmp/a.png"
