@@ -2,7 +2,7 @@
  *
  *   recimg train-transform --images DIR|FILE [--images ...] -o T.rtx
  *                          [--kind klt|separable|rd] [--stride N] [--order variance|dct]
- *                          [--emit-c FILE.c]
+ *                          [--emit-c FILE.c] [--init dct|klt] [--threshold T] [--iterations N]
  *
  * Method (Karhunen-Loeve transform). Every 8x8 luma block at a stride of N
  * pixels (default 4; blocks overlap) is a 64-vector x of samples minus 128;
@@ -17,8 +17,11 @@
  *   - separable: 8-point KLTs of the column and row covariances, both
  *     marginals of C (C_v[y1][y2] = mean over x of C[(y1,x),(y2,x)], and
  *     likewise for rows), rows ordered by decreasing variance.
- *   - rd (gradient refinement on the codec's own objective) is not implemented:
- *     the option is refused with an error.
+ *   - rd: a sparse orthonormal transform (sot_refine below): starting from the
+ *     DCT (or the KLT, --init klt), alternate hard thresholding at T (default 8)
+ *     and an orthogonal Procrustes update, --iterations times (default 20). It
+ *     minimises distortion + T^2 * nonzero coefficients, a rate-distortion proxy;
+ *     gradient descent on the codec's exact objective is not implemented.
  * Sign convention: each basis vector is flipped so that its first entry of
  * magnitude >= 1e-6 is positive (as for the DCT, whose basis vectors all start
  * positive), which keeps the DC-like coefficient's sign meaningful for DC
