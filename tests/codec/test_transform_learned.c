@@ -464,6 +464,11 @@ static void test_codec_roundtrips(void)
                         CHECK(recimg_decode(dec, m, size, &out2) == RECIMG_ERR_CHECKSUM);
                         fix_crc(m, size);
                         CHECK(recimg_decode(dec, m, size, &out2) == RECIMG_ERR_CORRUPT && !out2.pixels);
+                        /* every truncation fails cleanly */
+                        for (size_t len = 0; len < size; len += 1 + len / 3) {
+                            const recimg_status ts = recimg_decode(dec, data, len, &out2);
+                            CHECK(ts != RECIMG_OK && !out2.pixels);
+                        }
                         /* header size that disagrees with the transform id */
                         memcpy(m, data, size);
                         m[22] = 1;
