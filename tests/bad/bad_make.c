@@ -180,8 +180,7 @@ static int make_bad(const char *in, const char *dir)
     if (buf[20] == 1)
         field("subsampling_420_on_gray", 21, 1, 1, K_CORRUPT);
     field("transform_0", 22, 1, 0, K_CORRUPT);
-    /* ids 1..4 exist (4: a matrix embedded in the payload, which here is garbage) */
-    field("transform_5", 22, 1, 5, "not.supported|corrupt");
+    /* small ids are taken (1 DCT, 2..5 learned, 4 a matrix embedded in the payload) */
     field("transform_200", 22, 1, 200, "not.supported|corrupt");
     field("transform_ff", 22, 1, 0xff, "not.supported|corrupt");
     field("mode_2", 23, 1, 2, K_CORRUPT);
