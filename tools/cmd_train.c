@@ -53,6 +53,8 @@
 int tool_cmd_train(int argc, char **argv);
 
 enum { EXIT_FAIL = 1, EXIT_USAGE = 2, MAX_INPUTS = 4096 };
+/* --kind rd keeps its blocks in memory (512 bytes each): at most this many (512 MiB). */
+#define RD_MAX_BLOCKS ((size_t)1 << 20)
 
 /* Standard JPEG zigzag: raster index (v*8 + u) of the i-th coefficient; the same
  * order as the codec's coding order (codec/codec_ctx.c). */
@@ -152,7 +154,8 @@ static int add_inputs(const char *arg, char **list, int *count)
 }
 
 /* Accumulates every 8x8 block of the luma plane at the given stride, and
- * appends it to store when store is not NULL. Returns 0, -1 on out of memory. */
+ * appends it to store when store is not NULL. Returns 0, -1 on out of memory,
+ * -2 when the store would exceed RD_MAX_BLOCKS. */
 static int accumulate(const double *y, uint32_t w, uint32_t h, int stride, moments *mo,
                       block_store *store)
 {
@@ -169,6 +172,8 @@ static int accumulate(const double *y, uint32_t w, uint32_t h, int stride, momen
             }
             mo->n++;
             if (store) {
+                if (store->n == RD_MAX_BLOCKS)
+                    return -2;
                 if (store->n == store->cap) {
                     const size_t cap = store->cap ? 2 * store->cap : 4096;
                     double *nx = (double *)realloc(store->x, cap * 64 * sizeof(double));
@@ -446,14 +451,21 @@ int tool_cmd_train(int argc, char **argv)
             goto done;
         }
         imageio_luma(&img, y);
-        if (accumulate(y, img.width, img.height, stride, mo, !strcmp(kind, "rd") ? &store : NULL) != 0) {
+        {
+            const int rc = accumulate(y, img.width, img.height, stride, mo,
+                                      !strcmp(kind, "rd") ? &store : NULL);
             free(y);
             imageio_image_free(&img);
-            fprintf(stderr, "%srecimg: %s: out of memory\n", tty ? "\n" : "", inputs[i]);
-            goto done;
+            if (rc == -2) {
+                fprintf(stderr, "%srecimg: train-transform: --kind rd keeps at most %zu blocks in memory; "
+                                "use a larger --stride or fewer images\n", tty ? "\n" : "", RD_MAX_BLOCKS);
+                goto done;
+            }
+            if (rc != 0) {
+                fprintf(stderr, "%srecimg: %s: out of memory\n", tty ? "\n" : "", inputs[i]);
+                goto done;
+            }
         }
-        free(y);
-        imageio_image_free(&img);
     }
     if (tty)
         fprintf(stderr, "\rtrain-transform: %d images, %llu blocks        \n", ninputs,
