@@ -49,7 +49,7 @@ CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRECIMG_SAN
   -DRECIMG_WERROR=OFF -DRECIMG_BUILD_FUZZERS=ON \
   -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link $san" \
   -DCMAKE_EXE_LINKER_FLAGS="$san" -DCMAKE_SHARED_LINKER_FLAGS="$san" >/dev/null
-targets=(decode roundtrip imageio)
+targets=(decode roundtrip imageio rtx)
 cmake --build build-fuzz -j "$jobs" --target "${targets[@]/#/fuzz_}" >/dev/null
 
 summary=""

@@ -9,7 +9,7 @@
  *
  * The CRC would stop almost every mutation at the checksum, so each input is
  * also decoded a second time "repaired": payload size set to what the length
- * implies and the CRC recomputed. That copy reaches the header fields' checks
+ * and the header-size field imply, and the CRC recomputed. That copy reaches the header fields' checks
  * and the payload decoders with arbitrary contents. */
 #include "fuzz_common.h"
 
@@ -41,9 +41,11 @@ static void check_one(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     check_one(data, size);
-    if (size >= 60 && size <= ((size_t)1 << 24)) {
+    /* header size field at offset 10: 56, or 56 + E with an embedded transform */
+    const size_t hs = size >= 12 ? (size_t)data[10] | (size_t)data[11] << 8 : 0;
+    if (hs >= 56 && size >= hs + 4 && size <= ((size_t)1 << 24)) {
         uint8_t *fixed = (uint8_t *)malloc(size);
-        const uint64_t payload = size - 60;
+        const uint64_t payload = size - hs - 4;
         uLong crc;
         FUZZ_CHECK(fixed != NULL);
         memcpy(fixed, data, size);

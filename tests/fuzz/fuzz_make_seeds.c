@@ -1,8 +1,10 @@
 /* tests/fuzz/fuzz_make_seeds.c: writes the seed corpora of the fuzz targets
  * (tests/fuzz/corpus/, committed). Run by hand after a format change:
- *   fuzz_make_seeds tests/fuzz/corpus
+ *   fuzz_make_seeds tests/fuzz/corpus [SEPARABLE.rtx]
  * decode/: small valid .rec files across colour, chroma, matrix, quality and
- *   odd sizes, plus a header-only and a CRC-broken copy;
+ *   odd sizes, round and REC mode (each sampler the build has), the built-in
+ *   transforms and an embedded one (from the .rtx given), plus a header-only and
+ *   a CRC-broken copy;
  * imageio/: 8-bit gray and RGB PNG, baseline JPEG (gray, 4:2:0, 4:4:4), binary
  *   PGM/PPM including 16-bit (the PNG kinds of every bit depth and palette
  *   come from tests/codec/codec_make_inputs, see corpus/README.md);
@@ -48,8 +50,13 @@ static void card(imageio_image *img, uint32_t w, uint32_t h, int c)
             }
 }
 
+static const uint8_t *rtx_data;
+static size_t rtx_size;
+
+/* mode_tx: 0 round + DCT; 1..5 round with that transform id (4 = embedded
+ * rtx_data); 100 + s: REC mode with sampler s (DCT). */
 static void rec_seed(const char *dir, const char *name, uint32_t w, uint32_t h, int c,
-                     double q, recimg_chroma chroma, uint32_t matrix, double cstep)
+                     double q, recimg_chroma chroma, uint32_t matrix, double cstep, int mode_tx)
 {
     imageio_image img;
     recimg_image r;
@@ -67,7 +74,19 @@ static void rec_seed(const char *dir, const char *name, uint32_t w, uint32_t h, 
     p.chroma = chroma;
     p.matrix_id = matrix;
     p.chroma_step_scale = cstep;
-    if (recimg_encoder_create(&p, &e) != RECIMG_OK || recimg_encode(e, &r, &out, &n, NULL) != RECIMG_OK) {
+    if (mode_tx >= 100) {
+        p.mode = RECIMG_MODE_REC;
+        p.sampler = (recimg_sampler)(mode_tx - 100);
+    } else if (mode_tx > 0) {
+        p.transform_id = (uint32_t)mode_tx;
+        if (mode_tx == 4) {
+            p.transform_file = rtx_data;
+            p.transform_file_size = rtx_size;
+        }
+    }
+    if (mode_tx == 4 && !rtx_data) {
+        fprintf(stderr, "fuzz_make_seeds: %s skipped (no .rtx given)\n", name);
+    } else if (recimg_encoder_create(&p, &e) != RECIMG_OK || recimg_encode(e, &r, &out, &n, NULL) != RECIMG_OK) {
         fprintf(stderr, "fuzz_make_seeds: cannot encode %s\n", name);
         failures++;
     } else {
@@ -161,16 +180,43 @@ static void roundtrip_seeds(const char *dir)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: fuzz_make_seeds CORPUS_DIR\n");
+    static uint8_t rtx_buf[1 << 16];
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: fuzz_make_seeds CORPUS_DIR [SEPARABLE.rtx]\n");
         return 2;
     }
-    rec_seed(argv[1], "gray_8x8_q50.rec", 8, 8, 1, 50, RECIMG_CHROMA_420, 0, 0);
-    rec_seed(argv[1], "gray_1x1_q0.rec", 1, 1, 1, 0, RECIMG_CHROMA_420, 0, 0);
-    rec_seed(argv[1], "gray_3x70_q100.rec", 3, 70, 1, 100, RECIMG_CHROMA_420, 0, 0);
-    rec_seed(argv[1], "rgb_37x29_q75.rec", 37, 29, 3, 75, RECIMG_CHROMA_420, 0, 0);
-    rec_seed(argv[1], "rgb_20x13_444_m2.rec", 20, 13, 3, 95, RECIMG_CHROMA_444, 2, 2.0);
-    rec_seed(argv[1], "rgb_64x9_m1_q30.rec", 64, 9, 3, 30, RECIMG_CHROMA_420, 1, 0.5);
+    if (argc == 3) {
+        FILE *f = fopen(argv[2], "rb");
+        rtx_size = f ? fread(rtx_buf, 1, sizeof rtx_buf, f) : 0;
+        if (f)
+            fclose(f);
+        rtx_data = rtx_size ? rtx_buf : NULL;
+    }
+    rec_seed(argv[1], "gray_8x8_q50.rec", 8, 8, 1, 50, RECIMG_CHROMA_420, 0, 0, 0);
+    rec_seed(argv[1], "gray_1x1_q0.rec", 1, 1, 1, 0, RECIMG_CHROMA_420, 0, 0, 0);
+    rec_seed(argv[1], "gray_3x70_q100.rec", 3, 70, 1, 100, RECIMG_CHROMA_420, 0, 0, 0);
+    rec_seed(argv[1], "rgb_37x29_q75.rec", 37, 29, 3, 75, RECIMG_CHROMA_420, 0, 0, 0);
+    rec_seed(argv[1], "rgb_20x13_444_m2.rec", 20, 13, 3, 95, RECIMG_CHROMA_444, 2, 2.0, 0);
+    rec_seed(argv[1], "rgb_64x9_m1_q30.rec", 64, 9, 3, 30, RECIMG_CHROMA_420, 1, 0.5, 0);
+    rec_seed(argv[1], "tx2_klt_rgb.rec", 19, 17, 3, 70, RECIMG_CHROMA_420, 1, 0, 2);
+    rec_seed(argv[1], "tx3_sep_gray.rec", 23, 9, 1, 60, RECIMG_CHROMA_420, 1, 0, 3);
+    rec_seed(argv[1], "tx5_rd_rgb444.rec", 16, 16, 3, 80, RECIMG_CHROMA_444, 1, 0, 5);
+    rec_seed(argv[1], "tx4_embedded_sep.rec", 16, 11, 3, 70, RECIMG_CHROMA_420, 1, 0, 4);
+    for (int s = 1; s <= 6; s++) {   /* REC mode: every sampler this build has */
+        char name[64];
+        recimg_encoder_params p;
+        recimg_encoder *e = NULL;
+        recimg_encoder_params_default(&p);
+        p.mode = RECIMG_MODE_REC;
+        p.sampler = (recimg_sampler)s;
+        if (recimg_encoder_create(&p, &e) != RECIMG_OK)
+            continue;
+        recimg_encoder_free(e);
+        snprintf(name, sizeof name, "rec_sampler%d_rgb.rec", s);
+        rec_seed(argv[1], name, 21, 14, 3, 60, RECIMG_CHROMA_420, 1, 0, 100 + s);
+        snprintf(name, sizeof name, "rec_sampler%d_gray_q95.rec", s);
+        rec_seed(argv[1], name, 9, 12, 1, 95, RECIMG_CHROMA_420, 1, 0, 100 + s);
+    }
     image_seeds(argv[1]);
     roundtrip_seeds(argv[1]);
     return failures ? 1 : 0;

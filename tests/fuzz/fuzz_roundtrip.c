@@ -4,6 +4,8 @@
  * Input layout (missing bytes read as 0):
  *   0..2   width and height: 1..64 in round mode, 1..40 in REC mode (whose
  *          samplers cost more per coefficient; keeps the fuzzer fast)
+ *   1      bits 2-3 transform: DCT, learned KLT, learned separable, learned rd
+ *          (ids 1, 2, 3, 5; the embedded id 4 is fuzz_rtx's)
  *   3      bit 0 colour (else gray), bit 1 4:4:4 (else 4:2:0), bits 2-3 step
  *          matrix (3 reads as 0), bits 4-6 pixel pattern, bit 7 REC mode
  *   4..5   quality = v / 65535 * 100 (so 0 and 100 exactly are reachable)
@@ -127,6 +129,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     recimg_encoder_params_default(&p);
     p.chroma = (b3 & 2u) ? RECIMG_CHROMA_444 : RECIMG_CHROMA_420;
+    {
+        static const uint32_t transforms[4] = {1, 2, 3, 5};
+        p.transform_id = transforms[(b1 >> 2) & 3u];
+    }
     matrix = (b3 >> 2) & 3u;
     p.matrix_id = matrix == 3 ? 0 : matrix;
     p.mode = (b3 & 0x80u) ? RECIMG_MODE_REC : RECIMG_MODE_ROUND;
@@ -163,6 +169,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(info.width == img.width && info.height == img.height);
     FUZZ_CHECK(info.channels == img.channels);
     FUZZ_CHECK(info.mode == p.mode && info.seed == p.seed && info.matrix_id == p.matrix_id);
+    FUZZ_CHECK(info.transform_id == p.transform_id);
     if (p.sampler != RECIMG_SAMPLER_NONE)
         FUZZ_CHECK(info.sampler == p.sampler);
     if (img.channels == 3)
@@ -183,6 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     recimg_free(out2.pixels);
 
     if (p.mode == RECIMG_MODE_ROUND && p.quality >= 97.0 && p.matrix_id == 0 &&
+        p.transform_id == 1 &&
         (img.channels == 1 || (p.chroma == RECIMG_CHROMA_444 && p.chroma_step_scale == 0.0))) {
         /* step 1/4: per coefficient error <= 1/4, per sample <= 64 * 1/4 * 1/4 = 4
            (orthonormal 8x8 DCT basis amplitude <= 1/4), plus rounding; colour adds
