@@ -560,6 +560,24 @@ int imageio_read_file(const char *path, size_t max_size, uint8_t **data, size_t 
         set_err(err, err_size, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
+    {
+        /* Refuse early what fstat already tells (a directory, an oversized regular file);
+         * pipes and devices are read up to the limit. */
+        struct stat st;
+        if (fstat(fileno(f), &st) == 0) {
+            if (S_ISDIR(st.st_mode)) {
+                fclose(f);
+                set_err(err, err_size, "%s: is a directory", path);
+                return -1;
+            }
+            if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > (uint64_t)max_size) {
+                fclose(f);
+                set_err(err, err_size, "%s: file larger than the limit of %zu bytes", path,
+                        max_size);
+                return -1;
+            }
+        }
+    }
     for (;;) {
         size_t got;
         if (len == cap) {
