@@ -11,6 +11,7 @@ packages=(
   gnuplot-nox
   libjxl-devtools
   strace
+  libjpeg-turbo-progs valgrind
 )
 missing=()
 for p in "${packages[@]}"; do
