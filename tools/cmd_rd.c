@@ -1251,8 +1251,8 @@ static void bd_tables(sbuf *md, sbuf *html, const curve *cv, int ncv, const rd_r
 
 /* Writes plot data and a gnuplot script, runs gnuplot. Returns 1 if plots were made, 0 if
  * gnuplot is absent, -1 on failure. */
-static int make_plots(const char *outdir, const curve *cv, int ncv, int fixed_point, char *note,
-                      size_t note_size)
+static int make_plots(const char *outdir, const curve *cv, int ncv, int fixed_point,
+                      double fixed_target, char *note, size_t note_size)
 {
     char gp[512], dir[1200], path[1400];
     sbuf script = {0}, dat = {0};
@@ -1268,7 +1268,8 @@ static int make_plots(const char *outdir, const curve *cv, int ncv, int fixed_po
     };
     static const struct {
         const char *ext, *term;
-    } terms[] = {{"svg", "svg size 720,480 dynamic"}, {"png", "pngcairo size 720,480"}};
+    } terms[] = {{"svg", "svg size 720,480 dynamic noenhanced"},
+                 {"png", "pngcairo size 720,480 noenhanced"}};
 
     if (!find_in_path("gnuplot", gp, sizeof(gp))) {
         xfmt(note, note_size, "gnuplot not found: no plots (install gnuplot-nox)");
@@ -1299,28 +1300,31 @@ static int make_plots(const char *outdir, const curve *cv, int ncv, int fixed_po
     if (sb_save(&dat, dir, "fixed_rate.dat") != 0)
         goto fail;
 
-    sb_printf(&script, "set datafile commentschars '#'\nset key outside right top\nset grid\n");
+    /* paths relative to the plots directory, so the folder can be moved and re-plotted */
+    sb_printf(&script, "cd '%s'\nset datafile commentschars '#'\nset key outside right top\n"
+                       "set grid\n", dir);
     for (k = 0; k < 2; k++) {
         size_t p;
         for (p = 0; p < sizeof(rate_plots) / sizeof(rate_plots[0]); p++) {
-            sb_printf(&script, "set terminal %s\nset output '%s/%s.%s.tmp'\n", terms[k].term, dir,
+            sb_printf(&script, "set terminal %s\nset output '%s.%s.tmp'\n", terms[k].term,
                       rate_plots[p].file, terms[k].ext);
             sb_printf(&script, "set xlabel 'bits per pixel'\nset ylabel '%s'\nset logscale x\n"
                                "plot ", rate_plots[p].ylabel);
             for (i = 0; i < ncv; i++)
-                sb_printf(&script, "%s'%s/%s.dat' using 1:%d with linespoints title '%s'",
-                          i ? ", " : "", dir, cv[i].name, rate_plots[p].col, cv[i].name);
+                sb_printf(&script, "%s'%s.dat' using 1:%d with linespoints title '%s'",
+                          i ? ", " : "", cv[i].name, rate_plots[p].col, cv[i].name);
             sb_printf(&script, "\nunset output\nunset logscale x\n");
         }
         for (p = 0; p < 2; p++) {
-            sb_printf(&script, "set terminal %s\nset output '%s/distortion_%s.%s.tmp'\n",
-                      terms[k].term, dir, p == 0 ? "dct_w1" : "swd", terms[k].ext);
+            sb_printf(&script, "set terminal %s\nset output 'distortion_%s.%s.tmp'\n",
+                      terms[k].term, p == 0 ? "dct_w1" : "swd", terms[k].ext);
             sb_printf(&script, "set xlabel 'PSNR-RGB (dB)'\nset ylabel '%s'\n"
                                "set offsets graph 0.15, graph 0.15, graph 0.2, graph 0.1\n"
-                               "set title 'distortion vs realism at matched rate (point %d)'\n"
-                               "plot '%s/fixed_rate.dat' using 3:%d:1 with labels point pt 7 "
+                               "set title 'distortion vs realism at matched rate (point %d, "
+                               "target %.3g bpp)'\n"
+                               "plot 'fixed_rate.dat' using 3:%d:1 with labels point pt 7 "
                                "offset char 1,1 notitle\nunset title\nunset offsets\nunset output\n",
-                      p == 0 ? "dct_w1" : "swd", fixed_point, dir, p == 0 ? 4 : 5);
+                      p == 0 ? "dct_w1" : "swd", fixed_point, fixed_target, p == 0 ? 4 : 5);
         }
     }
     if (sb_save(&script, dir, "plots.gp") != 0)
@@ -1480,7 +1484,14 @@ static int finalize(const char *outdir, rd_row *rows, size_t n, const char *code
         sb_printf(&html, "</table>\n");
     }
 
-    plots = make_plots(outdir, cv, ncv, fixed_point, plot_note, sizeof(plot_note));
+    {
+        double fixed_target = 0.0;
+        for (r = 0; r < n; r++)
+            if (rows[r].point == fixed_point)
+                fixed_target = rows[r].target;
+        plots = make_plots(outdir, cv, ncv, fixed_point, fixed_target, plot_note,
+                           sizeof(plot_note));
+    }
     sb_printf(&html, "<h2>Plots</h2>\n<div class=\"plots\">\n");
     if (plots == 1) {
         static const char *pn[] = {"rate_psnr", "rate_msssim", "rate_dct_w1", "rate_swd",
