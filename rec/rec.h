@@ -200,13 +200,13 @@ rec_status rec_block_decode(size_t d, const double *p_mean, const double *p_sd, 
  *
  * Runtime: pfr and gprs examine on average exp(D_inf) proposals, D_inf = -ln s +
  * mu^2 / (2 (1 - s^2)) (unbounded in mu: use the step cap); gprs-bnb draws about
- * 1.34 I + 1 samples in the Gaussian channel setting and at most 63 on any target.
+ * 1.34 I + 1 samples in the Gaussian channel setting and at most 111 on any target.
  *
  * Common errors: REC_ERR_INVALID_ARG for NULL pointers, non-finite mu or s, s <= 0, a
  * target whose geometry overflows double, or max_steps == 0; REC_ERR_UNBOUNDED for finite
  * s >= 1 (the density ratio is unbounded: no rejection sampler terminates);
  * REC_ERR_STEP_CAP when the encoder needs more than max_steps proposals (gprs-bnb: also
- * beyond depth 62), in which case nothing has been written to enc; REC_ERR_CORRUPT from a
+ * beyond depth 110), in which case nothing has been written to enc; REC_ERR_CORRUPT from a
  * decoder whose range decoder reports an error or that reads an impossible code.  An
  * allocation failure inside enc surfaces at rec_rc_encoder_finish.  Encoders accept
  * enc == NULL (simulate only, nothing coded; gprs-bnb then also accepts model == NULL).
@@ -232,13 +232,13 @@ rec_status rec_gprs_encode(double mu, double s, const rec_key *key, uint64_t max
 rec_status rec_gprs_decode(double s, const rec_key *key, rec_rc_decoder *dec, double *x);
 
 /* gprs-bnb path model: adaptive stop/continue bits in contexts of (I bucket, depth, width
- * of the node interval relative to s); the direction bits use a fixed probability from
+ * of the node interval relative to s, centrality of the sample); the direction bits use a fixed probability from
  * the channel-setting prior of the mode, x* ~ N(0, 1/(1 - s^2)).  Encoder and decoder
  * each keep one model, initialised identically and fed the same sequence of items; a
  * codec may keep one per band or one per image.  Plain data: copy or memset-free reuse
  * after rec_gprs_bnb_model_init. */
 #define REC_BNB_IBUCKETS 6
-#define REC_BNB_STOP_CTX 28
+#define REC_BNB_STOP_CTX 112
 typedef struct {
     rec_rc_bit_model stop[REC_BNB_IBUCKETS][REC_BNB_STOP_CTX];
 } rec_gprs_bnb_model;
@@ -248,7 +248,8 @@ void rec_gprs_bnb_model_init(rec_gprs_bnb_model *m);
 /* gprs-bnb: B = R, T = 0; repeat: T += Exp(1)/P(B), X ~ P|B (node-keyed inverse CDF);
  * accept if T < sigma(r(X)), else keep the side of X that holds the mode.  The decoder
  * replays the path and needs neither sigma nor mu.  max_steps caps the samples drawn
- * (the depth cap 63 applies in any case).  model may not be NULL. */
+ * (the depth cap 111 applies in any case).  model may not be NULL when coding.
+ * out->code is the heap index modulo 2^64 (exact below depth 64). */
 rec_status rec_gprs_bnb_encode(double mu, double s, const rec_key *key, uint64_t max_steps,
                                rec_gprs_bnb_model *model, rec_rc_encoder *enc,
                                rec_rs_result *out);

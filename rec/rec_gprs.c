@@ -17,8 +17,9 @@
  *      and the two end tangents lie below it (an upper bound).  The piece with the widest
  *      bracket is split (arithmetically in eta, geometrically in t = ln(sup r / eta) near
  *      the singular end) until T lies outside [lower, upper].
- * g is computed as a difference of Phi values away from the mode; close to it
- * (t < 1/2 with a narrow level set), where w_Q and eta w_P cancel, as
+ * g is computed as a difference of Phi values away from the mode (where t = ln(sup r / eta)
+ * >= 0.02 the cancellation between w_Q and eta w_P costs under two digits); close to it
+ * (t < 0.02 with a narrow level set) as
  * eta * int p(x) expm1(t - a (x - x*)^2) dx over the level set by 10-point Gauss-Legendre
  * quadrature (the integrand is smooth there).  Only the encoder evaluates sigma, but it
  * uses rec_math anyway so that encoders agree across builds.
@@ -70,6 +71,25 @@ double rec_rs_normal_mass(double lo, double hi)
     return 1.0 - rec_Phi(lo) - rec_Phi_c(hi);
 }
 
+/* N(0,1) mass of c +- d (d > 0) with two interleaved Phi evaluations, in the accurate
+ * tail: Phi_c(lo) - Phi_c(hi) = Phi(-lo) - Phi(-hi) right of 0, Phi(hi) - Phi(lo) left of
+ * it, 1 - Phi(lo) - Phi(-hi) across it. */
+static double mass_sym(double c, double d)
+{
+    const double lo = c - d, hi = c + d;
+    double a, b;
+    if (lo >= 0.0) {
+        rec_Phi_pair(-lo, -hi, &a, &b);
+        return a - b;
+    }
+    if (hi <= 0.0) {
+        rec_Phi_pair(hi, lo, &a, &b);
+        return a - b;
+    }
+    rec_Phi_pair(lo, -hi, &a, &b);
+    return 1.0 - a - b;
+}
+
 static double normal_pdf(double x)
 {
     return INV_SQRT_2PI * rec_exp(-0.5 * x * x);
@@ -93,7 +113,7 @@ void rec_rs_level(const rec_rs_target *t, double tlev, double eta, double *g, do
         return;
     }
     delta = sqrt(tlev / t->a);
-    if (tlev < 0.5 && delta <= 1.0) {
+    if (tlev < 0.02 && delta <= 1.0) {
         /* g = eta * delta * int_{-1}^{1} p(x* + delta v) expm1(t (1 - v^2)) dv */
         double sg = 0.0, sw = 0.0;
         int i;
@@ -108,9 +128,9 @@ void rec_rs_level(const rec_rs_target *t, double tlev, double eta, double *g, do
         return;
     }
     {
-        const double w_p = rec_rs_normal_mass(t->xs - delta, t->xs + delta);
         const double dq = delta / t->s;
-        const double w_q = rec_rs_normal_mass(t->sxs - dq, t->sxs + dq);
+        const double w_p = mass_sym(t->xs, delta);
+        const double w_q = mass_sym(t->sxs, dq);
         *wp = w_p;
         *g = w_q - eta * w_p;
     }
@@ -131,7 +151,7 @@ static double piece_integral(double len, double A, double B)
         const double d = r - 1.0;
         return len / A * (1.0 - d / 2.0 + d * d / 3.0 - d * d * d / 4.0);
     }
-    return len * (rec_log(A) - rec_log(B)) / (A - B);
+    return len * rec_log(r) / (B - A);
 }
 
 typedef struct {

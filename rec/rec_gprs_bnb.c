@@ -7,20 +7,20 @@
  *           if X < x*: B = B & (X, inf), H = 2H + 1   else B = B & (-inf, X), H = 2H
  * X ~ Q exactly.  The stretch function sigma and the accept test are those of rec_gprs.c.
  *
- * Shared randomness: the sample of heap node H is the inverse-CDF image of
- * rec_prng_uniform(item_seed, REC_RS_STREAM_X, H) under P restricted to the node interval,
- * so the decoder, replaying the path, draws the very same X at every node.  Node intervals
+ * Shared randomness: one Philox block rec_prng_u64x2(item_seed, REC_RS_STREAM_X, H) per heap
+ * node H; its first word gives the uniform whose inverse-CDF image under P restricted to
+ * the node interval is the node's sample, its second word the encoder's Exp(1) increment
+ * (independent of the first, as the algorithm requires).  Hence the decoder, replaying the path, draws the very same X at every node.  Node intervals
  * are carried as tail masses (F = Phi(x), G = 1 - Phi(x)) of their ends, and every draw
  * works in whichever tail is accurate, so deep right-tail nodes keep full precision.
- * The arrival times use the independent stream REC_RS_STREAM_T (encoder only).
  *
  * Coded: the heap path through the model of rec_index.c (per node a stop bit, adaptive in
- * contexts of information bucket, depth and width / s; then a direction bit with the
- * probability of the channel-setting prior of the mode).  Encoder and decoder compute the
- * contexts from the same node data.  Depth is capped at REC_RS_BNB_MAX_DEPTH = 62 (a
- * heap index below 2^63): the encoder reports REC_ERR_STEP_CAP beyond it (in the channel
- * setting the depth is about 1.34 I, so this needs I of about 45 bits), the decoder
- * REC_ERR_CORRUPT.
+ * contexts of information bucket, depth, width / s and centrality of the sample; then a
+ * direction bit with the probability of the channel-setting prior of the mode).  Encoder
+ * and decoder compute the contexts from the same node data.  Depth is capped at
+ * REC_RS_BNB_MAX_DEPTH = 110: the encoder reports REC_ERR_STEP_CAP beyond it (in the
+ * channel setting the depth is about 1.34 I; |mu| = 8 prior sd at s = 0.5 needs about
+ * 35 +- 8), the decoder REC_ERR_CORRUPT.
  */
 #include <math.h> /* isfinite, INFINITY, sqrt (correctly rounded by IEEE 754) */
 #include <stddef.h>
@@ -29,6 +29,42 @@
 #include "rec_rs_internal.h"
 
 #define DBL_MIN_NORMAL 2.2250738585072014e-308
+
+/* Lower-tail N(0,1) quantile for p in (0, 1/2]: Acklam's rational approximation (relative
+ * error < 1.2e-9) and one Halley step on rec_Phi, which brings it to full double accuracy.
+ * About 5x cheaper than rec_Phi_inv (two Halley steps from a cruder start), and built only
+ * from rec_math and IEEE arithmetic, so encoder and decoder agree bit for bit. */
+static double lower_quantile(double p)
+{
+    static const double a[6] = {-3.969683028665376e+01, 2.209460984245205e+02,
+                                -2.759285104469687e+02, 1.383577518672690e+02,
+                                -3.066479806614716e+01, 2.506628277459239e+00};
+    static const double b[5] = {-5.447609879822406e+01, 1.615858368580409e+02,
+                                -1.556989798598866e+02, 6.680131188771972e+01,
+                                -1.328068155288572e+01};
+    static const double c[6] = {-7.784894002430293e-03, -3.223964580411365e-01,
+                                -2.400758277161838e+00, -2.549732539343734e+00,
+                                4.374664141464968e+00, 2.938163982698783e+00};
+    static const double d[4] = {7.784695709041462e-03, 3.224671290700398e-01,
+                                2.445134137142996e+00, 3.754408661907416e+00};
+    double x, e, u;
+
+    if (p < 0.02425) {
+        const double q = sqrt(-2.0 * rec_log(p));
+        x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0);
+    } else {
+        const double q = p - 0.5, r = q * q;
+        x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+            (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0);
+    }
+    /* Halley: x -= u / (1 + x u / 2), u = (Phi(x) - p) / phi(x) */
+    e = rec_Phi(x) - p;
+    u = e / rec_phi(x);
+    if (u == u && u - u == 0.0) /* finite */
+        x = x - u / (1.0 + 0.5 * x * u);
+    return x;
+}
 
 typedef struct {
     double x, F, G;   /* point and its N(0,1) tail masses */
@@ -83,13 +119,13 @@ static void walker_sample(const walker *w, double mass, double u, endpoint *e)
     if (upper) {
         if (!(gt > DBL_MIN_NORMAL))
             gt = DBL_MIN_NORMAL;
-        e->x = -rec_Phi_inv(gt);
+        e->x = -lower_quantile(gt);
         e->G = gt;
         e->F = 1.0 - gt;
     } else {
         if (!(ft > DBL_MIN_NORMAL))
             ft = DBL_MIN_NORMAL;
-        e->x = rec_Phi_inv(ft);
+        e->x = lower_quantile(ft);
         e->F = ft;
         e->G = 1.0 - ft;
     }
@@ -128,6 +164,24 @@ void rec_gprs_bnb_model_init(rec_gprs_bnb_model *m)
             rec_rc_bit_model_init(&m->stop[i][j]);
 }
 
+/* Heap index of up to 127 bits (depth <= REC_RS_BNB_MAX_DEPTH < 119).  Node H draws from
+ * PRNG stream REC_RS_STREAM_X ^ (H_hi << 8) at index H_lo: injective in H, and the low
+ * byte of the stream stays that of REC_RS_STREAM_X. */
+typedef struct {
+    uint64_t hi, lo;
+} heap_index;
+
+static void heap_child(heap_index *h, int right)
+{
+    h->hi = (h->hi << 1) | (h->lo >> 63);
+    h->lo = (h->lo << 1) | (uint64_t)(right != 0);
+}
+
+static void node_bits(uint64_t seed, const heap_index *h, uint64_t bits[2])
+{
+    rec_prng_u64x2(seed, REC_RS_STREAM_X ^ (h->hi << 8), h->lo, bits);
+}
+
 rec_status rec_gprs_bnb_encode(double mu, double s, const rec_key *key, uint64_t max_steps,
                                rec_gprs_bnb_model *model, rec_rc_encoder *enc,
                                rec_rs_result *out)
@@ -135,8 +189,9 @@ rec_status rec_gprs_bnb_encode(double mu, double s, const rec_key *key, uint64_t
     rec_rs_target t;
     rec_status st;
     walker w;
-    uint64_t seed, h = 1;
-    unsigned depth, ib = 0, final_depth;
+    heap_index h = {0, 1};
+    uint64_t seed;
+    unsigned depth, ib, final_depth;
     unsigned char stop_ctx[REC_RS_BNB_MAX_DEPTH + 1];
     unsigned char dir[REC_RS_BNB_MAX_DEPTH + 1];
     uint32_t dir_p0[REC_RS_BNB_MAX_DEPTH + 1];
@@ -153,33 +208,34 @@ rec_status rec_gprs_bnb_encode(double mu, double s, const rec_key *key, uint64_t
     walker_init(&w, s, coding);
     for (depth = 0;; depth++) {
         const double mass = walker_mass(&w);
+        uint64_t bits[2];
         if ((uint64_t)depth >= max_steps || depth > REC_RS_BNB_MAX_DEPTH) {
             out->steps = depth;
             out->code = 0;
             out->x = 0.0;
             return REC_ERR_STEP_CAP;
         }
-        T += rec_prng_exponential(seed, REC_RS_STREAM_T, h) / mass;
-        walker_sample(&w, mass, rec_prng_uniform(seed, REC_RS_STREAM_X, h), &e);
-        if (coding)
-            stop_ctx[depth] = (unsigned char)rec_rs_path_stop_ctx(depth, w.lo.x, w.hi.x, s);
+        node_bits(seed, &h, bits);
+        T += -rec_log(rec_prng_bits_to_uniform(bits[1])) / mass;
+        walker_sample(&w, mass, rec_prng_bits_to_uniform(bits[0]), &e);
+        if (coding) {
+            dir_p0[depth] = walker_dir_p0(&w, &e);
+            stop_ctx[depth] =
+                (unsigned char)rec_rs_path_stop_ctx(depth, w.lo.x, w.hi.x, s, dir_p0[depth]);
+        }
         if (rec_rs_gprs_accept(&t, T, rec_rs_log_r(&t, e.x), NULL))
             break;
         dir[depth] = e.x < t.xs; /* 1: the mode is right of X, keep (X, hi) */
-        if (coding)
-            dir_p0[depth] = walker_dir_p0(&w, &e);
-        if (dir[depth]) {
+        if (dir[depth])
             w.lo = e;
-            h = 2 * h + 1;
-        } else {
+        else
             w.hi = e;
-            h = 2 * h;
-        }
+        heap_child(&h, dir[depth]);
     }
     final_depth = depth;
     out->x = e.x;
     out->steps = (uint64_t)final_depth + 1;
-    out->code = h;
+    out->code = h.lo;
     if (coding) {
         ib = rec_rs_path_ibucket(s);
         for (depth = 0; depth < final_depth; depth++) {
@@ -197,7 +253,8 @@ rec_status rec_gprs_bnb_decode(double s, const rec_key *key, rec_gprs_bnb_model 
     rec_rs_target t;
     rec_status st;
     walker w;
-    uint64_t seed, h = 1;
+    heap_index h = {0, 1};
+    uint64_t seed;
     unsigned depth, ib;
     endpoint e;
 
@@ -211,10 +268,14 @@ rec_status rec_gprs_bnb_decode(double s, const rec_key *key, rec_gprs_bnb_model 
     walker_init(&w, s, 1);
     for (depth = 0; depth <= REC_RS_BNB_MAX_DEPTH; depth++) {
         const double mass = walker_mass(&w);
-        unsigned ctx;
-        walker_sample(&w, mass, rec_prng_uniform(seed, REC_RS_STREAM_X, h), &e);
-        ctx = rec_rs_path_stop_ctx(depth, w.lo.x, w.hi.x, s);
-        if (rec_rc_decode_bit(dec, &model->stop[ib][ctx])) {
+        uint64_t bits[2];
+        uint32_t p0;
+        int right;
+        node_bits(seed, &h, bits);
+        walker_sample(&w, mass, rec_prng_bits_to_uniform(bits[0]), &e);
+        p0 = walker_dir_p0(&w, &e);
+        if (rec_rc_decode_bit(dec,
+                              &model->stop[ib][rec_rs_path_stop_ctx(depth, w.lo.x, w.hi.x, s, p0)])) {
             if (rec_rc_decoder_error(dec))
                 return REC_ERR_CORRUPT;
             *x = e.x;
@@ -222,13 +283,12 @@ rec_status rec_gprs_bnb_decode(double s, const rec_key *key, rec_gprs_bnb_model 
         }
         if (rec_rc_decoder_error(dec) || depth == REC_RS_BNB_MAX_DEPTH)
             break;
-        if (rec_rc_decode_bit_p(dec, walker_dir_p0(&w, &e))) {
+        right = rec_rc_decode_bit_p(dec, p0);
+        if (right)
             w.lo = e;
-            h = 2 * h + 1;
-        } else {
+        else
             w.hi = e;
-            h = 2 * h;
-        }
+        heap_child(&h, right);
     }
     return REC_ERR_CORRUPT;
 }

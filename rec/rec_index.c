@@ -14,9 +14,11 @@
  * 2. Heap-path model for gprs-bnb.  At each node the decoder knows the node interval
  *    (lo, hi), its sample X and s.  Two binary decisions per node:
  *    - stop (accept here) or continue: adaptive bit models in contexts of the information
- *      bucket of s and the node interval's shape: depth for the unbounded intervals of the
- *      first steps, else the half-octave of width / s.  Acceptance happens when the
- *      interval has shrunk to about the width of Q, so width / s is the natural predictor.
+ *      bucket of s, the node interval's shape (depth for the unbounded intervals of the
+ *      first steps, else the half-octave of width / s: acceptance happens when the interval
+ *      has shrunk to about the width of Q) and the centrality of the sample under the
+ *      prior of the mode (min(P_left, P_right) of the direction model, 4 buckets: a sample
+ *      far out in the mode's likely range is rarely accepted).
  *    - direction: the mode x* of r is left or right of X.  In the Gaussian channel setting
  *      (and in the codec, whose P is the marginal of the sample) mu ~ N(0, 1 - s^2), hence
  *      x* = mu / (1 - s^2) ~ N(0, 1 / (1 - s^2)); the bit is coded with the probability of
@@ -26,6 +28,7 @@
  */
 #include <math.h> /* isfinite */
 #include <stddef.h>
+#include <string.h> /* memcpy */
 
 #include "rec.h"
 #include "rec_rs_internal.h"
@@ -138,41 +141,56 @@ double rec_rs_zeta_bits(double beta, uint64_t k)
 
 unsigned rec_rs_path_ibucket(double s)
 {
-    const double info_bits = -rec_log(s) / LN2;
-    if (info_bits < 0.25)
+    /* I = -log2 s against 0.25, 0.75, 1.5, 3, 6 bits, compared on s (no logarithm) */
+    if (s > 0.84089641525371454) /* 2^-0.25 */
         return 0;
-    if (info_bits < 0.75)
+    if (s > 0.59460355750136053) /* 2^-0.75 */
         return 1;
-    if (info_bits < 1.5)
+    if (s > 0.35355339059327376) /* 2^-1.5 */
         return 2;
-    if (info_bits < 3.0)
+    if (s > 0.125)
         return 3;
-    if (info_bits < 6.0)
+    if (s > 0.015625)
         return 4;
     return 5;
 }
 
-unsigned rec_rs_path_stop_ctx(unsigned depth, double lo, double hi, double s)
+/* floor(2 log2 v) for finite v > 0, from the IEEE-754 bits (exact, no libm): the exponent,
+ * plus one when the mantissa is at least sqrt(2). */
+static int half_octave(double v)
 {
-    double r;
-    int b;
+    uint64_t b;
+    int e;
+    double m;
+    memcpy(&b, &v, sizeof b);
+    e = (int)((b >> 52) & 0x7ff);
+    if (e == 0) /* subnormal: far below every bucket */
+        return -2100;
+    b = (b & ~((uint64_t)0x7ff << 52)) | ((uint64_t)1023 << 52); /* mantissa in [1, 2) */
+    memcpy(&m, &b, sizeof m);
+    return 2 * (e - 1023) + (m >= 1.4142135623730951);
+}
 
-    if (!isfinite(lo) && !isfinite(hi))
-        return 0;
-    if (!isfinite(lo) || !isfinite(hi))
-        return 1 + (depth - 1 < 4 ? depth - 1 : 4); /* depth >= 1 here: 1..5 */
-    r = (hi - lo) / s;
-    if (!(r > 0.0))
-        return 6;
-    r = 2.0 * rec_log(r) / LN2; /* half-octaves */
-    if (r < -11.0)
-        b = -11;
-    else if (r >= 11.0)
-        b = 10;
-    else {
-        b = (int)(r + 11.0) - 11; /* floor for r >= -11 */
+unsigned rec_rs_path_stop_ctx(unsigned depth, double lo, double hi, double s, uint32_t dir_p0)
+{
+    const uint32_t q = dir_p0 < 32768u ? dir_p0 : 65536u - dir_p0; /* in [0, 32768] */
+    const unsigned qb = q < 1311u ? 0 : q < 6554u ? 1 : q < 16384u ? 2 : 3; /* .02 .1 .25 */
+    unsigned wb;
+
+    if (!isfinite(lo) && !isfinite(hi)) {
+        wb = 0;
+    } else if (!isfinite(lo) || !isfinite(hi)) {
+        wb = 1 + (depth - 1 < 4 ? depth - 1 : 4); /* depth >= 1 here: 1..5 */
+    } else {
+        const double r = (hi - lo) / s;
+        int b = r > 0.0 && isfinite(r) ? half_octave(r) : -11;
+        if (b < -11)
+            b = -11;
+        if (b > 10)
+            b = 10;
+        wb = (unsigned)(6 + (b + 11)); /* 6..27 */
     }
-    return (unsigned)(6 + (b + 11)); /* 6..27 */
+    return wb * 4 + qb;
 }
 
 /* N(0,1) mass between two points given their z values and tail masses F = Phi(z),

@@ -26,8 +26,9 @@ extern "C" {
 #define REC_RS_STREAM_X UINT64_C(0x7265632d72732d78) /* "rec-rs-x" */
 #define REC_RS_STREAM_T UINT64_C(0x7265632d72732d74) /* "rec-rs-t" */
 
-/* Deepest heap node of gprs-bnb (the heap index must fit in 63 bits). */
-#define REC_RS_BNB_MAX_DEPTH 62
+/* Deepest heap node of gprs-bnb (node keys take the heap index's bits above 64 into the
+ * PRNG stream, which has room for 55 of them). */
+#define REC_RS_BNB_MAX_DEPTH 110
 
 typedef struct {
     double mu, s;
@@ -87,10 +88,11 @@ uint64_t rec_rs_zeta_decode(rec_rc_decoder *dec, double beta);
 double rec_rs_zeta_bits(double beta, uint64_t k);
 
 /* Contexts of the heap-path model of gprs-bnb; see rec_index.c for the rationale.
- * ibucket: from the decoder-known information -log2 s; stop context: from the depth and the
- * width of the node interval relative to s. */
+ * ibucket: from the decoder-known information -log2 s; stop context: from the depth, the
+ * width of the node interval relative to s, and how central the sample is under the
+ * prior of the mode (dir_p0 of the direction bit). */
 unsigned rec_rs_path_ibucket(double s);
-unsigned rec_rs_path_stop_ctx(unsigned depth, double lo, double hi, double s);
+unsigned rec_rs_path_stop_ctx(unsigned depth, double lo, double hi, double s, uint32_t dir_p0);
 /* Fixed probability (units of 2^-16) that the mode x* lies left of the node sample, i.e. the
  * path goes left (heap child 2H), under the channel-setting prior x* ~ N(0, 1/(1-s^2)),
  * given the z = x * sqrt(1 - s^2) tail masses (F = Phi, G = 1 - Phi) of the node interval
