@@ -1,9 +1,13 @@
 /* tests/tools/test_imageio_pnm.c: binary PGM/PPM output and input round trip, 16-bit
  * and odd maxval with rounding, header comments, malformed headers, ASCII refusal,
- * extension/channel mismatch, magic bytes win over the file name. */
+ * extension/channel mismatch, magic bytes win over the file name; atomic whole-file writes
+ * and imageio_same_file. */
+#define _POSIX_C_SOURCE 200809L
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "imageio.h"
 #include "tools_test_util.h"
@@ -107,6 +111,30 @@ int main(void)
     CHECK(expect_decode_fail("P6\nx 2 255\n", 11, "malformed") == 0);
     CHECK(expect_decode_fail("P3\n1 1\n255\n1 2 3\n", 17, "binary") == 0);
     CHECK(expect_decode_fail("P2\n1 1\n255\n1\n", 13, "binary") == 0);
+    /* Whole-file helpers: atomic write (new file and overwrite), read back, same_file. */
+    {
+        char a[700], b[700], l[700], err2[512];
+        uint8_t *d;
+        size_t n;
+        snprintf(a, sizeof(a), "%s", tt_path("blob.rec"));
+        snprintf(b, sizeof(b), "%s", tt_path("other.rec"));
+        snprintf(l, sizeof(l), "%s", tt_path("link.rec"));
+        CHECK(imageio_write_file_atomic(a, "first version", 13, err2, sizeof(err2)) == 0);
+        CHECK(imageio_write_file_atomic(a, "second", 6, err2, sizeof(err2)) == 0);
+        CHECK(imageio_read_file(a, 100, &d, &n, err2, sizeof(err2)) == 0);
+        CHECK(n == 6 && d != NULL && memcmp(d, "second", 6) == 0);
+        free(d);
+        CHECK(imageio_write_file_atomic(b, "", 0, err2, sizeof(err2)) == 0);
+        CHECK(imageio_read_file(b, 100, &d, &n, err2, sizeof(err2)) == 0 && n == 0 && d != NULL);
+        free(d);
+        CHECK(link(a, l) == 0);
+        CHECK(imageio_same_file(a, a) == 1);
+        CHECK(imageio_same_file(a, l) == 1);   /* a hard link is the same file */
+        CHECK(imageio_same_file(a, b) == 0);
+        CHECK(imageio_same_file(a, tt_path("nothing.rec")) == 0);
+        CHECK(imageio_write_file_atomic(tt_path("nodir/x.rec"), "x", 1, err2, sizeof(err2)) == -1);
+        CHECK(strstr(err2, "nodir/x.rec") != NULL);
+    }
     CHECK(tt_count_temporaries() == 0);
     return tt_finish("test_imageio_pnm");
 }
