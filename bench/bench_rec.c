@@ -4,7 +4,9 @@
  * section 2), encodes n coefficients into one range-coded stream and decodes
  * them again, repeats, and prints the median coefficients per second on one
  * core for encode and decode.  Usage: bench_rec [--repeats R] [--scale F]
- * (F multiplies the number of coefficients per run; default 1).  Times are
+ * (F multiplies the number of coefficients per run; default 1).
+ * bench_rec --block-bias T BLOCKS instead measures the bias of the block
+ * simulator in the setting of DESIGN.md 3.5 (d = 64, KL = 16 bits).  Times are
  * process CPU time (CLOCK_PROCESS_CPUTIME_ID), so other load on a shared
  * machine inflates them less than wall time would.
  */
@@ -137,6 +139,42 @@ static int run(const entry *e, double info, long n, uint64_t seed, double *t_enc
     return ok ? 0 : -1;
 }
 
+/* Bias study of the block simulator (DESIGN.md 3.5): d = 64, P = N(0, I),
+ * Q = N(mu, I) with KL = 16 bits, kappa = 16, extra bits t; prints the mean
+ * fraction of |mu| kept along mu by the selected sample (1 = unbiased). */
+static int block_bias(unsigned t, int nblocks)
+{
+    enum { D = 64 };
+    double qm[D], qs[D], pm[D], ps[D], x[D], sum = 0, sum2 = 0, mean;
+    const double norm = sqrt(2.0 * 16.0 * log(2.0));
+    rec_rc_encoder enc;
+    int b, i;
+    for (i = 0; i < D; i++) {
+        qm[i] = norm / 8.0 * ((i & 1) ? 1 : -1);
+        qs[i] = 1, pm[i] = 0, ps[i] = 1;
+    }
+    if (rec_rc_encoder_init(&enc))
+        return 1;
+    for (b = 0; b < nblocks; b++) {
+        const rec_key key = {77, 1, (uint64_t)b};
+        double proj = 0;
+        if (rec_block_encode(D, qm, qs, pm, ps, 16, t, &key, &enc, x, NULL) != REC_OK) {
+            rec_rc_encoder_free(&enc);
+            return 1;
+        }
+        for (i = 0; i < D; i++)
+            proj += x[i] * qm[i];
+        proj /= norm * norm;
+        sum += proj;
+        sum2 += proj * proj;
+    }
+    rec_rc_encoder_free(&enc);
+    mean = sum / nblocks;
+    printf("block d=64 KL=16 bits kappa=16 t=%u: kept %.3f +- %.3f (SE) of the mean along mu over %d blocks\n",
+           t, mean, sqrt((sum2 / nblocks - mean * mean) / nblocks), nblocks);
+    return 0;
+}
+
 static int cmp(const void *a, const void *b)
 {
     const double x = *(const double *)a, y = *(const double *)b;
@@ -153,8 +191,15 @@ int main(int argc, char **argv)
             repeats = atoi(argv[++i]);
         } else if (!strcmp(argv[i], "--scale") && i + 1 < argc) {
             scale = atof(argv[++i]);
+        } else if (!strcmp(argv[i], "--block-bias") && i + 2 < argc) {
+            const int t = atoi(argv[i + 1]), nb = atoi(argv[i + 2]);
+            if (t < 0 || t > 8 || nb < 1 || nb > 100000) {
+                fprintf(stderr, "bench_rec: --block-bias T BLOCKS with T in [0, 8]\n");
+                return 1;
+            }
+            return block_bias((unsigned)t, nb);
         } else {
-            fprintf(stderr, "usage: bench_rec [--repeats R] [--scale F]\n");
+            fprintf(stderr, "usage: bench_rec [--repeats R] [--scale F] | --block-bias T BLOCKS\n");
             return 1;
         }
     }
