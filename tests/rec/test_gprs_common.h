@@ -252,4 +252,49 @@ static void check_arguments(int kind)
     }
 }
 
+/* Runtime law of the global samplers (pfr, gprs): E[steps] = sup r = exp(D_inf) for a fixed
+ * target, checked to 4 standard errors. */
+static void check_runtime_law(int kind, double mu, double s, size_t n, uint64_t seed)
+{
+    char label[64];
+    target_family f;
+    case_result r;
+    const double dinf = -log(s) + mu * mu / (2.0 * (1.0 - s * s));
+    const double want = exp(dinf);
+    double se;
+
+    snprintf(label, sizeof label, "law mu=%g s=%g", mu, s);
+    f.label = label;
+    f.channel = 0;
+    f.info = 0.0;
+    f.mu = mu;
+    f.s = s;
+    f.alt_sign = 1;
+    r = run_case(kind, &f, n, seed, (uint64_t)1 << 30, 1);
+    se = r.sd_steps / sqrt((double)n);
+    printf("  runtime law %s mu=%g s=%g: mean steps %.3f +- %.3f (SE), 2^D_inf = %.3f, ratio %.4f\n",
+           sampler_name[kind], mu, s, r.mean_steps, se, want, r.mean_steps / want);
+    CHECK(fabs(r.mean_steps - want) < 4.0 * se, "%s: mean steps %.3f vs 2^D_inf %.3f (SE %.3f)",
+          sampler_name[kind], r.mean_steps, want, se);
+}
+
+/* The exactness families of the global samplers.  |mu| = 8 prior sd is out of reach for
+ * them by their own runtime law: D_inf >= 32 nats, i.e. e^32 = 8e13 proposals per sample.
+ * The far-mean case is therefore |mu| = 3 at s = 0.25 (sup r = 490), the largest whose
+ * 20000 samples take about a second. */
+static void run_global_families(int kind)
+{
+    static const target_family fam[] = {
+        {"channel I=0.1", 1, 0.1, 0, 0, 0},
+        {"channel I=1", 1, 1.0, 0, 0, 0},
+        {"channel I=4", 1, 4.0, 0, 0, 0},
+        {"channel s=0.999", 1, 0.0014434168696687, 0, 0, 0}, /* -log2(0.999) */
+        {"|mu|=3 s=0.25", 0, 0, 3.0, 0.25, 1},
+        {"KL~0 mu=0 s=0.999", 0, 0, 0.0, 0.999, 0},
+    };
+    size_t i;
+    for (i = 0; i < sizeof fam / sizeof fam[0]; i++)
+        (void)run_case(kind, &fam[i], 20000, 2000 + i, (uint64_t)1 << 26, 1);
+}
+
 #endif /* TESTS_REC_TEST_GPRS_COMMON_H */
