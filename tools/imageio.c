@@ -19,6 +19,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -637,7 +638,9 @@ int imageio_read_file(const char *path, size_t max_size, uint8_t **data, size_t 
  * still on disk. A signal that arrived meanwhile is seen before the rename: the
  * temporary file is removed and the mask restored, which delivers the signal
  * (the process then dies as it would have, leaving neither a partial nor a new
- * destination). sigprocmask: the tools write from their only running thread.
+ * destination). The mask is per thread (pthread_sigmask): `recimg rd --threads N` writes
+ * from several threads, and a signal delivered to another, unblocked thread can still end
+ * the process while a temporary file exists.
  * SIGKILL cannot be caught; it can leave a "DEST.tmp-*" file, never a partial
  * DEST. */
 struct tmp_file {
@@ -686,7 +689,7 @@ static int tmp_open(const char *dest, struct tmp_file *t, char *err, size_t err_
         return -1;
     }
     term_signals(&term);
-    sigprocmask(SIG_BLOCK, &term, &t->old_mask);
+    pthread_sigmask(SIG_BLOCK, &term, &t->old_mask);
     for (attempt = 0; attempt < 100; attempt++) {
         char suffix[18];
         int i;
@@ -711,7 +714,7 @@ static int tmp_open(const char *dest, struct tmp_file *t, char *err, size_t err_
             strerror(errno));
     free(t->path);
     t->path = NULL;
-    sigprocmask(SIG_SETMASK, &t->old_mask, NULL);
+    pthread_sigmask(SIG_SETMASK, &t->old_mask, NULL);
     return -1;
 }
 
@@ -725,7 +728,7 @@ static void tmp_abort(struct tmp_file *t)
     }
     t->fd = -1;
     t->path = NULL;
-    sigprocmask(SIG_SETMASK, &t->old_mask, NULL);   /* a pending signal is delivered now */
+    pthread_sigmask(SIG_SETMASK, &t->old_mask, NULL);   /* a pending signal is delivered now */
 }
 
 static int write_all(int fd, const uint8_t *p, size_t n)
@@ -771,7 +774,7 @@ static int tmp_commit(const char *dest, struct tmp_file *t, char *err, size_t er
     }
     free(t->path);
     t->path = NULL;
-    sigprocmask(SIG_SETMASK, &t->old_mask, NULL);
+    pthread_sigmask(SIG_SETMASK, &t->old_mask, NULL);
     return 0;
 }
 
