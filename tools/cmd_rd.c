@@ -1163,15 +1163,28 @@ static void json_codec(sbuf *b, const curve *cv)
     sb_printf(b, "    }\n  }");
 }
 
-/* BD-rate of b against a on the mean curves; which = 0 PSNR-RGB, 1 MS-SSIM in dB. */
+/* Quality axis of a mean curve point: 0 PSNR-RGB, 1 MS-SSIM in dB, 2 and 3 the realism
+ * measures as -10 log10(dct_w1) and -10 log10(swd) (they fall towards 0 as rate grows; in
+ * this form they rise, so BD-rate gives the rate difference at matched realism). */
+static double bd_axis(const curve *c, int i, int which)
+{
+    switch (which) {
+    case 0: return c->psnr[i];
+    case 1: return msssim_db(c->msssim[i]);
+    case 2: return c->dct_w1[i] > 0 ? -10.0 * log10(c->dct_w1[i]) : HUGE_VAL;
+    default: return c->swd[i] > 0 ? -10.0 * log10(c->swd[i]) : HUGE_VAL;
+    }
+}
+
+/* BD-rate of b against a on the mean curves along axis `which` (bd_axis). */
 static int bd_of(const curve *a, const curve *b, int which, double *pct)
 {
     double qa[MAX_POINTS], qb[MAX_POINTS];
     int i;
     for (i = 0; i < a->npts; i++)
-        qa[i] = which == 0 ? a->psnr[i] : msssim_db(a->msssim[i]);
+        qa[i] = bd_axis(a, i, which);
     for (i = 0; i < b->npts; i++)
-        qb[i] = which == 0 ? b->psnr[i] : msssim_db(b->msssim[i]);
+        qb[i] = bd_axis(b, i, which);
     return metrics_bd_rate(a->bpp, qa, (size_t)a->npts, b->bpp, qb, (size_t)b->npts, pct);
 }
 
@@ -1221,32 +1234,39 @@ static void bd_tables(sbuf *md, sbuf *html, const curve *cv, int ncv, const rd_r
         if (anchor == NULL)
             continue;
         sb_printf(md, "\n## BD-rate against %s (negative = fewer bits)\n\n", anchors[a]);
-        sb_printf(md, "| codec | BD-rate PSNR-RGB (mean curve) | BD-rate MS-SSIM dB (mean curve) "
-                      "| mean of per-image BD-rate PSNR-RGB (images) |\n|---|---|---|---|\n");
-        sb_printf(html, "<h3>BD-rate against %s</h3>\n<table><tr><th>codec</th><th>BD-rate "
-                        "PSNR-RGB</th><th>BD-rate MS-SSIM (dB)</th><th>mean per-image BD-rate "
-                        "PSNR-RGB</th></tr>\n", anchors[a]);
+        sb_printf(md, "| codec | PSNR-RGB | MS-SSIM (dB) | dct_w1 (matched realism) | swd "
+                      "(matched realism) | mean of per-image PSNR-RGB (images) |\n"
+                      "|---|---|---|---|---|---|\n");
+        sb_printf(html, "<h3>BD-rate against %s</h3>\n<table><tr><th>codec</th><th>PSNR-RGB</th>"
+                        "<th>MS-SSIM (dB)</th><th>dct_w1 (matched realism)</th><th>swd (matched "
+                        "realism)</th><th>mean per-image PSNR-RGB</th></tr>\n", anchors[a]);
         for (i = 0; i < ncv; i++) {
-            double p0, p1, pm;
-            int cnt;
-            char s0[32] = "n/a", s1[32] = "n/a", sm[48] = "n/a";
+            double p, pm;
+            int cnt, w;
+            char sv[4][32], sm[48] = "n/a";
             if (&cv[i] == anchor)
                 continue;
-            if (bd_of(anchor, &cv[i], 0, &p0) == 0)
-                xfmt(s0, sizeof(s0), "%+.2f%%", p0);
-            if (bd_of(anchor, &cv[i], 1, &p1) == 0)
-                xfmt(s1, sizeof(s1), "%+.2f%%", p1);
+            for (w = 0; w < 4; w++) {
+                if (bd_of(anchor, &cv[i], w, &p) == 0)
+                    xfmt(sv[w], sizeof(sv[w]), "%+.2f%%", p);
+                else
+                    xfmt(sv[w], sizeof(sv[w]), "n/a");
+            }
             if (bd_per_image(rows, n, anchor->name, cv[i].name, names, nimages, &pm, &cnt) == 0)
                 xfmt(sm, sizeof(sm), "%+.2f%% (%d)", pm, cnt);
-            sb_printf(md, "| %s | %s | %s | %s |\n", cv[i].name, s0, s1, sm);
-            sb_printf(html, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", cv[i].name,
-                      s0, s1, sm);
+            sb_printf(md, "| %s | %s | %s | %s | %s | %s |\n", cv[i].name, sv[0], sv[1], sv[2],
+                      sv[3], sm);
+            sb_printf(html, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s"
+                            "</td></tr>\n", cv[i].name, sv[0], sv[1], sv[2], sv[3], sm);
         }
         sb_printf(html, "</table>\n");
     }
     sb_printf(md, "\nBD-rate: Bjontegaard, cubic fit of ln(rate) against quality, integrated over "
-                  "the overlap (docs/METRICS.md). n/a: fewer than 4 points, quality not rising "
-                  "strictly with rate, or no overlap.\n");
+                  "the overlap (docs/METRICS.md); columns are mean curves over the images, the "
+                  "last one the mean of per-image BD-rates. For dct_w1 and swd the quality axis "
+                  "is -10 log10(measure), so the value is the rate difference at matched "
+                  "realism. n/a: fewer than 4 points, quality not rising strictly with rate, or "
+                  "no overlap.\n");
 }
 
 /* Writes plot data and a gnuplot script, runs gnuplot. Returns 1 if plots were made, 0 if
@@ -1655,7 +1675,8 @@ static int do_merge(const char *outdir, char **dirs, int ndirs, int quiet)
             return 1;
         }
     rc = write_csv(outdir, rows, n) == 0 && sb_save(&notes, outdir, "notes.txt") == 0 &&
-                 finalize(outdir, rows, n, NULL, notes.p, quiet) == 0
+                 finalize(outdir, rows, n, "jpeg,round-mmse,round-center,round-realism",
+                          notes.p, quiet) == 0
              ? 0
              : 1;
     free(rows);

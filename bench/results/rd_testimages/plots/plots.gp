@@ -7,7 +7,7 @@ set output 'rate_psnr.svg.tmp'
 set xlabel 'bits per pixel'
 set ylabel 'PSNR-RGB (dB)'
 set logscale x
-plot 'jpeg.dat' using 1:2 with linespoints title 'jpeg', 'rec-lrq-mmse.dat' using 1:2 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:2 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:2 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:2 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:2 with linespoints title 'rec-uq-realism', 'round-center.dat' using 1:2 with linespoints title 'round-center', 'round-mmse.dat' using 1:2 with linespoints title 'round-mmse'
+plot 'jpeg.dat' using 1:2 with linespoints title 'jpeg', 'round-mmse.dat' using 1:2 with linespoints title 'round-mmse', 'round-center.dat' using 1:2 with linespoints title 'round-center', 'rec-lrq-mmse.dat' using 1:2 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:2 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:2 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:2 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:2 with linespoints title 'rec-uq-realism'
 unset output
 unset logscale x
 set terminal svg size 720,480 dynamic noenhanced
@@ -15,7 +15,7 @@ set output 'rate_msssim.svg.tmp'
 set xlabel 'bits per pixel'
 set ylabel 'MS-SSIM (dB, -10 log10(1 - MS-SSIM))'
 set logscale x
-plot 'jpeg.dat' using 1:3 with linespoints title 'jpeg', 'rec-lrq-mmse.dat' using 1:3 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:3 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:3 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:3 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:3 with linespoints title 'rec-uq-realism', 'round-center.dat' using 1:3 with linespoints title 'round-center', 'round-mmse.dat' using 1:3 with linespoints title 'round-mmse'
+plot 'jpeg.dat' using 1:3 with linespoints title 'jpeg', 'round-mmse.dat' using 1:3 with linespoints title 'round-mmse', 'round-center.dat' using 1:3 with linespoints title 'round-center', 'rec-lrq-mmse.dat' using 1:3 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:3 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:3 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:3 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:3 with linespoints title 'rec-uq-realism'
 unset output
 unset logscale x
 set terminal svg size 720,480 dynamic noenhanced
@@ -23,7 +23,7 @@ set output 'rate_dct_w1.svg.tmp'
 set xlabel 'bits per pixel'
 set ylabel 'dct_w1 (lower = more realistic)'
 set logscale x
-plot 'jpeg.dat' using 1:4 with linespoints title 'jpeg', 'rec-lrq-mmse.dat' using 1:4 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:4 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:4 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:4 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:4 with linespoints title 'rec-uq-realism', 'round-center.dat' using 1:4 with linespoints title 'round-center', 'round-mmse.dat' using 1:4 with linespoints title 'round-mmse'
+plot 'jpeg.dat' using 1:4 with linespoints title 'jpeg', 'round-mmse.dat' using 1:4 with linespoints title 'round-mmse', 'round-center.dat' using 1:4 with linespoints title 'round-center', 'rec-lrq-mmse.dat' using 1:4 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:4 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:4 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:4 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:4 with linespoints title 'rec-uq-realism'
 unset output
 unset logscale x
 set terminal svg size 720,480 dynamic noenhanced
@@ -31,7 +31,7 @@ set output 'rate_swd.svg.tmp'
 set xlabel 'bits per pixel'
 set ylabel 'swd (lower = more realistic)'
 set logscale x
-plot 'jpeg.dat' using 1:5 with linespoints title 'jpeg', 'rec-lrq-mmse.dat' using 1:5 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:5 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:5 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:5 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:5 with linespoints title 'rec-uq-realism', 'round-center.dat' using 1:5 with linespoints title 'round-center', 'round-mmse.dat' using 1:5 with linespoints title 'round-mmse'
+plot 'jpeg.dat' using 1:5 with linespoints title 'jpeg', 'round-mmse.dat' using 1:5 with linespoints title 'round-mmse', 'round-center.dat' using 1:5 with linespoints title 'round-center', 'rec-lrq-mmse.dat' using 1:5 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:5 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:5 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:5 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:5 with linespoints title 'rec-uq-realism'
 unset output
 unset logscale x
 set terminal svg size 720,480 dynamic noenhanced
@@ -59,7 +59,7 @@ set output 'rate_psnr.png.tmp'
 set xlabel 'bits per pixel'
 set ylabel 'PSNR-RGB (dB)'
 set logscale x
-plot 'jpeg.dat' using 1:2 with linespoints title 'jpeg', 'rec-lrq-mmse.dat' using 1:2 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:2 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:2 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:2 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:2 with linespoints title 'rec-uq-realism', 'round-center.dat' using 1:2 with linespoints title 'round-center', 'round-mmse.dat' using 1:2 with linespoints title 'round-mmse'
+plot 'jpeg.dat' using 1:2 with linespoints title 'jpeg', 'round-mmse.dat' using 1:2 with linespoints title 'round-mmse', 'round-center.dat' using 1:2 with linespoints title 'round-center', 'rec-lrq-mmse.dat' using 1:2 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:2 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:2 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:2 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:2 with linespoints title 'rec-uq-realism'
 unset output
 unset logscale x
 set terminal pngcairo size 720,480 noenhanced
@@ -67,7 +67,7 @@ set output 'rate_msssim.png.tmp'
 set xlabel 'bits per pixel'
 set ylabel 'MS-SSIM (dB, -10 log10(1 - MS-SSIM))'
 set logscale x
-plot 'jpeg.dat' using 1:3 with linespoints title 'jpeg', 'rec-lrq-mmse.dat' using 1:3 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:3 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:3 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:3 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:3 with linespoints title 'rec-uq-realism', 'round-center.dat' using 1:3 with linespoints title 'round-center', 'round-mmse.dat' using 1:3 with linespoints title 'round-mmse'
+plot 'jpeg.dat' using 1:3 with linespoints title 'jpeg', 'round-mmse.dat' using 1:3 with linespoints title 'round-mmse', 'round-center.dat' using 1:3 with linespoints title 'round-center', 'rec-lrq-mmse.dat' using 1:3 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:3 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:3 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:3 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:3 with linespoints title 'rec-uq-realism'
 unset output
 unset logscale x
 set terminal pngcairo size 720,480 noenhanced
@@ -75,7 +75,7 @@ set output 'rate_dct_w1.png.tmp'
 set xlabel 'bits per pixel'
 set ylabel 'dct_w1 (lower = more realistic)'
 set logscale x
-plot 'jpeg.dat' using 1:4 with linespoints title 'jpeg', 'rec-lrq-mmse.dat' using 1:4 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:4 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:4 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:4 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:4 with linespoints title 'rec-uq-realism', 'round-center.dat' using 1:4 with linespoints title 'round-center', 'round-mmse.dat' using 1:4 with linespoints title 'round-mmse'
+plot 'jpeg.dat' using 1:4 with linespoints title 'jpeg', 'round-mmse.dat' using 1:4 with linespoints title 'round-mmse', 'round-center.dat' using 1:4 with linespoints title 'round-center', 'rec-lrq-mmse.dat' using 1:4 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:4 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:4 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:4 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:4 with linespoints title 'rec-uq-realism'
 unset output
 unset logscale x
 set terminal pngcairo size 720,480 noenhanced
@@ -83,7 +83,7 @@ set output 'rate_swd.png.tmp'
 set xlabel 'bits per pixel'
 set ylabel 'swd (lower = more realistic)'
 set logscale x
-plot 'jpeg.dat' using 1:5 with linespoints title 'jpeg', 'rec-lrq-mmse.dat' using 1:5 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:5 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:5 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:5 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:5 with linespoints title 'rec-uq-realism', 'round-center.dat' using 1:5 with linespoints title 'round-center', 'round-mmse.dat' using 1:5 with linespoints title 'round-mmse'
+plot 'jpeg.dat' using 1:5 with linespoints title 'jpeg', 'round-mmse.dat' using 1:5 with linespoints title 'round-mmse', 'round-center.dat' using 1:5 with linespoints title 'round-center', 'rec-lrq-mmse.dat' using 1:5 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:5 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:5 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:5 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:5 with linespoints title 'rec-uq-realism'
 unset output
 unset logscale x
 set terminal pngcairo size 720,480 noenhanced
