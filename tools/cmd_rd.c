@@ -1320,13 +1320,16 @@ static int make_plots(const char *outdir, const curve *cv, int ncv, int fixed_po
     if (sb_save(&dat, dir, "fixed_rate.dat") != 0)
         goto fail;
 
-    /* paths relative to the plots directory, so the folder can be moved and re-plotted */
-    sb_printf(&script, "cd '%s'\nset datafile commentschars '#'\nset key outside right top\n"
-                       "set grid\n", dir);
+    /* Paths relative to the plots directory (re-plot with `gnuplot plots.gp` after fixing
+     * the cd line if the folder moved). rd itself passes sfx='.tmp' and renames each file
+     * into place once gnuplot succeeded. */
+    sb_printf(&script, "cd '%s'\nif (!exists(\"sfx\")) sfx = ''\n"
+                       "set datafile commentschars '#'\nset key outside right top\nset grid\n",
+              dir);
     for (k = 0; k < 2; k++) {
         size_t p;
         for (p = 0; p < sizeof(rate_plots) / sizeof(rate_plots[0]); p++) {
-            sb_printf(&script, "set terminal %s\nset output '%s.%s.tmp'\n", terms[k].term,
+            sb_printf(&script, "set terminal %s\nset output '%s.%s'.sfx\n", terms[k].term,
                       rate_plots[p].file, terms[k].ext);
             sb_printf(&script, "set xlabel 'bits per pixel'\nset ylabel '%s'\nset logscale x\n"
                                "plot ", rate_plots[p].ylabel);
@@ -1336,7 +1339,7 @@ static int make_plots(const char *outdir, const curve *cv, int ncv, int fixed_po
             sb_printf(&script, "\nunset output\nunset logscale x\n");
         }
         for (p = 0; p < 2; p++) {
-            sb_printf(&script, "set terminal %s\nset output 'distortion_%s.%s.tmp'\n",
+            sb_printf(&script, "set terminal %s\nset output 'distortion_%s.%s'.sfx\n",
                       terms[k].term, p == 0 ? "dct_w1" : "swd", terms[k].ext);
             sb_printf(&script, "set xlabel 'PSNR-RGB (dB)'\nset ylabel '%s'\n"
                                "set offsets graph 0.15, graph 0.15, graph 0.2, graph 0.1\n"
@@ -1352,7 +1355,7 @@ static int make_plots(const char *outdir, const curve *cv, int ncv, int fixed_po
     xfmt(path, sizeof(path), "%s/plots.gp", dir);
     {
         char out[2048];
-        char *argv[] = {gp, path, NULL};
+        char *argv[] = {gp, "-e", "sfx='.tmp'", path, NULL};
         rc = run_capture(argv, out, sizeof(out));
     }
     if (rc != 0) {

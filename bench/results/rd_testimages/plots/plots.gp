@@ -1,9 +1,10 @@
 cd 'bench/results/rd_testimages/plots'
+if (!exists("sfx")) sfx = ''
 set datafile commentschars '#'
 set key outside right top
 set grid
 set terminal svg size 720,480 dynamic noenhanced
-set output 'rate_psnr.svg.tmp'
+set output 'rate_psnr.svg'.sfx
 set xlabel 'bits per pixel'
 set ylabel 'PSNR-RGB (dB)'
 set logscale x
@@ -11,7 +12,7 @@ plot 'jpeg.dat' using 1:2 with linespoints title 'jpeg', 'round-mmse.dat' using 
 unset output
 unset logscale x
 set terminal svg size 720,480 dynamic noenhanced
-set output 'rate_msssim.svg.tmp'
+set output 'rate_msssim.svg'.sfx
 set xlabel 'bits per pixel'
 set ylabel 'MS-SSIM (dB, -10 log10(1 - MS-SSIM))'
 set logscale x
@@ -19,7 +20,7 @@ plot 'jpeg.dat' using 1:3 with linespoints title 'jpeg', 'round-mmse.dat' using 
 unset output
 unset logscale x
 set terminal svg size 720,480 dynamic noenhanced
-set output 'rate_dct_w1.svg.tmp'
+set output 'rate_dct_w1.svg'.sfx
 set xlabel 'bits per pixel'
 set ylabel 'dct_w1 (lower = more realistic)'
 set logscale x
@@ -27,7 +28,7 @@ plot 'jpeg.dat' using 1:4 with linespoints title 'jpeg', 'round-mmse.dat' using 
 unset output
 unset logscale x
 set terminal svg size 720,480 dynamic noenhanced
-set output 'rate_swd.svg.tmp'
+set output 'rate_swd.svg'.sfx
 set xlabel 'bits per pixel'
 set ylabel 'swd (lower = more realistic)'
 set logscale x
@@ -35,7 +36,7 @@ plot 'jpeg.dat' using 1:5 with linespoints title 'jpeg', 'round-mmse.dat' using 
 unset output
 unset logscale x
 set terminal svg size 720,480 dynamic noenhanced
-set output 'distortion_dct_w1.svg.tmp'
+set output 'distortion_dct_w1.svg'.sfx
 set xlabel 'PSNR-RGB (dB)'
 set ylabel 'dct_w1'
 set offsets graph 0.15, graph 0.15, graph 0.2, graph 0.1
@@ -45,7 +46,7 @@ unset title
 unset offsets
 unset output
 set terminal svg size 720,480 dynamic noenhanced
-set output 'distortion_swd.svg.tmp'
+set output 'distortion_swd.svg'.sfx
 set xlabel 'PSNR-RGB (dB)'
 set ylabel 'swd'
 set offsets graph 0.15, graph 0.15, graph 0.2, graph 0.1
@@ -55,7 +56,7 @@ unset title
 unset offsets
 unset output
 set terminal pngcairo size 720,480 noenhanced
-set output 'rate_psnr.png.tmp'
+set output 'rate_psnr.png'.sfx
 set xlabel 'bits per pixel'
 set ylabel 'PSNR-RGB (dB)'
 set logscale x
@@ -63,7 +64,7 @@ plot 'jpeg.dat' using 1:2 with linespoints title 'jpeg', 'round-mmse.dat' using 
 unset output
 unset logscale x
 set terminal pngcairo size 720,480 noenhanced
-set output 'rate_msssim.png.tmp'
+set output 'rate_msssim.png'.sfx
 set xlabel 'bits per pixel'
 set ylabel 'MS-SSIM (dB, -10 log10(1 - MS-SSIM))'
 set logscale x
@@ -71,7 +72,7 @@ plot 'jpeg.dat' using 1:3 with linespoints title 'jpeg', 'round-mmse.dat' using 
 unset output
 unset logscale x
 set terminal pngcairo size 720,480 noenhanced
-set output 'rate_dct_w1.png.tmp'
+set output 'rate_dct_w1.png'.sfx
 set xlabel 'bits per pixel'
 set ylabel 'dct_w1 (lower = more realistic)'
 set logscale x
@@ -79,7 +80,7 @@ plot 'jpeg.dat' using 1:4 with linespoints title 'jpeg', 'round-mmse.dat' using 
 unset output
 unset logscale x
 set terminal pngcairo size 720,480 noenhanced
-set output 'rate_swd.png.tmp'
+set output 'rate_swd.png'.sfx
 set xlabel 'bits per pixel'
 set ylabel 'swd (lower = more realistic)'
 set logscale x
@@ -87,7 +88,7 @@ plot 'jpeg.dat' using 1:5 with linespoints title 'jpeg', 'round-mmse.dat' using 
 unset output
 unset logscale x
 set terminal pngcairo size 720,480 noenhanced
-set output 'distortion_dct_w1.png.tmp'
+set output 'distortion_dct_w1.png'.sfx
 set xlabel 'PSNR-RGB (dB)'
 set ylabel 'dct_w1'
 set offsets graph 0.15, graph 0.15, graph 0.2, graph 0.1
@@ -97,7 +98,7 @@ unset title
 unset offsets
 unset output
 set terminal pngcairo size 720,480 noenhanced
-set output 'distortion_swd.png.tmp'
+set output 'distortion_swd.png'.sfx
 set xlabel 'PSNR-RGB (dB)'
 set ylabel 'swd'
 set offsets graph 0.15, graph 0.15, graph 0.2, graph 0.1
