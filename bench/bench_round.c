@@ -190,6 +190,7 @@ int main(int argc, char **argv)
         } else if (!strcmp(argv[i], "--sampler") && i + 1 < argc) {
             i++;
             base.sampler = !strcmp(argv[i], "uq") ? RECIMG_SAMPLER_UQ : RECIMG_SAMPLER_LRQ;
+            if (base.mode != RECIMG_MODE_REC) { fprintf(stderr, "bench_round: --sampler after --mode rec\n"); return 2; }
         } else if (!strcmp(argv[i], "--zero-bits") && i + 1 < argc) base.rec_zero_bits = atof(argv[++i]);
         else if (!strcmp(argv[i], "--decode") && i + 1 < argc) {
             if (decode_mode_of(argv[++i], &test_dp.decode)) return 2;
@@ -232,7 +233,7 @@ int main(int argc, char **argv)
         int nbd = 0;
         printf("images: %d (%.3f Mpixel total), chroma %d, timing median of %d runs\n", nimg, mpix, chroma, reps);
         printf("test: %s%s, anchor: %s\n", tname,
-               base.mode == RECIMG_MODE_REC ? (base.sampler == RECIMG_SAMPLER_UQ ? " (uq)" : " (lrq)") : "", aname);
+               base.mode == RECIMG_MODE_REC ? (base.sampler == RECIMG_SAMPLER_LRQ ? " (lrq)" : " (uq)") : "", aname);
         printf("%-8s %8s %10s %10s %10s %10s %10s\n", "codec", "quality", "mean_bpp", "psnr_rgb", "psnr_y",
                "dct_w1", "overhead");
         for (int i = 0; i < nrq; i++) {

@@ -22,8 +22,11 @@
 #define DEFAULT_SEED UINT64_C(0x7265636967736565)   /* "recigsee" */
 #define DEFAULT_CHROMA_SCALE_CODE 218u                /* chroma step = 0.85 x luma step (measured) */
 #define DEFAULT_MATRIX_ID 1u
-#define DEFAULT_REC_ZERO_BITS 0.5
-#define DEFAULT_SAMPLER RECIMG_SAMPLER_LRQ
+/* REC defaults, chosen by measurement (docs/REC_CODEC.md): uq with tau = 0.08 bits
+   beat lrq (best tau 0.15) by about 10 points of BD-rate against the rounding baseline. */
+#define DEFAULT_SAMPLER RECIMG_SAMPLER_UQ
+#define DEFAULT_ZERO_BITS_UQ 0.08
+#define DEFAULT_ZERO_BITS_LRQ 0.15
 /* REC: channel noise sd = REC_NOISE_FACTOR x the rounding step of the same quality */
 #define REC_NOISE_FACTOR 0.5
 
@@ -137,7 +140,7 @@ void recimg_encoder_params_default(recimg_encoder_params *p)
     p->max_pixels = RECIMG_DEFAULT_MAX_PIXELS;
     p->matrix_id = DEFAULT_MATRIX_ID;
     p->chroma_step_scale = 0.0;
-    p->rec_zero_bits = DEFAULT_REC_ZERO_BITS;
+    p->rec_zero_bits = -1.0;   /* the sampler's default */
 }
 
 static recimg_status validate_encoder_params(const recimg_encoder_params *p)
@@ -152,7 +155,8 @@ static recimg_status validate_encoder_params(const recimg_encoder_params *p)
     RETURN_IF(!recimg_matrix_id_valid(p->matrix_id), RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->chroma_step_scale != 0.0 &&
               !(p->chroma_step_scale >= 0.25 && p->chroma_step_scale <= 16.0), RECIMG_ERR_INVALID_ARGUMENT);
-    RETURN_IF(!(p->rec_zero_bits >= 0.0 && p->rec_zero_bits <= 16.0), RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->rec_zero_bits != -1.0 && !(p->rec_zero_bits >= 0.0 && p->rec_zero_bits <= 16.0),
+              RECIMG_ERR_INVALID_ARGUMENT);
     /* learned-transform: id 4 takes its matrix from transform_file, other ids never do */
     RETURN_IF((p->transform_id == RTX_TRANSFORM_EMBEDDED) != (p->transform_file != NULL),
               RECIMG_ERR_INVALID_ARGUMENT);
@@ -367,7 +371,10 @@ recimg_status recimg_encode(recimg_encoder *enc, const recimg_image *img,
     if (enc->p.mode == RECIMG_MODE_REC) {
         if (h.sampler == RECIMG_SAMPLER_NONE)
             h.sampler = DEFAULT_SAMPLER;
-        h.skip_code = (uint32_t)floor(enc->p.rec_zero_bits * 1024.0 + 0.5);
+        double tau = enc->p.rec_zero_bits;
+        if (tau < 0.0)
+            tau = h.sampler == RECIMG_SAMPLER_LRQ ? DEFAULT_ZERO_BITS_LRQ : DEFAULT_ZERO_BITS_UQ;
+        h.skip_code = (uint32_t)floor(tau * 1024.0 + 0.5);
     }
     h.prior_id = RECIMG_PRIOR_LAPLACE_CTX1;
     h.matrix_id = enc->p.matrix_id;

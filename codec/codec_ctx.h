@@ -12,10 +12,10 @@
  *     Laplace of scale b quantized with unit bins centred on integers,
  *     P(|q| >= n) = t^(2n-1) with t = exp(-1/(2b)), so E|q| = t / (1 - t^2);
  *     the model inverts that: t = 2m / (1 + sqrt(1 + 4 m^2)).
- *   - CONTINUOUS kind (REC mode): the statistics recorded are unbiased
- *     estimates of E[y^2] in step units (for a channel X = y + noise of unit
- *     variance, (X - mean)^2 - 1), the cell's mean v gives b = sqrt(v / 2);
- *     the neighbour activities use the damped magnitudes |E[y | code]|.
+ *   - CONTINUOUS kind (REC mode): the statistics recorded are estimates of
+ *     E[y^2] in step units (codec_rec.c records 2 E[y | code]^2, damped), and
+ *     the cell's mean v gives b = sqrt(v / 2); the neighbour activities use
+ *     the damped magnitudes |E[y | code]|.
  * Everything the model computes is integer arithmetic or IEEE + - * / sqrt
  * on integers converted exactly to double (and rec_log for b in the discrete
  * kind), so encoder and decoder get identical numbers on every build
@@ -76,7 +76,7 @@ void recimg_ctx_update_stat(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uin
  * returns 1 on every RECIMG_CTX_EXPLORE_PERIOD-th, when the coefficient is coded
  * anyway so that a cell whose prior is too narrow can still learn (otherwise a
  * skipped cell would never see data and stay skipped). */
-#define RECIMG_CTX_EXPLORE_PERIOD 16u
+#define RECIMG_CTX_EXPLORE_PERIOD 256u
 void recimg_ctx_record_skip(recimg_ctx *c, int zz);
 int recimg_ctx_explore(recimg_ctx *c, const recimg_ctx_pred *p);
 

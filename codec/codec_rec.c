@@ -19,8 +19,14 @@
  * anyway so the cell keeps learning (guards the collapse of DESIGN 8).
  *
  * Context feedback (shared state) uses only quantities both sides know and
- * that carry little channel noise: the activity is |E[y | K, W]| / sigma and the
- * cell statistic is the unbiased (X - mean)^2 / sigma^2 - 1 of E[y^2].
+ * that carry little channel noise (DESIGN 8, "damp them"): the activity is
+ * |e| with e = E[y | K, W] - mean in sigma units, and the cell statistic is
+ * 2 e^2, so the cell's scale is b = sqrt(mean(2 e^2) / 2). Measured on four
+ * testimages (uq, tau 0.25, bench_round --mode rec --anchor round): BD-rate
+ * +16.0% against +16.8% for the unbiased (X - mean)^2 - 1 and +19.6% for a
+ * blend; matching the first moment (b = mean |e|) is more robust at tau near
+ * 0 (+14.8% at tau 0.01, where the others exceed +30%) but worse at the
+ * chosen tau. Exploration every 256th skipped visit (16: +6 points worse).
  * Reconstructions that use private randomness never feed back. */
 #include "codec_rec.h"
 #include "codec_internal.h"
@@ -123,15 +129,16 @@ static void setup_coef(recimg_ctx *ctx, int zz, double thr, coef_setup *cs)
     cs->skip = 0;
     if (zz != 0 && cs->b * cs->b < thr && !recimg_ctx_explore(ctx, &cs->pred))
         cs->skip = 1;
+
 }
 
 /* Shared feedback after a coded coefficient: x, hw (bin half width) in sigma units. */
 static void feedback(recimg_ctx *ctx, int zz, const coef_setup *cs, double x, double hw, double *mmse)
 {
     const double e = cs->mean + recimg_laplace_trunc_mean(x - hw - cs->mean, x + hw - cs->mean, cs->b);
-    const double d = x - cs->mean;
     *mmse = e;
-    recimg_ctx_update_stat(ctx, zz, &cs->pred, mag_q16(e - cs->mean), stat_q16(d * d - 1.0));
+    recimg_ctx_update_stat(ctx, zz, &cs->pred, mag_q16(e - cs->mean),
+                           stat_q16(2.0 * (e - cs->mean) * (e - cs->mean)));
     if (zz == 0)
         recimg_ctx_dc_record(ctx, dc_record(e));
 }

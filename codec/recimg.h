@@ -102,7 +102,7 @@ typedef struct {
     recimg_mode mode;        /* default RECIMG_MODE_ROUND */
     double quality;          /* 0 (smallest) .. 100 (best); default 75. Non-integers allowed. */
     recimg_chroma chroma;    /* default RECIMG_CHROMA_420 */
-    recimg_sampler sampler;  /* REC only (NONE = the default sampler); must be NONE in round mode */
+    recimg_sampler sampler;  /* REC only (NONE = the default sampler, uq); must be NONE in round mode */
     uint32_t transform_id;   /* default 1 (orthonormal DCT-II); 2 learned KLT, 3 learned
                                 separable, 4 custom (transform_file); docs/TRANSFORMS.md */
     uint64_t seed;           /* shared-randomness seed stored in the file (REC); default fixed */
@@ -114,8 +114,9 @@ typedef struct {
     uint32_t matrix_id;
     double chroma_step_scale;
     /* REC: zero-bit rule threshold tau in bits (0..16; 0 = code every
-       coefficient); coefficients whose predicted channel information is below
-       tau are reconstructed from the prior at zero bits. */
+       coefficient; -1 = the sampler's measured default, uq 0.08, lrq 0.15);
+       coefficients whose predicted channel information is below tau are
+       reconstructed from the prior at zero bits. */
     double rec_zero_bits;
     /* learned-transform: with transform_id 4, the bytes of a .rtx transform file
        (docs/TRANSFORMS.md). recimg_encoder_create validates them

@@ -50,10 +50,11 @@ static void usage(FILE *f)
         "      --quality Q             0..100 (default 75)\n"
         "      --bpp B                 rate control: bisect the quality to within +-3%% of B bits/pixel\n"
         "      --chroma 420|444        chroma subsampling for colour input (default 420)\n"
-        "      --sampler NAME          REC only: lrq (default) | uq  (gprs-bnb|gprs|pfr|block: not yet)\n"
+        "      --sampler NAME          REC only: uq (default) | lrq  (gprs-bnb|gprs|pfr|block: not yet)\n"
         "      --seed N                shared-randomness seed stored in the file\n"
         "      --zero-bits T           REC zero-bit rule: coefficients predicted to carry < T bits\n"
-        "                              are rebuilt from the prior at no cost (0..16, default 0.5; 0 = off)\n"
+        "                              are rebuilt from the prior at no cost (0..16, 0 = off;\n"
+        "                              default uq 0.08, lrq 0.15)\n"
         "      --alpha refuse|drop     what to do with an alpha channel (default refuse)\n"
         "      --threads N             worker threads (0 = automatic; output never depends on it)\n"
         "      --matrix 0|1|2          step matrix: 0 flat, 1 gentle slope (default), 2 JPEG shape\n"
@@ -397,8 +398,11 @@ static int cmd_compress(int argc, char **argv)
     }
     if (stats) {
         recimg_info fi;
-        if (recimg_read_info(res.data, res.size, &fi) == RECIMG_OK)
-            p.sampler = fi.sampler;   /* the sampler actually used (the default resolved) */
+        double fi_zero_bits = 0.0;
+        if (recimg_read_info(res.data, res.size, &fi) == RECIMG_OK) {
+            p.sampler = fi.sampler;   /* the sampler and threshold actually used (defaults resolved) */
+            fi_zero_bits = fi.rec_zero_bits;
+        }
         printf("{\"input\": ");
         json_string(stdout, in);
         printf(", \"output\": ");
@@ -414,7 +418,7 @@ static int cmd_compress(int argc, char **argv)
                res.st.kl_bits, res.ms, now_ms() - t_start);
         if (p.mode == RECIMG_MODE_REC)
             printf(", \"zero_bits\": %.4f, \"coded\": %llu, \"skipped\": %llu, \"overhead\": %.4f",
-                   p.rec_zero_bits, (unsigned long long)res.st.coded, (unsigned long long)res.st.skipped,
+                   fi_zero_bits, (unsigned long long)res.st.coded, (unsigned long long)res.st.skipped,
                    res.st.kl_bits > 0 ? res.st.payload_bits / res.st.kl_bits - 1.0 : 0.0);
         if (have_bpp)
             printf(", \"target_bpp\": %.6f, \"rate_control_iterations\": %d", target_bpp, iterations);

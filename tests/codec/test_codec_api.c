@@ -41,7 +41,7 @@ static void test_params(void)
     p.sampler = RECIMG_SAMPLER_GPRS;   /* not in the codec yet: refused, never faked */
     CHECK(recimg_encoder_create(&p, &e) == RECIMG_ERR_UNSUPPORTED && e == NULL);
     p.sampler = RECIMG_SAMPLER_LRQ;
-    p.rec_zero_bits = -1.0;
+    p.rec_zero_bits = -0.5;   /* only -1 (the sampler's default) or 0..16 */
     CHECK(recimg_encoder_create(&p, &e) == RECIMG_ERR_INVALID_ARGUMENT);
     p.rec_zero_bits = 17.0;
     CHECK(recimg_encoder_create(&p, &e) == RECIMG_ERR_INVALID_ARGUMENT);

@@ -84,12 +84,12 @@ ls -a "$tmp" | grep -q '\.tmp' && bad "temporary files left: $(ls -a "$tmp" | gr
 
 # --- REC mode: lrq and uq work; samplers not in the codec yet are refused honestly
 expect 0 "$recimg" compress "$tmp/rgb8.png" -o "$tmp/rec.rec" --mode rec --stats
-grep -q '"sampler": "lrq"' "$tmp/out.txt" || bad "REC default sampler is not reported as lrq"
+grep -q '"sampler": "uq"' "$tmp/out.txt" || bad "REC default sampler is not reported as uq"
 grep -q '"overhead": ' "$tmp/out.txt" || bad "REC --stats lacks overhead"
 for dm in mmse sample realism; do
   expect 0 "$recimg" decompress "$tmp/rec.rec" -o "$tmp/rec.$dm.png" --decode $dm
 done
-expect 0 "$recimg" compress "$tmp/rgb8.png" -o "$tmp/uq.rec" --mode rec --sampler uq --zero-bits 0
+expect 0 "$recimg" compress "$tmp/rgb8.png" -o "$tmp/uq.rec" --mode rec --sampler lrq --zero-bits 0
 expect 0 "$recimg" decompress "$tmp/uq.rec" -o "$tmp/uq.png"
 expect 1 "$recimg" compress "$tmp/gray8.png" -o "$tmp/pfr.rec" --mode rec --sampler pfr
 [ ! -e "$tmp/pfr.rec" ] || bad "output left for an unsupported sampler"
