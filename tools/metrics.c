@@ -74,8 +74,35 @@ static int odd_window(size_t n)
     return (int)k;
 }
 
+/* Horizontal Gaussian pass of the five signals x, y, x^2, y^2, xy over row r into
+ * dst[5][ow]. */
+static void hor_row(const double *x, const double *y, size_t w, size_t r, const double *gx,
+                    int kx, size_t ow, double *dst)
+{
+    const double *xr = x + r * w, *yr = y + r * w;
+    size_t c;
+    int k;
+    for (c = 0; c < ow; c++) {
+        double a = 0, b = 0, aa = 0, bb = 0, ab = 0;
+        for (k = 0; k < kx; k++) {
+            const double xv = xr[c + (size_t)k], yv = yr[c + (size_t)k], g = gx[k];
+            a += g * xv;
+            b += g * yv;
+            aa += g * xv * xv;
+            bb += g * yv * yv;
+            ab += g * xv * yv;
+        }
+        dst[c] = a;
+        dst[ow + c] = b;
+        dst[2 * ow + c] = aa;
+        dst[3 * ow + c] = bb;
+        dst[4 * ow + c] = ab;
+    }
+}
+
 /* Mean SSIM and mean cs over the valid window positions of two w x h planes.
- * 0 ok, -1 out of memory. */
+ * The horizontal pass is kept for the ky most recent rows only (a ring of ky rows), so the
+ * memory is O(width), not O(image). 0 ok, -1 out of memory. */
 static int ssim_plane(const double *x, const double *y, size_t w, size_t h, double *mean_ssim,
                       double *mean_cs)
 {
@@ -83,50 +110,30 @@ static int ssim_plane(const double *x, const double *y, size_t w, size_t h, doub
     const double c2 = (SSIM_K2 * SSIM_L) * (SSIM_K2 * SSIM_L);
     const int kx = odd_window(w), ky = odd_window(h);
     const size_t ow = w - (size_t)kx + 1, oh = h - (size_t)ky + 1;
-    double gx[SSIM_WIN], gy[SSIM_WIN];
-    double *hor, *col;
+    const size_t row_len = 5 * ow;
+    double gx[SSIM_WIN], gy[SSIM_WIN], col[5];
+    double *ring;
     double sum_ssim = 0.0, sum_cs = 0.0;
-    size_t r, c, i;
+    size_t r, c;
     int k, s;
 
     gauss_taps(kx, gx);
     gauss_taps(ky, gy);
-    /* Horizontal pass for the five signals x, y, x^2, y^2, xy: hor[s][row][ow]. */
-    hor = malloc(sizeof(double) * 5 * ow * h);
-    col = malloc(sizeof(double) * 5);
-    if (hor == NULL || col == NULL) {
-        free(hor);
-        free(col);
+    ring = malloc(sizeof(double) * row_len * (size_t)ky);
+    if (ring == NULL)
         return -1;
-    }
-    for (r = 0; r < h; r++) {
-        const double *xr = x + r * w, *yr = y + r * w;
-        for (c = 0; c < ow; c++) {
-            double a = 0, b = 0, aa = 0, bb = 0, ab = 0;
-            for (k = 0; k < kx; k++) {
-                const double xv = xr[c + (size_t)k], yv = yr[c + (size_t)k], g = gx[k];
-                a += g * xv;
-                b += g * yv;
-                aa += g * xv * xv;
-                bb += g * yv * yv;
-                ab += g * xv * yv;
-            }
-            i = r * ow + c;
-            hor[i] = a;
-            hor[ow * h + i] = b;
-            hor[2 * ow * h + i] = aa;
-            hor[3 * ow * h + i] = bb;
-            hor[4 * ow * h + i] = ab;
-        }
-    }
+    for (k = 0; k < ky - 1; k++)
+        hor_row(x, y, w, (size_t)k, gx, kx, ow, ring + (size_t)k * row_len);
     for (r = 0; r < oh; r++) {
+        const size_t newest = r + (size_t)ky - 1;
+        hor_row(x, y, w, newest, gx, kx, ow, ring + (newest % (size_t)ky) * row_len);
         for (c = 0; c < ow; c++) {
             double mx, my, sxx, syy, sxy, cs;
             for (s = 0; s < 5; s++) {
                 double acc = 0.0;
-                const double *p = hor + (size_t)s * ow * h + r * ow + c;
                 for (k = 0; k < ky; k++)
-                    acc += gy[k] * p[(size_t)k * ow];
+                    acc += gy[k] * ring[((r + (size_t)k) % (size_t)ky) * row_len +
+                                        (size_t)s * ow + c];
                 col[s] = acc;
             }
             mx = col[0];
@@ -139,8 +146,7 @@ static int ssim_plane(const double *x, const double *y, size_t w, size_t h, doub
             sum_ssim += cs * (2.0 * mx * my + c1) / (mx * mx + my * my + c1);
         }
     }
-    free(hor);
-    free(col);
+    free(ring);
     *mean_ssim = sum_ssim / (double)(ow * oh);
     *mean_cs = sum_cs / (double)(ow * oh);
     return 0;
