@@ -215,7 +215,7 @@ static void subtract_expand(double *g, size_t w, size_t h, const double *small)
 
 /* One pyramid per image: levels[k] is a malloc'd plane of C interleaved channels. */
 struct pyramid {
-    double *level[METRICS_SWD_MAX_LEVELS];
+    float *level[METRICS_SWD_MAX_LEVELS];   /* float: halves the memory of big images */
     size_t w[METRICS_SWD_MAX_LEVELS], h[METRICS_SWD_MAX_LEVELS];
     int nlevels, channels;
 };
@@ -252,7 +252,7 @@ static int pyramid_build(const imageio_image *img, int nlevels, struct pyramid *
     for (k = 0; k < nlevels; k++) {
         p->w[k] = w;
         p->h[k] = h;
-        p->level[k] = malloc(sizeof(double) * w * h * (size_t)ch);
+        p->level[k] = malloc(sizeof(float) * w * h * (size_t)ch);
         if (p->level[k] == NULL)
             goto fail;
         w = (w + 1) / 2;
@@ -264,19 +264,19 @@ static int pyramid_build(const imageio_image *img, int nlevels, struct pyramid *
     if (plane == NULL || small == NULL)
         goto fail;
     for (i = 0; i < p->w[0] * p->h[0] * (size_t)ch; i++)
-        p->level[0][i] = img->pixels[i];
+        p->level[0][i] = (float)img->pixels[i];
     for (k = 0; k + 1 < nlevels; k++) {
         const size_t n = p->w[k] * p->h[k], ns = p->w[k + 1] * p->h[k + 1];
         for (c = 0; c < ch; c++) {
             for (i = 0; i < n; i++)
-                plane[i] = p->level[k][i * (size_t)ch + (size_t)c];
+                plane[i] = (double)p->level[k][i * (size_t)ch + (size_t)c];
             if (reduce(plane, p->w[k], p->h[k], small) != 0)
                 goto fail;
             for (i = 0; i < ns; i++)
-                p->level[k + 1][i * (size_t)ch + (size_t)c] = small[i];
+                p->level[k + 1][i * (size_t)ch + (size_t)c] = (float)small[i];
             subtract_expand(plane, p->w[k], p->h[k], small);
             for (i = 0; i < n; i++)
-                p->level[k][i * (size_t)ch + (size_t)c] = plane[i];
+                p->level[k][i * (size_t)ch + (size_t)c] = (float)plane[i];
         }
     }
     free(plane);
@@ -291,7 +291,7 @@ fail:
 
 /* Fills desc[P][D] (D = 49 C) with 7x7 patches centred at the given positions, edge
  * clamped so any level size works. */
-static void extract_patches(const double *lev, size_t w, size_t h, int ch, const size_t *px,
+static void extract_patches(const float *lev, size_t w, size_t h, int ch, const size_t *px,
                             const size_t *py, size_t np, double *desc)
 {
     const size_t d = (size_t)SWD_PATCH * SWD_PATCH * (size_t)ch;
@@ -304,7 +304,7 @@ static void extract_patches(const double *lev, size_t w, size_t h, int ch, const
             for (dx = 0; dx < SWD_PATCH; dx++) {
                 const size_t xx = clampi((long)px[p] + dx - SWD_PATCH / 2, w);
                 for (c = 0; c < ch; c++)
-                    *o++ = lev[(yy * w + xx) * (size_t)ch + (size_t)c];
+                    *o++ = (double)lev[(yy * w + xx) * (size_t)ch + (size_t)c];
             }
         }
     }
