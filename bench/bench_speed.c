@@ -14,6 +14,14 @@
  * libjpeg-turbo are taken within the same image and rate, in the same run.
  *
  *   bench_speed [--reps R] [--bpp "0.5,1.5"] [--threads "1,2"] [--search N] IMAGE...
+ *   bench_speed --slice-cost "64,128,256" [--bpp "0.5,1.5"] IMAGE...
+ *
+ * --slice-cost estimates the rate cost of independent horizontal slices of S pixel rows
+ * (the design proposed for --threads: each slice with its own coder state and freshly
+ * reset context model, no prediction across slice edges): it encodes every strip of S
+ * rows as a separate image at the quality tuned for the whole image and compares the
+ * summed payloads with the whole image's payload (headers excluded; the per-slice length
+ * field a real slice format would add is not counted).
  *
  * Prints one row per (image, rate, configuration, threads) and a summary per
  * (rate, configuration, threads) over all images: total megapixels / total median time.
@@ -282,16 +290,96 @@ static int time_config(const config *c, const imageio_image *img, double quality
     return 0;
 }
 
+/* Payload bytes of the whole image and of its strips of rows rows, same encoder. */
+static int slice_cost(const config *c, const imageio_image *img, double quality, uint32_t rows,
+                      double *whole, double *sliced)
+{
+    recimg_encoder_params p;
+    recimg_encoder *enc = NULL;
+    recimg_encode_stats st;
+    recimg_image ri;
+    uint8_t *buf = NULL;
+    size_t size = 0;
+    recimg_encoder_params_default(&p);
+    p.mode = c->mode;
+    p.sampler = c->sampler;
+    p.quality = quality;
+    if (recimg_encoder_create(&p, &enc) != RECIMG_OK)
+        return -1;
+    ri.width = img->width;
+    ri.height = img->height;
+    ri.channels = (uint32_t)img->channels;
+    ri.pixels = img->pixels;
+    if (recimg_encode(enc, &ri, &buf, &size, &st) != RECIMG_OK)
+        goto fail;
+    recimg_free(buf);
+    *whole = (double)st.payload_bytes;
+    *sliced = 0.0;
+    for (uint32_t y = 0; y < img->height; y += rows) {
+        ri.height = img->height - y < rows ? img->height - y : rows;
+        ri.pixels = img->pixels + (size_t)y * img->width * (size_t)img->channels;
+        if (recimg_encode(enc, &ri, &buf, &size, &st) != RECIMG_OK)
+            goto fail;
+        recimg_free(buf);
+        *sliced += (double)st.payload_bytes;
+    }
+    recimg_encoder_free(enc);
+    return 0;
+fail:
+    recimg_encoder_free(enc);
+    return -1;
+}
+
+static int run_slice_cost(const char *const *paths, int nimg, const double *targets, int ntargets,
+                          const double *rows, int nrows, int search)
+{
+    printf("# slice cost: payload of independent strips of S rows / whole-image payload - 1 (%%)\n");
+    printf("%-22s %5s %-8s %7s %6s", "image", "bpp*", "config", "quality", "bpp");
+    for (int r = 0; r < nrows; r++)
+        printf("  S=%-5d", (int)rows[r]);
+    printf("\n");
+    for (int ii = 0; ii < nimg; ii++) {
+        imageio_image img;
+        char err[512];
+        const char *base = strrchr(paths[ii], '/') ? strrchr(paths[ii], '/') + 1 : paths[ii];
+        if (imageio_read(paths[ii], IMAGEIO_ALPHA_DROP, &img, err, sizeof err) != 0) {
+            fprintf(stderr, "bench_speed: %s\n", err);
+            return 1;
+        }
+        for (int ti = 0; ti < ntargets; ti++) {
+            for (int ci = 1; ci < 4; ci++) {   /* round, rec-lrq, rec-uq */
+                double q, b, whole, sliced;
+                if (find_quality(&all_configs[ci], &img, targets[ti], search, &q, &b) != 0)
+                    continue;
+                printf("%-22s %5.2f %-8s %7.2f %6.3f", base, targets[ti], all_configs[ci].name, q, b);
+                for (int r = 0; r < nrows; r++) {
+                    if (slice_cost(&all_configs[ci], &img, q, (uint32_t)rows[r], &whole, &sliced) != 0) {
+                        imageio_image_free(&img);
+                        return 1;
+                    }
+                    printf("  %+6.2f%%", 100.0 * (sliced / whole - 1.0));
+                }
+                printf("\n");
+                fflush(stdout);
+            }
+        }
+        imageio_image_free(&img);
+    }
+    return 0;
+}
+
 static void usage(void)
 {
     fprintf(stderr, "usage: bench_speed [--reps R] [--bpp \"0.5,1.5\"] [--threads \"1,2\"] "
-                    "[--search N] IMAGE...\n");
+                    "[--search N] IMAGE...\n"
+                    "       bench_speed --slice-cost \"64,128,256\" [--bpp \"0.5,1.5\"] IMAGE...\n");
 }
 
 int main(int argc, char **argv)
 {
     double targets[MAXLIST] = {0.5, 1.5}, thr_list[MAXLIST] = {1, 2};
-    int ntargets = 2, nthreads = 2, reps = 5, search = 9, nimg = 0;
+    double slice_rows[MAXLIST];
+    int ntargets = 2, nthreads = 2, reps = 5, search = 9, nimg = 0, nslice = 0;
     const char *paths[64];
     /* totals[target][config][threads]: megapixels and summed median times */
     static double tot_mp[MAXLIST][NCFG][MAXLIST], tot[4][MAXLIST][NCFG][MAXLIST];
@@ -308,6 +396,11 @@ int main(int argc, char **argv)
         } else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
             nthreads = parse_list(argv[++i], thr_list);
             if (nthreads < 1) { usage(); return 2; }
+        } else if (!strcmp(argv[i], "--slice-cost") && i + 1 < argc) {
+            nslice = parse_list(argv[++i], slice_rows);
+            if (nslice < 1) { usage(); return 2; }
+            for (int r = 0; r < nslice; r++)
+                if (!(slice_rows[r] >= 8.0 && slice_rows[r] <= 65536.0)) { usage(); return 2; }
         } else if (!strcmp(argv[i], "--search") && i + 1 < argc) {
             search = atoi(argv[++i]);
             if (search < 1 || search > 30) { usage(); return 2; }
@@ -322,6 +415,8 @@ int main(int argc, char **argv)
         usage();
         return 2;
     }
+    if (nslice > 0)
+        return run_slice_cost(paths, nimg, targets, ntargets, slice_rows, nslice, search);
 
     printf("# bench_speed: reps=%d (medians), times in ms, MP/s = megapixels per second of "
            "CPU time (cpu) or wall time (wall); x_jpeg = time / libjpeg-turbo's time, same image and rate\n",
