@@ -275,6 +275,7 @@ static uint32_t chroma_scale_code(const recimg_encoder_params *p)
 static void rec_params(const recimg_header *h, uint32_t plane, const double *step,
                        recimg_rec_plane_params *pp)
 {
+    pp->want_kl = 0;
     pp->sampler = (recimg_sampler)h->sampler;
     pp->seed = h->seed;
     pp->plane = plane;
@@ -315,6 +316,7 @@ static recimg_status encode_planes(recimg_encoder *enc, recimg_planes *pl, const
         if (st == RECIMG_OK && h->mode == RECIMG_MODE_REC) {
             recimg_rec_plane_params pp;
             rec_params(h, (uint32_t)i, step, &pp);
+            pp.want_kl = rs->want_kl;
             st = recimg_rec_encode_plane(&rc, ctx, coef, p->bw, p->bh, &pp, rs);
         } else if (st == RECIMG_OK) {
             st = recimg_round_encode_plane(&rc, ctx, coef, p->bw, p->bh, step);
@@ -348,13 +350,14 @@ recimg_status recimg_encode(recimg_encoder *enc, const recimg_image *img,
     uint8_t *payload = NULL;
     size_t payload_size = 0;
     recimg_status st;
-    recimg_rec_stats rs = {0.0, 0, 0};
+    recimg_rec_stats rs = {0.0, 0, 0, 0};
 
     RETURN_IF(!out || !out_size, RECIMG_ERR_INVALID_ARGUMENT);
     *out = NULL;
     *out_size = 0;
     if (stats)
         memset(stats, 0, sizeof *stats);
+    rs.want_kl = stats != NULL;
     RETURN_IF(!enc, RECIMG_ERR_INVALID_ARGUMENT);
     FORWARD_IF_ERROR(validate_image(img, enc->p.max_pixels));
 
@@ -450,8 +453,8 @@ static recimg_status decode_planes(recimg_decoder *dec, recimg_planes *pl, const
     rec_rc_decoder rc;
     double *coef = NULL;
     recimg_status st;
-    const int center = dec->p.decode == RECIMG_DECODE_CENTER;
     recimg_rec_recon recon;
+    recimg_round_recon rr;
 
     rec_rc_decoder_init(&rc, payload, (size_t)h->payload_size);
     FORWARD_IF_ERROR(coef_buffer(pl, &coef));
@@ -471,7 +474,11 @@ static recimg_status decode_planes(recimg_decoder *dec, recimg_planes *pl, const
             recon.private_seed = dec->p.private_seed;
             st = recimg_rec_decode_plane(&rc, ctx, coef, p->bw, p->bh, &pp, &recon);
         } else if (st == RECIMG_OK) {
-            st = recimg_round_decode_plane(&rc, ctx, coef, p->bw, p->bh, step, center);
+            rr.mode = dec->p.decode;
+            rr.realism = dec->p.realism;
+            rr.private_seed = dec->p.private_seed;
+            rr.plane = (uint32_t)i;
+            st = recimg_round_decode_plane(&rc, ctx, coef, p->bw, p->bh, step, &rr);
         }
         recimg_ctx_free(ctx);
         if (st == RECIMG_OK) {
@@ -501,10 +508,6 @@ recimg_status recimg_decode(recimg_decoder *dec, const uint8_t *data, size_t siz
     RETURN_IF(h.transform_id != RTX_TRANSFORM_EMBEDDED && !rtx_transform_id_supported(h.transform_id),
               RECIMG_ERR_UNSUPPORTED);
     RETURN_IF(h.mode == RECIMG_MODE_REC && !recimg_rec_sampler_supported((recimg_sampler)h.sampler),
-              RECIMG_ERR_UNSUPPORTED);
-    /* Sampling decoders for the rounding baseline are not implemented yet. */
-    RETURN_IF(h.mode == RECIMG_MODE_ROUND &&
-              (dec->p.decode == RECIMG_DECODE_SAMPLE || dec->p.decode == RECIMG_DECODE_REALISM),
               RECIMG_ERR_UNSUPPORTED);
     if (h.transform_id == RTX_TRANSFORM_EMBEDDED) {
         /* learned-transform: rebuilt from this file's record every time */

@@ -154,6 +154,75 @@ static rec_status run_sampler(int encode, recimg_sampler s, double y, const rec_
                   : rec_lrq_decode(1.0, prior, key, dec, r);
 }
 
+/* ---- encoder-only statistics: KL(Q || P_X) of one coded coefficient, in bits.
+ * libm is fine here: nothing below feeds the file or shared state. Units: sigma.
+ * P_X is the marginal of the sample, the Laplace(0, b) prior of y convolved
+ * with the channel noise; the expectation over Q is a 64-point midpoint rule. */
+
+/* log of the Laplace(0, b) probability of [lo, hi] */
+static double laplace_log_mass(double lo, double hi, double b)
+{
+    double m;
+    if (lo >= 0.0)
+        m = 0.5 * (exp(-lo / b) - exp(-hi / b));
+    else if (hi <= 0.0)
+        m = 0.5 * (exp(hi / b) - exp(lo / b));
+    else
+        m = 1.0 - 0.5 * exp(lo / b) - 0.5 * exp(-hi / b);
+    return m > 1e-300 ? log(m) : -690.8;
+}
+
+/* log erfc(z), stable for large z */
+static double log_erfc(double z)
+{
+    if (z < 5.0)
+        return log(erfc(z));
+    {
+        const double z2 = z * z;
+        return -z2 - log(z) - 0.5723649429247001 + log1p(-0.5 / z2 + 0.75 / (z2 * z2));
+    }
+}
+
+/* log density of Laplace(0, b) convolved with N(0, 1) at x */
+static double laplace_gauss_log_pdf(double x, double b)
+{
+    const double ib = 1.0 / b;
+    const double t1 = 0.5 * ib * ib - x * ib + log_erfc((ib - x) * 0.70710678118654752440);
+    const double t2 = 0.5 * ib * ib + x * ib + log_erfc((ib + x) * 0.70710678118654752440);
+    const double mx = t1 > t2 ? t1 : t2;
+    return -log(4.0 * b) + mx + log(exp(t1 - mx) + exp(t2 - mx));
+}
+
+static double kl_bits_of(recimg_sampler s, double d, double b)
+{
+    enum { N = 64 };
+    double kl = 0.0;
+    if (s == RECIMG_SAMPLER_UQ) {
+        /* q = 1/D on [d - D/2, d + D/2]; p_X(x) = P_y([x - D/2, x + D/2]) / D */
+        for (int i = 0; i < N; i++) {
+            const double x = d + SQRT12 * (((double)i + 0.5) / N - 0.5);
+            kl -= laplace_log_mass(x - 0.5 * SQRT12, x + 0.5 * SQRT12, b);
+        }
+        return kl / N / 0.69314718055994530942;
+    }
+    if (b < 0.02) {   /* the prior is nearly a point: P_X ~ N(0, 1 + 2 b^2) */
+        const double v = 2.0 * b * b;
+        return 0.5 * (log1p(v) + (1.0 + d * d) / (v + 1.0) - 1.0) / 0.69314718055994530942;
+    }
+    {
+        /* E_Q[log q - log p_X] with Q = N(d, 1), midpoint rule on d +- 8 */
+        double wsum = 0.0;
+        for (int i = 0; i < N; i++) {
+            const double z = 16.0 * (((double)i + 0.5) / N - 0.5);
+            const double w = exp(-0.5 * z * z);
+            const double logq = -0.5 * z * z - 0.91893853320467274178;
+            kl += w * (logq - laplace_gauss_log_pdf(d + z, b));
+            wsum += w;
+        }
+        return kl / wsum / 0.69314718055994530942;
+    }
+}
+
 recimg_status recimg_rec_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, const double *coef,
                                       uint32_t bw, uint32_t bh, const recimg_rec_plane_params *pp,
                                       recimg_rec_stats *stats)
@@ -170,7 +239,7 @@ recimg_status recimg_rec_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, cons
                 rec_prior prior;
                 rec_key key;
                 rec_quant_result r;
-                double mmse, v, d;
+                double mmse;
                 setup_coef(ctx, zz, thr, &cs);
                 if (cs.skip) {
                     recimg_ctx_record_skip(ctx, zz);
@@ -186,10 +255,8 @@ recimg_status recimg_rec_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, cons
                 RETURN_IF(run_sampler(1, pp->sampler, y, &prior, &key, enc, NULL, &r) != REC_OK,
                           RECIMG_ERR_INTERNAL);
                 feedback(ctx, zz, &cs, r.x, r.draws.half_width, &mmse);
-                /* KL(N(y,1) || N(mean, v+1)) in bits, v = 2 b^2 (Gaussian marginal) */
-                v = 2.0 * cs.b * cs.b;
-                d = y - cs.mean;
-                stats->kl_bits += 0.5 * (log1p(v) + (1.0 + d * d) / (v + 1.0) - 1.0) / 0.69314718055994530942;
+                if (pp->want_kl)
+                    stats->kl_bits += kl_bits_of(pp->sampler, y - cs.mean, cs.b);
                 stats->coded++;
             }
             recimg_ctx_end_block(ctx);
@@ -211,6 +278,7 @@ recimg_status recimg_rec_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, doub
     const double thr = skip_threshold(pp->skip_bits);
     const double A = recon->mode == RECIMG_DECODE_REALISM ? recon->realism : 0.0;
     const int sample = recon->mode == RECIMG_DECODE_SAMPLE;
+    const int center = recon->mode == RECIMG_DECODE_CENTER;   /* X is the centre of [X - W, X + W] */
     const int private_draws = sample || (recon->mode == RECIMG_DECODE_REALISM && A > 0.0);
     uint64_t block = 0;
     for (uint32_t by = 0; by < bh; by++) {
@@ -245,7 +313,7 @@ recimg_status recimg_rec_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, doub
                           RECIMG_ERR_CORRUPT);
                 RETURN_IF(!(r.x < 1e12 && r.x > -1e12), RECIMG_ERR_CORRUPT);
                 feedback(ctx, zz, &cs, r.x, r.draws.half_width, &mmse);
-                if (sample) {
+                if (sample || center) {
                     out = r.x;
                 } else if (A > 0.0) {
                     v = 2.0 * cs.b * cs.b;

@@ -17,11 +17,14 @@ typedef struct {
     uint32_t plane;             /* PRNG stream */
     double skip_bits;           /* zero-bit rule threshold tau (bits); 0 = off */
     const double *sigma;        /* [64] channel noise sd per raster band */
+    int want_kl;                /* encoder: compute stats->kl_bits (costly) */
 } recimg_rec_plane_params;
 
 typedef struct {
-    double kl_bits;             /* sum over coded coefficients of KL(Q || P_X), Gaussian-marginal approximation */
+    double kl_bits;             /* sum over coded coefficients of KL(Q || P_X), P_X the Laplace prior
+                                   convolved with the channel noise (numerical; want_kl only) */
     uint64_t coded, skipped;    /* coefficients coded / sent at zero bits */
+    int want_kl;                /* input: compute kl_bits */
 } recimg_rec_stats;
 
 /* True if this build implements the sampler in the codec. */

@@ -15,10 +15,15 @@
  *
  * MMSE reconstruction of a nonzero bin n (step units): the Laplace density on
  * [n - 1/2, n + 1/2] is exponential with scale b, whose mean is
- * n - 1/2 + b - 1/(e^(1/b) - 1) = n - 1/2 + b - t^2 / (1 - t^2). */
+ * n - 1/2 + b - 1/(e^(1/b) - 1) = n - 1/2 + b - t^2 / (1 - t^2).
+ * Sample / realism reconstruction draws from the same truncated prior with
+ * the decoder's private randomness (inverse CDF of the truncated exponential;
+ * for the zero bin a random sign and a draw on [0, 1/2]); the draws never
+ * feed back into the context model. */
 #include "codec_round.h"
 #include "codec_internal.h"
 #include "rec_math.h"
+#include "rec_prng.h"
 
 #include <math.h>
 
@@ -172,13 +177,58 @@ static double recon(const recimg_ctx *ctx, const recimg_ctx_pred *p, int32_t s, 
     return s < 0 ? -a : a;
 }
 
+/* A draw of the prior (Laplace, scale b) restricted to bin s, from a private
+ * uniform u in (0, 1): inverse CDF of the exponential on [lo, lo + L]. */
+static double draw_in_bin(const recimg_ctx *ctx, const recimg_ctx_pred *p, int32_t s, double u)
+{
+    const double b = recimg_ctx_scale(ctx, p);
+    double lo, L, x;
+    int neg;
+    if (s == 0) {
+        neg = u < 0.5;
+        u = neg ? 2.0 * u : 2.0 * u - 1.0;
+        lo = 0.0;
+        L = 0.5;
+    } else {
+        neg = s < 0;
+        lo = (neg ? -(double)s : (double)s) - 0.5;
+        L = 1.0;
+    }
+    if (!(u > 0.0)) u = 1e-300;
+    if (!(b > 1e-300)) {
+        x = lo;
+    } else {
+        /* x = lo - b log(1 - u (1 - e^(-L/b))) */
+        x = lo - b * rec_log1p(u * rec_expm1(-L / b));
+        if (x > lo + L) x = lo + L;
+        if (x < lo) x = lo;
+    }
+    return neg ? -x : x;
+}
+
+static double reconstruct(const recimg_ctx *ctx, const recimg_ctx_pred *p, int32_t s,
+                          const recimg_round_recon *rr, uint64_t index)
+{
+    double u, d;
+    if (rr->mode == RECIMG_DECODE_CENTER)
+        return recon(ctx, p, s, 1);
+    if (rr->mode != RECIMG_DECODE_SAMPLE && !(rr->mode == RECIMG_DECODE_REALISM && rr->realism > 0.0))
+        return recon(ctx, p, s, 0);
+    u = rec_prng_uniform(rr->private_seed, 2000u + rr->plane, index);
+    d = draw_in_bin(ctx, p, s, u);
+    if (rr->mode == RECIMG_DECODE_SAMPLE)
+        return d;
+    return (1.0 - rr->realism) * recon(ctx, p, s, 0) + rr->realism * d;
+}
+
 recimg_status recimg_round_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, double *coef,
                                         uint32_t bw, uint32_t bh, const double step[64],
-                                        int center)
+                                        const recimg_round_recon *rr)
 {
     recimg_ctx_pred p;
+    uint64_t block = 0;
     for (uint32_t by = 0; by < bh; by++) {
-        for (uint32_t bx = 0; bx < bw; bx++, coef += 64) {
+        for (uint32_t bx = 0; bx < bw; bx++, coef += 64, block++) {
             int32_t pred, s;
             int64_t dc;
             recimg_ctx_begin_block(ctx, bx, by);
@@ -187,14 +237,14 @@ recimg_status recimg_round_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, do
             RETURN_IF(get_value(dec, p.t, &s) != 0, RECIMG_ERR_CORRUPT);
             dc = (int64_t)pred + s;
             RETURN_IF(dc > RECIMG_ROUND_MAX_INDEX || dc < -RECIMG_ROUND_MAX_INDEX, RECIMG_ERR_CORRUPT);
-            coef[0] = ((double)pred + recon(ctx, &p, s, center)) * step[0];
+            coef[0] = ((double)pred + reconstruct(ctx, &p, s, rr, block * 64)) * step[0];
             recimg_ctx_update(ctx, 0, &p, mag_q16(s));
             recimg_ctx_dc_record(ctx, (int32_t)dc);
             for (int zz = 1; zz < 64; zz++) {
                 const int k = recimg_zigzag[zz];
                 recimg_ctx_predict(ctx, zz, &p);
                 RETURN_IF(get_value(dec, p.t, &s) != 0, RECIMG_ERR_CORRUPT);
-                coef[k] = recon(ctx, &p, s, center) * step[k];
+                coef[k] = reconstruct(ctx, &p, s, rr, block * 64 + (uint64_t)zz) * step[k];
                 recimg_ctx_update(ctx, zz, &p, mag_q16(s));
             }
             recimg_ctx_end_block(ctx);

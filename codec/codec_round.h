@@ -21,11 +21,20 @@
 recimg_status recimg_round_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, const double *coef,
                                         uint32_t bw, uint32_t bh, const double step[64]);
 
-/* Inverse: writes reconstructed coefficients to coef. center != 0 selects bin
- * centres instead of conditional means. Returns RECIMG_ERR_CORRUPT on an
- * impossible value or a range-decoder error. */
+/* How the decoder reconstructs a bin (all modes decode the same indices). */
+typedef struct {
+    recimg_decode_mode mode;   /* MMSE/DEFAULT: conditional mean; CENTER: bin centre;
+                                  SAMPLE: a draw from the prior inside the bin;
+                                  REALISM: (1 - A) * mean + A * draw */
+    double realism;            /* A */
+    uint64_t private_seed;     /* decoder-private randomness for the draws */
+    uint32_t plane;            /* PRNG stream offset */
+} recimg_round_recon;
+
+/* Inverse: writes reconstructed coefficients to coef. Returns
+ * RECIMG_ERR_CORRUPT on an impossible value or a range-decoder error. */
 recimg_status recimg_round_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, double *coef,
                                         uint32_t bw, uint32_t bh, const double step[64],
-                                        int center);
+                                        const recimg_round_recon *rr);
 
 #endif

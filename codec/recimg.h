@@ -75,10 +75,16 @@ typedef enum {
 /* How the decoder reconstructs coefficients. */
 typedef enum {
     RECIMG_DECODE_DEFAULT = 0,  /* MMSE */
-    RECIMG_DECODE_MMSE = 1,     /* round: bin conditional mean under the prior; rec: E[y | X] */
-    RECIMG_DECODE_CENTER = 2,   /* round: bin centre */
-    RECIMG_DECODE_SAMPLE = 3,   /* rec: the simulated sample X itself */
-    RECIMG_DECODE_REALISM = 4   /* realism knob A (see recimg_decoder_params.realism) */
+    RECIMG_DECODE_MMSE = 1,     /* round: bin conditional mean under the prior;
+                                   rec: E[y | K, W], the prior's mean on [X - W, X + W] */
+    RECIMG_DECODE_CENTER = 2,   /* round: bin centre; rec: X (the centre of [X - W, X + W]),
+                                   prior mean for zero-bit coefficients */
+    RECIMG_DECODE_SAMPLE = 3,   /* rec: the simulated sample X itself (zero-bit coefficients:
+                                   a private draw from the prior); round: a private draw from
+                                   the prior inside the bin */
+    RECIMG_DECODE_REALISM = 4   /* knob A (recimg_decoder_params.realism): rec:
+                                   (1-A) MMSE + A rho X with rho = sqrt(v / (v + sigma^2));
+                                   round: (1-A) MMSE + A (a private draw inside the bin) */
 } recimg_decode_mode;
 
 /* An 8-bit image, interleaved, row-major, rows packed (stride = width*channels). */
@@ -133,8 +139,10 @@ typedef struct {
 typedef struct {
     uint64_t bytes;          /* whole file */
     uint64_t payload_bytes;  /* coefficient payload */
-    double kl_bits;          /* REC: sum over coded coefficients of KL(Q || P) of the simulated
-                                channels (Gaussian-marginal approximation), bits; 0 in round mode */
+    double kl_bits;          /* REC: sum over coded coefficients of KL(Q || P_X) of the simulated
+                                channels, P_X the sample's marginal under the Laplace prior
+                                (numerical), bits; 0 in round mode. Computing it costs time:
+                                pass stats = NULL when not needed. */
     uint64_t coded, skipped; /* REC: coefficients coded / reconstructed at zero bits */
     double payload_bits;     /* 8 * payload_bytes */
     double step;             /* global step (round) or noise level (rec) actually used */

@@ -167,7 +167,7 @@ typedef struct {
 } encode_result;
 
 static recimg_status encode_at(recimg_encoder *enc, const recimg_image *img, double q,
-                               encode_result *r)
+                               int want_stats, encode_result *r)
 {
     recimg_status st;
     double t0;
@@ -177,7 +177,9 @@ static recimg_status encode_at(recimg_encoder *enc, const recimg_image *img, dou
     if (st != RECIMG_OK)
         return st;
     t0 = now_ms();
-    st = recimg_encode(enc, img, &r->data, &r->size, &r->st);
+    /* the REC statistics (KL) cost time: only ask for them when printed */
+    memset(&r->st, 0, sizeof r->st);
+    st = recimg_encode(enc, img, &r->data, &r->size, want_stats ? &r->st : NULL);
     r->ms = now_ms() - t0;
     r->quality = q;
     return st;
@@ -190,7 +192,7 @@ static double bpp_of(size_t bytes, const recimg_image *img)
 
 /* Bisection on quality (bpp rises with quality): keeps the best result seen. */
 static recimg_status rate_control(recimg_encoder *enc, const recimg_image *img, double target,
-                                  encode_result *best, int *iterations, int *reached)
+                                  int want_stats, encode_result *best, int *iterations, int *reached)
 {
     double lo, hi;
     encode_result cur;
@@ -202,7 +204,7 @@ static recimg_status rate_control(recimg_encoder *enc, const recimg_image *img, 
     for (int it = 0; it < MAX_RC_ITERATIONS; it++) {
         const double q = it == 0 ? 50.0 : 0.5 * (lo + hi);
         double bpp, err;
-        st = encode_at(enc, img, q, &cur);
+        st = encode_at(enc, img, q, 0, &cur);
         if (st != RECIMG_OK) {
             recimg_free(cur.data);
             return st;
@@ -227,6 +229,12 @@ static recimg_status rate_control(recimg_encoder *enc, const recimg_image *img, 
             break;
     }
     recimg_free(cur.data);
+    if (want_stats && best->data) {   /* figures of the chosen file */
+        const double q = best->quality;
+        st = encode_at(enc, img, q, 1, best);
+        if (st != RECIMG_OK)
+            return st;
+    }
     return RECIMG_OK;
 }
 
@@ -372,9 +380,9 @@ static int cmd_compress(int argc, char **argv)
     memset(&res, 0, sizeof res);
     t_start = now_ms();
     if (have_bpp)
-        st = rate_control(enc, &rimg, target_bpp, &res, &iterations, &reached);
+        st = rate_control(enc, &rimg, target_bpp, stats, &res, &iterations, &reached);
     else
-        st = encode_at(enc, &rimg, p.quality, &res);
+        st = encode_at(enc, &rimg, p.quality, stats, &res);
     if (st == RECIMG_OK && !reached) {
         fprintf(stderr, "recimg: %s: cannot reach %.4g bpp within 3%% (closest: %.4g bpp at quality %.3f)\n",
                 in, target_bpp, bpp_of(res.size, &rimg), res.quality);

@@ -165,12 +165,31 @@ static void test_determinism_and_limits(void)
     CHECK(recimg_decoder_create(&dp, &d) == RECIMG_OK);
     CHECK(recimg_decode(d, a, na, &out) == RECIMG_ERR_LIMIT);
     recimg_decoder_free(d);
-    /* decode modes not yet available for the rounding baseline are refused, not faked */
-    recimg_decoder_params_default(&dp);
-    dp.decode = RECIMG_DECODE_REALISM;
-    CHECK(recimg_decoder_create(&dp, &d) == RECIMG_OK);
-    CHECK(recimg_decode(d, a, na, &out) == RECIMG_ERR_UNSUPPORTED);
-    recimg_decoder_free(d);
+    /* realism decoding of the rounding baseline: private draws inside the bins;
+       a different private seed gives a different image, the same seed the same */
+    {
+        recimg_image r1, r2, r3;
+        recimg_decoder_params_default(&dp);
+        dp.decode = RECIMG_DECODE_REALISM;
+        dp.realism = 1.0;
+        CHECK(recimg_decoder_create(&dp, &d) == RECIMG_OK);
+        CHECK(recimg_decode(d, a, na, &r1) == RECIMG_OK);
+        CHECK(recimg_decode(d, a, na, &r2) == RECIMG_OK);
+        recimg_decoder_free(d);
+        dp.private_seed = 99;
+        CHECK(recimg_decoder_create(&dp, &d) == RECIMG_OK);
+        CHECK(recimg_decode(d, a, na, &r3) == RECIMG_OK);
+        recimg_decoder_free(d);
+        CHECK(r1.pixels && r2.pixels && r3.pixels);
+        if (r1.pixels && r2.pixels && r3.pixels) {
+            CHECK(memcmp(r1.pixels, r2.pixels, 40 * 24 * 3) == 0);
+            CHECK(memcmp(r1.pixels, r3.pixels, 40 * 24 * 3) != 0);
+            CHECK(ct_psnr(&img, &r1) > 20.0);
+        }
+        recimg_free(r1.pixels);
+        recimg_free(r2.pixels);
+        recimg_free(r3.pixels);
+    }
     /* centre and MMSE reconstructions both decode, and differ */
     {
         recimg_image o1, o2;

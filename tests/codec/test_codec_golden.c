@@ -23,22 +23,47 @@ typedef struct {
     recimg_chroma chroma;
     double quality;
     uint64_t seed;                 /* synthetic image seed */
-    const char *md5_mmse, *md5_center;
+    recimg_mode mode;
+    recimg_sampler sampler;
+    const char *md5[4];            /* decode modes below */
 } golden;
 
+/* every decode mode: MMSE, centre, sample (private seed 0), realism A = 0.5 */
+static const recimg_decode_mode modes[4] = {RECIMG_DECODE_MMSE, RECIMG_DECODE_CENTER,
+                                            RECIMG_DECODE_SAMPLE, RECIMG_DECODE_REALISM};
+static const char *const mode_names[4] = {"mmse", "center", "sample", "realism"};
+
 static const golden table[] = {
-    {"golden_rgb420_q50.rec", 37, 23, 3, RECIMG_CHROMA_420, 50, 1,
-     "620f3f4464d2292a5a02b9745055ed6e", "7e12a0bdbccffdc3c6a3971389cbf199"},
-    {"golden_gray_q80.rec", 29, 17, 1, RECIMG_CHROMA_420, 80, 2,
-     "0ccb3190727a256108c6bf9d4a2d6480", "44a2a18bde0368094c6b2948842bdd69"},
-    {"golden_rgb444_q20.rec", 24, 40, 3, RECIMG_CHROMA_444, 20, 3,
-     "49157f51ba088e9b1d3e353fe5fd5ccc", "d4407ada46aa3615acd03c53fab3ce7b"},
-    {"golden_rgb420_1x1.rec", 1, 1, 3, RECIMG_CHROMA_420, 75, 4,
-     "138ed229048fba8751a14fccb34957f8", "f669bc24182c96c844f143ee8773df6e"},
-    {"golden_rgb420_q5.rec", 64, 48, 3, RECIMG_CHROMA_420, 5, 5,
-     "23326bbffadf8ef189c1247754bb7230", "62b029298947a4aa517d5e75e964f061"},
-    {"golden_rgb420_q97.rec", 96, 64, 3, RECIMG_CHROMA_420, 97, 6,
-     "19494243271a09dc413abbd1dea3b60c", "470fedb8ddf4fbfc8e26bcae3667f2c4"},
+    {"golden_rgb420_q50.rec", 37, 23, 3, RECIMG_CHROMA_420, 50, 1, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"620f3f4464d2292a5a02b9745055ed6e", "7e12a0bdbccffdc3c6a3971389cbf199",
+      "564f7fce65308531ad252ce3dcdaee68", "1210caecb61fc72ad68973147f504c32"}},
+    {"golden_gray_q80.rec", 29, 17, 1, RECIMG_CHROMA_420, 80, 2, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"0ccb3190727a256108c6bf9d4a2d6480", "44a2a18bde0368094c6b2948842bdd69",
+      "f10dfa346658ec7633c493f035f75b3b", "822d812afc75d2e09d9d869a85e25f6f"}},
+    {"golden_rgb444_q20.rec", 24, 40, 3, RECIMG_CHROMA_444, 20, 3, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"49157f51ba088e9b1d3e353fe5fd5ccc", "d4407ada46aa3615acd03c53fab3ce7b",
+      "b7dc7d546813f9b658ece946bdd04f6a", "1f9c7ded63af09454f0d7df73ff46668"}},
+    {"golden_rgb420_1x1.rec", 1, 1, 3, RECIMG_CHROMA_420, 75, 4, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"138ed229048fba8751a14fccb34957f8", "f669bc24182c96c844f143ee8773df6e",
+      "5074a3467fb765800d12b23730e17381", "0971204e2e4a1e7a074b7a716e71ca96"}},
+    {"golden_rgb420_q5.rec", 64, 48, 3, RECIMG_CHROMA_420, 5, 5, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"23326bbffadf8ef189c1247754bb7230", "62b029298947a4aa517d5e75e964f061",
+      "0e5118059fa4db0b5768e7389c3d0174", "2b9c6c01e9e9472f1107eb4c2ec7deaf"}},
+    {"golden_rgb420_q97.rec", 96, 64, 3, RECIMG_CHROMA_420, 97, 6, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"19494243271a09dc413abbd1dea3b60c", "470fedb8ddf4fbfc8e26bcae3667f2c4",
+      "0f41d687531ea242718ab5377b25e921", "8a5627ad141683e5e9424540eccf3a85"}},
+    {"golden_rec_uq_rgb420_q50.rec", 48, 40, 3, RECIMG_CHROMA_420, 50, 7, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"06efdd6369619330021a5d130650ecf2", "f6ab3a1aef8f145c4c232abffb4cb5fe",
+      "2470058863d31be85af0b04f99fd5c34", "e0b64b953cc78ab20e4fa48e1f816c10"}},
+    {"golden_rec_lrq_rgb444_q70.rec", 40, 24, 3, RECIMG_CHROMA_444, 70, 8, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ,
+     {"6055093451cea96bfec40d3c69f0bb7e", "f4c1a38e3c8ca4f25ccbbd740f24a58e",
+      "15abaa25bf02a7131d8f3bbb01931b0d", "f479ce39564b4b2bb2d9b573544e4be2"}},
+    {"golden_rec_uq_gray_q20.rec", 33, 31, 1, RECIMG_CHROMA_420, 20, 9, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"a088da40f30efef08befbde70b2cb9dc", "f30176a2a16f7d5e8ca605fae275c13f",
+      "b4919300e261a4013e856ecbbb5e4907", "c7c75c61697e95f5947543da41d77297"}},
+    {"golden_rec_lrq_rgb420_q90.rec", 64, 64, 3, RECIMG_CHROMA_420, 90, 10, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ,
+     {"2aeb6738a9f3a117dcea6dbd95dfbd81", "b99fd428e309985ffcf02f77a664e9a6",
+      "fc88d0e618c9c0603cd1c8e0f2ca2ec5", "e7b3534b77277961124f7d149600b6cc"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
@@ -62,6 +87,7 @@ static int decode_md5(const uint8_t *data, size_t size, recimg_decode_mode mode,
     recimg_image out;
     recimg_decoder_params_default(&dp);
     dp.decode = mode;
+    dp.realism = 0.5;
     if (recimg_decoder_create(&dp, &d) != RECIMG_OK)
         return -1;
     if (recimg_decode(d, data, size, &out) != RECIMG_OK) {
@@ -89,6 +115,8 @@ static int make(const char *dir)
         recimg_encoder_params_default(&p);
         p.quality = g->quality;
         p.chroma = g->chroma;
+        p.mode = g->mode;
+        p.sampler = g->sampler;
         if (recimg_encoder_create(&p, &e) || recimg_encode(e, &img, &data, &size, NULL)) return 1;
         snprintf(path, sizeof path, "%s/%s", dir, g->file);
         f = fopen(path, "wb");
@@ -112,7 +140,7 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
         const golden *g = &table[i];
-        char path[1024], mmse[33], center[33], again[33];
+        char path[1024], md5[4][33], again[33];
         uint8_t *data;
         size_t size;
         snprintf(path, sizeof path, "%s/%s", dir, g->file);
@@ -121,22 +149,25 @@ int main(int argc, char **argv)
             CHECK(!"golden file missing");
             continue;
         }
-        CHECK(decode_md5(data, size, RECIMG_DECODE_MMSE, mmse) == 0);
-        CHECK(decode_md5(data, size, RECIMG_DECODE_CENTER, center) == 0);
+        for (int m = 0; m < 4; m++)
+            CHECK(decode_md5(data, size, modes[m], md5[m]) == 0);
         CHECK(decode_md5(data, size, RECIMG_DECODE_DEFAULT, again) == 0);
-        CHECK(strcmp(mmse, again) == 0);     /* the default is MMSE */
+        CHECK(strcmp(md5[0], again) == 0);     /* the default is MMSE */
         if (print) {
-            printf("    {\"%s\", %u, %u, %u, %s, %g, %llu,\n     \"%s\", \"%s\"},\n", g->file, g->w, g->h,
-                   g->channels, g->chroma == RECIMG_CHROMA_420 ? "RECIMG_CHROMA_420" : "RECIMG_CHROMA_444",
-                   g->quality, (unsigned long long)g->seed, mmse, center);
+            printf("    {\"%s\", %u, %u, %u, %s, %g, %llu, %s, %s,\n     {\"%s\", \"%s\",\n      \"%s\", \"%s\"}},\n",
+                   g->file, g->w, g->h, g->channels,
+                   g->chroma == RECIMG_CHROMA_420 ? "RECIMG_CHROMA_420" : "RECIMG_CHROMA_444",
+                   g->quality, (unsigned long long)g->seed,
+                   g->mode == RECIMG_MODE_REC ? "RECIMG_MODE_REC" : "RECIMG_MODE_ROUND",
+                   g->sampler == RECIMG_SAMPLER_LRQ ? "RECIMG_SAMPLER_LRQ"
+                   : g->sampler == RECIMG_SAMPLER_UQ ? "RECIMG_SAMPLER_UQ" : "RECIMG_SAMPLER_NONE",
+                   md5[0], md5[1], md5[2], md5[3]);
         } else {
-            if (strcmp(mmse, g->md5_mmse) != 0) {
-                fprintf(stderr, "%s mmse: got %s, want %s\n", g->file, mmse, g->md5_mmse);
-                CHECK(!"MMSE decode differs from golden");
-            }
-            if (strcmp(center, g->md5_center) != 0) {
-                fprintf(stderr, "%s center: got %s, want %s\n", g->file, center, g->md5_center);
-                CHECK(!"centre decode differs from golden");
+            for (int m = 0; m < 4; m++) {
+                if (strcmp(md5[m], g->md5[m]) != 0) {
+                    fprintf(stderr, "%s %s: got %s, want %s\n", g->file, mode_names[m], md5[m], g->md5[m]);
+                    CHECK(!"decoder output differs from golden");
+                }
             }
         }
         free(data);

@@ -1,0 +1,92 @@
+/* Exactness of the simulated channel inside the codec (DESIGN 6): for a fixed
+ * plane of coefficients y, encoded and decoded through the codec's REC stage
+ * (context model, zero-bit rule off) under many seeds, the decoded sample X
+ * must satisfy X - y ~ N(0, sigma^2) for lrq and Unif(-D/2, D/2), D = sigma*sqrt(12),
+ * for uq. Pooled PIT values go through a Kolmogorov-Smirnov test
+ * (sqrt(n) D < 1.63, the 1% level), and the mean and variance of the
+ * standardized error are checked. Fixed seeds: the test is deterministic. */
+#include "codec_ctx.h"
+#include "codec_rec.h"
+#include "codec_test_util.h"
+#include "rec_math.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { BW = 2, BH = 2, NCOEF = BW * BH * 64, SEEDS = 24 };
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void run(recimg_sampler s, const char *name)
+{
+    double coef[NCOEF], out[NCOEF], sigma[64];
+    double *pit = malloc(sizeof(double) * NCOEF * SEEDS);
+    double sum = 0.0, sum2 = 0.0, dmax = 0.0;
+    size_t n = 0;
+    uint64_t st = 77;
+    for (int k = 0; k < 64; k++)
+        sigma[k] = 2.0 + 0.25 * (k % 8);
+    for (int i = 0; i < NCOEF; i++) {   /* Laplace-like coefficients, large at low frequency */
+        const int k = i % 64;
+        double u;
+        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+        u = ((double)(st >> 11) + 0.5) / 9007199254740992.0;
+        coef[i] = (u < 0.5 ? log(2.0 * u) : -log(2.0 * (1.0 - u))) * 40.0 / (1.0 + k);
+    }
+    for (uint64_t seed = 0; seed < SEEDS; seed++) {
+        rec_rc_encoder enc;
+        rec_rc_decoder dec;
+        recimg_ctx *ce = NULL, *cd = NULL;
+        recimg_rec_plane_params pp = {s, seed * 1000003u, 0, 0.0, sigma, 0};
+        recimg_rec_stats rs = {0.0, 0, 0, 0};
+        recimg_rec_recon recon = {RECIMG_DECODE_SAMPLE, 0.0, 0};
+        uint8_t *buf = NULL;
+        size_t size = 0;
+        CHECK(rec_rc_encoder_init(&enc) == 0);
+        CHECK(recimg_ctx_create(BW, RECIMG_CTX_CONTINUOUS, &ce) == RECIMG_OK);
+        CHECK(recimg_ctx_create(BW, RECIMG_CTX_CONTINUOUS, &cd) == RECIMG_OK);
+        CHECK(recimg_rec_encode_plane(&enc, ce, coef, BW, BH, &pp, &rs) == RECIMG_OK);
+        CHECK(rs.coded == NCOEF && rs.skipped == 0);
+        CHECK(rec_rc_encoder_finish(&enc, &buf, &size) == 0);
+        rec_rc_decoder_init(&dec, buf, size);
+        CHECK(recimg_rec_decode_plane(&dec, cd, out, BW, BH, &pp, &recon) == RECIMG_OK);
+        for (int i = 0; i < NCOEF; i++) {
+            const double e = (out[i] - coef[i]) / sigma[i % 64];   /* standardized error */
+            sum += e;
+            sum2 += e * e;
+            pit[n++] = s == RECIMG_SAMPLER_LRQ ? rec_Phi(e) : e / 3.46410161513775458705 + 0.5;
+        }
+        free(buf);
+        recimg_ctx_free(ce);
+        recimg_ctx_free(cd);
+    }
+    qsort(pit, n, sizeof *pit, cmp_double);
+    for (size_t i = 0; i < n; i++) {
+        const double lo = pit[i] - (double)i / (double)n, hi = (double)(i + 1) / (double)n - pit[i];
+        if (lo > dmax) dmax = lo;
+        if (hi > dmax) dmax = hi;
+    }
+    {
+        const double mean = sum / (double)n, var = sum2 / (double)n - mean * mean;
+        const double ks = sqrt((double)n) * dmax;
+        printf("%s: n = %zu, sqrt(n) D = %.3f, mean %.4f, variance %.4f\n", name, n, ks, mean, var);
+        CHECK(ks < 1.63);
+        CHECK(fabs(mean) < 4.0 / sqrt((double)n));
+        CHECK(fabs(var - 1.0) < 0.05);
+        CHECK(pit[0] >= 0.0 && pit[n - 1] <= 1.0);
+    }
+    free(pit);
+}
+
+int main(void)
+{
+    run(RECIMG_SAMPLER_LRQ, "lrq");
+    run(RECIMG_SAMPLER_UQ, "uq");
+    return ct_finish("test_codec_rec_exact");
+}
