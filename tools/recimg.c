@@ -62,12 +62,15 @@ static void usage(FILE *f)
         "      --transform T           dct (default), learned (64-point KLT), learned-sep (separable),\n"
         "                              learned-rd (sparsity-refined DCT), or FILE.rtx from\n"
         "                              train-transform (embedded in the .rec)\n"
+        "      --max-pixels N          refuse larger images (default 2^28)\n"
         "      --stats                 print one JSON object with the figures on stdout\n"
         "  decompress IN.rec -o OUT.png|OUT.ppm|OUT.pgm [options]\n"
         "      --decode mmse|center|sample|realism   reconstruction (default mmse)\n"
         "      --realism A             0..1, with --decode realism (default 1)\n"
         "      --threads N, --stats\n"
-        "  info IN.rec [--json]        print the header fields\n"
+        "      --max-pixels N          refuse larger images (default 2^28)\n"
+        "      --max-input-size BYTES  refuse larger files (default 2^31)\n"
+        "  info IN.rec [--json] [--max-pixels N] [--max-input-size BYTES]   print the header fields\n"
         "  compare REF TEST [--json]   PSNR (RGB, Y), SSIM, MS-SSIM and realism measures\n"
 #ifdef RECIMG_HAVE_CMD_SIM
         "  sim ...                     channel-simulation experiments (recimg sim --help)\n"
@@ -127,6 +130,12 @@ static int parse_u64(const char *s, unsigned long long *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* A positive limit (pixels or bytes). */
+static int parse_limit(const char *s, unsigned long long *out)
+{
+    return parse_u64(s, out) || *out == 0 ? -1 : 0;
 }
 
 static void json_string(FILE *f, const char *s)
@@ -300,6 +309,10 @@ static int cmd_compress(int argc, char **argv)
             if (parse_u64(v, &u))
                 return usage_error("compress: --seed must be a non-negative integer, not '%s'", v);
             p.seed = u;
+        } else if (!strcmp(a, "--max-pixels")) {
+            if (parse_limit(v, &u))
+                return usage_error("compress: --max-pixels must be a positive integer, not '%s'", v);
+            p.max_pixels = u;
         } else if (!strcmp(a, "--zero-bits")) {
             if (parse_double(v, 0.0, 16.0, &p.rec_zero_bits))
                 return usage_error("compress: --zero-bits must be a number in 0..16, not '%s'", v);
@@ -486,6 +499,14 @@ static int cmd_decompress(int argc, char **argv)
             if (parse_u64(v, &u) || u > 1024)
                 return usage_error("decompress: --threads must be an integer in 0..1024, not '%s'", v);
             p.threads = (int)u;
+        } else if (!strcmp(a, "--max-pixels")) {
+            if (parse_limit(v, &u))
+                return usage_error("decompress: --max-pixels must be a positive integer, not '%s'", v);
+            p.max_pixels = u;
+        } else if (!strcmp(a, "--max-input-size")) {
+            if (parse_limit(v, &u))
+                return usage_error("decompress: --max-input-size must be a positive integer, not '%s'", v);
+            p.max_input_size = u;
         } else {
             return usage_error("decompress: unknown option '%s'", a);
         }
@@ -498,7 +519,8 @@ static int cmd_decompress(int argc, char **argv)
         fprintf(stderr, "recimg: %s: refusing to overwrite the input file\n", out);
         return EXIT_FAIL;
     }
-    if (imageio_read_file(in, (size_t)p.max_input_size, &data, &size, err, sizeof err) != 0) {
+    if (imageio_read_file(in, p.max_input_size > SIZE_MAX ? SIZE_MAX : (size_t)p.max_input_size, &data,
+                          &size, err, sizeof err) != 0) {
         fprintf(stderr, "recimg: %s\n", err);
         return EXIT_FAIL;
     }
@@ -544,6 +566,7 @@ static int cmd_info(int argc, char **argv)
 {
     const char *in = NULL;
     int json = 0;
+    unsigned long long max_pixels = 0, max_input = RECIMG_DEFAULT_MAX_INPUT_SIZE;
     uint8_t *data = NULL;
     size_t size = 0;
     recimg_info info;
@@ -551,8 +574,18 @@ static int cmd_info(int argc, char **argv)
     char err[512];
 
     for (int i = 1; i < argc; i++) {
+        unsigned long long u;
         if (!strcmp(argv[i], "--json"))
             json = 1;
+        else if (!strcmp(argv[i], "--max-pixels") || !strcmp(argv[i], "--max-input-size")) {
+            if (i + 1 >= argc || parse_limit(argv[i + 1], &u))
+                return usage_error("info: %s needs a positive integer", argv[i]);
+            if (!strcmp(argv[i], "--max-pixels"))
+                max_pixels = u;
+            else
+                max_input = u;
+            i++;
+        }
         else if (argv[i][0] == '-' && strcmp(argv[i], "-"))
             return usage_error("info: unknown option '%s'", argv[i]);
         else if (in)
@@ -562,12 +595,16 @@ static int cmd_info(int argc, char **argv)
     }
     if (!in)
         return usage_error("info: no input file%s", "");
-    if (imageio_read_file(in, (size_t)RECIMG_DEFAULT_MAX_INPUT_SIZE, &data, &size, err, sizeof err) != 0) {
+    if (imageio_read_file(in, max_input > SIZE_MAX ? SIZE_MAX : (size_t)max_input, &data, &size, err,
+                          sizeof err) != 0) {
         fprintf(stderr, "recimg: %s\n", err);
         return EXIT_FAIL;
     }
     st = recimg_read_info(data, size, &info);
     free(data);
+    /* info reports any well-formed header; with --max-pixels it also applies the limit */
+    if (st == RECIMG_OK && max_pixels && (unsigned long long)info.width * info.height > max_pixels)
+        st = RECIMG_ERR_LIMIT;
     if (st != RECIMG_OK) {
         fprintf(stderr, "recimg: %s: %s\n", in, recimg_strerror(st));
         return EXIT_FAIL;

@@ -95,6 +95,19 @@ expect 1 "$recimg" compress "$tmp/gray8.png" -o "$tmp/pfr.rec" --mode rec --samp
 [ ! -e "$tmp/pfr.rec" ] || bad "output left for an unsupported sampler"
 expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --sampler uq
 
+# --- limits from the command line
+expect 0 "$recimg" compress "$tmp/rgb8.png" -o "$tmp/lim.rec" --max-pixels 851
+expect 1 "$recimg" compress "$tmp/rgb8.png" -o "$tmp/lim2.rec" --max-pixels 850
+[ ! -e "$tmp/lim2.rec" ] || bad "output left after --max-pixels refusal"
+expect 1 "$recimg" decompress "$tmp/lim.rec" -o "$tmp/lim.png" --max-pixels 850
+expect 0 "$recimg" decompress "$tmp/lim.rec" -o "$tmp/lim.png" --max-pixels 851
+size=$(wc -c < "$tmp/lim.rec")
+expect 1 "$recimg" decompress "$tmp/lim.rec" -o "$tmp/lim3.png" --max-input-size $((size - 1))
+expect 1 "$recimg" info "$tmp/lim.rec" --max-pixels 850
+expect 1 "$recimg" info "$tmp/absurd.rec" --max-pixels 268435456
+expect 2 "$recimg" decompress "$tmp/lim.rec" -o "$tmp/lim.png" --max-pixels 0
+expect 2 "$recimg" compress "$tmp/rgb8.png" -o "$tmp/lim.rec" --max-pixels abc
+
 # --- usage errors: status 2
 expect 2 "$recimg"
 expect 2 "$recimg" frobnicate

@@ -36,6 +36,7 @@ int main(void)
 
     CHECK(in && out && back);
     CHECK(rtx_transform_create(RTX_TRANSFORM_DCT8, &t) == 0 && t != NULL);
+    rtx_transform_destroy(t);
     CHECK(rtx_transform_create(99, &t) == -1 && t == NULL);
     CHECK(rtx_transform_create(RTX_TRANSFORM_DCT8, &t) == 0);
     if (!t || !in || !out || !back)
