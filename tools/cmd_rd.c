@@ -17,10 +17,10 @@
  * only results.csv, crops/ and notes.txt; --merge combines shard directories and writes
  * everything (notes from the first shard).
  *
- * Codec names: jpeg (libjpeg-turbo, 4:2:0), round-mmse, round-center, round-realism
- * (the rounding baseline with each decoder reconstruction), rec-SAMPLER-DECODE with SAMPLER
- * in lrq, uq, gprs-bnb, gprs, pfr, block and DECODE in mmse, sample, realism. A configuration
- * this build of the codec does not support is skipped with a note.
+ * Codec names: jpeg (libjpeg-turbo, 4:2:0), round-DECODE (the rounding baseline) and
+ * rec-SAMPLER-DECODE with DECODE in mmse, center, sample, realism and SAMPLER in lrq, uq,
+ * gprs-bnb, gprs, pfr, block. A configuration this build of the codec does not support is
+ * skipped with a note.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -372,7 +372,7 @@ static int parse_codec(const char *name, codec_cfg *c)
         c->kind = KIND_ROUND;
         c->sampler = RECIMG_SAMPLER_NONE;
         for (k = 0; k < sizeof(decodes) / sizeof(decodes[0]); k++)
-            if (strcmp(name + 6, decodes[k].name) == 0 && decodes[k].d != RECIMG_DECODE_SAMPLE) {
+            if (strcmp(name + 6, decodes[k].name) == 0) {
                 c->decode = decodes[k].d;
                 xfmt(c->description, sizeof(c->description),
                          "recimg rounding baseline, %s decoding", decodes[k].name);
@@ -396,7 +396,7 @@ static int parse_codec(const char *name, codec_cfg *c)
         {
             const size_t si = k;
             for (k = 0; k < sizeof(decodes) / sizeof(decodes[0]); k++)
-                if (strcmp(dash + 1, decodes[k].name) == 0 && decodes[k].d != RECIMG_DECODE_CENTER) {
+                if (strcmp(dash + 1, decodes[k].name) == 0) {
                     c->decode = decodes[k].d;
                     xfmt(c->description, sizeof(c->description), "recimg REC, %s, %s decoding",
                              samplers[si].what, decodes[k].name);
@@ -426,9 +426,9 @@ static int parse_codec_list(const char *list, rd_run *run)
             return -1;
         }
         if (parse_codec(tok, &run->cfg[run->ncfg]) != 0) {
-            fprintf(stderr, "recimg rd: unknown codec '%s' (jpeg, round-mmse|center|realism, "
-                            "rec-SAMPLER-mmse|sample|realism with SAMPLER lrq, uq, gprs-bnb, gprs, "
-                            "pfr, block)\n", tok);
+            fprintf(stderr, "recimg rd: unknown codec '%s' (jpeg, round-DECODE, "
+                            "rec-SAMPLER-DECODE with DECODE mmse, center, sample, realism and "
+                            "SAMPLER lrq, uq, gprs-bnb, gprs, pfr, block)\n", tok);
             return -1;
         }
         for (j = 0; j < run->ncfg; j++)
@@ -1595,8 +1595,9 @@ static void usage(FILE *f)
             "  Sweeps every codec over the images of DIR at N target rates (default 6, log-spaced\n"
             "  over 0.1..3 bpp) and writes results.csv, results.json, bdrate.md, plots/ and\n"
             "  report.html to OUTDIR. Codecs (comma-separated; default\n  %s):\n"
-            "  jpeg, round-mmse, round-center, round-realism, rec-SAMPLER-DECODE with SAMPLER in\n"
-            "  lrq, uq, gprs-bnb, gprs, pfr, block and DECODE in mmse, sample, realism.\n"
+            "  jpeg, round-DECODE, rec-SAMPLER-DECODE with DECODE in mmse, center, sample,\n"
+            "  realism and SAMPLER in lrq, uq, gprs-bnb, gprs, pfr, block (a combination the\n"
+            "  codec does not support is skipped with a note).\n"
             "  --shard i/n processes images i, i+n, ... and writes only results.csv and crops;\n"
             "  combine the shard directories with --merge.\n",
             default_codecs);
