@@ -401,6 +401,14 @@ double rec_rs_stretch(const rec_rs_target *t, double h, double rel_tol)
     return sigma_quad(t, log_h, rel_tol, NULL);
 }
 
+double rec_gprs_stretch(double mu, double s, double h, double rel_tol)
+{
+    rec_rs_target t;
+    if (rec_rs_target_init(&t, mu, s) != REC_OK || h != h)
+        return NAN;
+    return rec_rs_stretch(&t, h, rel_tol);
+}
+
 /* ---- global GPRS ------------------------------------------------------------------------ */
 
 static double gprs_beta(double s)
