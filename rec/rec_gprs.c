@@ -144,7 +144,7 @@ static double piece_integral(double len, double A, double B)
     if (!(len > 0.0))
         return 0.0;
     if (!(A > 0.0) || !(B > 0.0))
-        return INFINITY;
+        return (double)INFINITY;
     r = B / A;
     if (r > 0.999 && r < 1.001) {
         /* log(r)/(r - 1) = 1 - d/2 + d^2/3 - ..., d = r - 1; avoids 0/0 */
@@ -180,7 +180,7 @@ static void piece_bounds(const level_point *p0, const level_point *p1, double *l
     }
     vc = p0->g - p0->w * (ec - p0->eta);
     if (!(vc > 0.0)) {
-        *hi = INFINITY;
+        *hi = (double)INFINITY;
         return;
     }
     *hi = piece_integral(ec - p0->eta, p0->g, vc) + piece_integral(p1->eta - ec, vc, p1->g);
@@ -215,7 +215,7 @@ static int bounds_decide(const rec_rs_target *t, double h, double log_h, double 
     if (max_points > MAX_POINTS)
         max_points = MAX_POINTS;
     pts[0].eta = 0.0;
-    pts[0].t = INFINITY;
+    pts[0].t = (double)INFINITY;
     pts[0].g = 1.0;
     pts[0].w = 1.0;
     pts[1].eta = h;
@@ -294,7 +294,7 @@ static double sigma_integrand(const rec_rs_target *t, double u, rec_rs_stats *st
     if (stats != NULL)
         stats->level_evals++;
     if (!(g > 0.0))
-        return INFINITY;
+        return (double)INFINITY;
     return 2.0 * tl / u * eta / g;
 }
 
@@ -327,7 +327,7 @@ static double sigma_quad(const rec_rs_target *t, double log_h, double rel_tol,
     double total, err;
 
     if (!(th > 0.0))
-        return INFINITY;
+        return (double)INFINITY;
     pa[0] = 1.0 / sqrt(th + 40.0);
     pb[0] = 1.0 / sqrt(th);
     pv[0] = gk15(t, pa[0], pb[0], &pe[0], stats);
@@ -341,7 +341,7 @@ static double sigma_quad(const rec_rs_target *t, double log_h, double rel_tol,
                 worst = i;
         }
         if (!isfinite(total))
-            return INFINITY;
+            return (double)INFINITY;
         if (err <= rel_tol * total || n >= GK_MAX_PANELS)
             return total;
         {
@@ -397,7 +397,7 @@ double rec_rs_stretch(const rec_rs_target *t, double h, double rel_tol)
         rel_tol = 1e-13;
     log_h = rec_log(h);
     if (log_h >= t->dinf)
-        return INFINITY;
+        return (double)INFINITY;
     return sigma_quad(t, log_h, rel_tol, NULL);
 }
 
@@ -405,7 +405,7 @@ double rec_gprs_stretch(double mu, double s, double h, double rel_tol)
 {
     rec_rs_target t;
     if (rec_rs_target_init(&t, mu, s) != REC_OK || h != h)
-        return NAN;
+        return (double)NAN;
     return rec_rs_stretch(&t, h, rel_tol);
 }
 

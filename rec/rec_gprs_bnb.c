@@ -79,10 +79,10 @@ typedef struct {
 
 static void walker_init(walker *w, double s, int with_z)
 {
-    w->lo.x = w->lo.z = -INFINITY;
+    w->lo.x = w->lo.z = -(double)INFINITY;
     w->lo.F = w->lo.zF = 0.0;
     w->lo.G = w->lo.zG = 1.0;
-    w->hi.x = w->hi.z = INFINITY;
+    w->hi.x = w->hi.z = (double)INFINITY;
     w->hi.F = w->hi.zF = 1.0;
     w->hi.G = w->hi.zG = 0.0;
     w->c = sqrt((1.0 - s) * (1.0 + s));

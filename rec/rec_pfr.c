@@ -31,7 +31,7 @@ rec_status rec_pfr_encode(double mu, double s, const rec_key *key, uint64_t max_
     rec_rs_target t;
     rec_status st;
     uint64_t seed, n, best_k = 0;
-    double T = 0.0, best = INFINITY, best_x = 0.0;
+    double T = 0.0, best = (double)INFINITY, best_x = 0.0;
 
     if (key == NULL || out == NULL || max_steps == 0)
         return REC_ERR_INVALID_ARG;

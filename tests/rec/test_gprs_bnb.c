@@ -5,6 +5,7 @@
  * out), |mu| = 8 prior standard deviations with s = 0.5 (Q entirely in P's far tail:
  * tests the tail-mass bookkeeping of the node intervals), KL ~ 0 (mu = 0, s = 0.999:
  * KL = 5e-7 nats). */
+#define TEST_GPRS_BNB_ONLY 1 /* the global samplers' helpers are not used here */
 #include "test_gprs_common.h"
 
 /* DESIGN 3.2 table, Gaussian channel setting: mean steps of BnB GPRS. */

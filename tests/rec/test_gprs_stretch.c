@@ -34,7 +34,7 @@ static long double ref_mass(long double lo, long double hi)
 /* g at eta = exp(D - t), straightforward long-double formula */
 static long double ref_g(long double t)
 {
-    const long double s = ref_s, mu = ref_mu, om = 1.0L - s * s;
+    const long double s = (long double)ref_s, mu = (long double)ref_mu, om = 1.0L - s * s;
     const long double a = om / (2.0L * s * s), xs = mu / om;
     const long double D = -logl(s) + mu * xs / 2.0L, d = sqrtl(t / a);
     const long double eta = expl(D - t);
@@ -43,7 +43,7 @@ static long double ref_g(long double t)
 
 static long double ref_f(long double u)
 {
-    const long double s = ref_s, mu = ref_mu, om = 1.0L - s * s;
+    const long double s = (long double)ref_s, mu = (long double)ref_mu, om = 1.0L - s * s;
     const long double D = -logl(s) + mu * mu / (2.0L * om);
     long double t;
     if (u <= 1e-3L)
@@ -67,14 +67,14 @@ static long double simpson(long double a, long double b, long double fa, long do
 static double ref_sigma(double mu, double s, double h)
 {
     const double D = -log(s) + mu * mu / (2.0 * (1.0 - s * s));
-    const long double uh = 1.0L / sqrtl((long double)D - logl(h));
+    const long double uh = 1.0L / sqrtl((long double)D - logl((long double)h));
     long double fa, fm, fb;
     ref_mu = mu;
     ref_s = s;
     fa = ref_f(0.0L);
     fm = ref_f(uh / 2);
     fb = ref_f(uh);
-    return (double)simpson(0.0L, uh, fa, fm, fb, uh / 6 * (fa + 4 * fm + fb), 1e-12L * h, 22);
+    return (double)simpson(0.0L, uh, fa, fm, fb, uh / 6 * (fa + 4 * fm + fb), 1e-12L * (long double)h, 22);
 }
 
 int main(void)
