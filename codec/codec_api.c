@@ -8,6 +8,7 @@
 #include "codec_planes.h"
 #include "codec_rec.h"
 #include "codec_round.h"
+#include "codec_threads.h"   /* speed: per-plane jobs */
 #include "rec_rc.h"
 #include "recimg.h"
 #include "rtx_transform.h"
@@ -283,52 +284,132 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
     pp->sigma = step;
 }
 
-/* Largest plane's block count, for one shared coefficient buffer. */
-static recimg_status coef_buffer(const recimg_planes *pl, double **buf)
+/* Coefficient buffer of one plane. */
+static recimg_status plane_coef_buffer(const recimg_plane *p, double **buf)
 {
     size_t n;
     *buf = NULL;
-    RETURN_IF(recimg_size_mul3((size_t)pl->p[0].bw * pl->p[0].bh, 64, sizeof(double), &n) != 0,
-              RECIMG_ERR_LIMIT);
+    RETURN_IF(recimg_size_mul3((size_t)p->bw * p->bh, 64, sizeof(double), &n) != 0, RECIMG_ERR_LIMIT);
     *buf = (double *)malloc(n);
     RETURN_IF(!*buf, RECIMG_ERR_OUT_OF_MEMORY);
     return RECIMG_OK;
 }
 
+/* speed (issue 8): the payload holds one range-coder stream per plane, preceded by
+   the u32 LE byte length of every stream but the last (docs/FORMAT.md). A plane's
+   coding depends only on that plane (its own context model, PRNG stream = plane
+   index), so planes are coded on up to `threads` threads with identical bytes for
+   every thread count. Transforms stay on the calling thread: a transform object
+   holds scratch buffers. */
+typedef struct {
+    const recimg_header *h;
+    recimg_planes *pl;
+    int want_kl;
+    double *coef[3];
+    uint8_t *stream[3];
+    size_t stream_size[3];
+    recimg_rec_stats rs[3];
+    recimg_status st[3];
+} encode_jobs;
+
+static void encode_plane_job(void *arg, int i)
+{
+    encode_jobs *jb = (encode_jobs *)arg;
+    const recimg_header *h = jb->h;
+    recimg_plane *p = &jb->pl->p[i];
+    recimg_ctx *ctx = NULL;
+    rec_rc_encoder rc;
+    double step[64];
+    recimg_status st;
+    if (rec_rc_encoder_init(&rc) != 0) {
+        jb->st[i] = RECIMG_ERR_OUT_OF_MEMORY;
+        return;
+    }
+    band_steps(h->matrix_id, h->step_code, i == 0 ? 256u : h->chroma_scale_code, step);
+    st = recimg_ctx_create(p->bw, h->mode == RECIMG_MODE_REC ? RECIMG_CTX_CONTINUOUS : RECIMG_CTX_DISCRETE,
+                           &ctx);
+    if (st == RECIMG_OK && h->mode == RECIMG_MODE_REC) {
+        recimg_rec_plane_params pp;
+        rec_params(h, (uint32_t)i, step, &pp);
+        pp.want_kl = jb->want_kl;
+        jb->rs[i].want_kl = jb->want_kl;
+        st = recimg_rec_encode_plane(&rc, ctx, jb->coef[i], p->bw, p->bh, &pp, &jb->rs[i]);
+    } else if (st == RECIMG_OK) {
+        st = recimg_round_encode_plane(&rc, ctx, jb->coef[i], p->bw, p->bh, step);
+    }
+    recimg_ctx_free(ctx);
+    if (st == RECIMG_OK && rec_rc_encoder_finish(&rc, &jb->stream[i], &jb->stream_size[i]) != 0)
+        st = RECIMG_ERR_OUT_OF_MEMORY;
+    if (st != RECIMG_OK)
+        rec_rc_encoder_free(&rc);
+    jb->st[i] = st;
+}
+
+static void encode_jobs_free(encode_jobs *jb)
+{
+    for (int i = 0; i < 3; i++) {
+        free(jb->coef[i]);
+        free(jb->stream[i]);
+    }
+}
+
+static void put_u32le(uint8_t *b, size_t v)
+{
+    b[0] = (uint8_t)v;
+    b[1] = (uint8_t)(v >> 8);
+    b[2] = (uint8_t)(v >> 16);
+    b[3] = (uint8_t)(v >> 24);
+}
+
 static recimg_status encode_planes(recimg_encoder *enc, recimg_planes *pl, const recimg_header *h,
                                    uint8_t **payload, size_t *payload_size, recimg_rec_stats *rs)
 {
-    rec_rc_encoder rc;
-    double *coef = NULL;
+    encode_jobs jb;
     recimg_status st = RECIMG_OK;
-
-    RETURN_IF(rec_rc_encoder_init(&rc) != 0, RECIMG_ERR_OUT_OF_MEMORY);
-    st = coef_buffer(pl, &coef);
-    for (int i = 0; st == RECIMG_OK && i < pl->nplanes; i++) {
+    const size_t table = 4 * (size_t)(pl->nplanes - 1);
+    size_t total = table, at = table;
+    uint8_t *out = NULL;
+    memset(&jb, 0, sizeof jb);
+    jb.h = h;
+    jb.pl = pl;
+    jb.want_kl = rs->want_kl;
+    for (int i = 0; i < pl->nplanes; i++) {
         recimg_plane *p = &pl->p[i];
-        recimg_ctx *ctx = NULL;
-        double step[64];
-        band_steps(h->matrix_id, h->step_code, i == 0 ? 256u : h->chroma_scale_code, step);
-        recimg_plane_to_blocks(p, coef);
-        enc->tx->forward(enc->tx, coef, coef, (size_t)p->bw * p->bh);
-        st = recimg_ctx_create(p->bw, h->mode == RECIMG_MODE_REC ? RECIMG_CTX_CONTINUOUS : RECIMG_CTX_DISCRETE,
-                               &ctx);
-        if (st == RECIMG_OK && h->mode == RECIMG_MODE_REC) {
-            recimg_rec_plane_params pp;
-            rec_params(h, (uint32_t)i, step, &pp);
-            pp.want_kl = rs->want_kl;
-            st = recimg_rec_encode_plane(&rc, ctx, coef, p->bw, p->bh, &pp, rs);
-        } else if (st == RECIMG_OK) {
-            st = recimg_round_encode_plane(&rc, ctx, coef, p->bw, p->bh, step);
+        st = plane_coef_buffer(p, &jb.coef[i]);
+        if (st != RECIMG_OK) {
+            encode_jobs_free(&jb);
+            return st;
         }
-        recimg_ctx_free(ctx);
+        recimg_plane_to_blocks(p, jb.coef[i]);
+        enc->tx->forward(enc->tx, jb.coef[i], jb.coef[i], (size_t)p->bw * p->bh);
     }
-    free(coef);
+    recimg_run_jobs(recimg_thread_count(enc->p.threads, pl->nplanes), pl->nplanes, encode_plane_job, &jb);
+    for (int i = 0; i < pl->nplanes; i++) {   /* plane order: identical sums for any thread count */
+        if (st == RECIMG_OK)
+            st = jb.st[i];
+        if (st == RECIMG_OK && i + 1 < pl->nplanes && jb.stream_size[i] > UINT32_MAX)
+            st = RECIMG_ERR_LIMIT;
+        total += jb.stream_size[i];
+        rs->kl_bits += jb.rs[i].kl_bits;
+        rs->coded += jb.rs[i].coded;
+        rs->skipped += jb.rs[i].skipped;
+    }
+    if (st == RECIMG_OK && !(out = (uint8_t *)malloc(total ? total : 1)))
+        st = RECIMG_ERR_OUT_OF_MEMORY;
     if (st != RECIMG_OK) {
-        rec_rc_encoder_free(&rc);
+        encode_jobs_free(&jb);
         return st;
     }
-    RETURN_IF(rec_rc_encoder_finish(&rc, payload, payload_size) != 0, RECIMG_ERR_OUT_OF_MEMORY);
+    for (int i = 0; i < pl->nplanes; i++) {
+        if (i + 1 < pl->nplanes)
+            put_u32le(out + 4 * (size_t)i, jb.stream_size[i]);
+        if (jb.stream_size[i])
+            memcpy(out + at, jb.stream[i], jb.stream_size[i]);
+        at += jb.stream_size[i];
+    }
+    encode_jobs_free(&jb);
+    *payload = out;
+    *payload_size = total;
     return RECIMG_OK;
 }
 
@@ -447,46 +528,90 @@ void recimg_decoder_free(recimg_decoder *dec)
     free(dec);
 }
 
+/* speed (issue 8): decoding side of the per-plane streams (see encode_planes). */
+typedef struct {
+    const recimg_header *h;
+    recimg_planes *pl;
+    const recimg_decoder *dec;
+    double *coef[3];
+    const uint8_t *stream[3];
+    size_t stream_size[3];
+    recimg_status st[3];
+} decode_jobs;
+
+static void decode_plane_job(void *arg, int i)
+{
+    decode_jobs *jb = (decode_jobs *)arg;
+    const recimg_header *h = jb->h;
+    const recimg_decoder *dec = jb->dec;
+    recimg_plane *p = &jb->pl->p[i];
+    recimg_ctx *ctx = NULL;
+    rec_rc_decoder rc;
+    double step[64];
+    recimg_status st;
+    rec_rc_decoder_init(&rc, jb->stream[i], jb->stream_size[i]);
+    band_steps(h->matrix_id, h->step_code, i == 0 ? 256u : h->chroma_scale_code, step);
+    st = recimg_ctx_create(p->bw, h->mode == RECIMG_MODE_REC ? RECIMG_CTX_CONTINUOUS : RECIMG_CTX_DISCRETE,
+                           &ctx);
+    if (st == RECIMG_OK && h->mode == RECIMG_MODE_REC) {
+        recimg_rec_plane_params pp;
+        recimg_rec_recon recon;
+        rec_params(h, (uint32_t)i, step, &pp);
+        recon.mode = dec->p.decode;
+        recon.realism = dec->p.realism;
+        recon.private_seed = dec->p.private_seed;
+        st = recimg_rec_decode_plane(&rc, ctx, jb->coef[i], p->bw, p->bh, &pp, &recon);
+    } else if (st == RECIMG_OK) {
+        recimg_round_recon rr;
+        rr.mode = dec->p.decode;
+        rr.realism = dec->p.realism;
+        rr.private_seed = dec->p.private_seed;
+        rr.plane = (uint32_t)i;
+        st = recimg_round_decode_plane(&rc, ctx, jb->coef[i], p->bw, p->bh, step, &rr);
+    }
+    recimg_ctx_free(ctx);
+    jb->st[i] = st;
+}
+
 static recimg_status decode_planes(recimg_decoder *dec, recimg_planes *pl, const recimg_header *h,
                                    const uint8_t *payload)
 {
-    rec_rc_decoder rc;
-    double *coef = NULL;
-    recimg_status st;
-    recimg_rec_recon recon;
-    recimg_round_recon rr;
-
-    rec_rc_decoder_init(&rc, payload, (size_t)h->payload_size);
-    FORWARD_IF_ERROR(coef_buffer(pl, &coef));
-    st = RECIMG_OK;
+    decode_jobs jb;
+    recimg_status st = RECIMG_OK;
+    const size_t n = (size_t)h->payload_size, table = 4 * (size_t)(pl->nplanes - 1);
+    size_t at = table;
+    memset(&jb, 0, sizeof jb);
+    jb.h = h;
+    jb.pl = pl;
+    jb.dec = dec;
+    /* every stream length is checked against the payload before anything is allocated */
+    RETURN_IF(n < table, RECIMG_ERR_CORRUPT);
+    for (int i = 0; i < pl->nplanes; i++) {
+        size_t len = n - at;
+        if (i + 1 < pl->nplanes) {
+            const uint8_t *b = payload + 4 * (size_t)i;
+            len = (size_t)b[0] | (size_t)b[1] << 8 | (size_t)b[2] << 16 | (size_t)b[3] << 24;
+            RETURN_IF(len > n - at, RECIMG_ERR_CORRUPT);
+        }
+        jb.stream[i] = payload + at;
+        jb.stream_size[i] = len;
+        at += len;
+    }
+    for (int i = 0; st == RECIMG_OK && i < pl->nplanes; i++)
+        st = plane_coef_buffer(&pl->p[i], &jb.coef[i]);
+    if (st == RECIMG_OK) {
+        recimg_run_jobs(recimg_thread_count(dec->p.threads, pl->nplanes), pl->nplanes,
+                        decode_plane_job, &jb);
+        for (int i = 0; st == RECIMG_OK && i < pl->nplanes; i++)
+            st = jb.st[i];
+    }
     for (int i = 0; st == RECIMG_OK && i < pl->nplanes; i++) {
         recimg_plane *p = &pl->p[i];
-        recimg_ctx *ctx = NULL;
-        double step[64];
-        band_steps(h->matrix_id, h->step_code, i == 0 ? 256u : h->chroma_scale_code, step);
-        st = recimg_ctx_create(p->bw, h->mode == RECIMG_MODE_REC ? RECIMG_CTX_CONTINUOUS : RECIMG_CTX_DISCRETE,
-                               &ctx);
-        if (st == RECIMG_OK && h->mode == RECIMG_MODE_REC) {
-            recimg_rec_plane_params pp;
-            rec_params(h, (uint32_t)i, step, &pp);
-            recon.mode = dec->p.decode;
-            recon.realism = dec->p.realism;
-            recon.private_seed = dec->p.private_seed;
-            st = recimg_rec_decode_plane(&rc, ctx, coef, p->bw, p->bh, &pp, &recon);
-        } else if (st == RECIMG_OK) {
-            rr.mode = dec->p.decode;
-            rr.realism = dec->p.realism;
-            rr.private_seed = dec->p.private_seed;
-            rr.plane = (uint32_t)i;
-            st = recimg_round_decode_plane(&rc, ctx, coef, p->bw, p->bh, step, &rr);
-        }
-        recimg_ctx_free(ctx);
-        if (st == RECIMG_OK) {
-            dec->tx->inverse(dec->tx, coef, coef, (size_t)p->bw * p->bh);
-            recimg_plane_from_blocks(p, coef);
-        }
+        dec->tx->inverse(dec->tx, jb.coef[i], jb.coef[i], (size_t)p->bw * p->bh);
+        recimg_plane_from_blocks(p, jb.coef[i]);
     }
-    free(coef);
+    for (int i = 0; i < 3; i++)
+        free(jb.coef[i]);
     return st;
 }
 
