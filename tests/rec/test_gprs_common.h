@@ -282,8 +282,7 @@ static void check_runtime_law(int kind, double mu, double s, size_t n, uint64_t 
 /* The exactness families of the global samplers.  |mu| = 8 prior sd is out of reach for
  * them by their own runtime law: D_inf >= 32 nats, i.e. e^32 = 8e13 proposals per sample.
  * The far-mean case is therefore |mu| = 2.5 at s = 0.25 (sup r = 112, Q centred 2.5 prior
- * sd out), whose 20000 samples take 2.2 M proposals, under a second.  (|mu| = 3 at
- * s = 0.25, sup r = 490, was also checked with 10^6 samples: `KS 0.59, var 1.0011`.) */
+ * sd out), whose 20000 samples take 2.2 M proposals, under a second. */
 static void run_global_families(int kind)
 {
     static const target_family fam[] = {
