@@ -40,7 +40,7 @@
 
 int recimg_rec_sampler_supported(recimg_sampler s)
 {
-    return s == RECIMG_SAMPLER_LRQ || s == RECIMG_SAMPLER_UQ;
+    return s == RECIMG_SAMPLER_LRQ || s == RECIMG_SAMPLER_UQ || s == RECIMG_SAMPLER_GPRS_BNB;
 }
 
 /* Mean of an exponential density of scale b on [0, L] (L > 0): b - L / (e^(L/b) - 1). */
@@ -132,10 +132,15 @@ static void setup_coef(recimg_ctx *ctx, int zz, double thr, coef_setup *cs)
 
 }
 
-/* Shared feedback after a coded coefficient: x, hw (bin half width) in sigma units. */
+/* Shared feedback after a coded coefficient: x, hw (bin half width) in sigma units;
+ * hw < 0 means no bin is known (gprs-bnb): E[y | X] under the Gaussian of the
+ * prior's variance v = 2 b^2, mean + v / (v + 1) (X - mean). */
 static void feedback(recimg_ctx *ctx, int zz, const coef_setup *cs, double x, double hw, double *mmse)
 {
-    const double e = cs->mean + recimg_laplace_trunc_mean(x - hw - cs->mean, x + hw - cs->mean, cs->b);
+    const double v = 2.0 * cs->b * cs->b;
+    const double e = hw >= 0.0
+        ? cs->mean + recimg_laplace_trunc_mean(x - hw - cs->mean, x + hw - cs->mean, cs->b)
+        : cs->mean + v / (v + 1.0) * (x - cs->mean);
     *mmse = e;
     recimg_ctx_update_stat(ctx, zz, &cs->pred, mag_q16(e - cs->mean),
                            stat_q16(2.0 * (e - cs->mean) * (e - cs->mean)));
@@ -143,10 +148,56 @@ static void feedback(recimg_ctx *ctx, int zz, const coef_setup *cs, double x, do
         recimg_ctx_dc_record(ctx, dc_record(e));
 }
 
+/* Step cap of the rejection sampler (gprs-bnb also stops at depth 111). */
+#define RS_MAX_STEPS ((uint64_t)1 << 20)
+/* gprs-bnb handles standardized targets |mu| <= BNB_FAR; beyond, lrq (flagged) */
+#define BNB_FAR 6.0
+
+typedef struct {
+    rec_gprs_bnb_model bnb;   /* adaptive path model */
+    rec_rc_bit_model far;     /* the far-target flag */
+} bnb_state;
+
+/* Runs the sampler; r->x is the sample and r->draws.half_width the bin's half
+ * width (-1 for gprs-bnb, which reveals no bin). gprs-bnb simulates the same
+ * Gaussian channel N(y, 1) against the Gaussian prior of X with the Laplace
+ * prior's mean and variance plus the noise (v + 1): exact for any prior. */
 static rec_status run_sampler(int encode, recimg_sampler s, double y, const rec_prior *prior,
                               const rec_key *key, rec_rc_encoder *enc, rec_rc_decoder *dec,
-                              rec_quant_result *r)
+                              bnb_state *model, rec_quant_result *r)
 {
+    if (s == RECIMG_SAMPLER_GPRS_BNB) {
+        const double vp = 2.0 * prior->scale * prior->scale + 1.0;
+        rec_status st;
+        int far;
+        /* A target far in the tail of the Gaussian prior of X can exceed the
+           branch-and-bound depth cap. The encoder decides by a rule on y alone
+           (|y - mean| > BNB_FAR sqrt(vp)), never on the shared randomness, so the
+           choice cannot bias the sample: both samplers simulate N(y, 1) exactly. A
+           flag (adaptive bit) tells the decoder; far targets use lrq. */
+        if (encode) {
+            const double d = y - prior->mean;
+            far = d * d > BNB_FAR * BNB_FAR * vp;
+            rec_rc_encode_bit(enc, &model->far, far);
+        } else {
+            far = rec_rc_decode_bit(dec, &model->far);
+        }
+        if (far)
+            return encode ? rec_lrq_encode(y, 1.0, prior, key, enc, r) : rec_lrq_decode(1.0, prior, key, dec, r);
+        r->k = 0;
+        r->draws.u = 0.0;
+        r->draws.step = 0.0;
+        r->draws.half_width = -1.0;
+        if (encode) {
+            rec_rs_result rr;
+            st = rec_rs_encode_gauss(REC_RS_GPRS_BNB, prior->mean, vp, y, 1.0, key, RS_MAX_STEPS,
+                                     &model->bnb, enc, &rr);
+            r->x = rr.x;
+        } else {
+            st = rec_rs_decode_gauss(REC_RS_GPRS_BNB, prior->mean, vp, 1.0, key, &model->bnb, dec, &r->x);
+        }
+        return st;
+    }
     if (s == RECIMG_SAMPLER_UQ)
         return encode ? rec_uq_encode(y, SQRT12, prior, key, enc, r)
                       : rec_uq_decode(SQRT12, prior, key, dec, r);
@@ -229,6 +280,9 @@ recimg_status recimg_rec_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, cons
 {
     const double thr = skip_threshold(pp->skip_bits);
     uint64_t block = 0;
+    bnb_state bnb;             /* gprs-bnb's adaptive models, per plane */
+    rec_gprs_bnb_model_init(&bnb.bnb);
+    rec_rc_bit_model_init(&bnb.far);
     for (uint32_t by = 0; by < bh; by++) {
         for (uint32_t bx = 0; bx < bw; bx++, coef += 64, block++) {
             recimg_ctx_begin_block(ctx, bx, by);
@@ -252,8 +306,11 @@ recimg_status recimg_rec_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, cons
                 key.seed = pp->seed;
                 key.stream = pp->plane;
                 key.index = block * 64 + (uint64_t)zz;
-                RETURN_IF(run_sampler(1, pp->sampler, y, &prior, &key, enc, NULL, &r) != REC_OK,
-                          RECIMG_ERR_INTERNAL);
+                {
+                    const rec_status rst = run_sampler(1, pp->sampler, y, &prior, &key, enc, NULL, &bnb, &r);
+                    RETURN_IF(rst == REC_ERR_STEP_CAP, RECIMG_ERR_UNSUPPORTED);   /* sampler limit hit */
+                    RETURN_IF(rst != REC_OK, RECIMG_ERR_INTERNAL);
+                }
                 feedback(ctx, zz, &cs, r.x, r.draws.half_width, &mmse);
                 if (pp->want_kl)
                     stats->kl_bits += kl_bits_of(pp->sampler, y - cs.mean, cs.b);
@@ -281,6 +338,9 @@ recimg_status recimg_rec_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, doub
     const int center = recon->mode == RECIMG_DECODE_CENTER;   /* X is the centre of [X - W, X + W] */
     const int private_draws = sample || (recon->mode == RECIMG_DECODE_REALISM && A > 0.0);
     uint64_t block = 0;
+    bnb_state bnb;
+    rec_gprs_bnb_model_init(&bnb.bnb);
+    rec_rc_bit_model_init(&bnb.far);
     for (uint32_t by = 0; by < bh; by++) {
         for (uint32_t bx = 0; bx < bw; bx++, coef += 64, block++) {
             recimg_ctx_begin_block(ctx, bx, by);
@@ -309,7 +369,7 @@ recimg_status recimg_rec_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, doub
                 key.seed = pp->seed;
                 key.stream = pp->plane;
                 key.index = block * 64 + (uint64_t)zz;
-                RETURN_IF(run_sampler(0, pp->sampler, 0.0, &prior, &key, NULL, dec, &r) != REC_OK,
+                RETURN_IF(run_sampler(0, pp->sampler, 0.0, &prior, &key, NULL, dec, &bnb, &r) != REC_OK,
                           RECIMG_ERR_CORRUPT);
                 RETURN_IF(!(r.x < 1e12 && r.x > -1e12), RECIMG_ERR_CORRUPT);
                 feedback(ctx, zz, &cs, r.x, r.draws.half_width, &mmse);

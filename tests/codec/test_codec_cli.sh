@@ -91,6 +91,8 @@ for dm in mmse sample realism; do
 done
 expect 0 "$recimg" compress "$tmp/rgb8.png" -o "$tmp/uq.rec" --mode rec --sampler lrq --zero-bits 0
 expect 0 "$recimg" decompress "$tmp/uq.rec" -o "$tmp/uq.png"
+expect 0 "$recimg" compress "$tmp/rgb8.png" -o "$tmp/bnb.rec" --mode rec --sampler gprs-bnb
+expect 0 "$recimg" decompress "$tmp/bnb.rec" -o "$tmp/bnb.png" --decode realism --realism 0.5
 expect 1 "$recimg" compress "$tmp/gray8.png" -o "$tmp/pfr.rec" --mode rec --sampler pfr
 [ ! -e "$tmp/pfr.rec" ] || bad "output left for an unsupported sampler"
 expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --sampler uq

@@ -64,6 +64,9 @@ static const golden table[] = {
     {"golden_rec_lrq_rgb420_q90.rec", 64, 64, 3, RECIMG_CHROMA_420, 90, 10, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ,
      {"2aeb6738a9f3a117dcea6dbd95dfbd81", "b99fd428e309985ffcf02f77a664e9a6",
       "fc88d0e618c9c0603cd1c8e0f2ca2ec5", "e7b3534b77277961124f7d149600b6cc"}},
+    {"golden_rec_bnb_rgb420_q60.rec", 40, 32, 3, RECIMG_CHROMA_420, 60, 11, RECIMG_MODE_REC, RECIMG_SAMPLER_GPRS_BNB,
+     {"0c4fc05308dd5b6e05d88a6390d729e4", "50a943f64fc14258cdffd7786be79f40",
+      "9487898c223d73ab3aa80180963d5f06", "41d16f291f3755b21f0e660fe77247f5"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
@@ -160,7 +163,8 @@ int main(int argc, char **argv)
                    g->quality, (unsigned long long)g->seed,
                    g->mode == RECIMG_MODE_REC ? "RECIMG_MODE_REC" : "RECIMG_MODE_ROUND",
                    g->sampler == RECIMG_SAMPLER_LRQ ? "RECIMG_SAMPLER_LRQ"
-                   : g->sampler == RECIMG_SAMPLER_UQ ? "RECIMG_SAMPLER_UQ" : "RECIMG_SAMPLER_NONE",
+                   : g->sampler == RECIMG_SAMPLER_UQ ? "RECIMG_SAMPLER_UQ"
+                   : g->sampler == RECIMG_SAMPLER_GPRS_BNB ? "RECIMG_SAMPLER_GPRS_BNB" : "RECIMG_SAMPLER_NONE",
                    md5[0], md5[1], md5[2], md5[3]);
         } else {
             for (int m = 0; m < 4; m++) {

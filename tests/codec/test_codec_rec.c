@@ -1,5 +1,5 @@
 /* REC mode through the public API on real photographs (argv[1] = testimages):
- * every sampler (lrq, uq) and decode mode (mmse, center, sample, realism)
+ * every sampler (lrq, uq, gprs-bnb) and decode mode (mmse, center, sample, realism)
  * round-trips with the input's size; bpp falls and PSNR rises with quality;
  * MMSE beats sample decoding; encoding twice gives identical bytes and another
  * seed other bytes; the zero-bit rule cuts the rate; a corrupted REC payload
@@ -74,7 +74,8 @@ static void put32(uint8_t *p, uint32_t v)
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "testimages";
-    static const recimg_sampler samplers[2] = {RECIMG_SAMPLER_LRQ, RECIMG_SAMPLER_UQ};
+    static const recimg_sampler samplers[3] = {RECIMG_SAMPLER_LRQ, RECIMG_SAMPLER_UQ, RECIMG_SAMPLER_GPRS_BNB};
+    static const char *const sampler_names[3] = {"lrq", "uq ", "bnb"};
     static const double q[3] = {20, 50, 85};
     char path[1024], err[512];
     imageio_image in;
@@ -90,7 +91,7 @@ int main(int argc, char **argv)
     imageio_image_free(&in);
     CHECK(img.pixels != NULL);
 
-    for (int si = 0; si < 2; si++) {
+    for (int si = 0; si < 3; si++) {
         double prev_psnr = 0.0, prev_bpp = 0.0;
         for (int qi = 0; qi < 3; qi++) {
             uint8_t *data = NULL;
@@ -107,7 +108,7 @@ int main(int argc, char **argv)
             pr = decode_psnr(&img, data, size, RECIMG_DECODE_REALISM, 0.5);
             printf("%s q %2.0f: %.4f bpp, kl %.0f bits, payload %.0f bits, coded %llu skipped %llu; "
                    "PSNR mmse %.2f center %.2f sample %.2f realism(0.5) %.2f\n",
-                   samplers[si] == RECIMG_SAMPLER_LRQ ? "lrq" : "uq ", q[qi], bpp, st.kl_bits,
+                   sampler_names[si], q[qi], bpp, st.kl_bits,
                    st.payload_bits, (unsigned long long)st.coded, (unsigned long long)st.skipped, pm, pc, ps, pr);
             CHECK(pm > 20.0 && pc > 18.0 && ps > 18.0 && pr > 18.0);
             CHECK(pm > ps);                 /* MMSE beats the noisy sample */
