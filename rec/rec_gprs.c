@@ -160,15 +160,18 @@ typedef struct {
 
 #define MAX_POINTS 16
 
-/* Bounds of int 1/g over [p0.eta, p1.eta] from the convexity of g. */
-static void piece_bounds(const level_point *p0, const level_point *p1, double *lo, double *hi)
+/* Lower bound of int 1/g over [p0.eta, p1.eta]: the chord lies above a convex g. */
+static double piece_lower(const level_point *p0, const level_point *p1)
 {
-    const double len = p1->eta - p0->eta;
-    double ec, vc;
+    return piece_integral(p1->eta - p0->eta, p0->g, p1->g);
+}
 
-    *lo = piece_integral(len, p0->g, p1->g); /* chord >= g */
-    /* tangents: g >= p0.g - p0.w (eta - p0.eta) and g >= p1.g + p1.w (p1.eta - eta);
-     * they cross at ec with value vc */
+/* Upper bound: the end tangents g >= p0.g - p0.w (eta - p0.eta) and
+ * g >= p1.g + p1.w (p1.eta - eta) lie below g; they cross at ec with value vc. */
+static double piece_upper(const level_point *p0, const level_point *p1, double lo)
+{
+    double ec, vc, hi;
+
     if (p0->w - p1->w > 1e-300 * (p0->w + 1.0)) {
         ec = (p0->g - p1->g + p0->w * p0->eta - p1->w * p1->eta) / (p0->w - p1->w);
         if (ec < p0->eta)
@@ -179,13 +182,16 @@ static void piece_bounds(const level_point *p0, const level_point *p1, double *l
         ec = p1->eta;
     }
     vc = p0->g - p0->w * (ec - p0->eta);
-    if (!(vc > 0.0)) {
-        *hi = (double)INFINITY;
-        return;
-    }
-    *hi = piece_integral(ec - p0->eta, p0->g, vc) + piece_integral(p1->eta - ec, vc, p1->g);
-    if (*hi < *lo) /* rounding only */
-        *hi = *lo;
+    if (!(vc > 0.0))
+        return (double)INFINITY;
+    hi = piece_integral(ec - p0->eta, p0->g, vc) + piece_integral(p1->eta - ec, vc, p1->g);
+    return hi < lo ? lo : hi; /* rounding only */
+}
+
+static void piece_bounds(const level_point *p0, const level_point *p1, double *lo, double *hi)
+{
+    *lo = piece_lower(p0, p1);
+    *hi = piece_upper(p0, p1, *lo);
 }
 
 /* Splits the piece [p0, p1]: arithmetic midpoint in eta, or geometric mean in t when both
@@ -225,7 +231,10 @@ static int bounds_decide(const rec_rs_target *t, double h, double log_h, double 
         stats->level_evals++;
     if (!(pts[1].g > 0.0)) /* g underflowed: h is within rounding of sup r, sigma = inf */
         return 1;
-    piece_bounds(&pts[0], &pts[1], &plo[0], &phi[0]);
+    plo[0] = piece_lower(&pts[0], &pts[1]); /* accept on the lower bound alone if it can */
+    if (T < plo[0])
+        return 1;
+    phi[0] = piece_upper(&pts[0], &pts[1], plo[0]);
     for (;;) {
         int worst = 0;
         double wgap = -1.0, L = 0.0, U = 0.0;
