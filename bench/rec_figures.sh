@@ -18,7 +18,7 @@ num() { sed -n "s/.*\"$1\": \\([-0-9.e+]*\\).*/\\1/p"; }
 
 echo "== REC overhead (payload_bits / kl_bits - 1), mean over ${#images[@]} images"
 printf "%-8s %6s %10s %10s %10s\n" sampler bpp mean_bpp overhead coded_frac
-for s in uq lrq; do
+for s in uq lrq gprs-bnb; do
   for b in 0.25 0.5 1 2; do
     sb=0; so=0; sc=0; n=0
     for img in "${images[@]}"; do
