@@ -28,7 +28,7 @@
  * input never takes more than a fraction of a second (a tiny header may declare
  * a large image whose decode is legitimately slow); the default limit's own
  * checks are exercised by tests/bad and tests/codec. */
-#define FUZZ_MAX_PIXELS ((uint64_t)1 << 16)
+#define FUZZ_MAX_PIXELS ((uint64_t)1 << 14)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
