@@ -16,7 +16,9 @@
  *      convex g (a lower bound on the integral of 1/g, the logarithmic mean in closed form)
  *      and the two end tangents lie below it (an upper bound).  The piece with the widest
  *      bracket is split (arithmetically in eta, geometrically in t = ln(sup r / eta) near
- *      the singular end) until T lies outside [lower, upper].
+ *      the singular end), up to DECIDE_POINTS points, until T lies outside [lower, upper];
+ *   4. only if that fails (0.35% of coefficients of gprs-bnb at I = 1), sigma(h) itself by
+ *      adaptive Gauss-Kronrod G7/K15 in u = t^(-1/2) to 1e-11 relative, and T < sigma(h).
  * g is computed as a difference of Phi values away from the mode (where t = ln(sup r / eta)
  * >= 0.02 the cancellation between w_Q and eta w_P costs under two digits); close to it
  * (t < 0.02 with a narrow level set) as

@@ -65,12 +65,12 @@ typedef struct {
 /* Decides T < sigma(h) for h = exp(log_h), sigma the GPRS stretch function.  Exact up to
  * the floating-point accuracy of g: cheap bounds first (h <= sigma(h), and
  * sigma(h) <= -log(1 - h) for h < 1), then two-sided bounds from the convexity of g
- * (chords below 1/g, tangents above), refined adaptively until T falls outside them.
- * stats may be NULL. */
+ * (chord above g, tangents below it), refined at a few points, and sigma(h) by adaptive
+ * Gauss-Kronrod quadrature only when those do not decide.  stats may be NULL. */
 int rec_rs_gprs_accept(const rec_rs_target *t, double T, double log_h, rec_rs_stats *stats);
 
-/* sigma(h) itself to relative accuracy rel_tol (>= 1e-13), by the same refinement; for
- * tests and tools.  Returns +inf when h >= sup r. */
+/* sigma(h) itself to relative accuracy rel_tol (>= 1e-13) by the quadrature; for tests
+ * and tools.  Returns +inf when h >= sup r. */
 double rec_rs_stretch(const rec_rs_target *t, double h, double rel_tol);
 
 /* ---- index and heap-path codes (rec_index.c) ------------------------------------------ */
