@@ -27,7 +27,7 @@ expect_exit 1 "missing value" "$recimg" sim --sampler
 expect_exit 1 "sweep without -o" "$recimg" sim --sweep
 
 for s in pfr gprs gprs-bnb uq lrq block; do
-    expect_exit 0 "$s run" "$recimg" sim --sampler "$s" --info-bits 2 --trials 500 --json
+    expect_exit 0 "$s run" "$recimg" sim --sampler "$s" --info-bits 2 --trials 300 --json
     for field in '"sampler": "'$s'"' '"roundtrip_ok": true' '"mean_code_bits": ' '"dcs_bits": ' \
                  '"ks_stat": ' '"median_steps": ' '"ns_per_sample": ' '"kl_bits": 2'; do
         grep -q "$field" "$tmp/out" || { echo "FAIL: $s output lacks $field"; cat "$tmp/out"; fail=1; }
@@ -35,7 +35,7 @@ for s in pfr gprs gprs-bnb uq lrq block; do
 done
 
 if command -v gnuplot >/dev/null 2>&1; then
-    expect_exit 0 "sweep" "$recimg" sim --sweep -o "$tmp/sw" --trials 40 --max-steps 20000
+    expect_exit 0 "sweep" "$recimg" sim --sweep -o "$tmp/sw" --trials 20 --max-steps 20000
     for f in sweep.csv plots.gp code_bits.svg code_bits.png steps.svg steps.png overhead.svg overhead.png; do
         [ -s "$tmp/sw/$f" ] || { echo "FAIL: sweep did not write $f"; fail=1; }
     done
