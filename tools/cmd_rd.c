@@ -1223,10 +1223,12 @@ static int bd_per_image(const rd_row *rows, size_t n, const char *a, const char 
 static void bd_tables(sbuf *md, sbuf *html, const curve *cv, int ncv, const rd_row *rows,
                       size_t n, char names[][NAME_LEN], int nimages)
 {
-    static const char *anchors[] = {"round-mmse", "jpeg"};
+    /* rounding with MMSE decoding (the baseline), rounding with realism decoding (REC's
+     * counterpart at matched realism), and libjpeg-turbo */
+    static const char *anchors[] = {"round-mmse", "round-realism", "jpeg"};
     size_t a;
     int i;
-    for (a = 0; a < 2; a++) {
+    for (a = 0; a < sizeof(anchors) / sizeof(anchors[0]); a++) {
         const curve *anchor = NULL;
         for (i = 0; i < ncv; i++)
             if (strcmp(cv[i].name, anchors[a]) == 0)

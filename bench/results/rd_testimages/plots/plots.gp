@@ -8,7 +8,7 @@ set output 'rate_psnr.svg'.sfx
 set xlabel 'bits per pixel'
 set ylabel 'PSNR-RGB (dB)'
 set logscale x
-plot 'jpeg.dat' using 1:2 with linespoints title 'jpeg', 'round-mmse.dat' using 1:2 with linespoints title 'round-mmse', 'round-center.dat' using 1:2 with linespoints title 'round-center', 'rec-lrq-mmse.dat' using 1:2 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:2 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:2 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:2 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:2 with linespoints title 'rec-uq-realism'
+plot 'jpeg.dat' using 1:2 with linespoints title 'jpeg', 'round-mmse.dat' using 1:2 with linespoints title 'round-mmse', 'round-realism.dat' using 1:2 with linespoints title 'round-realism', 'rec-lrq-mmse.dat' using 1:2 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:2 with linespoints title 'rec-lrq-realism', 'rec-uq-mmse.dat' using 1:2 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:2 with linespoints title 'rec-uq-realism'
 unset output
 unset logscale x
 set terminal svg size 720,480 dynamic noenhanced
@@ -16,7 +16,7 @@ set output 'rate_msssim.svg'.sfx
 set xlabel 'bits per pixel'
 set ylabel 'MS-SSIM (dB, -10 log10(1 - MS-SSIM))'
 set logscale x
-plot 'jpeg.dat' using 1:3 with linespoints title 'jpeg', 'round-mmse.dat' using 1:3 with linespoints title 'round-mmse', 'round-center.dat' using 1:3 with linespoints title 'round-center', 'rec-lrq-mmse.dat' using 1:3 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:3 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:3 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:3 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:3 with linespoints title 'rec-uq-realism'
+plot 'jpeg.dat' using 1:3 with linespoints title 'jpeg', 'round-mmse.dat' using 1:3 with linespoints title 'round-mmse', 'round-realism.dat' using 1:3 with linespoints title 'round-realism', 'rec-lrq-mmse.dat' using 1:3 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:3 with linespoints title 'rec-lrq-realism', 'rec-uq-mmse.dat' using 1:3 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:3 with linespoints title 'rec-uq-realism'
 unset output
 unset logscale x
 set terminal svg size 720,480 dynamic noenhanced
@@ -24,7 +24,7 @@ set output 'rate_dct_w1.svg'.sfx
 set xlabel 'bits per pixel'
 set ylabel 'dct_w1 (lower = more realistic)'
 set logscale x
-plot 'jpeg.dat' using 1:4 with linespoints title 'jpeg', 'round-mmse.dat' using 1:4 with linespoints title 'round-mmse', 'round-center.dat' using 1:4 with linespoints title 'round-center', 'rec-lrq-mmse.dat' using 1:4 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:4 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:4 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:4 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:4 with linespoints title 'rec-uq-realism'
+plot 'jpeg.dat' using 1:4 with linespoints title 'jpeg', 'round-mmse.dat' using 1:4 with linespoints title 'round-mmse', 'round-realism.dat' using 1:4 with linespoints title 'round-realism', 'rec-lrq-mmse.dat' using 1:4 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:4 with linespoints title 'rec-lrq-realism', 'rec-uq-mmse.dat' using 1:4 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:4 with linespoints title 'rec-uq-realism'
 unset output
 unset logscale x
 set terminal svg size 720,480 dynamic noenhanced
@@ -32,7 +32,7 @@ set output 'rate_swd.svg'.sfx
 set xlabel 'bits per pixel'
 set ylabel 'swd (lower = more realistic)'
 set logscale x
-plot 'jpeg.dat' using 1:5 with linespoints title 'jpeg', 'round-mmse.dat' using 1:5 with linespoints title 'round-mmse', 'round-center.dat' using 1:5 with linespoints title 'round-center', 'rec-lrq-mmse.dat' using 1:5 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:5 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:5 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:5 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:5 with linespoints title 'rec-uq-realism'
+plot 'jpeg.dat' using 1:5 with linespoints title 'jpeg', 'round-mmse.dat' using 1:5 with linespoints title 'round-mmse', 'round-realism.dat' using 1:5 with linespoints title 'round-realism', 'rec-lrq-mmse.dat' using 1:5 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:5 with linespoints title 'rec-lrq-realism', 'rec-uq-mmse.dat' using 1:5 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:5 with linespoints title 'rec-uq-realism'
 unset output
 unset logscale x
 set terminal svg size 720,480 dynamic noenhanced
@@ -60,7 +60,7 @@ set output 'rate_psnr.png'.sfx
 set xlabel 'bits per pixel'
 set ylabel 'PSNR-RGB (dB)'
 set logscale x
-plot 'jpeg.dat' using 1:2 with linespoints title 'jpeg', 'round-mmse.dat' using 1:2 with linespoints title 'round-mmse', 'round-center.dat' using 1:2 with linespoints title 'round-center', 'rec-lrq-mmse.dat' using 1:2 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:2 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:2 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:2 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:2 with linespoints title 'rec-uq-realism'
+plot 'jpeg.dat' using 1:2 with linespoints title 'jpeg', 'round-mmse.dat' using 1:2 with linespoints title 'round-mmse', 'round-realism.dat' using 1:2 with linespoints title 'round-realism', 'rec-lrq-mmse.dat' using 1:2 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:2 with linespoints title 'rec-lrq-realism', 'rec-uq-mmse.dat' using 1:2 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:2 with linespoints title 'rec-uq-realism'
 unset output
 unset logscale x
 set terminal pngcairo size 720,480 noenhanced
@@ -68,7 +68,7 @@ set output 'rate_msssim.png'.sfx
 set xlabel 'bits per pixel'
 set ylabel 'MS-SSIM (dB, -10 log10(1 - MS-SSIM))'
 set logscale x
-plot 'jpeg.dat' using 1:3 with linespoints title 'jpeg', 'round-mmse.dat' using 1:3 with linespoints title 'round-mmse', 'round-center.dat' using 1:3 with linespoints title 'round-center', 'rec-lrq-mmse.dat' using 1:3 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:3 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:3 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:3 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:3 with linespoints title 'rec-uq-realism'
+plot 'jpeg.dat' using 1:3 with linespoints title 'jpeg', 'round-mmse.dat' using 1:3 with linespoints title 'round-mmse', 'round-realism.dat' using 1:3 with linespoints title 'round-realism', 'rec-lrq-mmse.dat' using 1:3 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:3 with linespoints title 'rec-lrq-realism', 'rec-uq-mmse.dat' using 1:3 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:3 with linespoints title 'rec-uq-realism'
 unset output
 unset logscale x
 set terminal pngcairo size 720,480 noenhanced
@@ -76,7 +76,7 @@ set output 'rate_dct_w1.png'.sfx
 set xlabel 'bits per pixel'
 set ylabel 'dct_w1 (lower = more realistic)'
 set logscale x
-plot 'jpeg.dat' using 1:4 with linespoints title 'jpeg', 'round-mmse.dat' using 1:4 with linespoints title 'round-mmse', 'round-center.dat' using 1:4 with linespoints title 'round-center', 'rec-lrq-mmse.dat' using 1:4 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:4 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:4 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:4 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:4 with linespoints title 'rec-uq-realism'
+plot 'jpeg.dat' using 1:4 with linespoints title 'jpeg', 'round-mmse.dat' using 1:4 with linespoints title 'round-mmse', 'round-realism.dat' using 1:4 with linespoints title 'round-realism', 'rec-lrq-mmse.dat' using 1:4 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:4 with linespoints title 'rec-lrq-realism', 'rec-uq-mmse.dat' using 1:4 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:4 with linespoints title 'rec-uq-realism'
 unset output
 unset logscale x
 set terminal pngcairo size 720,480 noenhanced
@@ -84,7 +84,7 @@ set output 'rate_swd.png'.sfx
 set xlabel 'bits per pixel'
 set ylabel 'swd (lower = more realistic)'
 set logscale x
-plot 'jpeg.dat' using 1:5 with linespoints title 'jpeg', 'round-mmse.dat' using 1:5 with linespoints title 'round-mmse', 'round-center.dat' using 1:5 with linespoints title 'round-center', 'rec-lrq-mmse.dat' using 1:5 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:5 with linespoints title 'rec-lrq-realism', 'rec-lrq-sample.dat' using 1:5 with linespoints title 'rec-lrq-sample', 'rec-uq-mmse.dat' using 1:5 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:5 with linespoints title 'rec-uq-realism'
+plot 'jpeg.dat' using 1:5 with linespoints title 'jpeg', 'round-mmse.dat' using 1:5 with linespoints title 'round-mmse', 'round-realism.dat' using 1:5 with linespoints title 'round-realism', 'rec-lrq-mmse.dat' using 1:5 with linespoints title 'rec-lrq-mmse', 'rec-lrq-realism.dat' using 1:5 with linespoints title 'rec-lrq-realism', 'rec-uq-mmse.dat' using 1:5 with linespoints title 'rec-uq-mmse', 'rec-uq-realism.dat' using 1:5 with linespoints title 'rec-uq-realism'
 unset output
 unset logscale x
 set terminal pngcairo size 720,480 noenhanced
