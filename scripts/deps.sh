@@ -12,6 +12,7 @@ packages=(
   libjxl-devtools
   strace
   libjpeg-turbo-progs valgrind
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do
