@@ -7,20 +7,12 @@
  * (kappa = 8) keeps clearly less, so the simulator is visibly not exact. */
 #include "rec.h"
 #include "rec_stats.h"
+#include "rec_test_util.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                              \
-        }                                                                            \
-    } while (0)
 
 #define D 64
 
@@ -102,10 +94,5 @@ int main(void)
         CHECK(rec_block_encode(2, v, one, v, one, 4, 0, &key, &enc, v, NULL) == REC_ERR_INVALID_ARG);
         rec_rc_encoder_free(&enc);
     }
-    if (failures) {
-        fprintf(stderr, "test_rec_block: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_rec_block: ok\n");
-    return 0;
+    return rec_test_finish("test_rec_block");
 }

@@ -5,21 +5,13 @@
  * plus the effect of 4 ulp of p, for p in [1e-300, 1 - 1e-6]; special
  * values. */
 #include "rec_math.h"
+#include "rec_test_util.h"
 
 #include <float.h>
 #include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-static int failures;
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                              \
-        }                                                                            \
-    } while (0)
 
 /* error of a against the reference r in units of the double ulp at r */
 static double ulps(double a, long double r)
@@ -184,10 +176,5 @@ int main(void)
 {
     test_elementary();
     test_phi();
-    if (failures) {
-        fprintf(stderr, "test_rec_math: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_rec_math: ok\n");
-    return 0;
+    return rec_test_finish("test_rec_math");
 }

@@ -2,18 +2,10 @@
  * the (seed, stream, index) mapping pinned by committed values, and
  * distribution sanity (uniform moments, normal/exponential/interval draws). */
 #include "rec.h"
+#include "rec_test_util.h"
 
 #include <math.h>
 #include <stdio.h>
-
-static int failures;
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                              \
-        }                                                                            \
-    } while (0)
 
 static void test_philox_kat(void)
 {
@@ -104,10 +96,5 @@ int main(void)
     test_philox_kat();
     test_mapping();
     test_distributions();
-    if (failures) {
-        fprintf(stderr, "test_rec_prng: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_rec_prng: ok\n");
-    return 0;
+    return rec_test_finish("test_rec_prng");
 }

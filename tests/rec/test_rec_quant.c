@@ -6,20 +6,12 @@
  * length against the information the quantizer carries. */
 #include "rec.h"
 #include "rec_stats.h"
+#include "rec_test_util.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                              \
-        }                                                                            \
-    } while (0)
 
 #define N 20000
 
@@ -308,10 +300,5 @@ int main(void)
 {
     scenarios();
     test_errors();
-    if (failures) {
-        fprintf(stderr, "test_rec_quant: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_rec_quant: ok\n");
-    return 0;
+    return rec_test_finish("test_rec_quant");
 }

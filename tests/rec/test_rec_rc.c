@@ -2,19 +2,11 @@
  * of random symbols including edge frequencies and long carry chains, and
  * the sticky error on truncated or garbage input. */
 #include "rec_rc.h"
+#include "rec_test_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                              \
-        }                                                                            \
-    } while (0)
 
 static uint64_t sm_state;
 static uint64_t splitmix(void)
@@ -344,10 +336,5 @@ int main(int argc, char **argv)
         test_efficiency();
         test_errors();
     }
-    if (failures) {
-        fprintf(stderr, "test_rec_rc: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_rec_rc: ok\n");
-    return 0;
+    return rec_test_finish("test_rec_rc");
 }

@@ -3,18 +3,10 @@
  * Gaussian channel setting at I = 0.18 nats),
  * KL formula, D_CS >= KL, KS statistic on known samples, moments, median. */
 #include "rec_stats.h"
+#include "rec_test_util.h"
 
 #include <math.h>
 #include <stdio.h>
-
-static int failures;
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                              \
-        }                                                                            \
-    } while (0)
 
 int main(void)
 {
@@ -57,10 +49,5 @@ int main(void)
         m = rec_stats_median(u, 1000);
         CHECK(fabs(m - 0.5) < 1e-15);
     }
-    if (failures) {
-        fprintf(stderr, "test_rec_stats: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_rec_stats: ok\n");
-    return 0;
+    return rec_test_finish("test_rec_stats");
 }
