@@ -39,16 +39,7 @@
  * uses the same idea). Real progressive files have about 10. */
 #define JPEG_MAX_SCANS 500
 
-/* Lets the compiler check the format strings (and accept the non-literal in vsnprintf). */
-#if defined(__GNUC__)
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTF_LIKE(f, a)
-#endif
-
-static void set_err(char *err, size_t err_size, const char *fmt, ...) PRINTF_LIKE(3, 4);
-
-static void set_err(char *err, size_t err_size, const char *fmt, ...)
+void imageio_set_error(char *err, size_t err_size, const char *fmt, ...)
 {
     va_list ap;
     if (err == NULL || err_size == 0)
@@ -134,7 +125,7 @@ static void png_err_fn(png_structp png, png_const_charp msg)
 {
     struct png_state *st = png_get_error_ptr(png);
     if (!st->err_set) {
-        set_err(st->err, st->err_size, "%s: invalid PNG: %s", st->name, msg);
+        imageio_set_error(st->err, st->err_size, "%s: invalid PNG: %s", st->name, msg);
         st->err_set = 1;
     }
     png_longjmp(png, 1);
@@ -151,7 +142,8 @@ static void png_read_fn(png_structp png, png_bytep dst, png_size_t len)
     struct png_state *st = png_get_io_ptr(png);
     if (len > st->size - st->pos) {
         if (!st->err_set) {
-            set_err(st->err, st->err_size, "%s: invalid PNG: file is truncated", st->name);
+            imageio_set_error(st->err, st->err_size, "%s: invalid PNG: file is truncated",
+                              st->name);
             st->err_set = 1;
         }
         png_longjmp(png, 1);
@@ -163,7 +155,7 @@ static void png_read_fn(png_structp png, png_bytep dst, png_size_t len)
 /* Fails through the error path with a message of our own. */
 static void png_fail(struct png_state *st, const char *msg)
 {
-    set_err(st->err, st->err_size, "%s: %s", st->name, msg);
+    imageio_set_error(st->err, st->err_size, "%s: %s", st->name, msg);
     st->err_set = 1;
     png_longjmp(st->png, 1);
 }
@@ -248,7 +240,7 @@ static int decode_png(const uint8_t *data, size_t size, const char *name, imagei
         st.info = png_create_info_struct(st.png);
     if (st.png == NULL || st.info == NULL) {
         png_destroy_read_struct(&st.png, &st.info, NULL);
-        set_err(err, err_size, "%s: out of memory", name);
+        imageio_set_error(err, err_size, "%s: out of memory", name);
         return -1;
     }
     rc = png_decode_body(&st);
@@ -258,7 +250,7 @@ static int decode_png(const uint8_t *data, size_t size, const char *name, imagei
     if (rc != 0) {
         memset(out, 0, sizeof(*out));
         if (!st.err_set)
-            set_err(err, err_size, "%s: invalid PNG", name);
+            imageio_set_error(err, err_size, "%s: invalid PNG", name);
     }
     return rc;
 }
@@ -285,7 +277,7 @@ static void jpeg_error_exit_fn(j_common_ptr cinfo)
     char buf[JMSG_LENGTH_MAX];
     if (!st->err_set) {
         (*cinfo->err->format_message)(cinfo, buf);
-        set_err(st->err, st->err_size, "%s: invalid JPEG: %s", st->name, buf);
+        imageio_set_error(st->err, st->err_size, "%s: invalid JPEG: %s", st->name, buf);
         st->err_set = 1;
     }
     longjmp(st->jmp, 1);
@@ -297,7 +289,7 @@ static void jpeg_emit_message_fn(j_common_ptr cinfo, int level)
 {
     if (level == -1 && cinfo->err->msg_code == JWRN_JPEG_EOF) {
         struct jpeg_state *st = (struct jpeg_state *)(void *)cinfo->err;
-        set_err(st->err, st->err_size, "%s: invalid JPEG: file is truncated", st->name);
+        imageio_set_error(st->err, st->err_size, "%s: invalid JPEG: file is truncated", st->name);
         st->err_set = 1;
         longjmp(st->jmp, 1);
     }
@@ -309,8 +301,8 @@ static void jpeg_progress_fn(j_common_ptr cinfo)
         struct jpeg_decompress_struct *d = (struct jpeg_decompress_struct *)(void *)cinfo;
         if (d->input_scan_number > JPEG_MAX_SCANS) {
             struct jpeg_state *st = (struct jpeg_state *)(void *)cinfo->err;
-            set_err(st->err, st->err_size, "%s: invalid JPEG: more than %d scans", st->name,
-                    JPEG_MAX_SCANS);
+            imageio_set_error(st->err, st->err_size, "%s: invalid JPEG: more than %d scans",
+                              st->name, JPEG_MAX_SCANS);
             st->err_set = 1;
             longjmp(st->jmp, 1);
         }
@@ -319,7 +311,7 @@ static void jpeg_progress_fn(j_common_ptr cinfo)
 
 static void jpeg_fail(struct jpeg_state *st, const char *msg)
 {
-    set_err(st->err, st->err_size, "%s: %s", st->name, msg);
+    imageio_set_error(st->err, st->err_size, "%s: %s", st->name, msg);
     st->err_set = 1;
     longjmp(st->jmp, 1);
 }
@@ -384,7 +376,7 @@ static int decode_jpeg(const uint8_t *data, size_t size, const char *name, image
      * stay valid for libjpeg's callbacks. */
     st = calloc(1, sizeof(*st));
     if (st == NULL) {
-        set_err(err, err_size, "%s: out of memory", name);
+        imageio_set_error(err, err_size, "%s: out of memory", name);
         return -1;
     }
     st->name = name;
@@ -401,7 +393,7 @@ static int decode_jpeg(const uint8_t *data, size_t size, const char *name, image
     if (rc != 0) {
         memset(out, 0, sizeof(*out));
         if (!st->err_set)
-            set_err(err, err_size, "%s: invalid JPEG", name);
+            imageio_set_error(err, err_size, "%s: invalid JPEG", name);
     }
     free(st);
     return rc;
@@ -453,33 +445,33 @@ static int decode_pnm(const uint8_t *data, size_t size, const char *name, imagei
 
     if (pnm_field(data, size, &pos, &w) != 0 || pnm_field(data, size, &pos, &h) != 0 ||
         pnm_field(data, size, &pos, &maxval) != 0) {
-        set_err(err, err_size, "%s: invalid PGM/PPM: malformed header", name);
+        imageio_set_error(err, err_size, "%s: invalid PGM/PPM: malformed header", name);
         return -1;
     }
     if (pos >= size || !isspace(data[pos])) {
-        set_err(err, err_size, "%s: invalid PGM/PPM: malformed header", name);
+        imageio_set_error(err, err_size, "%s: invalid PGM/PPM: malformed header", name);
         return -1;
     }
     pos++;   /* exactly one whitespace byte before the raster */
     if (maxval == 0 || maxval > 65535) {
-        set_err(err, err_size, "%s: invalid PGM/PPM: maxval %u not in 1..65535", name,
-                (unsigned)maxval);
+        imageio_set_error(err, err_size, "%s: invalid PGM/PPM: maxval %u not in 1..65535", name,
+                          (unsigned)maxval);
         return -1;
     }
     if (check_dims(w, h, channels, &bytes) != 0) {
-        set_err(err, err_size, "%s: image dimensions %ux%u outside the supported limits", name,
-                (unsigned)w, (unsigned)h);
+        imageio_set_error(err, err_size, "%s: image dimensions %ux%u outside the supported limits",
+                          name, (unsigned)w, (unsigned)h);
         return -1;
     }
     sample_bytes = maxval > 255 ? 2 : 1;
     need = bytes * (size_t)sample_bytes;
     if (size - pos < need) {
-        set_err(err, err_size, "%s: invalid PGM/PPM: file is truncated", name);
+        imageio_set_error(err, err_size, "%s: invalid PGM/PPM: file is truncated", name);
         return -1;
     }
     out->pixels = malloc(bytes);
     if (out->pixels == NULL) {
-        set_err(err, err_size, "%s: out of memory", name);
+        imageio_set_error(err, err_size, "%s: out of memory", name);
         return -1;
     }
     for (depth = 1; depth < 16 && (1u << depth) - 1 < maxval; depth++)
@@ -517,7 +509,7 @@ int imageio_decode(const uint8_t *data, size_t size, const char *name, imageio_a
     if (name == NULL)
         name = "(memory)";
     if (data == NULL && size != 0) {
-        set_err(err, err_size, "%s: no data", name);
+        imageio_set_error(err, err_size, "%s: no data", name);
         return -1;
     }
     if (size >= 8 && memcmp(data, png_sig, 8) == 0)
@@ -527,10 +519,11 @@ int imageio_decode(const uint8_t *data, size_t size, const char *name, imageio_a
     if (size >= 2 && data[0] == 'P' && (data[1] == '5' || data[1] == '6'))
         return decode_pnm(data, size, name, out, err, err_size);
     if (size >= 2 && data[0] == 'P' && data[1] >= '1' && data[1] <= '7') {
-        set_err(err, err_size, "%s: only binary PGM (P5) and PPM (P6) are supported", name);
+        imageio_set_error(err, err_size, "%s: only binary PGM (P5) and PPM (P6) are supported",
+                          name);
         return -1;
     }
-    set_err(err, err_size, "%s: not a PNG, JPEG, PGM or PPM image", name);
+    imageio_set_error(err, err_size, "%s: not a PNG, JPEG, PGM or PPM image", name);
     return -1;
 }
 
@@ -564,7 +557,7 @@ int imageio_read_file(const char *path, size_t max_size, uint8_t **data, size_t 
     *size = 0;
     f = fopen(path, "rb");
     if (f == NULL) {
-        set_err(err, err_size, "%s: cannot open: %s", path, strerror(errno));
+        imageio_set_error(err, err_size, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
     {
@@ -574,13 +567,13 @@ int imageio_read_file(const char *path, size_t max_size, uint8_t **data, size_t 
         if (fstat(fileno(f), &st) == 0) {
             if (S_ISDIR(st.st_mode)) {
                 fclose(f);
-                set_err(err, err_size, "%s: is a directory", path);
+                imageio_set_error(err, err_size, "%s: is a directory", path);
                 return -1;
             }
             if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > (uint64_t)max_size) {
                 fclose(f);
-                set_err(err, err_size, "%s: file larger than the limit of %zu bytes", path,
-                        max_size);
+                imageio_set_error(err, err_size, "%s: file larger than the limit of %zu bytes",
+                                  path, max_size);
                 return -1;
             }
         }
@@ -598,7 +591,7 @@ int imageio_read_file(const char *path, size_t max_size, uint8_t **data, size_t 
             if (nb == NULL) {
                 free(buf);
                 fclose(f);
-                set_err(err, err_size, "%s: out of memory", path);
+                imageio_set_error(err, err_size, "%s: out of memory", path);
                 return -1;
             }
             buf = nb;
@@ -613,7 +606,7 @@ int imageio_read_file(const char *path, size_t max_size, uint8_t **data, size_t 
                 const int e = errno;
                 free(buf);
                 fclose(f);
-                set_err(err, err_size, "%s: read error: %s", path, strerror(e));
+                imageio_set_error(err, err_size, "%s: read error: %s", path, strerror(e));
                 return -1;
             }
             break;
@@ -622,13 +615,14 @@ int imageio_read_file(const char *path, size_t max_size, uint8_t **data, size_t 
     fclose(f);
     if (len > max_size) {
         free(buf);
-        set_err(err, err_size, "%s: file larger than the limit of %zu bytes", path, max_size);
+        imageio_set_error(err, err_size, "%s: file larger than the limit of %zu bytes", path,
+                          max_size);
         return -1;
     }
     if (buf == NULL) {
         buf = malloc(1);
         if (buf == NULL) {
-            set_err(err, err_size, "%s: out of memory", path);
+            imageio_set_error(err, err_size, "%s: out of memory", path);
             return -1;
         }
     }
@@ -691,7 +685,7 @@ static int tmp_open(const char *dest, struct tmp_file *t, char *err, size_t err_
     t->fd = -1;
     t->path = malloc(n + 32);
     if (t->path == NULL) {
-        set_err(err, err_size, "%s: out of memory", dest);
+        imageio_set_error(err, err_size, "%s: out of memory", dest);
         return -1;
     }
     term_signals(&term);
@@ -716,8 +710,8 @@ static int tmp_open(const char *dest, struct tmp_file *t, char *err, size_t err_
         if (errno != EEXIST)
             break;
     }
-    set_err(err, err_size, "%s: cannot create temporary file %s: %s", dest, t->path,
-            strerror(errno));
+    imageio_set_error(err, err_size, "%s: cannot create temporary file %s: %s", dest, t->path,
+                      strerror(errno));
     free(t->path);
     t->path = NULL;
     pthread_sigmask(SIG_SETMASK, &t->old_mask, NULL);
@@ -756,25 +750,25 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 static int tmp_commit(const char *dest, struct tmp_file *t, char *err, size_t err_size)
 {
     if (fsync(t->fd) != 0) {
-        set_err(err, err_size, "%s: cannot write: %s", dest, strerror(errno));
+        imageio_set_error(err, err_size, "%s: cannot write: %s", dest, strerror(errno));
         tmp_abort(t);
         return -1;
     }
     if (close(t->fd) != 0) {
         t->fd = -1;
-        set_err(err, err_size, "%s: cannot write: %s", dest, strerror(errno));
+        imageio_set_error(err, err_size, "%s: cannot write: %s", dest, strerror(errno));
         tmp_abort(t);
         return -1;
     }
     t->fd = -1;
     if (term_signal_pending()) {
-        set_err(err, err_size, "%s: interrupted by a signal; nothing written", dest);
+        imageio_set_error(err, err_size, "%s: interrupted by a signal; nothing written", dest);
         tmp_abort(t);
         return -1;
     }
     if (rename(t->path, dest) != 0) {
-        set_err(err, err_size, "%s: cannot rename the temporary file into place: %s", dest,
-                strerror(errno));
+        imageio_set_error(err, err_size, "%s: cannot rename the temporary file into place: %s",
+                          dest, strerror(errno));
         tmp_abort(t);
         return -1;
     }
@@ -791,7 +785,7 @@ int imageio_write_file_atomic(const char *path, const void *data, size_t size, c
     if (tmp_open(path, &t, err, err_size) != 0)
         return -1;
     if (write_all(t.fd, data, size) != 0) {
-        set_err(err, err_size, "%s: cannot write: %s", path, strerror(errno));
+        imageio_set_error(err, err_size, "%s: cannot write: %s", path, strerror(errno));
         tmp_abort(&t);
         return -1;
     }
@@ -849,7 +843,7 @@ static void png_write_err_fn(png_structp png, png_const_charp msg)
 {
     struct png_out *o = png_get_error_ptr(png);
     if (!o->err_set) {
-        set_err(o->err, o->err_size, "%s: cannot encode PNG: %s", o->name, msg);
+        imageio_set_error(o->err, o->err_size, "%s: cannot encode PNG: %s", o->name, msg);
         o->err_set = 1;
     }
     png_longjmp(png, 1);
@@ -891,7 +885,7 @@ static int encode_png(const imageio_image *img, const char *name, int level, uin
         info = png_create_info_struct(png);
     if (png == NULL || info == NULL) {
         png_destroy_write_struct(&png, &info);
-        set_err(err, err_size, "%s: out of memory", name);
+        imageio_set_error(err, err_size, "%s: out of memory", name);
         return -1;
     }
     rc = png_encode_body(png, info, img, level, &o);
@@ -913,7 +907,7 @@ int imageio_encode_png(const imageio_image *img, int zlib_level, uint8_t **data,
     *size = 0;
     if (img == NULL || img->pixels == NULL || zlib_level < 0 || zlib_level > 9 ||
         check_dims(img->width, img->height, img->channels, &bytes) != 0) {
-        set_err(err, err_size, "PNG encode: invalid image or level");
+        imageio_set_error(err, err_size, "PNG encode: invalid image or level");
         return -1;
     }
     return encode_png(img, "PNG encode", zlib_level, data, size, err, err_size);
@@ -939,7 +933,8 @@ int imageio_write(const char *path, const imageio_image *img, char *err, size_t 
 
     if (img == NULL || img->pixels == NULL ||
         check_dims(img->width, img->height, img->channels, &bytes) != 0) {
-        set_err(err, err_size, "%s: cannot write: invalid image (dimensions or channels)", path);
+        imageio_set_error(err, err_size, "%s: cannot write: invalid image (dimensions or channels)",
+                          path);
         return -1;
     }
     if (ends_with_ci(path, ".ppm") || ends_with_ci(path, ".pgm")) {
@@ -947,8 +942,8 @@ int imageio_write(const char *path, const imageio_image *img, char *err, size_t 
         char header[64];
         int hl;
         if (img->channels != want) {
-            set_err(err, err_size, "%s: a %s file needs a %s image", path,
-                    want == 3 ? ".ppm" : ".pgm", want == 3 ? "RGB" : "gray");
+            imageio_set_error(err, err_size, "%s: a %s file needs a %s image", path,
+                              want == 3 ? ".ppm" : ".pgm", want == 3 ? "RGB" : "gray");
             return -1;
         }
         hl = snprintf(header, sizeof(header), "P%c\n%u %u\n255\n", want == 3 ? '6' : '5',
@@ -956,7 +951,7 @@ int imageio_write(const char *path, const imageio_image *img, char *err, size_t 
         size = (size_t)hl + bytes;
         data = malloc(size);
         if (data == NULL) {
-            set_err(err, err_size, "%s: out of memory", path);
+            imageio_set_error(err, err_size, "%s: out of memory", path);
             return -1;
         }
         memcpy(data, header, (size_t)hl);

@@ -101,6 +101,14 @@ int imageio_same_file(const char *a, const char *b);
  * width*height doubles. */
 void imageio_luma(const imageio_image *img, double *y);
 
+/* Formats a message (printf-style) into err, truncated to err_size bytes and always
+ * terminated; does nothing when err is NULL or err_size is 0. The tools' helpers
+ * (imageio, jpegref) fill their err arguments this way. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+void imageio_set_error(char *err, size_t err_size, const char *fmt, ...);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,31 +4,11 @@
  */
 #include "jpegref.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <turbojpeg.h>
-
-/* Lets the compiler check the format strings (and accept the non-literal in vsnprintf). */
-#if defined(__GNUC__)
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTF_LIKE(f, a)
-#endif
-
-static void set_err(char *err, size_t err_size, const char *fmt, ...) PRINTF_LIKE(3, 4);
-
-static void set_err(char *err, size_t err_size, const char *fmt, ...)
-{
-    va_list ap;
-    if (err == NULL || err_size == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, err_size, fmt, ap);
-    va_end(ap);
-}
 
 int tool_jpeg_encode(const imageio_image *img, int quality, int chroma, uint8_t **jpeg,
                      size_t *size, char *err, size_t err_size)
@@ -44,7 +24,7 @@ int tool_jpeg_encode(const imageio_image *img, int quality, int chroma, uint8_t 
         img->width > IMAGEIO_MAX_DIM || img->height > IMAGEIO_MAX_DIM ||
         (img->channels != 1 && img->channels != 3) || quality < 1 || quality > 100 ||
         (chroma != 420 && chroma != 444)) {
-        set_err(err, err_size, "jpeg encode: invalid arguments");
+        imageio_set_error(err, err_size, "jpeg encode: invalid arguments");
         return -1;
     }
     if (img->channels == 1) {
@@ -56,13 +36,13 @@ int tool_jpeg_encode(const imageio_image *img, int quality, int chroma, uint8_t 
     }
     tj = tjInitCompress();
     if (tj == NULL) {
-        set_err(err, err_size, "jpeg encode: %s", tjGetErrorStr2(NULL));
+        imageio_set_error(err, err_size, "jpeg encode: %s", tjGetErrorStr2(NULL));
         return -1;
     }
     rc = tjCompress2(tj, img->pixels, (int)img->width, 0, (int)img->height, pf, &buf, &len,
                      subsamp, quality, TJFLAG_ACCURATEDCT);
     if (rc != 0) {
-        set_err(err, err_size, "jpeg encode: %s", tjGetErrorStr2(tj));
+        imageio_set_error(err, err_size, "jpeg encode: %s", tjGetErrorStr2(tj));
         tjFree(buf);
         tjDestroy(tj);
         return -1;
@@ -72,7 +52,7 @@ int tool_jpeg_encode(const imageio_image *img, int quality, int chroma, uint8_t 
     *jpeg = malloc(len);
     if (*jpeg == NULL) {
         tjFree(buf);
-        set_err(err, err_size, "jpeg encode: out of memory");
+        imageio_set_error(err, err_size, "jpeg encode: out of memory");
         return -1;
     }
     memcpy(*jpeg, buf, len);
@@ -89,30 +69,31 @@ int tool_jpeg_decode(const uint8_t *jpeg, size_t size, imageio_image *out, char 
 
     memset(out, 0, sizeof(*out));
     if (jpeg == NULL || size == 0 || size > (size_t)0x7fffffff) {
-        set_err(err, err_size, "jpeg decode: invalid arguments");
+        imageio_set_error(err, err_size, "jpeg decode: invalid arguments");
         return -1;
     }
     tj = tjInitDecompress();
     if (tj == NULL) {
-        set_err(err, err_size, "jpeg decode: %s", tjGetErrorStr2(NULL));
+        imageio_set_error(err, err_size, "jpeg decode: %s", tjGetErrorStr2(NULL));
         return -1;
     }
     if (tjDecompressHeader3(tj, jpeg, (unsigned long)size, &w, &h, &subsamp, &colorspace) != 0) {
-        set_err(err, err_size, "jpeg decode: %s", tjGetErrorStr2(tj));
+        imageio_set_error(err, err_size, "jpeg decode: %s", tjGetErrorStr2(tj));
         tjDestroy(tj);
         return -1;
     }
     channels = colorspace == TJCS_GRAY ? 1 : 3;
     if (w <= 0 || h <= 0 || imageio_image_alloc(out, (uint32_t)w, (uint32_t)h, channels) != 0) {
-        set_err(err, err_size, "jpeg decode: dimensions %dx%d outside the limits or out of memory",
-                w, h);
+        imageio_set_error(err, err_size,
+                          "jpeg decode: dimensions %dx%d outside the limits or out of memory", w,
+                          h);
         tjDestroy(tj);
         return -1;
     }
     if (tjDecompress2(tj, jpeg, (unsigned long)size, out->pixels, w, 0, h,
                       channels == 1 ? TJPF_GRAY : TJPF_RGB,
                       TJFLAG_ACCURATEDCT | TJFLAG_STOPONWARNING) != 0) {
-        set_err(err, err_size, "jpeg decode: %s", tjGetErrorStr2(tj));
+        imageio_set_error(err, err_size, "jpeg decode: %s", tjGetErrorStr2(tj));
         imageio_image_free(out);
         tjDestroy(tj);
         return -1;
