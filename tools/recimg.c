@@ -1,7 +1,7 @@
 /* recimg: the command-line tool (compress, decompress, info; compare and sim
  * are dispatched to tools/cmd_compare.c and tools/cmd_sim.c).
  *
- * Conventions (docs/CLI.md): errors go to stderr naming the file; exit status
+ * Conventions (README.md, Usage): errors go to stderr naming the file; exit status
  * 1 for a failure on valid usage (bad input, I/O), 2 for a usage error; output
  * files are written atomically (temporary file + rename) and the input is never
  * overwritten. Uses only the public API <recimg.h> and the tools' image I/O. */
@@ -79,8 +79,9 @@ static void usage(FILE *f)
         "  rd ...                      rate-distortion(-perception) benchmark (recimg rd --help)\n"
 #endif
 #ifdef RECIMG_HAVE_CMD_TRAIN  /* learned-transform (issue 5) */
-        "  train-transform --images DIR|FILE [--images ...] -o T.rtx [--kind klt|separable]\n"
+        "  train-transform --images DIR|FILE [--images ...] -o T.rtx [--kind klt|separable|rd]\n"
         "      [--stride N] [--order variance|dct] [--emit-c FILE.c]   learn a block transform\n"
+        "      rd only: [--init dct|klt] [--threshold T] [--iterations N]\n"
 #endif
         "  --help, --version\n"
         "\n"
@@ -132,6 +133,39 @@ static int parse_u64(const char *s, unsigned long long *out)
     return 0;
 }
 
+/* What next_arg found. */
+enum { ARG_CONSUMED = 0, ARG_OPTION = 1 };
+
+/* One step of the compress/decompress option loop over argv[*i]: "--stats" sets *stats;
+ * a word that does not start with '-' (or is "-") is the input file (*in; a second one
+ * is a usage error); anything else is an option whose value is the next word (*value,
+ * *i advanced past it). Returns ARG_CONSUMED, ARG_OPTION for the caller to interpret,
+ * or EXIT_USAGE after printing the error. */
+static int next_arg(const char *cmd, int argc, char **argv, int *i, const char **in, int *stats,
+                    const char **value)
+{
+    const char *a = argv[*i];
+    char msg[96];
+    if (!strcmp(a, "--stats")) {
+        *stats = 1;
+        return ARG_CONSUMED;
+    }
+    if (a[0] != '-' || !strcmp(a, "-")) {
+        if (*in) {
+            snprintf(msg, sizeof msg, "%s: unexpected argument '%%s'", cmd);
+            return usage_error(msg, a);
+        }
+        *in = a;
+        return ARG_CONSUMED;
+    }
+    if (*i + 1 >= argc) {
+        snprintf(msg, sizeof msg, "%s: option '%%s' needs a value", cmd);
+        return usage_error(msg, a);
+    }
+    *value = argv[++*i];
+    return ARG_OPTION;
+}
+
 /* A positive limit (pixels or bytes). */
 static int parse_limit(const char *s, unsigned long long *out)
 {
@@ -153,6 +187,15 @@ static void json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* Opens a --stats object: {"input": IN, "output": OUT */
+static void json_files(FILE *f, const char *in, const char *out)
+{
+    fputs("{\"input\": ", f);
+    json_string(f, in);
+    fputs(", \"output\": ", f);
+    json_string(f, out);
+}
+
 static const char *mode_name(recimg_mode m)
 {
     return m == RECIMG_MODE_REC ? "rec" : "round";
@@ -163,6 +206,26 @@ static const char *sampler_names[] = {"none", "lrq", "gprs-bnb", "gprs", "pfr", 
 static const char *sampler_name(recimg_sampler s)
 {
     return (unsigned)s < sizeof sampler_names / sizeof *sampler_names ? sampler_names[s] : "unknown";
+}
+
+/* Transform ids of the .rec header (recimg.h, transform_id): the --transform name and
+ * what `info` prints. Id 4 has no name: it is chosen by giving a .rtx file. */
+static const struct {
+    uint32_t id;
+    const char *name;
+    const char *description;
+} transforms[] = {{1, "dct", "DCT-II 8x8"},
+                  {2, "learned", "learned KLT 64"},
+                  {3, "learned-sep", "learned separable"},
+                  {4, NULL, "embedded matrix"},
+                  {5, "learned-rd", "learned rd"}};
+
+static const char *transform_description(uint32_t id)
+{
+    for (size_t k = 0; k < sizeof transforms / sizeof *transforms; k++)
+        if (transforms[k].id == id)
+            return transforms[k].description;
+    return "unknown";
 }
 
 /* ------------------------------------------------------------- compress */
@@ -267,18 +330,14 @@ static int cmd_compress(int argc, char **argv)
     recimg_quality_range(&qmin, &qmax);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const char *v = NULL;
         unsigned long long u;
-        if (!strcmp(a, "--stats")) { stats = 1; continue; }
-        if (a[0] != '-' || !strcmp(a, "-")) {
-            if (in)
-                return usage_error("compress: unexpected argument '%s'", a);
-            in = a;
+        const int r = next_arg("compress", argc, argv, &i, &in, &stats, &v);
+        if (r != ARG_OPTION) {
+            if (r == EXIT_USAGE)
+                return r;
             continue;
         }
-        if (!v)
-            return usage_error("compress: option '%s' needs a value", a);
-        i++;
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             out = v;
         } else if (!strcmp(a, "--quality") || !strcmp(a, "-q")) {
@@ -332,11 +391,14 @@ static int cmd_compress(int argc, char **argv)
             if (parse_double(v, 0.25, 16.0, &p.chroma_step_scale))
                 return usage_error("compress: --chroma-step must be in 0.25..16, not '%s'", v);
         } else if (!strcmp(a, "--transform")) {   /* learned-transform (issue 5) */
-            if (!strcmp(v, "dct")) p.transform_id = 1;
-            else if (!strcmp(v, "learned")) p.transform_id = 2;
-            else if (!strcmp(v, "learned-sep")) p.transform_id = 3;
-            else if (!strcmp(v, "learned-rd")) p.transform_id = 5;
-            else rtx_path = v;   /* a .rtx file, embedded in the .rec (id 4) */
+            size_t k;
+            for (k = 0; k < sizeof transforms / sizeof *transforms; k++)
+                if (transforms[k].name && !strcmp(v, transforms[k].name))
+                    break;
+            if (k < sizeof transforms / sizeof *transforms)
+                p.transform_id = transforms[k].id;
+            else
+                rtx_path = v;   /* a .rtx file, embedded in the .rec (id 4) */
         } else {
             return usage_error("compress: unknown option '%s'", a);
         }
@@ -424,10 +486,7 @@ static int cmd_compress(int argc, char **argv)
             p.sampler = fi.sampler;   /* the sampler and threshold actually used (defaults resolved) */
             fi_zero_bits = fi.rec_zero_bits;
         }
-        printf("{\"input\": ");
-        json_string(stdout, in);
-        printf(", \"output\": ");
-        json_string(stdout, out);
+        json_files(stdout, in, out);
         printf(", \"width\": %u, \"height\": %u, \"channels\": %u, \"bytes\": %zu, \"bpp\": %.6f"
                ", \"mode\": \"%s\", \"sampler\": \"%s\", \"quality\": %.4f, \"chroma\": \"%s\""
                ", \"step\": %.6f, \"payload_bytes\": %llu, \"payload_bits\": %.0f, \"kl_bits\": %.3f"
@@ -470,18 +529,14 @@ static int cmd_decompress(int argc, char **argv)
     recimg_decoder_params_default(&p);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const char *v = NULL;
         unsigned long long u;
-        if (!strcmp(a, "--stats")) { stats = 1; continue; }
-        if (a[0] != '-' || !strcmp(a, "-")) {
-            if (in)
-                return usage_error("decompress: unexpected argument '%s'", a);
-            in = a;
+        const int r = next_arg("decompress", argc, argv, &i, &in, &stats, &v);
+        if (r != ARG_OPTION) {
+            if (r == EXIT_USAGE)
+                return r;
             continue;
         }
-        if (!v)
-            return usage_error("decompress: option '%s' needs a value", a);
-        i++;
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             out = v;
         } else if (!strcmp(a, "--decode")) {
@@ -547,14 +602,10 @@ static int cmd_decompress(int argc, char **argv)
         return EXIT_FAIL;
     }
     if (stats) {
-        printf("{\"input\": ");
-        json_string(stdout, in);
-        printf(", \"output\": ");
-        json_string(stdout, out);
+        json_files(stdout, in, out);
         printf(", \"width\": %u, \"height\": %u, \"channels\": %u, \"bytes\": %zu, \"bpp\": %.6f"
                ", \"decode_ms\": %.3f}\n",
-               rimg.width, rimg.height, rimg.channels, size,
-               8.0 * (double)size / ((double)rimg.width * rimg.height), ms);
+               rimg.width, rimg.height, rimg.channels, size, bpp_of(size, &rimg), ms);
     }
     recimg_free(rimg.pixels);
     return 0;
@@ -628,9 +679,7 @@ static int cmd_info(int argc, char **argv)
             printf("%s: .rec version %u\n", in, info.version);
             printf("  size        %u x %u, %s\n", info.width, info.height,
                    info.channels == 1 ? "gray" : (info.chroma == RECIMG_CHROMA_420 ? "YCbCr 4:2:0" : "YCbCr 4:4:4"));
-            printf("  transform   %u (%s)\n", info.transform_id, info.transform_id == 1 ? "DCT-II 8x8" :
-                   info.transform_id == 2 ? "learned KLT 64" : info.transform_id == 3 ? "learned separable" :
-                   info.transform_id == 4 ? "embedded matrix" : info.transform_id == 5 ? "learned rd" : "unknown");   /* learned-transform */
+            printf("  transform   %u (%s)\n", info.transform_id, transform_description(info.transform_id));
             printf("  mode        %s, sampler %s", mode_name(info.mode), sampler_name(info.sampler));
             if (info.mode == RECIMG_MODE_REC)
                 printf(", zero-bit threshold %.4f bits", info.rec_zero_bits);
