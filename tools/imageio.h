@@ -10,7 +10,7 @@
  * v8 = round(v * 255 / maxval) (libpng's png_set_scale_16 for PNG, the same formula for
  * PGM/PPM), never by truncation to the high byte. Output is always 8-bit, so a 16-bit
  * input comes back out as an 8-bit PNG. Samples of 1, 2 or 4 bits are scaled up to the
- * full 0..255 range (libpng's png_set_expand_gray_1_2_4_to_8).
+ * full 0..255 range (libpng's png_set_expand).
  *
  * Alpha (an alpha channel, or a tRNS chunk that makes some colours transparent) is refused
  * with a message unless the caller passes IMAGEIO_ALPHA_DROP, which discards it: colour
@@ -40,7 +40,7 @@ extern "C" {
 #define IMAGEIO_MAX_PIXELS (1u << 28)          /* largest width*height accepted (268 Mpx) */
 #define IMAGEIO_MAX_FILE_BYTES ((size_t)1 << 30) /* largest image file read (1 GiB) */
 
-/* zlib level used for PNG output; chosen by measurement (docs/METRICS.md, "PNG output";
+/* zlib level used for PNG output; chosen by measurement (docs/METRICS.md, "PNG zlib level";
  * bench/png_level.c). */
 #define IMAGEIO_PNG_ZLIB_LEVEL 6
 
