@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "cmd_compare.h"
+#include "cmd_rd.h"
 #include "imageio.h"
 #include "recimg.h"
 
@@ -23,9 +24,6 @@ int tool_cmd_sim(int argc, char **argv);
 #endif
 #ifdef RECIMG_HAVE_CMD_TRAIN  /* learned-transform (issue 5): tools/cmd_train.c */
 int tool_cmd_train(int argc, char **argv);
-#endif
-#ifdef RECIMG_HAVE_CMD_RD
-int tool_cmd_rd(int argc, char **argv);
 #endif
 
 enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
@@ -71,7 +69,8 @@ static void usage(FILE *f)
         "      --max-pixels N          refuse larger images (default 2^28)\n"
         "      --max-input-size BYTES  refuse larger files (default 2^31)\n"
         "  info IN.rec [--json] [--max-pixels N] [--max-input-size BYTES]   print the header fields\n"
-        "  compare REF TEST [--json]   PSNR (RGB, Y), SSIM, MS-SSIM and realism measures\n"
+        "  compare REF TEST [--json] [--alpha drop|refuse]\n"
+        "                              PSNR (RGB, Y), SSIM, MS-SSIM and realism measures\n"
 #ifdef RECIMG_HAVE_CMD_SIM
         "  sim ...                     channel-simulation experiments (recimg sim --help)\n"
 #endif
