@@ -31,6 +31,9 @@
 
 int tool_cmd_sim(int argc, char **argv);
 
+/* Exit status of a usage error (bad or missing option), as in the rest of recimg. */
+#define EXIT_USAGE 2
+
 #define STREAM_KEYS 1u
 #define STREAM_MU 2u
 #define DCS_SUBSAMPLE 200
@@ -510,6 +513,10 @@ static int run_sweep(const char *dir, const sim_params *base, int explicit_trial
     size_t si, ii;
     int k;
     struct stat stt;
+    if (!path_ok_for_gnuplot(dir) || strlen(dir) > 3000) {
+        fprintf(stderr, "recimg sim: output directory name must not contain quotes or %%\n");
+        return 1;
+    }
     if (stat(dir, &stt) != 0) {
         if (mkdir(dir, 0777) != 0) {
             fprintf(stderr, "recimg sim: cannot create %s: %s\n", dir, strerror(errno));
@@ -517,10 +524,6 @@ static int run_sweep(const char *dir, const sim_params *base, int explicit_trial
         }
     } else if (!S_ISDIR(stt.st_mode)) {
         fprintf(stderr, "recimg sim: %s is not a directory\n", dir);
-        return 1;
-    }
-    if (!path_ok_for_gnuplot(dir) || strlen(dir) > 3000) {
-        fprintf(stderr, "recimg sim: output directory name must not contain quotes or %%\n");
         return 1;
     }
     snprintf(csv, sizeof csv, "%s/sweep.csv", dir);
@@ -657,7 +660,7 @@ int tool_cmd_sim(int argc, char **argv)
         } else if (!val) {
             fprintf(stderr, "recimg sim: %s needs a value (or is unknown)\n", a);
             usage(stderr);
-            return 1;
+            return EXIT_USAGE;
         } else if (!strcmp(a, "--sampler")) {
             name = val, i++;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
@@ -665,31 +668,31 @@ int tool_cmd_sim(int argc, char **argv)
         } else if (!strcmp(a, "--info-bits")) {
             if (!parse_double(val, &p.info_bits) || !(p.info_bits > 0) || p.info_bits > 30) {
                 fprintf(stderr, "recimg sim: --info-bits must be a number in (0, 30]\n");
-                return 1;
+                return EXIT_USAGE;
             }
             have_info = 1, i++;
         } else if (!strcmp(a, "--trials")) {
             if (!parse_u64(val, &v) || v < 1 || v > 100000000) {
                 fprintf(stderr, "recimg sim: --trials must be in [1, 1e8]\n");
-                return 1;
+                return EXIT_USAGE;
             }
             p.trials = (long)v, explicit_trials = 1, i++;
         } else if (!strcmp(a, "--seed")) {
             if (!parse_u64(val, &p.seed)) {
                 fprintf(stderr, "recimg sim: --seed must be a non-negative integer\n");
-                return 1;
+                return EXIT_USAGE;
             }
             i++;
         } else if (!strcmp(a, "--max-steps")) {
             if (!parse_u64(val, &p.max_steps) || p.max_steps < 1) {
                 fprintf(stderr, "recimg sim: --max-steps must be a positive integer\n");
-                return 1;
+                return EXIT_USAGE;
             }
             i++;
         } else if (!strcmp(a, "--kappa") || !strcmp(a, "--t")) {
             if (!parse_u64(val, &v) || v > REC_BLOCK_MAX_LOG2N) {
                 fprintf(stderr, "recimg sim: %s must be in [0, %u]\n", a, REC_BLOCK_MAX_LOG2N);
-                return 1;
+                return EXIT_USAGE;
             }
             if (a[2] == 'k')
                 p.kappa = (unsigned)v;
@@ -699,24 +702,24 @@ int tool_cmd_sim(int argc, char **argv)
         } else {
             fprintf(stderr, "recimg sim: unknown option %s\n", a);
             usage(stderr);
-            return 1;
+            return EXIT_USAGE;
         }
     }
     if (p.kappa + p.t_extra > REC_BLOCK_MAX_LOG2N) {
         fprintf(stderr, "recimg sim: kappa + t must be at most %u\n", REC_BLOCK_MAX_LOG2N);
-        return 1;
+        return EXIT_USAGE;
     }
     if (sweep) {
         if (!outdir) {
             fprintf(stderr, "recimg sim: --sweep needs -o DIR\n");
-            return 1;
+            return EXIT_USAGE;
         }
         return run_sweep(outdir, &p, explicit_trials);
     }
     if (!name || !have_info) {
         fprintf(stderr, "recimg sim: --sampler and --info-bits are required\n");
         usage(stderr);
-        return 1;
+        return EXIT_USAGE;
     }
     {
         const sampler_entry *e = find_sampler(name);
@@ -731,7 +734,7 @@ int tool_cmd_sim(int argc, char **argv)
                 }
             fprintf(stderr, "recimg sim: unknown sampler '%s'\n", name);
             usage(stderr);
-            return 1;
+            return EXIT_USAGE;
         }
         memset(&r, 0, sizeof r);
         if (e->run(e->name, &p, &r, err, sizeof err) != 0) {

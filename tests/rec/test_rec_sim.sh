@@ -1,5 +1,5 @@
 #!/bin/sh
-# `recimg sim`: usage errors exit 1, a run prints the documented JSON fields
+# `recimg sim`: usage errors exit 2, a run prints the documented JSON fields
 # with a bit-exact round trip, and --sweep writes the CSV and the plots
 # without leaving temporary files.  Usage: test_rec_sim.sh PATH_TO_RECIMG
 set -u
@@ -18,13 +18,13 @@ expect_exit() { # expected-status description command...
 }
 
 expect_exit 0 "help" "$recimg" sim --help
-expect_exit 1 "no arguments" "$recimg" sim
-expect_exit 1 "unknown sampler" "$recimg" sim --sampler nope --info-bits 1
-expect_exit 1 "bad info bits" "$recimg" sim --sampler lrq --info-bits -1
-expect_exit 1 "non-numeric info bits" "$recimg" sim --sampler lrq --info-bits 1x
-expect_exit 1 "zero trials" "$recimg" sim --sampler lrq --info-bits 1 --trials 0
-expect_exit 1 "missing value" "$recimg" sim --sampler
-expect_exit 1 "sweep without -o" "$recimg" sim --sweep
+expect_exit 2 "no arguments" "$recimg" sim
+expect_exit 2 "unknown sampler" "$recimg" sim --sampler nope --info-bits 1
+expect_exit 2 "bad info bits" "$recimg" sim --sampler lrq --info-bits -1
+expect_exit 2 "non-numeric info bits" "$recimg" sim --sampler lrq --info-bits 1x
+expect_exit 2 "zero trials" "$recimg" sim --sampler lrq --info-bits 1 --trials 0
+expect_exit 2 "missing value" "$recimg" sim --sampler
+expect_exit 2 "sweep without -o" "$recimg" sim --sweep
 
 for s in pfr gprs gprs-bnb uq lrq block; do
     expect_exit 0 "$s run" "$recimg" sim --sampler "$s" --info-bits 2 --trials 300 --json
