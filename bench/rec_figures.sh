@@ -2,8 +2,8 @@
 # Issue 4 figures through the recimg command (never part of ctest):
 #  1. REC overhead = payload_bits / kl_bits - 1 per sampler at 0.25, 0.5, 1 and 2 bpp
 #     (recimg compress --bpp B --stats; mean over the images);
-#  2. at matched bpp (0.5 and 1): PSNR-RGB and the DCT-W1 realism measure (recimg compare;
-#     lower = closer to the original's band statistics) for REC decoded mmse and realism
+#  2. at matched bpp (0.15, 0.5 and 1): PSNR-RGB and the realism measures DCT-W1 and SWD
+#     (recimg compare; lower = closer to the original's statistics) for REC decoded mmse and realism
 #     (A = 1) and for the rounding baseline decoded mmse and realism (A = 1).
 # usage: bench/rec_figures.sh [RECIMG] [IMAGE...]   (default: build/tools/recimg, testimages/*.png)
 set -euo pipefail
@@ -34,12 +34,12 @@ for s in uq lrq gprs-bnb; do
 done
 
 echo
-echo "== matched bpp: PSNR-RGB and DCT-W1 (realism; lower is better), mean over ${#images[@]} images"
-printf "%-14s %6s %10s %10s %10s\n" codec bpp mean_bpp psnr_rgb dct_w1
-for b in 0.5 1; do
+echo "== matched bpp: PSNR-RGB, DCT-W1 and SWD (realism; lower is better), mean over ${#images[@]} images"
+printf "%-14s %6s %10s %10s %10s %10s\n" codec bpp mean_bpp psnr_rgb dct_w1 swd
+for b in 0.15 0.5 1; do
   for cfg in "round mmse" "round realism" "rec mmse" "rec realism"; do
     set -- $cfg
-    sb=0; sp=0; sw=0; n=0
+    sb=0; sp=0; sw=0; ss=0; n=0
     for img in "${images[@]}"; do
       "$recimg" compress "$img" -o "$tmp/x.rec" --mode "$1" --bpp "$b" --stats > "$tmp/s.json" || continue
       "$recimg" decompress "$tmp/x.rec" -o "$tmp/x.png" --decode "$2" --realism 1
@@ -47,9 +47,10 @@ for b in 0.5 1; do
       sb=$(awk -v a="$sb" -v b="$(num bpp < "$tmp/s.json")" 'BEGIN{print a+b}')
       sp=$(awk -v a="$sp" -v b="$(num psnr_rgb < "$tmp/c.json")" 'BEGIN{print a+b}')
       sw=$(awk -v a="$sw" -v b="$(num dct_w1 < "$tmp/c.json")" 'BEGIN{print a+b}')
+      ss=$(awk -v a="$ss" -v b="$(num swd < "$tmp/c.json")" 'BEGIN{print a+b}')
       n=$((n+1))
     done
-    awk -v c="$1 $2" -v b="$b" -v sb="$sb" -v sp="$sp" -v sw="$sw" -v n="$n" \
-      'BEGIN{ if (n) printf "%-14s %6s %10.4f %10.3f %10.4f\n", c, b, sb/n, sp/n, sw/n }'
+    awk -v c="$1 $2" -v b="$b" -v sb="$sb" -v sp="$sp" -v sw="$sw" -v ss="$ss" -v n="$n" \
+      'BEGIN{ if (n) printf "%-14s %6s %10.4f %10.3f %10.4f %10.4f\n", c, b, sb/n, sp/n, sw/n, ss/n }'
   done
 done
