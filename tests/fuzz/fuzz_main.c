@@ -93,17 +93,23 @@ static long run_dir(const char *dir)
             char **nn;
             cap = cap ? 2 * cap : 64;
             nn = (char **)realloc(names, cap * sizeof *names);
-            if (!nn)
+            if (!nn) {
+                count = -1;   /* out of memory: fail rather than run part of the corpus */
                 break;
+            }
             names = nn;
         }
         names[n] = (char *)malloc(strlen(dir) + strlen(e->d_name) + 2);
-        if (!names[n])
+        if (!names[n]) {
+            count = -1;
             break;
+        }
         sprintf(names[n], "%s/%s", dir, e->d_name);
         n++;
     }
     closedir(d);
+    if (count < 0)
+        fprintf(stderr, "fuzz_main: %s: out of memory listing the directory\n", dir);
     if (n)
         qsort(names, n, sizeof *names, cmp_names);
     for (size_t i = 0; i < n; i++) {
