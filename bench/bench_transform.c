@@ -4,13 +4,15 @@
  *                   [--matrix N] [--test T]... IMAGE...
  *
  * For every image, every quality in LIST (default 20,35,50,65,80,90) and every
- * transform (the anchor dct, then each --test T: learned, learned-sep, or a
+ * transform (the anchor dct, then each --test T: learned, learned-sep, learned-rd, or a
  * FILE.rtx embedded in the .rec), it encodes, decodes and measures bpp (whole
  * file) and PSNR over RGB (gray images: the one channel). It prints every
  * point, then per test transform the BD-rate against the DCT (metrics_bd_rate,
  * negative = fewer bits for the same PSNR) per image and their mean, and the
- * BD-rate of the mean curves. Use it on HELD-OUT images only (testimages/README.md):
- * the built-in learned transforms were trained on the TRAIN split.
+ * BD-rate of the mean curves. --mode rec without --sampler uses lrq (not the
+ * codec's default sampler), as in the docs/TRANSFORMS.md figures. Use it on
+ * HELD-OUT images only (testimages/README.md): the built-in learned transforms
+ * were trained on the TRAIN split.
  *
  * Never part of ctest. Prints "unsupported" and exits 1 when the codec build
  * does not implement the requested mode. */
@@ -158,7 +160,10 @@ int main(int argc, char **argv)
         } else if (a[0] == '-') {
             fprintf(stderr, "bench_transform: unknown option %s\n", a);
             return 2;
-        } else if (nimg < MAXIMG) {
+        } else if (nimg == MAXIMG) {
+            fprintf(stderr, "bench_transform: too many images (at most %d)\n", MAXIMG);
+            return 2;
+        } else {
             files[nimg++] = a;
         }
     }
