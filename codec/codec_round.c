@@ -334,7 +334,7 @@ recimg_status recimg_round_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, do
             for (int zz = 1; zz < 64; zz++) {
                 const uint64_t idx = bl * 64 + (uint64_t)zz;
                 const int k = recimg_zigzag[zz];
-                double b = zero_b[idx], d;
+                double b = (double)zero_b[idx], d;
                 if (b < 0.0)
                     continue;
                 if (bfit[zz] < b) b = bfit[zz];
