@@ -7,7 +7,11 @@
  * randomness keyed by (seed, plane, block * 64 + zz):
  *   lrq  layered randomized quantizer (DESIGN 3.4): noise N(0, sigma^2) exactly;
  *   uq   universal quantizer (DESIGN 3.3) with step sigma*sqrt(12): uniform noise
- *        of variance sigma^2 exactly.
+ *        of variance sigma^2 exactly;
+ *   gprs-bnb, gprs, pfr  rejection samplers (rec_rs_encode_gauss): noise
+ *        N(0, sigma^2) exactly; a coded flag sends targets they cannot handle
+ *        cheaply (gprs-bnb: |mu| > BNB_FAR; gprs, pfr: D_inf > RS_DINF_CAP bits)
+ *        to lrq instead (run_sampler).
  * Both code the bin index K with the prior's pmf of the bins (rec_quant_code_bin)
  * and reveal that y lies in [X - W, X + W], W the bin's half width.
  *
@@ -40,7 +44,8 @@
 
 int recimg_rec_sampler_supported(recimg_sampler s)
 {
-    return s == RECIMG_SAMPLER_LRQ || s == RECIMG_SAMPLER_UQ || s == RECIMG_SAMPLER_GPRS_BNB;
+    return s == RECIMG_SAMPLER_LRQ || s == RECIMG_SAMPLER_UQ || s == RECIMG_SAMPLER_GPRS_BNB
+        || s == RECIMG_SAMPLER_GPRS || s == RECIMG_SAMPLER_PFR;
 }
 
 /* Mean of an exponential density of scale b on [0, L] (L > 0): b - L / (e^(L/b) - 1). */
@@ -133,7 +138,7 @@ static void setup_coef(recimg_ctx *ctx, int zz, double thr, coef_setup *cs)
 }
 
 /* Shared feedback after a coded coefficient: x, hw (bin half width) in sigma units;
- * hw < 0 means no bin is known (gprs-bnb): E[y | X] under the Gaussian of the
+ * hw < 0 means no bin is known (rejection samplers): E[y | X] under the Gaussian of the
  * prior's variance v = 2 b^2, mean + v / (v + 1) (X - mean). */
 static void feedback(recimg_ctx *ctx, int zz, const coef_setup *cs, double x, double hw, double *mmse)
 {
@@ -148,36 +153,58 @@ static void feedback(recimg_ctx *ctx, int zz, const coef_setup *cs, double x, do
         recimg_ctx_dc_record(ctx, dc_record(e));
 }
 
-/* Step cap of the rejection sampler (gprs-bnb also stops at depth 111). */
+/* Step cap of the rejection samplers (gprs-bnb also stops at depth 111). */
 #define RS_MAX_STEPS ((uint64_t)1 << 20)
 /* gprs-bnb handles standardized targets |mu| <= BNB_FAR; beyond, lrq (flagged) */
 #define BNB_FAR 6.0
+/* pfr and gprs examine on average 2^Dinf proposals, Dinf = -log2 s + mu^2 / (2 (1 - s^2))
+   / ln 2 (DESIGN 2). Targets with Dinf > RS_DINF_CAP bits take the flagged lrq path, so
+   an item costs at most ~2^RS_DINF_CAP proposals on average and RS_MAX_STEPS is 2^8
+   times that mean. 12 bits measured in docs/REC_CODEC.md (encode time). */
+#define RS_DINF_CAP 12.0
 
 typedef struct {
     rec_gprs_bnb_model bnb;   /* adaptive path model */
     rec_rc_bit_model far;     /* the far-target flag */
 } bnb_state;
 
+/* Encoder-only rule: does the target y need the lrq fallback? Depends on y and
+ * the prior only, never on the shared randomness, so it cannot bias the sample
+ * (both branches simulate N(y, 1) exactly). libm is fine: the result is coded. */
+static int target_is_far(recimg_sampler s, double y, double mean, double vp)
+{
+    const double d = y - mean;
+    if (s == RECIMG_SAMPLER_GPRS_BNB)
+        return d * d > BNB_FAR * BNB_FAR * vp;
+    {
+        /* standardized: s^2 = 1 / vp, mu^2 = d^2 / vp; mu^2 / (2 (1 - s^2)) = d^2 / (2 (vp - 1)) */
+        const double dinf_nats = 0.5 * log(vp) + d * d / (2.0 * (vp - 1.0));
+        return !(dinf_nats <= RS_DINF_CAP * 0.69314718055994530942);
+    }
+}
+
 /* Runs the sampler; r->x is the sample and r->draws.half_width the bin's half
- * width (-1 for gprs-bnb, which reveals no bin). gprs-bnb simulates the same
- * Gaussian channel N(y, 1) against the Gaussian prior of X with the Laplace
- * prior's mean and variance plus the noise (v + 1): exact for any prior. */
+ * width (-1 for the rejection samplers, which reveal no bin). gprs-bnb, gprs and
+ * pfr simulate the same Gaussian channel N(y, 1) against the Gaussian prior of X
+ * with the Laplace prior's mean and variance plus the noise (v + 1): exact for
+ * any prior. The decoder never sees y: it reads the far flag, then the code. */
 static rec_status run_sampler(int encode, recimg_sampler s, double y, const rec_prior *prior,
                               const rec_key *key, rec_rc_encoder *enc, rec_rc_decoder *dec,
                               bnb_state *model, rec_quant_result *r)
 {
-    if (s == RECIMG_SAMPLER_GPRS_BNB) {
+    if (s == RECIMG_SAMPLER_GPRS_BNB || s == RECIMG_SAMPLER_GPRS || s == RECIMG_SAMPLER_PFR) {
         const double vp = 2.0 * prior->scale * prior->scale + 1.0;
+        const rec_rs_sampler rs = s == RECIMG_SAMPLER_GPRS_BNB ? REC_RS_GPRS_BNB
+                                  : s == RECIMG_SAMPLER_GPRS   ? REC_RS_GPRS
+                                                               : REC_RS_PFR;
         rec_status st;
         int far;
         /* A target far in the tail of the Gaussian prior of X can exceed the
-           branch-and-bound depth cap. The encoder decides by a rule on y alone
-           (|y - mean| > BNB_FAR sqrt(vp)), never on the shared randomness, so the
-           choice cannot bias the sample: both samplers simulate N(y, 1) exactly. A
-           flag (adaptive bit) tells the decoder; far targets use lrq. */
+           branch-and-bound depth cap (gprs-bnb) or need about 2^Dinf proposals
+           (pfr, gprs). The encoder decides by target_is_far; a flag (adaptive bit)
+           tells the decoder; far targets use lrq. */
         if (encode) {
-            const double d = y - prior->mean;
-            far = d * d > BNB_FAR * BNB_FAR * vp;
+            far = target_is_far(s, y, prior->mean, vp);
             rec_rc_encode_bit(enc, &model->far, far);
         } else {
             far = rec_rc_decode_bit(dec, &model->far);
@@ -190,11 +217,11 @@ static rec_status run_sampler(int encode, recimg_sampler s, double y, const rec_
         r->draws.half_width = -1.0;
         if (encode) {
             rec_rs_result rr;
-            st = rec_rs_encode_gauss(REC_RS_GPRS_BNB, prior->mean, vp, y, 1.0, key, RS_MAX_STEPS,
+            st = rec_rs_encode_gauss(rs, prior->mean, vp, y, 1.0, key, RS_MAX_STEPS,
                                      &model->bnb, enc, &rr);
             r->x = rr.x;
         } else {
-            st = rec_rs_decode_gauss(REC_RS_GPRS_BNB, prior->mean, vp, 1.0, key, &model->bnb, dec, &r->x);
+            st = rec_rs_decode_gauss(rs, prior->mean, vp, 1.0, key, &model->bnb, dec, &r->x);
         }
         return st;
     }

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 typedef struct {
-    recimg_sampler sampler;     /* RECIMG_SAMPLER_LRQ or RECIMG_SAMPLER_UQ */
+    recimg_sampler sampler;     /* LRQ, UQ, GPRS_BNB, GPRS or PFR (recimg_rec_sampler_supported) */
     uint64_t seed;              /* shared randomness (from the file) */
     uint32_t plane;             /* PRNG stream */
     double skip_bits;           /* zero-bit rule threshold tau (bits); 0 = off */

@@ -48,7 +48,7 @@ static void usage(FILE *f)
         "      --quality Q             0..100 (default 75)\n"
         "      --bpp B                 rate control: bisect the quality to within +-3%% of B bits/pixel\n"
         "      --chroma 420|444        chroma subsampling for colour input (default 420)\n"
-        "      --sampler NAME          REC only: uq (default) | lrq | gprs-bnb  (gprs|pfr|block: not yet)\n"
+        "      --sampler NAME          REC only: uq (default) | lrq | gprs-bnb | gprs | pfr  (block: not supported by the codec)\n"
         "      --seed N                shared-randomness seed stored in the file\n"
         "      --zero-bits T           REC zero-bit rule: coefficients predicted to carry < T bits\n"
         "                              are rebuilt from the prior at no cost (0..16, 0 = off;\n"

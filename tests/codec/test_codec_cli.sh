@@ -82,7 +82,7 @@ cmp -s "$tmp/a.rec" "$tmp/self.rec" || bad "input .rec overwritten"
 # no temporary files left anywhere
 ls -a "$tmp" | grep -q '\.tmp' && bad "temporary files left: $(ls -a "$tmp" | grep '\.tmp')"
 
-# --- REC mode: lrq and uq work; samplers not in the codec yet are refused honestly
+# --- REC mode: lrq, uq, gprs-bnb, gprs, pfr work; block (not in the codec) is refused honestly
 expect 0 "$recimg" compress "$tmp/rgb8.png" -o "$tmp/rec.rec" --mode rec --stats
 grep -q '"sampler": "uq"' "$tmp/out.txt" || bad "REC default sampler is not reported as uq"
 grep -q '"overhead": ' "$tmp/out.txt" || bad "REC --stats lacks overhead"
@@ -93,8 +93,12 @@ expect 0 "$recimg" compress "$tmp/rgb8.png" -o "$tmp/uq.rec" --mode rec --sample
 expect 0 "$recimg" decompress "$tmp/uq.rec" -o "$tmp/uq.png"
 expect 0 "$recimg" compress "$tmp/rgb8.png" -o "$tmp/bnb.rec" --mode rec --sampler gprs-bnb
 expect 0 "$recimg" decompress "$tmp/bnb.rec" -o "$tmp/bnb.png" --decode realism --realism 0.5
-expect 1 "$recimg" compress "$tmp/gray8.png" -o "$tmp/pfr.rec" --mode rec --sampler pfr
-[ ! -e "$tmp/pfr.rec" ] || bad "output left for an unsupported sampler"
+for s in gprs pfr; do
+  expect 0 "$recimg" compress "$tmp/gray8.png" -o "$tmp/$s.rec" --mode rec --sampler $s
+  expect 0 "$recimg" decompress "$tmp/$s.rec" -o "$tmp/$s.png" --decode sample
+done
+expect 1 "$recimg" compress "$tmp/gray8.png" -o "$tmp/block.rec" --mode rec --sampler block
+[ ! -e "$tmp/block.rec" ] || bad "output left for an unsupported sampler"
 expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --sampler uq
 
 # --- limits from the command line

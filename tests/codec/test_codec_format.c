@@ -109,7 +109,7 @@ int main(void)
         uint8_t *f = malloc(file_size);
         memcpy(f, file, file_size);
         f[23] = 1;
-        f[24] = RECIMG_SAMPLER_GPRS;
+        f[24] = RECIMG_SAMPLER_BLOCK;
         fix_crc(f, file_size);
         CHECK(decode_bytes(f, file_size) == RECIMG_ERR_UNSUPPORTED);
         free(f);

@@ -67,6 +67,12 @@ static const golden table[] = {
     {"golden_rec_bnb_rgb420_q60.rec", 40, 32, 3, RECIMG_CHROMA_420, 60, 11, RECIMG_MODE_REC, RECIMG_SAMPLER_GPRS_BNB,
      {"0c4fc05308dd5b6e05d88a6390d729e4", "50a943f64fc14258cdffd7786be79f40",
       "9487898c223d73ab3aa80180963d5f06", "41d16f291f3755b21f0e660fe77247f5"}},
+    {"golden_rec_gprs_rgb420_q60.rec", 40, 32, 3, RECIMG_CHROMA_420, 60, 12, RECIMG_MODE_REC, RECIMG_SAMPLER_GPRS,
+     {"c79d441384c8029b48d212c9d1a676b5", "af61c48a33b3a7eaf7162288456155b7",
+      "a75d4b606f34671aae4983b3845f999f", "ecd1b28f5b3a45830df0a059b0f332da"}},
+    {"golden_rec_pfr_gray_q75.rec", 36, 28, 1, RECIMG_CHROMA_420, 75, 13, RECIMG_MODE_REC, RECIMG_SAMPLER_PFR,
+     {"5217b20f30eec23dba9e1c2c8b2369cd", "7285433ce6d2437fa1e8889b67a3a25e",
+      "26580d069390fe596efafc9977ae6bff", "7eaa10b178288513fa9d8e433d078667"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
@@ -164,7 +170,9 @@ int main(int argc, char **argv)
                    g->mode == RECIMG_MODE_REC ? "RECIMG_MODE_REC" : "RECIMG_MODE_ROUND",
                    g->sampler == RECIMG_SAMPLER_LRQ ? "RECIMG_SAMPLER_LRQ"
                    : g->sampler == RECIMG_SAMPLER_UQ ? "RECIMG_SAMPLER_UQ"
-                   : g->sampler == RECIMG_SAMPLER_GPRS_BNB ? "RECIMG_SAMPLER_GPRS_BNB" : "RECIMG_SAMPLER_NONE",
+                   : g->sampler == RECIMG_SAMPLER_GPRS_BNB ? "RECIMG_SAMPLER_GPRS_BNB"
+                   : g->sampler == RECIMG_SAMPLER_GPRS ? "RECIMG_SAMPLER_GPRS"
+                   : g->sampler == RECIMG_SAMPLER_PFR ? "RECIMG_SAMPLER_PFR" : "RECIMG_SAMPLER_NONE",
                    md5[0], md5[1], md5[2], md5[3]);
         } else {
             for (int m = 0; m < 4; m++) {

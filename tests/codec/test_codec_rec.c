@@ -1,5 +1,5 @@
 /* REC mode through the public API on real photographs (argv[1] = testimages):
- * every sampler (lrq, uq, gprs-bnb) and decode mode (mmse, center, sample, realism)
+ * every sampler (lrq, uq, gprs-bnb, gprs, pfr) and decode mode (mmse, center, sample, realism)
  * round-trips with the input's size; bpp falls and PSNR rises with quality;
  * MMSE beats sample decoding; encoding twice gives identical bytes and another
  * seed other bytes; the zero-bit rule cuts the rate; a corrupted REC payload
@@ -74,8 +74,9 @@ static void put32(uint8_t *p, uint32_t v)
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "testimages";
-    static const recimg_sampler samplers[3] = {RECIMG_SAMPLER_LRQ, RECIMG_SAMPLER_UQ, RECIMG_SAMPLER_GPRS_BNB};
-    static const char *const sampler_names[3] = {"lrq", "uq ", "bnb"};
+    static const recimg_sampler samplers[5] = {RECIMG_SAMPLER_LRQ, RECIMG_SAMPLER_UQ, RECIMG_SAMPLER_GPRS_BNB,
+                                               RECIMG_SAMPLER_GPRS, RECIMG_SAMPLER_PFR};
+    static const char *const sampler_names[5] = {"lrq", "uq ", "bnb", "gprs", "pfr"};
     static const double q[3] = {20, 50, 85};
     char path[1024], err[512];
     imageio_image in;
@@ -91,7 +92,7 @@ int main(int argc, char **argv)
     imageio_image_free(&in);
     CHECK(img.pixels != NULL);
 
-    for (int si = 0; si < 3; si++) {
+    for (int si = 0; si < 5; si++) {
         double prev_psnr = 0.0, prev_bpp = 0.0;
         for (int qi = 0; qi < 3; qi++) {
             uint8_t *data = NULL;

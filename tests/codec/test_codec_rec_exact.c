@@ -1,10 +1,13 @@
 /* Exactness of the simulated channel inside the codec (DESIGN 6): for a fixed
  * plane of coefficients y, encoded and decoded through the codec's REC stage
  * (context model, zero-bit rule off) under many seeds, the decoded sample X
- * must satisfy X - y ~ N(0, sigma^2) for lrq and gprs-bnb and Unif(-D/2, D/2), D = sigma*sqrt(12),
+ * must satisfy X - y ~ N(0, sigma^2) for lrq, gprs-bnb, gprs and pfr and Unif(-D/2, D/2), D = sigma*sqrt(12),
  * for uq. Pooled PIT values go through a Kolmogorov-Smirnov test
  * (sqrt(n) D < 1.63, the 1% level), and the mean and variance of the
- * standardized error are checked. Fixed seeds: the test is deterministic. */
+ * standardized error are checked. Fixed seeds: the test is deterministic.
+ * The rejection samplers run twice more with every 16th coefficient made an
+ * outlier (x30) so that their flagged lrq fallback (far targets) is mixed in:
+ * the channel must stay exact through the switch. */
 #include "codec_ctx.h"
 #include "codec_rec.h"
 #include "codec_test_util.h"
@@ -23,7 +26,7 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void run(recimg_sampler s, const char *name)
+static void run(recimg_sampler s, const char *name, int spikes)
 {
     double coef[NCOEF], out[NCOEF], sigma[64];
     double *pit = malloc(sizeof(double) * NCOEF * SEEDS);
@@ -38,6 +41,8 @@ static void run(recimg_sampler s, const char *name)
         st = st * 6364136223846793005ULL + 1442695040888963407ULL;
         u = ((double)(st >> 11) + 0.5) / 9007199254740992.0;
         coef[i] = (u < 0.5 ? log(2.0 * u) : -log(2.0 * (1.0 - u))) * 40.0 / (1.0 + k);
+        if (spikes && i % 16 == 5)
+            coef[i] = 30.0 * coef[i] + (coef[i] < 0.0 ? -300.0 : 300.0);
     }
     for (uint64_t seed = 0; seed < SEEDS; seed++) {
         rec_rc_encoder enc;
@@ -86,8 +91,13 @@ static void run(recimg_sampler s, const char *name)
 
 int main(void)
 {
-    run(RECIMG_SAMPLER_LRQ, "lrq");
-    run(RECIMG_SAMPLER_UQ, "uq");
-    run(RECIMG_SAMPLER_GPRS_BNB, "gprs-bnb");
+    run(RECIMG_SAMPLER_LRQ, "lrq", 0);
+    run(RECIMG_SAMPLER_UQ, "uq", 0);
+    run(RECIMG_SAMPLER_GPRS_BNB, "gprs-bnb", 0);
+    run(RECIMG_SAMPLER_GPRS, "gprs", 0);
+    run(RECIMG_SAMPLER_PFR, "pfr", 0);
+    run(RECIMG_SAMPLER_GPRS_BNB, "gprs-bnb (outliers)", 1);
+    run(RECIMG_SAMPLER_GPRS, "gprs (outliers)", 1);
+    run(RECIMG_SAMPLER_PFR, "pfr (outliers)", 1);
     return ct_finish("test_codec_rec_exact");
 }
