@@ -218,3 +218,22 @@ uint32_t rec_rs_path_dir_p0(double lo_z, double lo_F, double lo_G, double x_z, d
         return 32768u;
     return quantize_p0(ml / (ml + mr), REC_RS_DIR_PMIN);
 }
+
+rec_status rec_rs_global_decode(double s, double (*beta_of)(double s), const rec_key *key,
+                                rec_rc_decoder *dec, double *x)
+{
+    rec_rs_target t;
+    rec_status st;
+    uint64_t k;
+
+    if (key == NULL || dec == NULL || x == NULL)
+        return REC_ERR_INVALID_ARG;
+    st = rec_rs_target_init(&t, 0.0, s);
+    if (st != REC_OK)
+        return st;
+    k = rec_rs_zeta_decode(dec, beta_of(s));
+    if (k == 0 || rec_rc_decoder_error(dec))
+        return REC_ERR_CORRUPT;
+    *x = rec_prng_normal(rec_key_u64(key, 0), REC_RS_STREAM_X, k);
+    return REC_OK;
+}

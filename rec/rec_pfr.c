@@ -69,18 +69,5 @@ rec_status rec_pfr_encode(double mu, double s, const rec_key *key, uint64_t max_
 
 rec_status rec_pfr_decode(double s, const rec_key *key, rec_rc_decoder *dec, double *x)
 {
-    rec_rs_target t;
-    rec_status st;
-    uint64_t k;
-
-    if (key == NULL || dec == NULL || x == NULL)
-        return REC_ERR_INVALID_ARG;
-    st = rec_rs_target_init(&t, 0.0, s);
-    if (st != REC_OK)
-        return st;
-    k = rec_rs_zeta_decode(dec, pfr_beta(s));
-    if (k == 0 || rec_rc_decoder_error(dec))
-        return REC_ERR_CORRUPT;
-    *x = rec_prng_normal(rec_key_u64(key, 0), REC_RS_STREAM_X, k);
-    return REC_OK;
+    return rec_rs_global_decode(s, pfr_beta, key, dec, x);
 }

@@ -84,6 +84,11 @@ double rec_rs_stretch(const rec_rs_target *t, double h, double rel_tol);
 #define REC_RS_ZETA_MODEL_BITS 8
 void rec_rs_zeta_encode(rec_rc_encoder *enc, double beta, uint64_t k);
 uint64_t rec_rs_zeta_decode(rec_rc_decoder *dec, double beta);
+/* The decoder of both global samplers (pfr, gprs): their code is the index K of the
+ * selected shared proposal X_K ~ P, Zeta-coded with exponent 1 + beta_of(s); the decoder
+ * reads K and regenerates X_K from the key.  Validates s like the encoders do. */
+rec_status rec_rs_global_decode(double s, double (*beta_of)(double s), const rec_key *key,
+                                rec_rc_decoder *dec, double *x);
 /* Ideal code length -log2 P(K = k) of that model (for tests). */
 double rec_rs_zeta_bits(double beta, uint64_t k);
 
