@@ -937,6 +937,20 @@ int imageio_write(const char *path, const imageio_image *img, char *err, size_t 
                           path);
         return -1;
     }
+    {
+        /* A name that asks for a format we do not write would otherwise get PNG
+         * bytes under a misleading extension. */
+        static const char *const other[] = {".jpg", ".jpeg", ".jxl", ".webp", ".avif", ".gif",
+                                            ".bmp", ".tif", ".tiff", ".rec"};
+        for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+            if (ends_with_ci(path, other[i])) {
+                imageio_set_error(err, err_size,
+                                  "%s: cannot write %s files; name the output .png, .ppm or .pgm",
+                                  path, other[i] + 1);
+                return -1;
+            }
+        }
+    }
     if (ends_with_ci(path, ".ppm") || ends_with_ci(path, ".pgm")) {
         const int want = ends_with_ci(path, ".ppm") ? 3 : 1;
         char header[64];

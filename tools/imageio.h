@@ -65,7 +65,9 @@ int imageio_decode(const uint8_t *data, size_t size, const char *name, imageio_a
                    imageio_image *out, char *err, size_t err_size);
 
 /* Writes img as PNG, or as binary PPM (P6) / PGM (P5) when the path ends in .ppm / .pgm
- * (case-insensitive; a .ppm needs 3 channels, a .pgm 1 channel). Atomic, see above.
+ * (case-insensitive; a .ppm needs 3 channels, a .pgm 1 channel). A name ending in another
+ * image format's extension (.jpg, .jpeg, .jxl, .webp, .avif, .gif, .bmp, .tif, .tiff) or in
+ * .rec is refused, nothing written. Atomic, see above.
  * img must have 1 or 3 channels and nonzero dimensions within the limits.
  * Returns 0 on success, -1 with a message naming `path` otherwise. */
 int imageio_write(const char *path, const imageio_image *img, char *err, size_t err_size);

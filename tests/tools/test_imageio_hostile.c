@@ -107,6 +107,12 @@ int main(void)
     /* A small valid PNG and JPEG to damage. */
     CHECK(tt_make_image(&img, 40, 30, 3, 5) == 0);
     CHECK(imageio_write(tt_path("v.png"), &img, err, sizeof(err)) == 0);
+    /* a format we do not write is refused by name, and nothing appears */
+    CHECK(imageio_write(tt_path("v.JPG"), &img, err, sizeof(err)) != 0);
+    CHECK(strstr(err, "v.JPG") != NULL);
+    CHECK(imageio_read_file(tt_path("v.JPG"), 1 << 20, &png, &png_size, err, sizeof(err)) != 0);
+    free(png);
+    png = NULL;
     CHECK(imageio_read_file(tt_path("v.png"), 1 << 20, &png, &png_size, err, sizeof(err)) == 0);
     CHECK(tool_jpeg_encode(&img, 80, 420, &jpg, &jpg_size, err, sizeof(err)) == 0);
     imageio_image_free(&img);
