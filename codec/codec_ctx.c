@@ -29,6 +29,15 @@ typedef struct {
     uint32_t skips;  /* zero-bit rule: skipped visits, for the exploration schedule */
 } cell_stats;
 
+/* A coarse cell also caches its backed-off mean (coarse_mean), which depends only on
+   the cell's statistics and buckets: recomputed when the statistics change instead of
+   at every prediction (speed, issue 8; the same expression, hence the same bits). */
+typedef struct {
+    int64_t sum;
+    uint32_t count;
+    double mean;
+} coarse_stats;
+
 struct recimg_ctx {
     recimg_ctx_kind kind;
     uint32_t bw;
@@ -36,22 +45,41 @@ struct recimg_ctx {
     uint32_t row;            /* block row held in cur */
     uint32_t *prev, *cur;    /* bw*64 magnitudes of the previous / current block row */
     int32_t *dc_prev, *dc_cur;
+    /* neighbour blocks of the current block (begin_block): left in cur, above,
+       above-left and above-right in prev; interior = all four exist */
+    const uint32_t *nl, *na, *nal, *nar;
+    int interior;
     cell_stats fine[NFINE];
-    cell_stats coarse[NCOARSE];
+    coarse_stats coarse[NCOARSE];
     double bucket_centre[NB];
+    double coarse_prior[NCOARSE];   /* COARSE_PRIOR_WEIGHT * prior mean of each coarse cell */
 };
 
-/* log2-spaced buckets of a 16.16 magnitude: 0, then (0,1/16), [1/16,1/8), ... [32, inf). */
+/* log2-spaced buckets of a 16.16 magnitude: 0, then (0,1/16), [1/16,1/8), ... [32, inf),
+ * i.e. 0 for 0, 1 below 4096 = 2^12, floor(log2 x) - 10 up to 11. The binary exponent of
+ * (double)x (exact for 32-bit x) is floor(log2 x): no search loop (speed, issue 8). */
 static int bucket(uint32_t x)
 {
-    static const uint32_t edge[NB - 2] = {4096, 8192, 16384, 32768, 65536, 131072,
-                                          262144, 524288, 1048576, 2097152};
-    int b = 1;
-    if (x == 0)
-        return 0;
-    while (b - 1 < NB - 2 && x >= edge[b - 1])
-        b++;
-    return b;
+    double d;
+    uint64_t bits;
+    int e;
+    if (x < 4096u)
+        return x != 0;
+    if (x >= 2097152u)
+        return NB - 1;
+    d = (double)x;
+    memcpy(&bits, &d, sizeof bits);
+    e = (int)((bits >> 52) & 0x7FF) - 1023;
+    return e - 10;
+}
+
+/* Backed-off mean of a coarse cell from its statistics (the kind's clamp included). */
+static double coarse_mean(const recimg_ctx *c, const coarse_stats *co, uint32_t idx)
+{
+    double mc = ((double)co->sum / 65536.0 + c->coarse_prior[idx]) / ((double)co->count + COARSE_PRIOR_WEIGHT);
+    if (c->kind == RECIMG_CTX_CONTINUOUS && mc < 1.0 / 65536.0)
+        mc = 1.0 / 65536.0;
+    return mc;
 }
 
 recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_ctx **out)
@@ -81,6 +109,14 @@ recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_
     c->bucket_centre[1] = 0.04;
     for (int i = 2; i < NB; i++)   /* geometric centre of [2^(i-6), 2^(i-5)) */
         c->bucket_centre[i] = 0.0625 * (double)(1u << (i - 2)) * 1.4142135623730951;
+    for (uint32_t idx = 0; idx < NCOARSE; idx++) {
+        const int bn = (int)(idx % (NB * NB)) / NB, bi = (int)(idx % NB);
+        double mc = 0.6 * c->bucket_centre[bn] + 0.4 * c->bucket_centre[bi] + 0.02;
+        if (kind == RECIMG_CTX_CONTINUOUS)
+            mc = 2.0 * mc * mc;   /* statistics are E[y^2] estimates: see predict */
+        c->coarse_prior[idx] = COARSE_PRIOR_WEIGHT * mc;
+        c->coarse[idx].mean = coarse_mean(c, &c->coarse[idx], idx);
+    }
     *out = c;
     return RECIMG_OK;
 }
@@ -110,6 +146,13 @@ void recimg_ctx_begin_block(recimg_ctx *c, uint32_t bx, uint32_t by)
     c->bx = bx;
     c->by = by;
     memset(c->cur + (size_t)bx * 64, 0, 64 * sizeof(uint32_t));
+    c->interior = bx > 0 && by > 0 && bx + 1 < c->bw;
+    if (c->interior) {
+        c->nl = c->cur + ((size_t)bx - 1) * 64;
+        c->na = c->prev + (size_t)bx * 64;
+        c->nal = c->prev + ((size_t)bx - 1) * 64;
+        c->nar = c->prev + ((size_t)bx + 1) * 64;
+    }
 }
 
 static uint32_t sat_add(uint32_t a, uint32_t b)
@@ -124,61 +167,78 @@ static uint32_t abs_diff(int32_t a, int32_t b)
     return m > RECIMG_CTX_MAG_MAX ? RECIMG_CTX_MAG_MAX : (uint32_t)m;
 }
 
+/* In-block neighbour rule per raster index k = v*8 + u: 0 DC, 1 mean of (u-1,v) and
+ * (u,v-1), 2 left only (v = 0), 3 above only (u = 0). */
+static int in_kind(int k)
+{
+    const int u = k & 7, v = k >> 3;
+    return k == 0 ? 0 : (u > 0 && v > 0) ? 1 : u > 0 ? 2 : 3;
+}
+
 void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
 {
     const int k = recimg_zigzag[zz];
-    const int u = k & 7, v = k >> 3;
-    const int has_l = c->bx > 0, has_a = c->by > 0;
     const uint32_t *cur = c->cur + (size_t)c->bx * 64;
-    uint32_t l = 0, a = 0, al = 0, ar = 0, nb, in;
+    uint32_t l, a, al, ar, nb, in;
     int bn, bi;
-    const cell_stats *f, *co;
-    double mc, m;
+    uint32_t ci;
+    const cell_stats *f;
+    double m;
 
-    if (has_l) l = cur[(ptrdiff_t)k - 64];
-    if (has_a) a = c->prev[(size_t)c->bx * 64 + (size_t)k];
-    if (!has_l) l = a;
-    if (!has_a) a = l;
-    al = (has_l && has_a) ? c->prev[((size_t)c->bx - 1) * 64 + (size_t)k] : (l / 2 + a / 2);
-    ar = (has_a && c->bx + 1 < c->bw) ? c->prev[((size_t)c->bx + 1) * 64 + (size_t)k] : a;
+    if (c->interior) {   /* the common case: all four neighbour blocks exist */
+        l = c->nl[k];
+        a = c->na[k];
+        al = c->nal[k];
+        ar = c->nar[k];
+    } else {
+        const int has_l = c->bx > 0, has_a = c->by > 0;
+        l = a = 0;
+        if (has_l) l = cur[(ptrdiff_t)k - 64];
+        if (has_a) a = c->prev[(size_t)c->bx * 64 + (size_t)k];
+        if (!has_l) l = a;
+        if (!has_a) a = l;
+        al = (has_l && has_a) ? c->prev[((size_t)c->bx - 1) * 64 + (size_t)k] : (l / 2 + a / 2);
+        ar = (has_a && c->bx + 1 < c->bw) ? c->prev[((size_t)c->bx + 1) * 64 + (size_t)k] : a;
+    }
     /* weights 2,2,1,1 over 6; each term <= 2^30 so the sum fits in 64 bits */
     nb = (uint32_t)(((uint64_t)2 * l + (uint64_t)2 * a + al + ar) / 6);
-    if (zz == 0) {
+    switch (in_kind(k)) {
+    case 1:
+        in = (uint32_t)(((uint64_t)cur[k - 1] + cur[k - 8]) / 2);
+        break;
+    case 2:
+        in = cur[k - 1];
+        break;
+    case 3:
+        in = cur[k - 8];
+        break;
+    default:
         /* DC: local gradient of the DC indices */
         in = 0;
-        if (has_l && has_a) {
+        if (c->bx > 0 && c->by > 0) {
             const int32_t *dl = c->dc_cur + c->bx - 1, *da = c->dc_prev + c->bx,
                           *dal = c->dc_prev + c->bx - 1;
             in = sat_add(abs_diff(*dl, *dal), abs_diff(*da, *dal)) / 2;
         }
-    } else if (u > 0 && v > 0) {
-        in = (uint32_t)(((uint64_t)cur[k - 1] + cur[k - 8]) / 2);
-    } else {
-        in = u > 0 ? cur[k - 1] : cur[k - 8];
+        break;
     }
     bn = bucket(nb);
     bi = bucket(in);
-    out->coarse = (uint32_t)((zz == 0 ? NB * NB : 0) + bn * NB + bi);
-    out->fine = (uint32_t)((zz * NB + bn) * NB + bi);
-    co = &c->coarse[out->coarse];
+    ci = (uint32_t)(bn * NB + bi);
+    out->coarse = (zz == 0 ? NB * NB : 0) + ci;
+    out->fine = (uint32_t)zz * (NB * NB) + ci;
     f = &c->fine[out->fine];
-    mc = 0.6 * c->bucket_centre[bn] + 0.4 * c->bucket_centre[bi] + 0.02;
+    /* the coarse cell's backed-off mean is cached (coarse_mean): for CONTINUOUS the
+       statistics are unbiased estimates of E[y^2] (step units) and the cell's variance
+       v gives the Laplace scale sqrt(v / 2) */
+    m = ((double)f->sum / 65536.0 + FINE_PRIOR_WEIGHT * c->coarse[out->coarse].mean) / ((double)f->count + FINE_PRIOR_WEIGHT);
     if (c->kind == RECIMG_CTX_CONTINUOUS) {
-        /* statistics are unbiased estimates of E[y^2] (step units): the cell's
-           variance v gives the Laplace scale sqrt(v / 2) */
-        mc = 2.0 * mc * mc;
-        mc = ((double)co->sum / 65536.0 + COARSE_PRIOR_WEIGHT * mc) / ((double)co->count + COARSE_PRIOR_WEIGHT);
-        if (mc < 1.0 / 65536.0)
-            mc = 1.0 / 65536.0;
-        m = ((double)f->sum / 65536.0 + FINE_PRIOR_WEIGHT * mc) / ((double)f->count + FINE_PRIOR_WEIGHT);
         if (m < 1.0 / 65536.0)
             m = 1.0 / 65536.0;
         out->m = sqrt(0.5 * m);
         out->t = 0.0;
         return;
     }
-    mc = ((double)co->sum / 65536.0 + COARSE_PRIOR_WEIGHT * mc) / ((double)co->count + COARSE_PRIOR_WEIGHT);
-    m = ((double)f->sum / 65536.0 + FINE_PRIOR_WEIGHT * mc) / ((double)f->count + FINE_PRIOR_WEIGHT);
     if (m < 1.0 / 4096.0)
         m = 1.0 / 4096.0;
     out->m = m;
@@ -202,7 +262,8 @@ void recimg_ctx_update(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uint32_t
 void recimg_ctx_update_stat(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uint32_t mag_q16,
                             int32_t stat_q16)
 {
-    cell_stats *f = &c->fine[p->fine], *co = &c->coarse[p->coarse];
+    cell_stats *f = &c->fine[p->fine];
+    coarse_stats *co = &c->coarse[p->coarse];
     if (mag_q16 > RECIMG_CTX_MAG_MAX)
         mag_q16 = RECIMG_CTX_MAG_MAX;
     if (stat_q16 > (int32_t)RECIMG_CTX_MAG_MAX)
@@ -220,6 +281,7 @@ void recimg_ctx_update_stat(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uin
         co->sum /= 2;
         co->count /= 2;
     }
+    co->mean = coarse_mean(c, co, p->coarse);
 }
 
 void recimg_ctx_record_skip(recimg_ctx *c, int zz)
