@@ -33,7 +33,11 @@
  * is shown while reading images when stderr is a terminal.
  *
  * Unlike the rest of tools/, this command uses the transforms/ file-format API
- * (rtx_file.h), exported by librecimg, to write .rtx files. */
+ * (rtx_file.h), exported by librecimg, to write .rtx files.
+ *
+ * LAPACKE is loaded with dlopen when this command runs (lapack_load), not linked:
+ * relocating liblapacke, liblapack, libblas and libgfortran at start-up cost every
+ * other recimg command 3.3 M instructions, half of a whole cjpeg run (docs/SPEED.md). */
 #define _POSIX_C_SOURCE 200809L
 
 #include "imageio.h"
@@ -41,6 +45,7 @@
 #include "rtx_learned.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdio.h>
@@ -190,6 +195,50 @@ static int accumulate(const double *y, uint32_t w, uint32_t h, int stride, momen
     return 0;
 }
 
+/* LAPACKE entry points, resolved by lapack_load. */
+typedef lapack_int (*dsyev_fn)(int layout, char jobz, char uplo, lapack_int n, double *a,
+                               lapack_int lda, double *w);
+typedef lapack_int (*dgesvd_fn)(int layout, char jobu, char jobvt, lapack_int m, lapack_int n,
+                                double *a, lapack_int lda, double *s, double *u, lapack_int ldu,
+                                double *vt, lapack_int ldvt, double *superb);
+static dsyev_fn lapack_dsyev;
+static dgesvd_fn lapack_dgesvd;
+
+/* Loads LAPACKE: the runtime soname first, then the library CMake linked against at
+ * configure time (RECIMG_LAPACKE_PATH), then the development name. 0, or -1 with a
+ * message on stderr. The handle stays open until exit. */
+static int lapack_load(void)
+{
+    static const char *const names[] = {"liblapacke.so.3",
+#ifdef RECIMG_LAPACKE_PATH
+                                        RECIMG_LAPACKE_PATH,
+#endif
+                                        "liblapacke.so"};
+    const char *why = "not found";
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        void *h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+        void *p1, *p2;
+        if (!h) {
+            const char *e = dlerror();
+            if (i == 0 && e)
+                why = e;
+            continue;
+        }
+        p1 = dlsym(h, "LAPACKE_dsyev");
+        p2 = dlsym(h, "LAPACKE_dgesvd");
+        if (p1 && p2) {
+            /* object to function pointer: the POSIX dlsym idiom, through memcpy */
+            memcpy(&lapack_dsyev, &p1, sizeof lapack_dsyev);
+            memcpy(&lapack_dgesvd, &p2, sizeof lapack_dgesvd);
+            return 0;
+        }
+        why = "LAPACKE_dsyev or LAPACKE_dgesvd missing";
+        dlclose(h);
+    }
+    fprintf(stderr, "recimg: train-transform: cannot load LAPACKE (liblapacke.so.3): %s\n", why);
+    return -1;
+}
+
 /* Eigen-decomposition of the n x n symmetric matrix c: vec receives the
  * eigenvectors as ROWS ordered by decreasing eigenvalue (sign-normalised),
  * val the eigenvalues. Returns 0 or the LAPACK info code. */
@@ -198,7 +247,7 @@ static int eig_desc(const double *c, int n, double *vec, double *val)
     double a[64 * 64], w[64];
     int info;
     memcpy(a, c, (size_t)(n * n) * sizeof(double));
-    info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', n, a, n, w);
+    info = lapack_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', n, a, n, w);
     if (info != 0)
         return info;
     for (int r = 0; r < n; r++) {
@@ -308,7 +357,7 @@ static int sot_refine(const block_store *bs, double T, int iterations, int tty, 
                             "%.2f nonzero per block  ", it, iterations, obj, (double)nnz / (double)bs->n);
         if (it == iterations)
             break;
-        if (LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'A', 'A', 64, 64, m, 64, sv, u, 64, vt, 64, superb) != 0)
+        if (lapack_dgesvd(LAPACK_ROW_MAJOR, 'A', 'A', 64, 64, m, 64, sv, u, 64, vt, 64, superb) != 0)
             return -1;
         for (int i = 0; i < 64; i++)
             for (int j = 0; j < 64; j++) {
@@ -426,6 +475,8 @@ int tool_cmd_train(int argc, char **argv)
         status = train_usage("no output file (-o T.rtx)", NULL);
         goto done;
     }
+    if (lapack_load() != 0)
+        goto done;
     mo = (moments *)calloc(1, sizeof *mo);
     f = (rtx_file *)calloc(1, sizeof *f);
     cov = (double *)malloc(4096 * sizeof(double));
