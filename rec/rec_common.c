@@ -24,7 +24,9 @@ uint64_t rec_key_u64(const rec_key *key, uint64_t j)
 
 double rec_key_uniform(const rec_key *key, uint64_t j)
 {
-    return rec_prng_bits_to_uniform(rec_key_u64(key, j));
+    /* rec_prng_uniform = rec_prng_bits_to_uniform(rec_prng_u64(...)): one call less */
+    return rec_prng_uniform(key->seed, key->stream,
+                            key->index * REC_KEY_DRAWS + (j & (REC_KEY_DRAWS - 1)));
 }
 
 void rec_key_u64x2(const rec_key *key, uint64_t j, uint64_t out[2])
