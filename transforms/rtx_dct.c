@@ -11,6 +11,7 @@
 #include "rtx_learned.h"   /* learned-transform (issue 5): built-in learned ids */
 
 #include <fftw3.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,15 +24,32 @@ typedef struct {
     double scale_inv[64];
 } dct_state;
 
+/* FFTW may apply a plan to other arrays than it was planned on (fftw_execute_r2r)
+ * when their alignment is equivalent (fftw_alignment_of); it then runs the same
+ * codelets, so the results are bit-identical. For full batches the caller's arrays
+ * take the place of the object's input buffer (forward) or output buffer (inverse),
+ * which saves a copy of every coefficient (speed, issue 8); the last partial batch
+ * and misaligned arrays go through the buffers. r2r plans preserve their input
+ * (FFTW's default for r2r), so the forward transform only reads the caller's input
+ * before the scaled result is written over it (the codec transforms in place). */
+static int same_alignment(const double *a, const double *planned)
+{
+    return fftw_alignment_of((double *)(uintptr_t)a) == fftw_alignment_of((double *)(uintptr_t)planned);
+}
+
 static void dct_forward(recimg_transform *t, const double *in, double *out, size_t nblocks)
 {
     dct_state *s = (dct_state *)t->impl;
     while (nblocks > 0) {
         const size_t n = nblocks < BATCH ? nblocks : BATCH;
-        memcpy(s->buf_in, in, n * 64 * sizeof(double));
-        if (n < BATCH)  /* keep unused blocks defined; their output is discarded */
-            memset(s->buf_in + n * 64, 0, (BATCH - n) * 64 * sizeof(double));
-        fftw_execute(s->fwd);
+        if (n == BATCH && same_alignment(in, s->buf_in)) {
+            fftw_execute_r2r(s->fwd, (double *)(uintptr_t)in, s->buf_out);
+        } else {
+            memcpy(s->buf_in, in, n * 64 * sizeof(double));
+            if (n < BATCH)  /* keep unused blocks defined; their output is discarded */
+                memset(s->buf_in + n * 64, 0, (BATCH - n) * 64 * sizeof(double));
+            fftw_execute(s->fwd);
+        }
         for (size_t b = 0; b < n; b++)
             for (int k = 0; k < 64; k++)
                 out[b * 64 + (size_t)k] = s->buf_out[b * 64 + (size_t)k] * s->scale_fwd[k];
@@ -51,8 +69,12 @@ static void dct_inverse(recimg_transform *t, const double *in, double *out, size
                 s->buf_in[b * 64 + (size_t)k] = in[b * 64 + (size_t)k] * s->scale_inv[k];
         if (n < BATCH)
             memset(s->buf_in + n * 64, 0, (BATCH - n) * 64 * sizeof(double));
-        fftw_execute(s->inv);
-        memcpy(out, s->buf_out, n * 64 * sizeof(double));
+        if (n == BATCH && same_alignment(out, s->buf_out)) {
+            fftw_execute_r2r(s->inv, s->buf_in, out);
+        } else {
+            fftw_execute(s->inv);
+            memcpy(out, s->buf_out, n * 64 * sizeof(double));
+        }
         in += n * 64;
         out += n * 64;
         nblocks -= n;
