@@ -57,6 +57,8 @@ const char *recimg_strerror(recimg_status status)
     case RECIMG_ERR_CHECKSUM: return "CRC-32 mismatch (corrupt .rec file)";
     case RECIMG_ERR_LIMIT: return "image larger than the configured limit";
     case RECIMG_ERR_INTERNAL: return "internal error";
+    case RECIMG_ERR_SAMPLER_LIMIT:
+        return "the REC sampler reached its step cap (try --sampler uq or lrq)";
     }
     return "unknown status";
 }

@@ -124,9 +124,15 @@ typedef struct {
     double b;        /* prior scale, sigma units */
     double mean;     /* prior mean, sigma units */
     int skip;
+    rec_prior prior; /* the sampler's prior and key (coded coefficients only) */
+    rec_key key;
 } coef_setup;
 
-static void setup_coef(recimg_ctx *ctx, int zz, double thr, coef_setup *cs)
+/* The one place that derives everything shared about coefficient zz of block
+ * `block` from the context: the encoder and the decoder both call it, so the
+ * prior and the randomness key cannot drift apart between the two sides. */
+static void setup_coef(recimg_ctx *ctx, int zz, double thr, const recimg_rec_plane_params *pp,
+                       uint64_t block, coef_setup *cs)
 {
     recimg_ctx_predict(ctx, zz, &cs->pred);
     cs->b = recimg_ctx_scale(ctx, &cs->pred);
@@ -134,7 +140,12 @@ static void setup_coef(recimg_ctx *ctx, int zz, double thr, coef_setup *cs)
     cs->skip = 0;
     if (zz != 0 && cs->b * cs->b < thr && !recimg_ctx_explore(ctx, &cs->pred))
         cs->skip = 1;
-
+    cs->prior.family = REC_PRIOR_LAPLACE;
+    cs->prior.mean = cs->mean;
+    cs->prior.scale = cs->b;
+    cs->key.seed = pp->seed;
+    cs->key.stream = pp->plane;
+    cs->key.index = block * 64 + (uint64_t)zz;
 }
 
 /* Shared feedback after a coded coefficient: x, hw (bin half width) in sigma units;
@@ -317,25 +328,19 @@ recimg_status recimg_rec_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, cons
                 const int k = recimg_zigzag[zz];
                 const double y = coef[k] / pp->sigma[k];   /* sigma units */
                 coef_setup cs;
-                rec_prior prior;
-                rec_key key;
                 rec_quant_result r;
                 double mmse;
-                setup_coef(ctx, zz, thr, &cs);
+                setup_coef(ctx, zz, thr, pp, block, &cs);
                 if (cs.skip) {
                     recimg_ctx_record_skip(ctx, zz);
                     stats->skipped++;
                     continue;
                 }
-                prior.family = REC_PRIOR_LAPLACE;
-                prior.mean = cs.mean;
-                prior.scale = cs.b;
-                key.seed = pp->seed;
-                key.stream = pp->plane;
-                key.index = block * 64 + (uint64_t)zz;
                 {
-                    const rec_status rst = run_sampler(1, pp->sampler, y, &prior, &key, enc, NULL, &bnb, &r);
-                    RETURN_IF(rst == REC_ERR_STEP_CAP, RECIMG_ERR_UNSUPPORTED);   /* sampler limit hit */
+                    const rec_status rst = run_sampler(1, pp->sampler, y, &cs.prior, &cs.key, enc, NULL, &bnb, &r);
+                    /* a rejection sampler's step cap: a limit of the sampler, not a bug
+                       and not a missing feature */
+                    RETURN_IF(rst == REC_ERR_STEP_CAP, RECIMG_ERR_SAMPLER_LIMIT);
                     RETURN_IF(rst != REC_OK, RECIMG_ERR_INTERNAL);
                 }
                 feedback(ctx, zz, &cs, r.x, r.draws.half_width, &mmse);
@@ -374,11 +379,9 @@ recimg_status recimg_rec_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, doub
             for (int zz = 0; zz < 64; zz++) {
                 const int k = recimg_zigzag[zz];
                 coef_setup cs;
-                rec_prior prior;
-                rec_key key;
                 rec_quant_result r;
                 double mmse, out, rho, v;
-                setup_coef(ctx, zz, thr, &cs);
+                setup_coef(ctx, zz, thr, pp, block, &cs);
                 if (cs.skip) {
                     recimg_ctx_record_skip(ctx, zz);
                     out = 0.0;
@@ -390,13 +393,7 @@ recimg_status recimg_rec_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, doub
                     coef[k] = out * pp->sigma[k];
                     continue;
                 }
-                prior.family = REC_PRIOR_LAPLACE;
-                prior.mean = cs.mean;
-                prior.scale = cs.b;
-                key.seed = pp->seed;
-                key.stream = pp->plane;
-                key.index = block * 64 + (uint64_t)zz;
-                RETURN_IF(run_sampler(0, pp->sampler, 0.0, &prior, &key, NULL, dec, &bnb, &r) != REC_OK,
+                RETURN_IF(run_sampler(0, pp->sampler, 0.0, &cs.prior, &cs.key, NULL, dec, &bnb, &r) != REC_OK,
                           RECIMG_ERR_CORRUPT);
                 RETURN_IF(!(r.x < 1e12 && r.x > -1e12), RECIMG_ERR_CORRUPT);
                 feedback(ctx, zz, &cs, r.x, r.draws.half_width, &mmse);

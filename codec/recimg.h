@@ -39,7 +39,10 @@ typedef enum {
     RECIMG_ERR_CORRUPT = 7,          /* a header field or the payload is invalid */
     RECIMG_ERR_CHECKSUM = 8,         /* CRC-32 mismatch */
     RECIMG_ERR_LIMIT = 9,            /* image or input larger than the configured limit */
-    RECIMG_ERR_INTERNAL = 10         /* a library bug or an FFTW failure */
+    RECIMG_ERR_INTERNAL = 10,        /* a library bug or an FFTW failure */
+    RECIMG_ERR_SAMPLER_LIMIT = 11    /* encoder: a REC rejection sampler (gprs-bnb, gprs, pfr)
+                                        reached its step cap on a coefficient; the input is
+                                        valid, another sampler (uq, lrq) can encode it */
 } recimg_status;
 
 /* A static, human-readable description of a status ("unknown status" for

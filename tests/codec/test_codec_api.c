@@ -60,9 +60,12 @@ static void test_params(void)
     recimg_encoder_free(NULL);
     recimg_decoder_free(NULL);
     recimg_free(NULL);
-    for (int s = 0; s <= 10; s++)
+    for (int s = 0; s <= 11; s++)
         CHECK(recimg_strerror((recimg_status)s) != NULL && strlen(recimg_strerror((recimg_status)s)) > 3);
     CHECK(strcmp(recimg_strerror((recimg_status)999), "unknown status") == 0);
+    /* the step cap of the rejection samplers has its own message, not "not supported" */
+    CHECK(strcmp(recimg_strerror(RECIMG_ERR_SAMPLER_LIMIT), recimg_strerror(RECIMG_ERR_UNSUPPORTED)) != 0);
+    CHECK(strcmp(recimg_strerror(RECIMG_ERR_SAMPLER_LIMIT), "unknown status") != 0);
 }
 
 static void test_sizes(void)

@@ -15,8 +15,9 @@
  *   15..   pixel material
  *
  * Invariants: a valid image with valid parameters always encodes (the only
- * accepted refusal is RECIMG_ERR_UNSUPPORTED for a mode or sampler this build
- * does not have); encoding twice, with the same object or a new one with
+ * accepted refusals are RECIMG_ERR_UNSUPPORTED for a mode or sampler this build
+ * does not have, and RECIMG_ERR_SAMPLER_LIMIT for the rejection samplers
+ * gprs-bnb, gprs and pfr, whose step cap is a documented limit); encoding twice, with the same object or a new one with
  * another thread count, gives the same bytes; recimg_read_info reports what
  * was asked; the file decodes to an image of the input's size, the same from
  * two decodes; and in round mode at quality >= 97 with the flat matrix (global
@@ -155,6 +156,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (st == RECIMG_ERR_UNSUPPORTED) {
         /* round mode is always available */
         FUZZ_CHECK(p.mode == RECIMG_MODE_REC);
+        free(img.pixels);
+        return 0;
+    }
+    if (st == RECIMG_ERR_SAMPLER_LIMIT) {
+        /* only the rejection samplers have a step cap */
+        FUZZ_CHECK(p.mode == RECIMG_MODE_REC &&
+                   (p.sampler == RECIMG_SAMPLER_GPRS_BNB || p.sampler == RECIMG_SAMPLER_GPRS ||
+                    p.sampler == RECIMG_SAMPLER_PFR));
         free(img.pixels);
         return 0;
     }
