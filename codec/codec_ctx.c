@@ -14,46 +14,17 @@ const uint8_t recimg_zigzag[64] = {
     58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
 
 enum {
-    NB = 12,                 /* activity buckets (both activities) */
-    NCOARSE = 2 * NB * NB,   /* DC and AC halves */
-    NFINE = 64 * NB * NB,
+    NB = RECIMG_CTX_NB,
+    NCOARSE = RECIMG_CTX_NCOARSE,
+    NFINE = RECIMG_CTX_NFINE,
     FINE_LIMIT = 256,        /* halve statistics beyond this count: adapt */
     COARSE_LIMIT = 4096
 };
 #define FINE_PRIOR_WEIGHT 6.0
 #define COARSE_PRIOR_WEIGHT 2.0
 
-typedef struct {
-    int64_t sum;     /* sum of recorded statistics, 16.16 (magnitudes, or variance estimates) */
-    uint32_t count;
-    uint32_t skips;  /* zero-bit rule: skipped visits, for the exploration schedule */
-} cell_stats;
-
-/* A coarse cell also caches its backed-off mean (coarse_mean), which depends only on
-   the cell's statistics and buckets: recomputed when the statistics change instead of
-   at every prediction (speed, issue 8; the same expression, hence the same bits). */
-typedef struct {
-    int64_t sum;
-    uint32_t count;
-    double mean;
-} coarse_stats;
-
-struct recimg_ctx {
-    recimg_ctx_kind kind;
-    uint32_t bw;
-    uint32_t bx, by;
-    uint32_t row;            /* block row held in cur */
-    uint32_t *prev, *cur;    /* bw*64 magnitudes of the previous / current block row */
-    int32_t *dc_prev, *dc_cur;
-    /* neighbour blocks of the current block (begin_block): left in cur, above,
-       above-left and above-right in prev; interior = all four exist */
-    const uint32_t *nl, *na, *nal, *nar;
-    int interior;
-    cell_stats fine[NFINE];
-    coarse_stats coarse[NCOARSE];
-    double bucket_centre[NB];
-    double coarse_prior[NCOARSE];   /* COARSE_PRIOR_WEIGHT * prior mean of each coarse cell */
-};
+typedef recimg_ctx_cell cell_stats;
+typedef recimg_ctx_coarse_cell coarse_stats;
 
 /* log2-spaced buckets of a 16.16 magnitude: 0, then (0,1/16), [1/16,1/8), ... [32, inf),
  * i.e. 0 for 0, 1 below 4096 = 2^12, floor(log2 x) - 10 up to 11. The binary exponent of
@@ -245,10 +216,8 @@ void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
     out->t = 2.0 * m / (1.0 + sqrt(1.0 + 4.0 * m * m));
 }
 
-double recimg_ctx_scale(const recimg_ctx *c, const recimg_ctx_pred *p)
+double recimg_ctx_scale_discrete(const recimg_ctx_pred *p)
 {
-    if (c->kind == RECIMG_CTX_CONTINUOUS)
-        return p->m;
     return -0.5 / rec_log(p->t);
 }
 
@@ -282,17 +251,6 @@ void recimg_ctx_update_stat(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uin
         co->count /= 2;
     }
     co->mean = coarse_mean(c, co, p->coarse);
-}
-
-void recimg_ctx_record_skip(recimg_ctx *c, int zz)
-{
-    c->cur[(size_t)c->bx * 64 + recimg_zigzag[zz]] = 0;
-}
-
-int recimg_ctx_explore(recimg_ctx *c, const recimg_ctx_pred *p)
-{
-    cell_stats *f = &c->fine[p->fine];
-    return (f->skips++ & (RECIMG_CTX_EXPLORE_PERIOD - 1)) == RECIMG_CTX_EXPLORE_PERIOD - 1;
 }
 
 int32_t recimg_ctx_dc_predict(const recimg_ctx *c)

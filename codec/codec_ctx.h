@@ -30,6 +30,7 @@
 
 #include "recimg.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* recimg_zigzag[i] = raster index (v*8 + u) of the i-th coefficient in zigzag order. */
@@ -48,6 +49,47 @@ typedef struct {
 
 typedef struct recimg_ctx recimg_ctx;
 
+/* ---- internal state, visible only so that the small per-coefficient helpers
+ * at the end of this header inline into the coding loops (speed, issue 8).
+ * Nothing outside codec_ctx.c and those helpers touches the fields. */
+enum {
+    RECIMG_CTX_NB = 12,                                  /* activity buckets */
+    RECIMG_CTX_NCOARSE = 2 * RECIMG_CTX_NB * RECIMG_CTX_NB,   /* DC and AC halves */
+    RECIMG_CTX_NFINE = 64 * RECIMG_CTX_NB * RECIMG_CTX_NB
+};
+
+typedef struct {
+    int64_t sum;     /* sum of recorded statistics, 16.16 (magnitudes, or variance estimates) */
+    uint32_t count;
+    uint32_t skips;  /* zero-bit rule: skipped visits, for the exploration schedule */
+} recimg_ctx_cell;
+
+/* A coarse cell also caches its backed-off mean, which depends only on the cell's
+ * statistics and buckets: recomputed when the statistics change instead of at
+ * every prediction (the same expression, hence the same bits). */
+typedef struct {
+    int64_t sum;
+    uint32_t count;
+    double mean;
+} recimg_ctx_coarse_cell;
+
+struct recimg_ctx {
+    recimg_ctx_kind kind;
+    uint32_t bw;
+    uint32_t bx, by;
+    uint32_t row;            /* block row held in cur */
+    uint32_t *prev, *cur;    /* bw*64 magnitudes of the previous / current block row */
+    int32_t *dc_prev, *dc_cur;
+    /* neighbour blocks of the current block (begin_block): left in cur, above,
+       above-left and above-right in prev; interior = all four exist */
+    const uint32_t *nl, *na, *nal, *nar;
+    int interior;
+    recimg_ctx_cell fine[RECIMG_CTX_NFINE];
+    recimg_ctx_coarse_cell coarse[RECIMG_CTX_NCOARSE];
+    double bucket_centre[RECIMG_CTX_NB];
+    double coarse_prior[RECIMG_CTX_NCOARSE];   /* prior weight times prior mean of each coarse cell */
+};
+
 /* A model for one plane of blocks_w blocks per row. */
 recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_ctx **out);
 void recimg_ctx_free(recimg_ctx *c);
@@ -58,9 +100,13 @@ void recimg_ctx_begin_block(recimg_ctx *c, uint32_t bx, uint32_t by);
 /* Prediction for coefficient zz (zigzag index 0..63) of the current block. */
 void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out);
 
-/* Laplace scale b (step units) of a prediction: -1/(2 log t) for DISCRETE,
- * m for CONTINUOUS. Uses rec_log. */
-double recimg_ctx_scale(const recimg_ctx *c, const recimg_ctx_pred *p);
+/* Laplace scale b (step units) of a prediction: -1/(2 log t) for DISCRETE
+ * (recimg_ctx_scale_discrete, uses rec_log), m for CONTINUOUS. */
+double recimg_ctx_scale_discrete(const recimg_ctx_pred *p);
+static inline double recimg_ctx_scale(const recimg_ctx *c, const recimg_ctx_pred *p)
+{
+    return c->kind == RECIMG_CTX_CONTINUOUS ? p->m : recimg_ctx_scale_discrete(p);
+}
 
 /* Records the decoded magnitude of coefficient zz (16.16, step units) and
  * updates the statistics of the cells in p with the same value (DISCRETE). */
@@ -77,8 +123,15 @@ void recimg_ctx_update_stat(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uin
  * anyway so that a cell whose prior is too narrow can still learn (otherwise a
  * skipped cell would never see data and stay skipped). */
 #define RECIMG_CTX_EXPLORE_PERIOD 256u
-void recimg_ctx_record_skip(recimg_ctx *c, int zz);
-int recimg_ctx_explore(recimg_ctx *c, const recimg_ctx_pred *p);
+static inline void recimg_ctx_record_skip(recimg_ctx *c, int zz)
+{
+    c->cur[(size_t)c->bx * 64 + recimg_zigzag[zz]] = 0;
+}
+static inline int recimg_ctx_explore(recimg_ctx *c, const recimg_ctx_pred *p)
+{
+    recimg_ctx_cell *f = &c->fine[p->fine];
+    return (f->skips++ & (RECIMG_CTX_EXPLORE_PERIOD - 1)) == RECIMG_CTX_EXPLORE_PERIOD - 1;
+}
 
 /* DC: predicted DC index of the current block (MED of left, above,
  * above-left), and the record of the actual DC index once known. */
