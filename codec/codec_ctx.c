@@ -138,71 +138,78 @@ static uint32_t abs_diff(int32_t a, int32_t b)
     return m > RECIMG_CTX_MAG_MAX ? RECIMG_CTX_MAG_MAX : (uint32_t)m;
 }
 
-/* In-block neighbour rule per raster index k = v*8 + u: 0 DC, 1 mean of (u-1,v) and
- * (u,v-1), 2 left only (v = 0), 3 above only (u = 0). */
-static int in_kind(int k)
+/* In-block neighbours of raster index k = v*8 + u (k > 0): the activity is the
+ * mean of cur[k - in_off[k][0]] and cur[k - in_off[k][1]], i.e. of (u-1, v) and
+ * (u, v-1), or twice the one that exists on the first row or column (the mean of
+ * x and x is x). in_off[0] is unused (DC has its own rule). */
+static const uint8_t in_off[64][2] = {
+    {0, 0}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1},
+    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
+    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
+    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
+    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
+    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
+    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
+    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}};
+
+/* Neighbour-block activity 2l + 2a + al + ar of raster index k at the image
+ * edges (a missing neighbour is replaced as below); kept out of line so the
+ * interior path stays short. */
+static uint64_t edge_sum(const recimg_ctx *c, int k)
 {
-    const int u = k & 7, v = k >> 3;
-    return k == 0 ? 0 : (u > 0 && v > 0) ? 1 : u > 0 ? 2 : 3;
+    const int has_l = c->bx > 0, has_a = c->by > 0;
+    const uint32_t *cur = c->cur + (size_t)c->bx * 64;
+    uint32_t l = 0, a = 0, al, ar;
+    if (has_l) l = cur[(ptrdiff_t)k - 64];
+    if (has_a) a = c->prev[(size_t)c->bx * 64 + (size_t)k];
+    if (!has_l) l = a;
+    if (!has_a) a = l;
+    al = (has_l && has_a) ? c->prev[((size_t)c->bx - 1) * 64 + (size_t)k] : (l / 2 + a / 2);
+    ar = (has_a && c->bx + 1 < c->bw) ? c->prev[((size_t)c->bx + 1) * 64 + (size_t)k] : a;
+    return (uint64_t)2 * l + (uint64_t)2 * a + al + ar;
+}
+
+/* DC activity: local gradient of the DC indices. */
+static uint32_t dc_activity(const recimg_ctx *c)
+{
+    if (c->bx > 0 && c->by > 0) {
+        const int32_t *dl = c->dc_cur + c->bx - 1, *da = c->dc_prev + c->bx,
+                      *dal = c->dc_prev + c->bx - 1;
+        return sat_add(abs_diff(*dl, *dal), abs_diff(*da, *dal)) / 2;
+    }
+    return 0;
 }
 
 void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
 {
     const int k = recimg_zigzag[zz];
-    const uint32_t *cur = c->cur + (size_t)c->bx * 64;
-    uint32_t l, a, al, ar, nb, in;
-    int bn, bi;
-    uint32_t ci;
+    uint64_t s;
+    uint32_t nb, in, ci, fi, coi;
     const cell_stats *f;
     double m;
 
-    if (c->interior) {   /* the common case: all four neighbour blocks exist */
-        l = c->nl[k];
-        a = c->na[k];
-        al = c->nal[k];
-        ar = c->nar[k];
-    } else {
-        const int has_l = c->bx > 0, has_a = c->by > 0;
-        l = a = 0;
-        if (has_l) l = cur[(ptrdiff_t)k - 64];
-        if (has_a) a = c->prev[(size_t)c->bx * 64 + (size_t)k];
-        if (!has_l) l = a;
-        if (!has_a) a = l;
-        al = (has_l && has_a) ? c->prev[((size_t)c->bx - 1) * 64 + (size_t)k] : (l / 2 + a / 2);
-        ar = (has_a && c->bx + 1 < c->bw) ? c->prev[((size_t)c->bx + 1) * 64 + (size_t)k] : a;
-    }
+    if (c->interior)   /* the common case: all four neighbour blocks exist */
+        s = (uint64_t)2 * c->nl[k] + (uint64_t)2 * c->na[k] + c->nal[k] + c->nar[k];
+    else
+        s = edge_sum(c, k);
     /* weights 2,2,1,1 over 6; each term <= 2^30 so the sum fits in 64 bits */
-    nb = (uint32_t)(((uint64_t)2 * l + (uint64_t)2 * a + al + ar) / 6);
-    switch (in_kind(k)) {
-    case 1:
-        in = (uint32_t)(((uint64_t)cur[k - 1] + cur[k - 8]) / 2);
-        break;
-    case 2:
-        in = cur[k - 1];
-        break;
-    case 3:
-        in = cur[k - 8];
-        break;
-    default:
-        /* DC: local gradient of the DC indices */
-        in = 0;
-        if (c->bx > 0 && c->by > 0) {
-            const int32_t *dl = c->dc_cur + c->bx - 1, *da = c->dc_prev + c->bx,
-                          *dal = c->dc_prev + c->bx - 1;
-            in = sat_add(abs_diff(*dl, *dal), abs_diff(*da, *dal)) / 2;
-        }
-        break;
+    nb = (uint32_t)(s / 6);
+    if (zz != 0) {
+        const uint32_t *cur = c->cur + (size_t)c->bx * 64;
+        in = (uint32_t)(((uint64_t)cur[k - in_off[k][0]] + cur[k - in_off[k][1]]) / 2);
+    } else {
+        in = dc_activity(c);
     }
-    bn = bucket(nb);
-    bi = bucket(in);
-    ci = (uint32_t)(bn * NB + bi);
-    out->coarse = (zz == 0 ? NB * NB : 0) + ci;
-    out->fine = (uint32_t)zz * (NB * NB) + ci;
-    f = &c->fine[out->fine];
+    ci = (uint32_t)(bucket(nb) * NB + bucket(in));
+    coi = (zz == 0 ? NB * NB : 0) + ci;
+    fi = (uint32_t)zz * (NB * NB) + ci;
+    out->coarse = coi;
+    out->fine = fi;
+    f = &c->fine[fi];
     /* the coarse cell's backed-off mean is cached (coarse_mean): for CONTINUOUS the
        statistics are unbiased estimates of E[y^2] (step units) and the cell's variance
        v gives the Laplace scale sqrt(v / 2) */
-    m = ((double)f->sum / 65536.0 + FINE_PRIOR_WEIGHT * c->coarse[out->coarse].mean) / ((double)f->count + FINE_PRIOR_WEIGHT);
+    m = ((double)f->sum / 65536.0 + FINE_PRIOR_WEIGHT * c->coarse[coi].mean) / ((double)f->count + FINE_PRIOR_WEIGHT);
     if (c->kind == RECIMG_CTX_CONTINUOUS) {
         if (m < 1.0 / 65536.0)
             m = 1.0 / 65536.0;
