@@ -12,7 +12,7 @@
  *
  *   bench_round [--q "10,20,..."] [--jq "15,30,..."] [--chroma 420|444]
  *               [--matrix N] [--chroma-step X] [--reps N]
- *               [--mode round|rec] [--sampler lrq|uq] [--zero-bits T]
+ *               [--mode round|rec] [--sampler uq|lrq|gprs-bnb|gprs|pfr|block] [--zero-bits T]
  *               [--decode mmse|center|sample|realism] [--realism A]
  *               [--anchor jpeg|round] [--anchor-decode mmse|center] IMAGE...
  *
@@ -66,6 +66,25 @@ static double median(double *v, int n)
 typedef struct { double bpp, psnr, psnr_y, w1, overhead, enc_ms, dec_ms; } point;
 
 static recimg_decoder_params test_dp, anchor_dp;
+
+static const char *const sampler_names[] = {"none", "lrq", "gprs-bnb", "gprs", "pfr", "uq", "block"};
+
+/* RECIMG_SAMPLER_NONE for an unknown name */
+static recimg_sampler sampler_of(const char *s)
+{
+    for (unsigned k = 1; k < sizeof sampler_names / sizeof *sampler_names; k++)
+        if (!strcmp(s, sampler_names[k]))
+            return (recimg_sampler)k;
+    return RECIMG_SAMPLER_NONE;
+}
+
+/* " (name)" of a REC sampler; NONE is the library's default, uq */
+static const char *sampler_label(recimg_sampler s)
+{
+    static char buf[32];
+    snprintf(buf, sizeof buf, " (%s)", s == RECIMG_SAMPLER_NONE ? "uq" : sampler_names[s]);
+    return buf;
+}
 
 static int decode_mode_of(const char *s, recimg_decode_mode *m)
 {
@@ -192,7 +211,8 @@ int main(int argc, char **argv)
             tname = base.mode == RECIMG_MODE_REC ? "rec" : "round";
         } else if (!strcmp(argv[i], "--sampler") && i + 1 < argc) {
             i++;
-            base.sampler = !strcmp(argv[i], "uq") ? RECIMG_SAMPLER_UQ : RECIMG_SAMPLER_LRQ;
+            base.sampler = sampler_of(argv[i]);
+            if (base.sampler == RECIMG_SAMPLER_NONE) { fprintf(stderr, "bench_round: unknown sampler '%s'\n", argv[i]); return 2; }
             if (base.mode != RECIMG_MODE_REC) { fprintf(stderr, "bench_round: --sampler after --mode rec\n"); return 2; }
         } else if (!strcmp(argv[i], "--zero-bits") && i + 1 < argc) base.rec_zero_bits = atof(argv[++i]);
         else if (!strcmp(argv[i], "--decode") && i + 1 < argc) {
@@ -236,7 +256,7 @@ int main(int argc, char **argv)
         int nbd = 0;
         printf("images: %d (%.3f Mpixel total), chroma %d, timing median of %d runs\n", nimg, mpix, chroma, reps);
         printf("test: %s%s, anchor: %s\n", tname,
-               base.mode == RECIMG_MODE_REC ? (base.sampler == RECIMG_SAMPLER_LRQ ? " (lrq)" : " (uq)") : "", aname);
+               base.mode == RECIMG_MODE_REC ? sampler_label(base.sampler) : "", aname);
         printf("%-8s %8s %10s %10s %10s %10s %10s\n", "codec", "quality", "mean_bpp", "psnr_rgb", "psnr_y",
                "dct_w1", "overhead");
         for (int i = 0; i < nrq; i++) {

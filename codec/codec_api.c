@@ -28,6 +28,7 @@
 #define DEFAULT_SAMPLER RECIMG_SAMPLER_UQ
 #define DEFAULT_ZERO_BITS_UQ 0.08
 #define DEFAULT_ZERO_BITS_LRQ 0.15
+#define DEFAULT_ZERO_BITS_BLOCK 0.08
 /* REC: channel noise sd = REC_NOISE_FACTOR x the rounding step of the same quality */
 #define REC_NOISE_FACTOR 0.5
 
@@ -279,6 +280,7 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
                        recimg_rec_plane_params *pp)
 {
     pp->want_kl = 0;
+    pp->group_info_hi = 0.0;   /* the block sampler's format value */
     pp->sampler = (recimg_sampler)h->sampler;
     pp->seed = h->seed;
     pp->plane = plane;
@@ -395,6 +397,11 @@ static recimg_status encode_planes(recimg_encoder *enc, recimg_planes *pl, const
         rs->kl_bits += jb.rs[i].kl_bits;
         rs->coded += jb.rs[i].coded;
         rs->skipped += jb.rs[i].skipped;
+        rs->groups += jb.rs[i].groups;
+        rs->group_escapes += jb.rs[i].group_escapes;
+        rs->group_bits += jb.rs[i].group_bits;
+        rs->group_dot += jb.rs[i].group_dot;
+        rs->group_norm2 += jb.rs[i].group_norm2;
     }
     if (st == RECIMG_OK && !(out = (uint8_t *)malloc(total ? total : 1)))
         st = RECIMG_ERR_OUT_OF_MEMORY;
@@ -433,8 +440,9 @@ recimg_status recimg_encode(recimg_encoder *enc, const recimg_image *img,
     uint8_t *payload = NULL;
     size_t payload_size = 0;
     recimg_status st;
-    recimg_rec_stats rs = {0.0, 0, 0, 0};
+    recimg_rec_stats rs;
 
+    memset(&rs, 0, sizeof rs);
     RETURN_IF(!out || !out_size, RECIMG_ERR_INVALID_ARGUMENT);
     *out = NULL;
     *out_size = 0;
@@ -459,7 +467,9 @@ recimg_status recimg_encode(recimg_encoder *enc, const recimg_image *img,
             h.sampler = DEFAULT_SAMPLER;
         double tau = enc->p.rec_zero_bits;
         if (tau < 0.0)
-            tau = h.sampler == RECIMG_SAMPLER_LRQ ? DEFAULT_ZERO_BITS_LRQ : DEFAULT_ZERO_BITS_UQ;
+            tau = h.sampler == RECIMG_SAMPLER_LRQ     ? DEFAULT_ZERO_BITS_LRQ
+                  : h.sampler == RECIMG_SAMPLER_BLOCK ? DEFAULT_ZERO_BITS_BLOCK
+                                                      : DEFAULT_ZERO_BITS_UQ;
         h.skip_code = (uint32_t)floor(tau * 1024.0 + 0.5);
     }
     h.prior_id = RECIMG_PRIOR_LAPLACE_CTX1;
@@ -487,6 +497,10 @@ recimg_status recimg_encode(recimg_encoder *enc, const recimg_image *img,
         stats->kl_bits = rs.kl_bits;
         stats->coded = rs.coded;
         stats->skipped = rs.skipped;
+        stats->block_groups = rs.groups;
+        stats->block_escapes = rs.group_escapes;
+        stats->block_index_bits = rs.group_bits;
+        stats->block_retained = rs.group_norm2 > 0.0 ? rs.group_dot / rs.group_norm2 : 0.0;
         stats->step = (double)h.step_code / 1024.0;
     }
     return RECIMG_OK;

@@ -12,12 +12,14 @@
 #include <stdint.h>
 
 typedef struct {
-    recimg_sampler sampler;     /* LRQ, UQ, GPRS_BNB, GPRS or PFR (recimg_rec_sampler_supported) */
+    recimg_sampler sampler;     /* LRQ, UQ, GPRS_BNB, GPRS, PFR or BLOCK (recimg_rec_sampler_supported) */
     uint64_t seed;              /* shared randomness (from the file) */
     uint32_t plane;             /* PRNG stream */
     double skip_bits;           /* zero-bit rule threshold tau (bits); 0 = off */
     const double *sigma;        /* [64] channel noise sd per raster band */
     int want_kl;                /* encoder: compute stats->kl_bits (costly) */
+    double group_info_hi;       /* block sampler: I_hi in bits (tests and experiments);
+                                   0 = the format's value (codec_rec.c GROUP_I_HI) */
 } recimg_rec_plane_params;
 
 typedef struct {
@@ -25,6 +27,11 @@ typedef struct {
                                    convolved with the channel noise (numerical; want_kl only) */
     uint64_t coded, skipped;    /* coefficients coded / sent at zero bits */
     int want_kl;                /* input: compute kl_bits */
+    /* block sampler: groups simulated jointly, groups sent through uq instead, the
+       bits of the groups' indices, and over the grouped coefficients
+       sum (X - m)(y - m) and sum (y - m)^2 (their ratio is the retained fraction) */
+    uint64_t groups, group_escapes;
+    double group_bits, group_dot, group_norm2;
 } recimg_rec_stats;
 
 /* True if this build implements the sampler in the codec. */

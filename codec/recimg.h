@@ -123,7 +123,7 @@ typedef struct {
     uint32_t matrix_id;
     double chroma_step_scale;
     /* REC: zero-bit rule threshold tau in bits (0..16; 0 = code every
-       coefficient; -1 = the sampler's measured default, uq 0.08, lrq 0.15);
+       coefficient; -1 = the sampler's measured default, uq and block 0.08, lrq 0.15);
        coefficients whose predicted channel information is below tau are
        reconstructed from the prior at zero bits. */
     double rec_zero_bits;
@@ -149,6 +149,14 @@ typedef struct {
     uint64_t coded, skipped; /* REC: coefficients coded / reconstructed at zero bits */
     double payload_bits;     /* 8 * payload_bytes */
     double step;             /* global step (round) or noise level (rec) actually used */
+    /* REC block sampler (approximate, docs/REC_CODEC.md): groups of low-information
+       coefficients simulated jointly, groups the encoder sent through uq instead,
+       the raw index bits of the simulated groups, and the retained fraction
+       sum (X - m)(y - m) / sum (y - m)^2 over their coefficients (m the prior mean;
+       1 for an unbiased channel, smaller when the samples lean towards the prior). */
+    uint64_t block_groups, block_escapes;
+    double block_index_bits;
+    double block_retained;
 } recimg_encode_stats;
 
 /* Fills p with defaults. p must not be NULL. */

@@ -48,11 +48,11 @@ static void usage(FILE *f)
         "      --quality Q             0..100 (default 75)\n"
         "      --bpp B                 rate control: bisect the quality to within +-3%% of B bits/pixel\n"
         "      --chroma 420|444        chroma subsampling for colour input (default 420)\n"
-        "      --sampler NAME          REC only: uq (default) | lrq | gprs-bnb | gprs | pfr  (block: not supported by the codec)\n"
+        "      --sampler NAME          REC only: uq (default) | lrq | gprs-bnb | gprs | pfr | block (approximate)\n"
         "      --seed N                shared-randomness seed stored in the file\n"
         "      --zero-bits T           REC zero-bit rule: coefficients predicted to carry < T bits\n"
         "                              are rebuilt from the prior at no cost (0..16, 0 = off;\n"
-        "                              default uq 0.08, lrq 0.15)\n"
+        "                              default uq and block 0.08, lrq 0.15)\n"
         "      --alpha refuse|drop     what to do with an alpha channel (default refuse)\n"
         "      --threads N             worker threads (0 = automatic; output never depends on it)\n"
         "      --matrix 0|1|2          step matrix: 0 flat, 1 gentle slope (default), 2 JPEG shape\n"
@@ -499,6 +499,11 @@ static int cmd_compress(int argc, char **argv)
             printf(", \"zero_bits\": %.4f, \"coded\": %llu, \"skipped\": %llu, \"overhead\": %.4f",
                    fi_zero_bits, (unsigned long long)res.st.coded, (unsigned long long)res.st.skipped,
                    res.st.kl_bits > 0 ? res.st.payload_bits / res.st.kl_bits - 1.0 : 0.0);
+        if (p.mode == RECIMG_MODE_REC && p.sampler == RECIMG_SAMPLER_BLOCK)
+            printf(", \"block_groups\": %llu, \"block_escapes\": %llu, \"block_index_bits\": %.0f"
+                   ", \"block_retained\": %.4f",
+                   (unsigned long long)res.st.block_groups, (unsigned long long)res.st.block_escapes,
+                   res.st.block_index_bits, res.st.block_retained);
         if (have_bpp)
             printf(", \"target_bpp\": %.6f, \"rate_control_iterations\": %d", target_bpp, iterations);
         printf("}\n");

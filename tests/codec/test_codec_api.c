@@ -38,8 +38,12 @@ static void test_params(void)
     CHECK(recimg_encoder_create(&p, &e) == RECIMG_ERR_UNSUPPORTED);
     recimg_encoder_params_default(&p);
     p.mode = RECIMG_MODE_REC;
-    p.sampler = RECIMG_SAMPLER_BLOCK;   /* not in the codec: refused, never faked */
-    CHECK(recimg_encoder_create(&p, &e) == RECIMG_ERR_UNSUPPORTED && e == NULL);
+    p.sampler = (recimg_sampler)(RECIMG_SAMPLER_BLOCK + 1);   /* no such sampler */
+    CHECK(recimg_encoder_create(&p, &e) == RECIMG_ERR_INVALID_ARGUMENT && e == NULL);
+    p.sampler = RECIMG_SAMPLER_BLOCK;   /* every sampler id is in the codec */
+    CHECK(recimg_encoder_create(&p, &e) == RECIMG_OK && e != NULL);
+    recimg_encoder_free(e);
+    e = NULL;
     p.sampler = RECIMG_SAMPLER_LRQ;
     p.rec_zero_bits = -0.5;   /* only -1 (the sampler's default) or 0..16 */
     CHECK(recimg_encoder_create(&p, &e) == RECIMG_ERR_INVALID_ARGUMENT);

@@ -97,8 +97,13 @@ for s in gprs pfr; do
   expect 0 "$recimg" compress "$tmp/gray8.png" -o "$tmp/$s.rec" --mode rec --sampler $s
   expect 0 "$recimg" decompress "$tmp/$s.rec" -o "$tmp/$s.png" --decode sample
 done
-expect 1 "$recimg" compress "$tmp/gray8.png" -o "$tmp/block.rec" --mode rec --sampler block
-[ ! -e "$tmp/block.rec" ] || bad "output left for an unsupported sampler"
+expect 0 "$recimg" compress "$tmp/rgb8.png" -o "$tmp/block.rec" --mode rec --sampler block --stats
+grep -q '"block_retained"' "$tmp/out.txt" || bad "compress --sampler block --stats lacks block_retained"
+expect 0 "$recimg" decompress "$tmp/block.rec" -o "$tmp/block.png" --decode realism --realism 0.7
+expect 0 "$recimg" info "$tmp/block.rec"
+grep -q "sampler block" "$tmp/out.txt" || bad "info does not name the block sampler"
+expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/nosuch.rec" --mode rec --sampler blocks
+[ ! -e "$tmp/nosuch.rec" ] || bad "output left for an unknown sampler"
 expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --sampler uq
 
 # --- limits from the command line

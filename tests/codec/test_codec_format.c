@@ -105,14 +105,20 @@ int main(void)
     CHECK(mutate(48, 8, UINT64_MAX) == RECIMG_ERR_TRUNCATED);      /* payload size */
     CHECK(mutate(48, 8, 0) == RECIMG_ERR_CORRUPT);                 /* too short a payload */
     CHECK(mutate(40, 8, 12345) == RECIMG_OK);                      /* any seed is valid */
-    {   /* REC mode with a sampler the codec does not implement: well-formed, unsupported */
-        uint8_t *f = malloc(file_size);
-        memcpy(f, file, file_size);
-        f[23] = 1;
-        f[24] = RECIMG_SAMPLER_BLOCK;
-        fix_crc(f, file_size);
-        CHECK(decode_bytes(f, file_size) == RECIMG_ERR_UNSUPPORTED);
-        free(f);
+    {   /* a round payload relabelled as REC with each sampler (block included), and the
+           first id past the last: decoded as some image or rejected as corrupt */
+        for (uint8_t sid = RECIMG_SAMPLER_LRQ; sid <= RECIMG_SAMPLER_BLOCK + 1; sid++) {
+            uint8_t *f = malloc(file_size);
+            recimg_status st;
+            memcpy(f, file, file_size);
+            f[23] = 1;
+            f[24] = sid;
+            fix_crc(f, file_size);
+            st = decode_bytes(f, file_size);
+            CHECK(sid <= RECIMG_SAMPLER_BLOCK ? (st == RECIMG_OK || st == RECIMG_ERR_CORRUPT)
+                                             : st == RECIMG_ERR_CORRUPT);
+            free(f);
+        }
     }
     /* CRC */
     {

@@ -73,6 +73,9 @@ static const golden table[] = {
     {"golden_rec_pfr_gray_q75.rec", 36, 28, 1, RECIMG_CHROMA_420, 75, 13, RECIMG_MODE_REC, RECIMG_SAMPLER_PFR,
      {"5217b20f30eec23dba9e1c2c8b2369cd", "7285433ce6d2437fa1e8889b67a3a25e",
       "26580d069390fe596efafc9977ae6bff", "7eaa10b178288513fa9d8e433d078667"}},
+    {"golden_rec_block_rgb420_q90.rec", 64, 48, 3, RECIMG_CHROMA_420, 90, 14, RECIMG_MODE_REC, RECIMG_SAMPLER_BLOCK,
+     {"f3f1be7519f3b5d8ba64b2a02de0b118", "9863e6f2170bc687f460cdc3b15c6c1e",
+      "e308e3c44364aa5dcbf132d065f39dfc", "0abca1aa53803fda6c7f816002a07b05"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
@@ -116,6 +119,7 @@ static int make(const char *dir)
         recimg_image img;
         recimg_encoder_params p;
         recimg_encoder *e = NULL;
+        recimg_encode_stats st;
         uint8_t *data = NULL;
         size_t size = 0;
         char path[1024];
@@ -126,7 +130,11 @@ static int make(const char *dir)
         p.chroma = g->chroma;
         p.mode = g->mode;
         p.sampler = g->sampler;
-        if (recimg_encoder_create(&p, &e) || recimg_encode(e, &img, &data, &size, NULL)) return 1;
+        if (recimg_encoder_create(&p, &e) || recimg_encode(e, &img, &data, &size, &st)) return 1;
+        if (g->sampler == RECIMG_SAMPLER_BLOCK && !(st.block_groups > 0 && st.block_index_bits > 0.0)) {
+            fprintf(stderr, "%s: no group with index bits; pick another image or quality\n", g->file);
+            return 1;   /* the file would not pin the block simulator's decoder */
+        }
         snprintf(path, sizeof path, "%s/%s", dir, g->file);
         f = fopen(path, "wb");
         if (!f || fwrite(data, 1, size, f) != size || fclose(f)) return 1;
@@ -172,7 +180,8 @@ int main(int argc, char **argv)
                    : g->sampler == RECIMG_SAMPLER_UQ ? "RECIMG_SAMPLER_UQ"
                    : g->sampler == RECIMG_SAMPLER_GPRS_BNB ? "RECIMG_SAMPLER_GPRS_BNB"
                    : g->sampler == RECIMG_SAMPLER_GPRS ? "RECIMG_SAMPLER_GPRS"
-                   : g->sampler == RECIMG_SAMPLER_PFR ? "RECIMG_SAMPLER_PFR" : "RECIMG_SAMPLER_NONE",
+                   : g->sampler == RECIMG_SAMPLER_PFR ? "RECIMG_SAMPLER_PFR"
+                   : g->sampler == RECIMG_SAMPLER_BLOCK ? "RECIMG_SAMPLER_BLOCK" : "RECIMG_SAMPLER_NONE",
                    md5[0], md5[1], md5[2], md5[3]);
         } else {
             for (int m = 0; m < 4; m++) {

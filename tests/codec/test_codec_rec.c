@@ -1,5 +1,5 @@
 /* REC mode through the public API on real photographs (argv[1] = testimages):
- * every sampler (lrq, uq, gprs-bnb, gprs, pfr) and decode mode (mmse, center, sample, realism)
+ * every sampler (lrq, uq, gprs-bnb, gprs, pfr, block) and decode mode (mmse, center, sample, realism)
  * round-trips with the input's size; bpp falls and PSNR rises with quality;
  * MMSE beats sample decoding; encoding twice gives identical bytes and another
  * seed other bytes; the zero-bit rule cuts the rate; a corrupted REC payload
@@ -71,12 +71,53 @@ static void put32(uint8_t *p, uint32_t v)
     for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
 }
 
+/* Flips single bits of the payload of a (CRC recomputed so the simulator's decoder
+ * sees them) and truncates it: every decode must succeed or say CORRUPT. */
+static void corrupt_payloads(const uint8_t *a, size_t na, const char *label)
+{
+    uint64_t rs = 5;
+    int rejected = 0, decoded = 0;
+    if (!a)
+        return;
+    for (int it = 0; it < 64; it++) {
+        uint8_t *f = malloc(na);
+        size_t nf = na;
+        recimg_decoder_params dp;
+        recimg_decoder *d = NULL;
+        recimg_image out;
+        recimg_status st;
+        memcpy(f, a, na);
+        rs = rs * 6364136223846793005ULL + 1442695040888963407ULL;
+        if (it < 60) {
+            f[56 + (size_t)((rs >> 33) % (na - 60))] ^= (uint8_t)(1u << ((rs >> 20) & 7));
+        } else {   /* cut the last plane's stream short: payload size and CRC made consistent */
+            const size_t cut = (size_t)(it - 59) * (na - 60) / 5;
+            const uint64_t payload = (uint64_t)(na - 60 - cut);
+            memmove(f + 56 + payload, f + na - 4, 4);
+            nf = na - cut;
+            for (int i = 0; i < 8; i++) f[48 + i] = (uint8_t)(payload >> (8 * i));
+        }
+        put32(f + nf - 4, (uint32_t)crc32(crc32(0L, Z_NULL, 0), f, (uInt)(nf - 4)));
+        recimg_decoder_params_default(&dp);
+        dp.decode = (recimg_decode_mode)(it % 5);
+        CHECK(recimg_decoder_create(&dp, &d) == RECIMG_OK);
+        st = recimg_decode(d, f, nf, &out);
+        CHECK(st == RECIMG_OK || st == RECIMG_ERR_CORRUPT);
+        if (st == RECIMG_OK) { decoded++; recimg_free(out.pixels); } else rejected++;
+        if (it >= 60)
+            CHECK(st == RECIMG_ERR_CORRUPT);   /* a stream cut by a fifth or more cannot decode */
+        recimg_decoder_free(d);
+        free(f);
+    }
+    printf("corrupted %s payloads: %d decoded to some image, %d rejected\n", label, decoded, rejected);
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "testimages";
-    static const recimg_sampler samplers[5] = {RECIMG_SAMPLER_LRQ, RECIMG_SAMPLER_UQ, RECIMG_SAMPLER_GPRS_BNB,
-                                               RECIMG_SAMPLER_GPRS, RECIMG_SAMPLER_PFR};
-    static const char *const sampler_names[5] = {"lrq", "uq ", "bnb", "gprs", "pfr"};
+    static const recimg_sampler samplers[6] = {RECIMG_SAMPLER_LRQ, RECIMG_SAMPLER_UQ, RECIMG_SAMPLER_GPRS_BNB,
+                                               RECIMG_SAMPLER_GPRS, RECIMG_SAMPLER_PFR, RECIMG_SAMPLER_BLOCK};
+    static const char *const sampler_names[6] = {"lrq", "uq ", "bnb", "gprs", "pfr", "block"};
     static const double q[3] = {20, 50, 85};
     char path[1024], err[512];
     imageio_image in;
@@ -92,7 +133,7 @@ int main(int argc, char **argv)
     imageio_image_free(&in);
     CHECK(img.pixels != NULL);
 
-    for (int si = 0; si < 5; si++) {
+    for (int si = 0; si < 6; si++) {
         double prev_psnr = 0.0, prev_bpp = 0.0;
         for (int qi = 0; qi < 3; qi++) {
             uint8_t *data = NULL;
@@ -135,35 +176,26 @@ int main(int argc, char **argv)
         CHECK(c && !(na == nc && memcmp(a, c, na) == 0));
         CHECK(sz.skipped == 0 && sa.skipped > 0);
         CHECK(nz > na);   /* coding every coefficient costs more */
-        /* corrupted REC payloads */
-        if (a) {
-            uint64_t rs = 5;
-            int rejected = 0, decoded = 0;
-            for (int it = 0; it < 60; it++) {
-                uint8_t *f = malloc(na);
-                recimg_decoder_params dp;
-                recimg_decoder *d = NULL;
-                recimg_image out;
-                recimg_status st;
-                memcpy(f, a, na);
-                rs = rs * 6364136223846793005ULL + 1442695040888963407ULL;
-                f[56 + (size_t)((rs >> 33) % (na - 60))] ^= (uint8_t)(1u << ((rs >> 20) & 7));
-                put32(f + na - 4, (uint32_t)crc32(crc32(0L, Z_NULL, 0), f, (uInt)(na - 4)));
-                recimg_decoder_params_default(&dp);
-                dp.decode = (recimg_decode_mode)(it % 5);
-                CHECK(recimg_decoder_create(&dp, &d) == RECIMG_OK);
-                st = recimg_decode(d, f, na, &out);
-                CHECK(st == RECIMG_OK || st == RECIMG_ERR_CORRUPT);
-                if (st == RECIMG_OK) { decoded++; recimg_free(out.pixels); } else rejected++;
-                recimg_decoder_free(d);
-                free(f);
-            }
-            printf("corrupted REC payloads: %d decoded to some image, %d rejected\n", decoded, rejected);
-        }
+        corrupt_payloads(a, na, "lrq");
         recimg_free(a);
         recimg_free(b);
         recimg_free(c);
         recimg_free(z);
+    }
+    {   /* block: determinism, groups formed, corrupted payloads */
+        uint8_t *a = NULL, *b = NULL;
+        size_t na = 0, nb = 0;
+        recimg_encode_stats sa;
+        CHECK(encode(&img, RECIMG_SAMPLER_BLOCK, 70, -1.0, 11, &a, &na, &sa) == RECIMG_OK);
+        CHECK(encode(&img, RECIMG_SAMPLER_BLOCK, 70, -1.0, 11, &b, &nb, NULL) == RECIMG_OK);
+        CHECK(a && b && na == nb && memcmp(a, b, na) == 0);
+        printf("block q 70: %llu groups simulated (%.0f index bits), %llu sent through uq, retained %.3f\n",
+               (unsigned long long)sa.block_groups, sa.block_index_bits,
+               (unsigned long long)sa.block_escapes, sa.block_retained);
+        CHECK(sa.block_groups > 0 && sa.block_index_bits > 0.0);
+        corrupt_payloads(a, na, "block");
+        recimg_free(a);
+        recimg_free(b);
     }
     free(img.pixels);
     return ct_finish("test_codec_rec");

@@ -169,6 +169,7 @@ static void roundtrip_seeds(const char *dir)
         {"rec_default_sample", {30, 0, 20, 0x90, 0x00, 0x80, 0x87, 8, 7, 6, 5, 4, 3, 2, 1, 5}},
         {"rec_gprs_bnb_realism", {16, 0, 16, 0xa3, 0x00, 0x80, 0xc2, 0, 0, 0, 0, 0, 0, 0, 1, 200}},
         {"rec_uq", {23, 0, 9, 0x80, 0x00, 0xa0, 0x05, 3, 0, 0, 0, 0, 0, 0, 0, 60, 61}},
+        {"rec_block_realism", {31, 0, 24, 0x91, 0x00, 0xd0, 0xc6, 4, 4, 0, 0, 0, 0, 0, 0, 9, 17, 33}},
     };
     for (size_t i = 0; i < sizeof s / sizeof *s; i++) {
         size_t n = 24;
