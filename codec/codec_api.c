@@ -35,6 +35,7 @@
 struct recimg_encoder {
     recimg_encoder_params p;
     recimg_transform *tx;
+    recimg_transform *tx_more[2];   /* planes 1 and 2 when planes run on threads */
     uint8_t *tx_embed;        /* learned-transform: record written into every .rec (id 4) */
     size_t tx_embed_size;
 };
@@ -42,6 +43,7 @@ struct recimg_encoder {
 struct recimg_decoder {
     recimg_decoder_params p;
     recimg_transform *tx;
+    recimg_transform *tx_more[2];   /* planes 1 and 2 when planes run on threads */
 };
 
 const char *recimg_strerror(recimg_status status)
@@ -171,6 +173,39 @@ static recimg_status validate_encoder_params(const recimg_encoder_params *p)
     return RECIMG_OK;
 }
 
+/* A second transform object like t (same id, or the same embedded record):
+ * transform objects hold scratch buffers, so each thread needs its own. */
+static recimg_status transform_like(const recimg_transform *t, const uint8_t *embed,
+                                    size_t embed_size, recimg_transform **out)
+{
+    int rc;
+    *out = NULL;
+    if (t->id == RTX_TRANSFORM_EMBEDDED)
+        rc = rtx_embed_create(embed, embed_size, out);
+    else
+        rc = rtx_transform_create(t->id, out);
+    RETURN_IF(rc == -2, RECIMG_ERR_OUT_OF_MEMORY);
+    RETURN_IF(rc != 0, RECIMG_ERR_INTERNAL);
+    return RECIMG_OK;
+}
+
+/* Last step of encoder creation: the per-plane transforms a threaded encode
+ * uses (the FFTW plans are made here, at creation, never during encoding). */
+static recimg_status encoder_finish(recimg_encoder *e, recimg_encoder **out)
+{
+    if (recimg_thread_count(e->p.threads, 3) > 1) {
+        for (int j = 0; j < 2; j++) {
+            const recimg_status st = transform_like(e->tx, e->tx_embed, e->tx_embed_size, &e->tx_more[j]);
+            if (st != RECIMG_OK) {
+                recimg_encoder_free(e);
+                return st;
+            }
+        }
+    }
+    *out = e;
+    return RECIMG_OK;
+}
+
 recimg_status recimg_encoder_create(const recimg_encoder_params *p, recimg_encoder **out)
 {
     recimg_encoder *e;
@@ -195,8 +230,7 @@ recimg_status recimg_encoder_create(const recimg_encoder_params *p, recimg_encod
                 free(e);
                 return RECIMG_ERR_INTERNAL;
             }
-            *out = e;
-            return RECIMG_OK;
+            return encoder_finish(e, out);
         }
         e->p.transform_file = NULL;   /* the caller's buffer is not kept */
         e->p.transform_file_size = 0;
@@ -217,15 +251,13 @@ recimg_status recimg_encoder_create(const recimg_encoder_params *p, recimg_encod
             free(e);
             return rc == -2 ? RECIMG_ERR_OUT_OF_MEMORY : RECIMG_ERR_INVALID_ARGUMENT;
         }
-        *out = e;
-        return RECIMG_OK;
+        return encoder_finish(e, out);
     }
     if (rtx_transform_create(p->transform_id, &e->tx) != 0) {
         free(e);
         return RECIMG_ERR_INTERNAL;
     }
-    *out = e;
-    return RECIMG_OK;
+    return encoder_finish(e, out);
 }
 
 /* learned-transform */
@@ -264,6 +296,8 @@ void recimg_encoder_free(recimg_encoder *enc)
     if (!enc)
         return;
     rtx_transform_destroy(enc->tx);
+    rtx_transform_destroy(enc->tx_more[0]);
+    rtx_transform_destroy(enc->tx_more[1]);
     free(enc->tx_embed);   /* learned-transform */
     free(enc);
 }
@@ -288,14 +322,37 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
     pp->sigma = step;
 }
 
-/* Coefficient buffer of one plane. */
-static recimg_status plane_coef_buffer(const recimg_plane *p, double **buf)
+/* Bands (issue 7, bounded memory): a plane is transformed and coded BAND_ROWS
+ * block rows at a time (4:2:0 chroma half as many, so that a band covers the
+ * same image rows in every plane), through buffers of one band: the codec
+ * never holds a whole plane, only the caller's pixels (encoder) or output
+ * pixels (decoder). The coding runs over the block rows in the same order as
+ * a whole-plane pass, so the bytes and pixels do not depend on the band
+ * height. 8 block rows (64 image rows) make the band buffers of a 40 MP image
+ * about 0.1x its raw size; taller bands gain no speed (measured in
+ * docs/SECURITY.md). */
+#define BAND_ROWS 8u
+
+/* Band buffers of plane i for bands of `band` block rows: sample rows (extra_rows
+ * more than a band, the decoder's context) and the band's coefficients. */
+static recimg_status band_buffers(const recimg_planes *pl, int i, uint32_t band, uint32_t extra_rows,
+                                  double **rows, double **coef)
 {
-    size_t n;
-    *buf = NULL;
-    RETURN_IF(recimg_size_mul3((size_t)p->bw * p->bh, 64, sizeof(double), &n) != 0, RECIMG_ERR_LIMIT);
-    *buf = (double *)malloc(n);
-    RETURN_IF(!*buf, RECIMG_ERR_OUT_OF_MEMORY);
+    const recimg_plane *p = &pl->p[i];
+    const uint32_t nb = band < p->bh ? band : p->bh;
+    size_t n_rows, n_coef;
+    *rows = NULL;
+    *coef = NULL;
+    RETURN_IF(recimg_size_mul3(p->stride, (size_t)nb * 8 + extra_rows, sizeof(double), &n_rows) != 0 ||
+              recimg_size_mul3((size_t)p->bw * nb, 64, sizeof(double), &n_coef) != 0, RECIMG_ERR_LIMIT);
+    *rows = (double *)malloc(n_rows);
+    *coef = (double *)malloc(n_coef);
+    if (!*rows || !*coef) {
+        free(*rows);
+        free(*coef);
+        *rows = *coef = NULL;
+        return RECIMG_ERR_OUT_OF_MEMORY;
+    }
     return RECIMG_OK;
 }
 
@@ -303,58 +360,76 @@ static recimg_status plane_coef_buffer(const recimg_plane *p, double **buf)
    the u32 LE byte length of every stream but the last (docs/FORMAT.md). A plane's
    coding depends only on that plane (its own context model, PRNG stream = plane
    index), so planes are coded on up to `threads` threads with identical bytes for
-   every thread count. Transforms stay on the calling thread: a transform object
-   holds scratch buffers. */
+   every thread count. Each plane's job walks its bands: colour conversion from the
+   caller's pixels, transform (a transform object per thread: they hold scratch
+   buffers), coding. */
 typedef struct {
     const recimg_header *h;
-    recimg_planes *pl;
+    const recimg_image *img;
+    recimg_planes pl;          /* geometry only */
+    uint32_t band[3];          /* block rows per band */
+    recimg_transform *tx[3];
     int want_kl;
-    double *coef[3];
     uint8_t *stream[3];
     size_t stream_size[3];
     recimg_rec_stats rs[3];
     recimg_status st[3];
 } encode_jobs;
 
+static recimg_status encode_plane(encode_jobs *jb, int i, rec_rc_encoder *rc, recimg_ctx *ctx,
+                                  double *rows, double *coef)
+{
+    const recimg_header *h = jb->h;
+    const recimg_plane *p = &jb->pl.p[i];
+    const uint32_t nb = jb->band[i];
+    recimg_transform *tx = jb->tx[i];
+    recimg_rec_plane_params pp;
+    recimg_rec_plane_state ps;
+    double step[64];
+    band_steps(h->matrix_id, h->step_code, i == 0 ? 256u : h->chroma_scale_code, step);
+    rec_params(h, (uint32_t)i, step, &pp);
+    pp.want_kl = jb->want_kl;
+    jb->rs[i].want_kl = jb->want_kl;
+    recimg_rec_plane_state_init(&ps);
+    for (uint32_t by0 = 0; by0 < p->bh; by0 += nb) {
+        const uint32_t by1 = p->bh - by0 < nb ? p->bh : by0 + nb;
+        const size_t nblocks = (size_t)p->bw * (by1 - by0);
+        recimg_plane_rows_from_image(&jb->pl, i, jb->img, by0 * 8, by1 * 8, rows);
+        recimg_rows_to_blocks(rows, p->stride, p->bw, by1 - by0, coef);
+        tx->forward(tx, coef, coef, nblocks);
+        if (h->mode == RECIMG_MODE_REC)
+            FORWARD_IF_ERROR(recimg_rec_encode_rows(rc, ctx, &ps, coef, p->bw, by0, by1, &pp, &jb->rs[i]));
+        else
+            FORWARD_IF_ERROR(recimg_round_encode_rows(rc, ctx, coef, p->bw, by0, by1, step));
+    }
+    return RECIMG_OK;
+}
+
 static void encode_plane_job(void *arg, int i)
 {
     encode_jobs *jb = (encode_jobs *)arg;
-    const recimg_header *h = jb->h;
-    recimg_plane *p = &jb->pl->p[i];
     recimg_ctx *ctx = NULL;
     rec_rc_encoder rc;
-    double step[64];
+    double *rows = NULL, *coef = NULL;
     recimg_status st;
     if (rec_rc_encoder_init(&rc) != 0) {
         jb->st[i] = RECIMG_ERR_OUT_OF_MEMORY;
         return;
     }
-    band_steps(h->matrix_id, h->step_code, i == 0 ? 256u : h->chroma_scale_code, step);
-    st = recimg_ctx_create(p->bw, h->mode == RECIMG_MODE_REC ? RECIMG_CTX_CONTINUOUS : RECIMG_CTX_DISCRETE,
-                           &ctx);
-    if (st == RECIMG_OK && h->mode == RECIMG_MODE_REC) {
-        recimg_rec_plane_params pp;
-        rec_params(h, (uint32_t)i, step, &pp);
-        pp.want_kl = jb->want_kl;
-        jb->rs[i].want_kl = jb->want_kl;
-        st = recimg_rec_encode_plane(&rc, ctx, jb->coef[i], p->bw, p->bh, &pp, &jb->rs[i]);
-    } else if (st == RECIMG_OK) {
-        st = recimg_round_encode_plane(&rc, ctx, jb->coef[i], p->bw, p->bh, step);
-    }
+    st = recimg_ctx_create(jb->pl.p[i].bw,
+                           jb->h->mode == RECIMG_MODE_REC ? RECIMG_CTX_CONTINUOUS : RECIMG_CTX_DISCRETE, &ctx);
+    if (st == RECIMG_OK)
+        st = band_buffers(&jb->pl, i, jb->band[i], 0, &rows, &coef);
+    if (st == RECIMG_OK)
+        st = encode_plane(jb, i, &rc, ctx, rows, coef);
+    free(rows);
+    free(coef);
     recimg_ctx_free(ctx);
     if (st == RECIMG_OK && rec_rc_encoder_finish(&rc, &jb->stream[i], &jb->stream_size[i]) != 0)
         st = RECIMG_ERR_OUT_OF_MEMORY;
     if (st != RECIMG_OK)
         rec_rc_encoder_free(&rc);
     jb->st[i] = st;
-}
-
-static void encode_jobs_free(encode_jobs *jb)
-{
-    for (int i = 0; i < 3; i++) {
-        free(jb->coef[i]);
-        free(jb->stream[i]);
-    }
 }
 
 static void put_u32le(uint8_t *b, size_t v)
@@ -365,33 +440,32 @@ static void put_u32le(uint8_t *b, size_t v)
     b[3] = (uint8_t)(v >> 24);
 }
 
-static recimg_status encode_planes(recimg_encoder *enc, recimg_planes *pl, const recimg_header *h,
-                                   uint8_t **payload, size_t *payload_size, recimg_rec_stats *rs)
+static recimg_status encode_planes(recimg_encoder *enc, const recimg_image *img, const recimg_header *h,
+                                   uint32_t band_rows_luma, uint8_t **payload, size_t *payload_size,
+                                   recimg_rec_stats *rs)
 {
     encode_jobs jb;
     recimg_status st = RECIMG_OK;
-    const size_t table = 4 * (size_t)(pl->nplanes - 1);
-    size_t total = table, at = table;
+    int nthreads;
+    size_t table, total, at;
     uint8_t *out = NULL;
     memset(&jb, 0, sizeof jb);
     jb.h = h;
-    jb.pl = pl;
+    jb.img = img;
     jb.want_kl = rs->want_kl;
-    for (int i = 0; i < pl->nplanes; i++) {
-        recimg_plane *p = &pl->p[i];
-        st = plane_coef_buffer(p, &jb.coef[i]);
-        if (st != RECIMG_OK) {
-            encode_jobs_free(&jb);
-            return st;
-        }
-        recimg_plane_to_blocks(p, jb.coef[i]);
-        enc->tx->forward(enc->tx, jb.coef[i], jb.coef[i], (size_t)p->bw * p->bh);
-    }
-    recimg_run_jobs(recimg_thread_count(enc->p.threads, pl->nplanes), pl->nplanes, encode_plane_job, &jb);
-    for (int i = 0; i < pl->nplanes; i++) {   /* plane order: identical sums for any thread count */
+    recimg_planes_init(&jb.pl, img->width, img->height, img->channels == 1 ? 1 : 3, h->subsampling == 1);
+    table = 4 * (size_t)(jb.pl.nplanes - 1);
+    total = at = table;
+    for (int i = 0; i < 3; i++)
+        jb.band[i] = i > 0 && jb.pl.subsampled ? band_rows_luma / 2 : band_rows_luma;
+    nthreads = recimg_thread_count(enc->p.threads, jb.pl.nplanes);
+    for (int i = 0; i < 3; i++)   /* the per-plane transforms exist whenever threads do */
+        jb.tx[i] = i == 0 || nthreads == 1 ? enc->tx : enc->tx_more[i - 1];
+    recimg_run_jobs(nthreads, jb.pl.nplanes, encode_plane_job, &jb);
+    for (int i = 0; i < jb.pl.nplanes; i++) {   /* plane order: identical sums for any thread count */
         if (st == RECIMG_OK)
             st = jb.st[i];
-        if (st == RECIMG_OK && i + 1 < pl->nplanes && jb.stream_size[i] > UINT32_MAX)
+        if (st == RECIMG_OK && i + 1 < jb.pl.nplanes && jb.stream_size[i] > UINT32_MAX)
             st = RECIMG_ERR_LIMIT;
         total += jb.stream_size[i];
         rs->kl_bits += jb.rs[i].kl_bits;
@@ -405,18 +479,16 @@ static recimg_status encode_planes(recimg_encoder *enc, recimg_planes *pl, const
     }
     if (st == RECIMG_OK && !(out = (uint8_t *)malloc(total ? total : 1)))
         st = RECIMG_ERR_OUT_OF_MEMORY;
-    if (st != RECIMG_OK) {
-        encode_jobs_free(&jb);
-        return st;
-    }
-    for (int i = 0; i < pl->nplanes; i++) {
-        if (i + 1 < pl->nplanes)
+    for (int i = 0; st == RECIMG_OK && i < jb.pl.nplanes; i++) {
+        if (i + 1 < jb.pl.nplanes)
             put_u32le(out + 4 * (size_t)i, jb.stream_size[i]);
         if (jb.stream_size[i])
             memcpy(out + at, jb.stream[i], jb.stream_size[i]);
         at += jb.stream_size[i];
     }
-    encode_jobs_free(&jb);
+    for (int i = 0; i < 3; i++)
+        free(jb.stream[i]);
+    FORWARD_IF_ERROR(st);
     *payload = out;
     *payload_size = total;
     return RECIMG_OK;
@@ -435,7 +507,12 @@ static recimg_status validate_image(const recimg_image *img, uint64_t max_pixels
 recimg_status recimg_encode(recimg_encoder *enc, const recimg_image *img,
                             uint8_t **out, size_t *out_size, recimg_encode_stats *stats)
 {
-    recimg_planes pl;
+    return recimg_encode_bands(enc, img, BAND_ROWS, out, out_size, stats);
+}
+
+recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, uint32_t band_rows,
+                                  uint8_t **out, size_t *out_size, recimg_encode_stats *stats)
+{
     recimg_header h;
     uint8_t *payload = NULL;
     size_t payload_size = 0;
@@ -449,7 +526,7 @@ recimg_status recimg_encode(recimg_encoder *enc, const recimg_image *img,
     if (stats)
         memset(stats, 0, sizeof *stats);
     rs.want_kl = stats != NULL;
-    RETURN_IF(!enc, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(!enc || band_rows < 2 || band_rows % 2 != 0, RECIMG_ERR_INVALID_ARGUMENT);
     FORWARD_IF_ERROR(validate_image(img, enc->p.max_pixels));
 
     memset(&h, 0, sizeof h);
@@ -480,12 +557,7 @@ recimg_status recimg_encode(recimg_encoder *enc, const recimg_image *img,
     h.quality_code = (uint32_t)floor(enc->p.quality * 100.0 + 0.5);
     h.seed = enc->p.seed;
 
-    FORWARD_IF_ERROR(recimg_planes_alloc(&pl, img->width, img->height,
-                                         img->channels == 1 ? 1 : 3, h.subsampling == 1));
-    recimg_planes_from_image(&pl, img);
-    st = encode_planes(enc, &pl, &h, &payload, &payload_size, &rs);
-    recimg_planes_free(&pl);
-    FORWARD_IF_ERROR(st);
+    FORWARD_IF_ERROR(encode_planes(enc, img, &h, band_rows, &payload, &payload_size, &rs));
     h.payload_size = payload_size;
     st = recimg_format_write(&h, payload, payload_size, out, out_size);
     free(payload);
@@ -541,70 +613,221 @@ void recimg_decoder_free(recimg_decoder *dec)
     if (!dec)
         return;
     rtx_transform_destroy(dec->tx);
+    rtx_transform_destroy(dec->tx_more[0]);
+    rtx_transform_destroy(dec->tx_more[1]);
     free(dec);
 }
 
-/* speed (issue 8): decoding side of the per-plane streams (see encode_planes). */
+/* Decoding side of the per-plane streams (see encode_planes). The planes'
+   streams are advanced together one band at a time: each plane's job (on up to
+   `threads` threads) decodes its block rows of the band, inverse-transforms them
+   and appends them to its window of sample rows; then the calling thread
+   converts every output row whose samples are all present. Above the band a
+   window keeps the rows later output rows still need: for 4:2:0 the triangle
+   filter reads the chroma row above, so the last chroma and luma row of a band
+   wait for the next one. That context is one row; WINDOW_CONTEXT bounds it. */
+#define WINDOW_CONTEXT 8u
+
 typedef struct {
     const recimg_header *h;
-    recimg_planes *pl;
     const recimg_decoder *dec;
-    double *coef[3];
+    recimg_planes pl;             /* geometry only */
+    uint32_t band[3];             /* block rows per band */
+    recimg_transform *tx[3];
     const uint8_t *stream[3];
     size_t stream_size[3];
+    rec_rc_decoder rc[3];
+    recimg_ctx *ctx[3];
+    double step[3][64];
+    recimg_rec_plane_params pp[3];
+    recimg_rec_plane_state rps[3];
+    recimg_round_dec_state rds[3];
+    double *rows[3], *coef[3];
+    uint32_t first[3], count[3];  /* window: plane rows [first, first + count) at rows[i] */
+    uint32_t by0[3], by1[3];      /* block rows of the current band */
+    int started[3];
     recimg_status st[3];
 } decode_jobs;
 
-static void decode_plane_job(void *arg, int i)
+/* A plane's decoding state, made by its job at the first band (the round
+   mode's drawing decodes run their counting pass here, in parallel). */
+static recimg_status decode_plane_start(decode_jobs *jb, int i)
 {
-    decode_jobs *jb = (decode_jobs *)arg;
     const recimg_header *h = jb->h;
     const recimg_decoder *dec = jb->dec;
-    recimg_plane *p = &jb->pl->p[i];
-    recimg_ctx *ctx = NULL;
-    rec_rc_decoder rc;
-    double step[64];
-    recimg_status st;
-    rec_rc_decoder_init(&rc, jb->stream[i], jb->stream_size[i]);
-    band_steps(h->matrix_id, h->step_code, i == 0 ? 256u : h->chroma_scale_code, step);
-    st = recimg_ctx_create(p->bw, h->mode == RECIMG_MODE_REC ? RECIMG_CTX_CONTINUOUS : RECIMG_CTX_DISCRETE,
-                           &ctx);
-    if (st == RECIMG_OK && h->mode == RECIMG_MODE_REC) {
-        recimg_rec_plane_params pp;
-        recimg_rec_recon recon;
-        rec_params(h, (uint32_t)i, step, &pp);
-        recon.mode = dec->p.decode;
-        recon.realism = dec->p.realism;
-        recon.private_seed = dec->p.private_seed;
-        st = recimg_rec_decode_plane(&rc, ctx, jb->coef[i], p->bw, p->bh, &pp, &recon);
-    } else if (st == RECIMG_OK) {
+    const recimg_plane *p = &jb->pl.p[i];
+    rec_rc_decoder_init(&jb->rc[i], jb->stream[i], jb->stream_size[i]);
+    band_steps(h->matrix_id, h->step_code, i == 0 ? 256u : h->chroma_scale_code, jb->step[i]);
+    FORWARD_IF_ERROR(recimg_ctx_create(p->bw, h->mode == RECIMG_MODE_REC ? RECIMG_CTX_CONTINUOUS
+                                                                          : RECIMG_CTX_DISCRETE,
+                                       &jb->ctx[i]));
+    rec_params(h, (uint32_t)i, jb->step[i], &jb->pp[i]);
+    recimg_rec_plane_state_init(&jb->rps[i]);
+    if (h->mode != RECIMG_MODE_REC) {
         recimg_round_recon rr;
         rr.mode = dec->p.decode;
         rr.realism = dec->p.realism;
         rr.private_seed = dec->p.private_seed;
         rr.plane = (uint32_t)i;
-        st = recimg_round_decode_plane(&rc, ctx, jb->coef[i], p->bw, p->bh, step, &rr);
+        FORWARD_IF_ERROR(recimg_round_decode_begin(&jb->rds[i], &rr, jb->stream[i], jb->stream_size[i],
+                                                   p->bw, p->bh));
     }
-    recimg_ctx_free(ctx);
-    jb->st[i] = st;
+    return RECIMG_OK;
 }
 
-static recimg_status decode_planes(recimg_decoder *dec, recimg_planes *pl, const recimg_header *h,
-                                   const uint8_t *payload)
+static recimg_status decode_plane_band(decode_jobs *jb, int i)
+{
+    const recimg_plane *p = &jb->pl.p[i];
+    const uint32_t by0 = jb->by0[i], by1 = jb->by1[i];
+    recimg_transform *tx = jb->tx[i];
+    if (!jb->started[i]) {
+        FORWARD_IF_ERROR(decode_plane_start(jb, i));
+        jb->started[i] = 1;
+    }
+    if (by0 == by1)
+        return RECIMG_OK;
+    if (jb->h->mode == RECIMG_MODE_REC) {
+        recimg_rec_recon recon;
+        recon.mode = jb->dec->p.decode;
+        recon.realism = jb->dec->p.realism;
+        recon.private_seed = jb->dec->p.private_seed;
+        FORWARD_IF_ERROR(recimg_rec_decode_rows(&jb->rc[i], jb->ctx[i], &jb->rps[i], jb->coef[i], p->bw,
+                                                by0, by1, &jb->pp[i], &recon));
+    } else {
+        FORWARD_IF_ERROR(recimg_round_decode_rows(&jb->rc[i], jb->ctx[i], jb->coef[i], p->bw, by0, by1,
+                                                  jb->step[i], &jb->rds[i]));
+    }
+    tx->inverse(tx, jb->coef[i], jb->coef[i], (size_t)p->bw * (by1 - by0));
+    /* the band's rows follow the window's (first + count == by0 * 8) */
+    recimg_rows_from_blocks(jb->rows[i] + (size_t)jb->count[i] * p->stride, p->stride, p->bw, by1 - by0,
+                            jb->coef[i]);
+    jb->count[i] += (by1 - by0) * 8;
+    return RECIMG_OK;
+}
+
+static void decode_plane_job(void *arg, int i)
+{
+    decode_jobs *jb = (decode_jobs *)arg;
+    jb->st[i] = decode_plane_band(jb, i);
+}
+
+/* Output rows [0, returned) have all their samples in the windows. */
+static uint32_t rows_ready(const decode_jobs *jb)
+{
+    const recimg_planes *pl = &jb->pl;
+    uint32_t avail[3], y = UINT32_MAX;
+    for (int i = 0; i < pl->nplanes; i++) {
+        const uint32_t end = jb->first[i] + jb->count[i];
+        avail[i] = end < pl->p[i].height ? end : pl->p[i].height;
+    }
+    if (!pl->subsampled) {
+        for (int i = 0; i < pl->nplanes; i++)
+            y = avail[i] < y ? avail[i] : y;
+        return y;
+    }
+    {
+        /* output row y needs chroma rows y/2 and, for odd y, y/2 + 1 (clamped) */
+        const uint32_t ca = avail[1] < avail[2] ? avail[1] : avail[2];
+        const uint32_t yc = ca == pl->p[1].height ? pl->p[0].height : (ca > 0 ? 2 * ca - 1 : 0);
+        return avail[0] < yc ? avail[0] : yc;
+    }
+}
+
+/* Drops the window rows output rows y_done.. no longer need. */
+static recimg_status slide_windows(decode_jobs *jb, uint32_t y_done)
+{
+    const recimg_planes *pl = &jb->pl;
+    for (int i = 0; i < pl->nplanes; i++) {
+        const uint32_t end = jb->first[i] + jb->count[i];
+        uint32_t from = y_done, keep;
+        if (i > 0 && pl->subsampled)   /* even y > 0 reads chroma row y/2 - 1 */
+            from = y_done / 2 - (y_done % 2 == 0 && y_done > 0 ? 1 : 0);
+        if (from < jb->first[i])
+            return RECIMG_ERR_INTERNAL;
+        if (from > end)
+            from = end;
+        keep = end - from;
+        if (keep > WINDOW_CONTEXT)
+            return RECIMG_ERR_INTERNAL;
+        if (keep)
+            memmove(jb->rows[i], jb->rows[i] + (size_t)(from - jb->first[i]) * pl->p[i].stride,
+                    (size_t)keep * pl->p[i].stride * sizeof(double));
+        jb->first[i] = from;
+        jb->count[i] = keep;
+    }
+    return RECIMG_OK;
+}
+
+static recimg_status decode_bands(decode_jobs *jb, int nthreads, recimg_image *out, double *scratch)
+{
+    const recimg_planes *pl = &jb->pl;
+    uint32_t nbands = 0, y_done = 0;
+    for (int i = 0; i < pl->nplanes; i++) {
+        const uint32_t nb = (pl->p[i].bh + jb->band[i] - 1) / jb->band[i];
+        nbands = nb > nbands ? nb : nbands;
+    }
+    for (uint32_t k = 0; k < nbands; k++) {
+        const double *win[3];
+        uint32_t y_end;
+        for (int i = 0; i < pl->nplanes; i++) {
+            const uint64_t b0 = (uint64_t)k * jb->band[i], b1 = b0 + jb->band[i];
+            jb->by0[i] = b0 < pl->p[i].bh ? (uint32_t)b0 : pl->p[i].bh;
+            jb->by1[i] = b1 < pl->p[i].bh ? (uint32_t)b1 : pl->p[i].bh;
+            if (jb->first[i] + jb->count[i] != jb->by0[i] * 8)
+                return RECIMG_ERR_INTERNAL;
+            win[i] = jb->rows[i];
+        }
+        recimg_run_jobs(nthreads, pl->nplanes, decode_plane_job, jb);
+        for (int i = 0; i < pl->nplanes; i++)
+            FORWARD_IF_ERROR(jb->st[i]);
+        y_end = rows_ready(jb);
+        if (y_end > y_done)
+            recimg_rows_to_image(pl, win, jb->first, y_done, y_end, out, scratch);
+        y_done = y_end > y_done ? y_end : y_done;
+        FORWARD_IF_ERROR(slide_windows(jb, y_done));
+    }
+    RETURN_IF(y_done != out->height, RECIMG_ERR_INTERNAL);
+    return RECIMG_OK;
+}
+
+/* Transforms of a decode: dec->tx for plane 0 (made by the caller), and when
+   planes run on threads one more object per plane, like dec->tx. */
+static recimg_status decoder_transforms(recimg_decoder *dec, const recimg_header *h, int nthreads,
+                                        recimg_transform *tx[3])
+{
+    for (int j = 0; j < 2; j++) {
+        recimg_transform *t = dec->tx_more[j];
+        if (nthreads > 1 && (!t || t->id != dec->tx->id || t->id == RTX_TRANSFORM_EMBEDDED)) {
+            rtx_transform_destroy(t);
+            dec->tx_more[j] = NULL;
+            FORWARD_IF_ERROR(transform_like(dec->tx, h->tx_embed, h->tx_embed_size, &dec->tx_more[j]));
+        }
+    }
+    for (int i = 0; i < 3; i++)
+        tx[i] = i == 0 || nthreads == 1 ? dec->tx : dec->tx_more[i - 1];
+    return RECIMG_OK;
+}
+
+static recimg_status decode_planes(recimg_decoder *dec, const recimg_header *h, const uint8_t *payload,
+                                   uint32_t band_rows_luma, recimg_image *out)
 {
     decode_jobs jb;
     recimg_status st = RECIMG_OK;
-    const size_t n = (size_t)h->payload_size, table = 4 * (size_t)(pl->nplanes - 1);
-    size_t at = table;
+    int nthreads;
+    const size_t n = (size_t)h->payload_size;
+    size_t table, at, nscratch;
+    double *scratch = NULL;
     memset(&jb, 0, sizeof jb);
     jb.h = h;
-    jb.pl = pl;
     jb.dec = dec;
+    recimg_planes_init(&jb.pl, h->width, h->height, h->color == 1 ? 1 : 3, h->subsampling == 1);
+    table = 4 * (size_t)(jb.pl.nplanes - 1);
+    at = table;
     /* every stream length is checked against the payload before anything is allocated */
     RETURN_IF(n < table, RECIMG_ERR_CORRUPT);
-    for (int i = 0; i < pl->nplanes; i++) {
+    for (int i = 0; i < jb.pl.nplanes; i++) {
         size_t len = n - at;
-        if (i + 1 < pl->nplanes) {
+        if (i + 1 < jb.pl.nplanes) {
             const uint8_t *b = payload + 4 * (size_t)i;
             len = (size_t)b[0] | (size_t)b[1] << 8 | (size_t)b[2] << 16 | (size_t)b[3] << 24;
             RETURN_IF(len > n - at, RECIMG_ERR_CORRUPT);
@@ -612,38 +835,49 @@ static recimg_status decode_planes(recimg_decoder *dec, recimg_planes *pl, const
         jb.stream[i] = payload + at;
         jb.stream_size[i] = len;
         at += len;
+        jb.band[i] = i > 0 && jb.pl.subsampled ? band_rows_luma / 2 : band_rows_luma;
     }
-    for (int i = 0; st == RECIMG_OK && i < pl->nplanes; i++)
-        st = plane_coef_buffer(&pl->p[i], &jb.coef[i]);
+    nthreads = recimg_thread_count(dec->p.threads, jb.pl.nplanes);
+    FORWARD_IF_ERROR(decoder_transforms(dec, h, nthreads, jb.tx));
+    for (int i = 0; st == RECIMG_OK && i < jb.pl.nplanes; i++)
+        st = band_buffers(&jb.pl, i, jb.band[i], WINDOW_CONTEXT, &jb.rows[i], &jb.coef[i]);
     if (st == RECIMG_OK) {
-        recimg_run_jobs(recimg_thread_count(dec->p.threads, pl->nplanes), pl->nplanes,
-                        decode_plane_job, &jb);
-        for (int i = 0; st == RECIMG_OK && i < pl->nplanes; i++)
-            st = jb.st[i];
+        nscratch = recimg_rows_scratch_size(&jb.pl, h->width);
+        if (recimg_size_mul3(nscratch, sizeof(double), 1, &nscratch) != 0)
+            st = RECIMG_ERR_LIMIT;
+        else if (!(scratch = (double *)malloc(nscratch)))
+            st = RECIMG_ERR_OUT_OF_MEMORY;
     }
-    for (int i = 0; st == RECIMG_OK && i < pl->nplanes; i++) {
-        recimg_plane *p = &pl->p[i];
-        dec->tx->inverse(dec->tx, jb.coef[i], jb.coef[i], (size_t)p->bw * p->bh);
-        recimg_plane_from_blocks(p, jb.coef[i]);
-    }
-    for (int i = 0; i < 3; i++)
+    if (st == RECIMG_OK)
+        st = decode_bands(&jb, nthreads, out, scratch);
+    for (int i = 0; i < 3; i++) {
+        recimg_ctx_free(jb.ctx[i]);
+        free(jb.rows[i]);
         free(jb.coef[i]);
+    }
+    free(scratch);
     return st;
 }
 
 recimg_status recimg_decode(recimg_decoder *dec, const uint8_t *data, size_t size,
                             recimg_image *out)
 {
+    return recimg_decode_bands(dec, data, size, BAND_ROWS, out);
+}
+
+recimg_status recimg_decode_bands(recimg_decoder *dec, const uint8_t *data, size_t size,
+                                  uint32_t band_rows, recimg_image *out)
+{
     recimg_header h;
     const uint8_t *payload;
     uint32_t crc;
-    recimg_planes pl;
     size_t npix;
     recimg_status st;
 
     RETURN_IF(!out, RECIMG_ERR_INVALID_ARGUMENT);
     memset(out, 0, sizeof *out);
-    RETURN_IF(!dec || (!data && size), RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(!dec || (!data && size) || band_rows < 2 || band_rows % 2 != 0,
+              RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF((uint64_t)size > dec->p.max_input_size, RECIMG_ERR_LIMIT);
     FORWARD_IF_ERROR(recimg_format_parse(data, size, dec->p.max_pixels, &h, &payload, &crc));
     RETURN_IF(h.transform_id != RTX_TRANSFORM_EMBEDDED && !rtx_transform_id_supported(h.transform_id),
@@ -664,23 +898,16 @@ recimg_status recimg_decode(recimg_decoder *dec, const uint8_t *data, size_t siz
         RETURN_IF(rtx_transform_create(h.transform_id, &dec->tx) != 0, RECIMG_ERR_INTERNAL);
     }
     RETURN_IF(recimg_size_mul3(h.width, h.height, h.color == 1 ? 1 : 3, &npix) != 0, RECIMG_ERR_LIMIT);
-    FORWARD_IF_ERROR(recimg_planes_alloc(&pl, h.width, h.height, h.color == 1 ? 1 : 3,
-                                         h.subsampling == 1));
-    st = decode_planes(dec, &pl, &h, payload);
-    if (st == RECIMG_OK) {
-        out->pixels = (uint8_t *)malloc(npix);
-        if (!out->pixels) {
-            st = RECIMG_ERR_OUT_OF_MEMORY;
-        } else {
-            out->width = h.width;
-            out->height = h.height;
-            out->channels = h.color == 1 ? 1u : 3u;
-            recimg_planes_to_image(&pl, out);
-        }
-    }
-    recimg_planes_free(&pl);
-    if (st != RECIMG_OK)
+    out->pixels = (uint8_t *)malloc(npix ? npix : 1);
+    RETURN_IF(!out->pixels, RECIMG_ERR_OUT_OF_MEMORY);
+    out->width = h.width;
+    out->height = h.height;
+    out->channels = h.color == 1 ? 1u : 3u;
+    st = decode_planes(dec, &h, payload, band_rows, out);
+    if (st != RECIMG_OK) {
+        free(out->pixels);
         memset(out, 0, sizeof *out);
+    }
     return st;
 }
 

@@ -5,7 +5,16 @@
  * chroma is the 2x2 box mean of the (edge-replicated) full-resolution chroma;
  * the decoder upsamples it with the triangle ("fancy") filter, centred as the
  * box filter implies. The decoder's arithmetic here is + - * only, with
- * floor() for rounding, so its pixels are identical across builds. */
+ * floor() for rounding, so its pixels are identical across builds.
+ *
+ * Bands (issue 7, bounded memory): the codec never holds a whole plane. The
+ * encoder fills the rows of one band of block rows at a time straight from the
+ * caller's pixels (recimg_plane_rows_from_image); the decoder keeps a window of
+ * each plane's rows (the current band plus the one row of context that 4:2:0
+ * upsampling needs from the band above) and converts the output rows it can
+ * (recimg_rows_to_image). Every sample and pixel is computed by the same
+ * expression as in the whole-image forms, so the results do not depend on the
+ * band height. */
 #ifndef CODEC_CODEC_PLANES_H
 #define CODEC_CODEC_PLANES_H
 
@@ -18,7 +27,7 @@ typedef struct {
     uint32_t width, height;    /* meaningful samples */
     uint32_t bw, bh;           /* blocks across and down (ceil(dim / 8)) */
     size_t stride;             /* bw * 8 */
-    double *data;              /* stride * bh * 8 samples, padded */
+    double *data;              /* stride * bh * 8 samples, padded (NULL for geometry only) */
 } recimg_plane;
 
 typedef struct {
@@ -26,6 +35,43 @@ typedef struct {
     int subsampled;            /* 4:2:0 chroma */
     recimg_plane p[3];
 } recimg_planes;
+
+/* Fills the geometry of the planes of an image (nothing allocated; data NULL).
+ * Sides up to RECIMG_MAX_SIDE. */
+void recimg_planes_init(recimg_planes *pl, uint32_t width, uint32_t height, int nplanes,
+                        int subsampled);
+
+/* ---- band forms (the codec's pipeline) ---- */
+
+/* Encoder: writes rows [y0, y1) of plane i (padded coordinates, y1 <= bh * 8)
+ * to rows ((y1 - y0) rows of stride doubles), colour-converted (and 4:2:0
+ * downsampled) from the 8-bit gray or RGB image img, padded by edge
+ * replication. */
+void recimg_plane_rows_from_image(const recimg_planes *pl, int i, const recimg_image *img,
+                                  uint32_t y0, uint32_t y1, double *rows);
+
+/* Gathers nbrows block rows held as sample rows (stride doubles apart, bw
+ * blocks across) into blocks, raster order, 64 samples each. */
+void recimg_rows_to_blocks(const double *rows, size_t stride, uint32_t bw, uint32_t nbrows,
+                           double *blocks);
+/* Scatters blocks back into sample rows (inverse of recimg_rows_to_blocks). */
+void recimg_rows_from_blocks(double *rows, size_t stride, uint32_t bw, uint32_t nbrows,
+                             const double *blocks);
+
+/* Doubles of scratch recimg_rows_to_image needs for an image of this width. */
+size_t recimg_rows_scratch_size(const recimg_planes *pl, uint32_t width);
+
+/* Decoder: converts output rows [y0, y1) to 8-bit pixels in out (whole image,
+ * width*height*channels bytes). Plane i's row r is read at win[i] + (r -
+ * first[i]) * stride: the window must hold luma rows [y0, y1) and, for 4:2:0,
+ * chroma rows y0/2 - 1 .. (y1 - 1)/2 + 1 clamped to the plane's meaningful
+ * rows. scratch holds recimg_rows_scratch_size() doubles. */
+void recimg_rows_to_image(const recimg_planes *pl, const double *const win[3],
+                          const uint32_t first[3], uint32_t y0, uint32_t y1, recimg_image *out,
+                          double *scratch);
+
+/* ---- whole-image forms (the reference the band forms are tested against:
+ *      tests/codec/test_speed_planes.c) ---- */
 
 /* Allocates planes for an image of the given size (checked arithmetic). */
 recimg_status recimg_planes_alloc(recimg_planes *pl, uint32_t width, uint32_t height,
@@ -36,12 +82,8 @@ void recimg_planes_free(recimg_planes *pl);
 void recimg_planes_from_image(recimg_planes *pl, const recimg_image *img);
 
 /* Decoder: converts planes (already reconstructed) to 8-bit pixels, cropping.
- * out->pixels must hold width*height*channels bytes. */
-void recimg_planes_to_image(const recimg_planes *pl, recimg_image *out);
-
-/* Gathers the plane's 8x8 blocks in raster order into blocks (bw*bh*64). */
-void recimg_plane_to_blocks(const recimg_plane *p, double *blocks);
-/* Scatters blocks back into the plane. */
-void recimg_plane_from_blocks(recimg_plane *p, const double *blocks);
+ * out->pixels must hold width*height*channels bytes. RECIMG_ERR_OUT_OF_MEMORY
+ * when the upsampling scratch cannot be allocated. */
+recimg_status recimg_planes_to_image(const recimg_planes *pl, recimg_image *out);
 
 #endif

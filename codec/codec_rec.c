@@ -174,10 +174,14 @@ static void feedback(recimg_ctx *ctx, int zz, const coef_setup *cs, double x, do
    times that mean. 12 bits measured in docs/REC_CODEC.md (encode time). */
 #define RS_DINF_CAP 12.0
 
-typedef struct {
-    rec_gprs_bnb_model bnb;   /* adaptive path model */
-    rec_rc_bit_model far;     /* the far-target flag */
-} bnb_state;
+typedef recimg_rec_plane_state bnb_state;   /* gprs-bnb's adaptive models, per plane */
+
+void recimg_rec_plane_state_init(recimg_rec_plane_state *ps)
+{
+    rec_gprs_bnb_model_init(&ps->bnb);
+    rec_rc_bit_model_init(&ps->far);
+    rec_rc_bit_model_init(&ps->group_escape);
+}
 
 /* Encoder-only rule: does the target y need the lrq fallback? Depends on y and
  * the prior only, never on the shared randomness, so it cannot bias the sample
@@ -477,18 +481,16 @@ static recimg_status group_add_encode(rec_rc_encoder *enc, recimg_ctx *ctx, coef
     return RECIMG_OK;
 }
 
-recimg_status recimg_rec_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, const double *coef,
-                                      uint32_t bw, uint32_t bh, const recimg_rec_plane_params *pp,
-                                      recimg_rec_stats *stats)
+recimg_status recimg_rec_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state *bnb,
+                                     const double *coef, uint32_t bw, uint32_t by0, uint32_t by1,
+                                     const recimg_rec_plane_params *pp, recimg_rec_stats *stats)
 {
     const double thr = skip_threshold(pp->skip_bits);
-    uint64_t block = 0;
-    bnb_state bnb;             /* gprs-bnb's adaptive models, per plane */
+    uint64_t block = (uint64_t)by0 * bw;
     coef_group grp;            /* block sampler: the open group of the current block */
-    rec_gprs_bnb_model_init(&bnb.bnb);
-    rec_rc_bit_model_init(&bnb.far);
     group_init(&grp);
-    for (uint32_t by = 0; by < bh; by++) {
+    grp.escape = bnb->group_escape;   /* adaptive across the plane's bands */
+    for (uint32_t by = by0; by < by1; by++) {
         for (uint32_t bx = 0; bx < bw; bx++, coef += 64, block++) {
             recimg_ctx_begin_block(ctx, bx, by);
             for (int zz = 0; zz < 64; zz++) {
@@ -508,7 +510,7 @@ recimg_status recimg_rec_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, cons
                     continue;
                 }
                 {
-                    const rec_status rst = run_sampler(1, pp->sampler, y, &cs.prior, &cs.key, enc, NULL, &bnb, &r);
+                    const rec_status rst = run_sampler(1, pp->sampler, y, &cs.prior, &cs.key, enc, NULL, bnb, &r);
                     /* a rejection sampler's step cap: a limit of the sampler, not a bug
                        and not a missing feature */
                     RETURN_IF(rst == REC_ERR_STEP_CAP, RECIMG_ERR_SAMPLER_LIMIT);
@@ -526,6 +528,7 @@ recimg_status recimg_rec_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, cons
             recimg_ctx_end_block(ctx);
         }
     }
+    bnb->group_escape = grp.escape;
     return RECIMG_OK;
 }
 
@@ -598,22 +601,21 @@ static recimg_status group_add_decode(rec_rc_decoder *dec, recimg_ctx *ctx, coef
     return RECIMG_OK;
 }
 
-recimg_status recimg_rec_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, double *coef,
-                                      uint32_t bw, uint32_t bh, const recimg_rec_plane_params *pp,
-                                      const recimg_rec_recon *recon)
+recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_state *bnb,
+                                     double *coef, uint32_t bw, uint32_t by0, uint32_t by1,
+                                     const recimg_rec_plane_params *pp,
+                                     const recimg_rec_recon *recon)
 {
     const double thr = skip_threshold(pp->skip_bits);
     const double A = recon->mode == RECIMG_DECODE_REALISM ? recon->realism : 0.0;
     const int sample = recon->mode == RECIMG_DECODE_SAMPLE;
     const int center = recon->mode == RECIMG_DECODE_CENTER;   /* X is the centre of [X - W, X + W] */
     const int private_draws = sample || (recon->mode == RECIMG_DECODE_REALISM && A > 0.0);
-    uint64_t block = 0;
-    bnb_state bnb;
+    uint64_t block = (uint64_t)by0 * bw;
     coef_group grp;
-    rec_gprs_bnb_model_init(&bnb.bnb);
-    rec_rc_bit_model_init(&bnb.far);
     group_init(&grp);
-    for (uint32_t by = 0; by < bh; by++) {
+    grp.escape = bnb->group_escape;   /* adaptive across the plane's bands */
+    for (uint32_t by = by0; by < by1; by++) {
         for (uint32_t bx = 0; bx < bw; bx++, coef += 64, block++) {
             recimg_ctx_begin_block(ctx, bx, by);
             for (int zz = 0; zz < 64; zz++) {
@@ -637,7 +639,7 @@ recimg_status recimg_rec_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, doub
                     FORWARD_IF_ERROR(group_add_decode(dec, ctx, &grp, zz, &cs, info, pp, block, recon, coef));
                     continue;
                 }
-                RETURN_IF(run_sampler(0, pp->sampler, 0.0, &cs.prior, &cs.key, NULL, dec, &bnb, &r) != REC_OK,
+                RETURN_IF(run_sampler(0, pp->sampler, 0.0, &cs.prior, &cs.key, NULL, dec, bnb, &r) != REC_OK,
                           RECIMG_ERR_CORRUPT);
                 RETURN_IF(!(r.x < 1e12 && r.x > -1e12), RECIMG_ERR_CORRUPT);
                 feedback(ctx, zz, &cs, r.x, r.draws.half_width, &mmse);
@@ -659,5 +661,25 @@ recimg_status recimg_rec_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, doub
         RETURN_IF(rec_rc_decoder_error(dec), RECIMG_ERR_CORRUPT);
     }
     RETURN_IF(rec_rc_decoder_error(dec), RECIMG_ERR_CORRUPT);
+    bnb->group_escape = grp.escape;
     return RECIMG_OK;
+}
+
+/* Whole-plane forms (tests): one call over every block row with fresh state. */
+recimg_status recimg_rec_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, const double *coef,
+                                      uint32_t bw, uint32_t bh, const recimg_rec_plane_params *pp,
+                                      recimg_rec_stats *stats)
+{
+    recimg_rec_plane_state ps;
+    recimg_rec_plane_state_init(&ps);
+    return recimg_rec_encode_rows(enc, ctx, &ps, coef, bw, 0, bh, pp, stats);
+}
+
+recimg_status recimg_rec_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, double *coef,
+                                      uint32_t bw, uint32_t bh, const recimg_rec_plane_params *pp,
+                                      const recimg_rec_recon *recon)
+{
+    recimg_rec_plane_state ps;
+    recimg_rec_plane_state_init(&ps);
+    return recimg_rec_decode_rows(dec, ctx, &ps, coef, bw, 0, bh, pp, recon);
 }

@@ -37,9 +37,27 @@ typedef struct {
 /* True if this build implements the sampler in the codec. */
 int recimg_rec_sampler_supported(recimg_sampler s);
 
-recimg_status recimg_rec_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, const double *coef,
-                                      uint32_t bw, uint32_t bh, const recimg_rec_plane_params *pp,
-                                      recimg_rec_stats *stats);
+/* Adaptive state of one plane's coding beyond the context model (gprs-bnb's
+ * path model and far-target flag, the block sampler's group escape flag),
+ * carried across the calls for its rows. */
+typedef struct {
+    rec_gprs_bnb_model bnb;
+    rec_rc_bit_model far;
+    rec_rc_bit_model group_escape;
+} recimg_rec_plane_state;
+
+/* Fresh state for a plane (before its first rows). */
+void recimg_rec_plane_state_init(recimg_rec_plane_state *ps);
+
+/* Codes block rows [by0, by1) of a plane bw blocks across: the rows after
+ * those of the previous call with the same enc, ctx and ps (a plane is coded
+ * by calls over consecutive row ranges from row 0, ctx a fresh CONTINUOUS
+ * model and ps fresh at the first). coef holds the rows' (by1 - by0) * bw
+ * blocks, 64 raster-order coefficients each. stats accumulate. */
+recimg_status recimg_rec_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx,
+                                     recimg_rec_plane_state *ps, const double *coef, uint32_t bw,
+                                     uint32_t by0, uint32_t by1,
+                                     const recimg_rec_plane_params *pp, recimg_rec_stats *stats);
 
 /* Decoder-side reconstruction choice. */
 typedef struct {
@@ -48,6 +66,18 @@ typedef struct {
     uint64_t private_seed;      /* decoder-private randomness (noise substitution) */
 } recimg_rec_recon;
 
+/* Inverse of recimg_rec_encode_rows: decodes block rows [by0, by1) into coef
+ * (same layout). RECIMG_ERR_CORRUPT on an impossible code or a range-decoder
+ * error. */
+recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx,
+                                     recimg_rec_plane_state *ps, double *coef, uint32_t bw,
+                                     uint32_t by0, uint32_t by1, const recimg_rec_plane_params *pp,
+                                     const recimg_rec_recon *recon);
+
+/* Whole-plane forms of the two above (fresh state, rows 0..bh). */
+recimg_status recimg_rec_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, const double *coef,
+                                      uint32_t bw, uint32_t bh, const recimg_rec_plane_params *pp,
+                                      recimg_rec_stats *stats);
 recimg_status recimg_rec_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, double *coef,
                                       uint32_t bw, uint32_t bh, const recimg_rec_plane_params *pp,
                                       const recimg_rec_recon *recon);

@@ -21,10 +21,14 @@
  * never feed back into the context model. Nonzero bins and DC draw from the
  * context prior. Zero AC bins of bands with at least 90% zeros draw from a
  * Laplace whose scale is the smaller of the context's and a per-band scale
- * fitted, after the whole plane's indices are decoded, so that the density
+ * fitted from the whole plane's index counts, so that the density
  * is continuous at the bin edge (zero_bin_scale): the context Laplace overestimates the energy inside the
  * zero bin several-fold at low rates (astronaut 0.15 bpp: DCT-W1 1.24 with
- * the context prior, 0.35 with the fit; docs/REC_CODEC.md). */
+ * the context prior, 0.35 with the fit; docs/REC_CODEC.md). Bounded memory
+ * (issue 7): the counts come from a first decoding pass over the plane's
+ * stream that keeps nothing else (recimg_round_decode_begin); the second pass
+ * then draws every coefficient as it decodes it, so a drawing decode costs
+ * the entropy decoding of the plane twice and no plane-sized buffer. */
 #include "codec_round.h"
 #include "codec_internal.h"
 #include "rec_math.h"
@@ -32,6 +36,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum { UNARY_CAP = 24, MAX_RICE = 20 };
 
@@ -137,11 +142,11 @@ static int32_t quantize(double y, double step)
     return (int32_t)q;
 }
 
-recimg_status recimg_round_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, const double *coef,
-                                        uint32_t bw, uint32_t bh, const double step[64])
+recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, const double *coef,
+                                       uint32_t bw, uint32_t by0, uint32_t by1, const double step[64])
 {
     recimg_ctx_pred p;
-    for (uint32_t by = 0; by < bh; by++) {
+    for (uint32_t by = by0; by < by1; by++) {
         for (uint32_t bx = 0; bx < bw; bx++, coef += 64) {
             int32_t dc, pred, s;
             recimg_ctx_begin_block(ctx, bx, by);
@@ -263,86 +268,95 @@ static double zero_bin_scale(double n0, double n1, double n2)
     return 1.0 / (lo + hi);   /* c = 1 / (2x), x = (lo + hi) / 2 */
 }
 
-recimg_status recimg_round_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, double *coef,
-                                        uint32_t bw, uint32_t bh, const double step[64],
-                                        const recimg_round_recon *rr)
+/* Decodes block rows [by0, by1) (the next rows of the plane's stream). coef
+ * NULL: only the index counts of each zigzag band are collected into cnt (the
+ * first pass of a drawing decode). Otherwise zero AC bins of a drawing decode
+ * draw from min(context scale, bfit[zz]). */
+static recimg_status decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, double *coef, uint32_t bw,
+                                 uint32_t by0, uint32_t by1, const double step[64],
+                                 const recimg_round_recon *rr, const double *bfit,
+                                 double (*cnt)[64])
 {
     recimg_ctx_pred p;
-    uint64_t block = 0;
-    double *const coef0 = coef;
-    const int two_pass = draws(rr);
-    float *zero_b = NULL;          /* context scale of each zero AC bin, -1 elsewhere */
-    double n0[64] = { 0 }, n1[64] = { 0 }, n2[64] = { 0 };
-    recimg_status st = RECIMG_OK;
-    size_t n;
-
-    if (two_pass) {
-        if (recimg_size_mul3(bw, bh, 64 * sizeof *zero_b, &n) != 0)
-            return RECIMG_ERR_OUT_OF_MEMORY;
-        if (!(zero_b = (float *)malloc(n ? n : 1)))
-            return RECIMG_ERR_OUT_OF_MEMORY;
-    }
-    for (uint32_t by = 0; by < bh && st == RECIMG_OK; by++) {
-        for (uint32_t bx = 0; bx < bw; bx++, coef += 64, block++) {
+    uint64_t block = (uint64_t)by0 * bw;
+    for (uint32_t by = by0; by < by1; by++) {
+        for (uint32_t bx = 0; bx < bw; bx++, block++) {
             int32_t pred, s;
             int64_t dc;
             recimg_ctx_begin_block(ctx, bx, by);
             pred = recimg_ctx_dc_predict(ctx);
             recimg_ctx_predict(ctx, 0, &p);
-            if (get_value(dec, p.t, &s) != 0) { st = RECIMG_ERR_CORRUPT; break; }
+            if (get_value(dec, p.t, &s) != 0) return RECIMG_ERR_CORRUPT;
             dc = (int64_t)pred + s;
-            if (dc > RECIMG_ROUND_MAX_INDEX || dc < -RECIMG_ROUND_MAX_INDEX) { st = RECIMG_ERR_CORRUPT; break; }
-            coef[0] = ((double)pred + reconstruct(ctx, &p, s, rr, block * 64)) * step[0];
+            if (dc > RECIMG_ROUND_MAX_INDEX || dc < -RECIMG_ROUND_MAX_INDEX) return RECIMG_ERR_CORRUPT;
+            if (coef)
+                coef[0] = ((double)pred + reconstruct(ctx, &p, s, rr, block * 64)) * step[0];
             recimg_ctx_update(ctx, 0, &p, mag_q16(s));
             recimg_ctx_dc_record(ctx, (int32_t)dc);
-            if (two_pass) zero_b[block * 64] = -1.0f;
-            for (int zz = 1; zz < 64 && st == RECIMG_OK; zz++) {
+            for (int zz = 1; zz < 64; zz++) {
                 const int k = recimg_zigzag[zz];
+                const uint64_t idx = block * 64 + (uint64_t)zz;
                 recimg_ctx_predict(ctx, zz, &p);
-                if (get_value(dec, p.t, &s) != 0) { st = RECIMG_ERR_CORRUPT; break; }
-                if (two_pass && s == 0) {
-                    /* drawn in the second pass, once the band's fit is known */
-                    coef[k] = 0.0;
-                    zero_b[block * 64 + (uint64_t)zz] = (float)recimg_ctx_scale(ctx, &p);
+                if (get_value(dec, p.t, &s) != 0) return RECIMG_ERR_CORRUPT;
+                if (cnt) {
+                    if (s == 0) cnt[0][zz] += 1.0;
+                    else if (s == 1 || s == -1) cnt[1][zz] += 1.0;
+                    else if (s == 2 || s == -2) cnt[2][zz] += 1.0;
+                } else if (bfit && s == 0) {
+                    /* Zero bins: the context's Laplace overestimates near-empty bands at
+                     * low rates (its cells are shared with busy regions), so the in-bin
+                     * draw uses min(context scale, the band's fitted scale). The zero
+                     * bin's MMSE value is 0 under any symmetric prior. The scale passes
+                     * through float as it always has (the draws' golden MD5s). */
+                    double b = (double)(float)recimg_ctx_scale(ctx, &p), d;
+                    if (bfit[zz] < b) b = bfit[zz];
+                    d = draw_in_bin(b, 0, rec_prng_uniform(rr->private_seed, 2000u + rr->plane, idx));
+                    coef[k] = (rr->mode == RECIMG_DECODE_SAMPLE ? d : rr->realism * d) * step[k];
                 } else {
-                    coef[k] = reconstruct(ctx, &p, s, rr, block * 64 + (uint64_t)zz) * step[k];
-                    if (two_pass) zero_b[block * 64 + (uint64_t)zz] = -1.0f;
-                }
-                if (s == 0) {
-                    n0[zz] += 1.0;
-                } else {
-                    if (s == 1 || s == -1) n1[zz] += 1.0;
-                    else if (s == 2 || s == -2) n2[zz] += 1.0;
+                    coef[k] = reconstruct(ctx, &p, s, rr, idx) * step[k];
                 }
                 recimg_ctx_update(ctx, zz, &p, mag_q16(s));
             }
             recimg_ctx_end_block(ctx);
+            if (coef)
+                coef += 64;
         }
-        if (st == RECIMG_OK && rec_rc_decoder_error(dec)) st = RECIMG_ERR_CORRUPT;
+        if (rec_rc_decoder_error(dec)) return RECIMG_ERR_CORRUPT;
     }
-    if (st == RECIMG_OK && rec_rc_decoder_error(dec)) st = RECIMG_ERR_CORRUPT;
-    if (st == RECIMG_OK && two_pass) {
-        /* Zero bins: the context's Laplace overestimates near-empty bands at
-         * low rates (its cells are shared with busy regions), so the in-bin
-         * draw uses min(context scale, the band's fitted scale). The zero
-         * bin's MMSE value is 0 under any symmetric prior. */
-        double bfit[64];
-        for (int zz = 1; zz < 64; zz++)   /* busy bands (under 90% zeros): the context alone */
-            bfit[zz] = n0[zz] < 0.9 * (double)block ? 1e300 : zero_bin_scale(n0[zz], n1[zz], n2[zz]);
-        coef = coef0;
-        for (uint64_t bl = 0; bl < block; bl++, coef += 64) {
-            for (int zz = 1; zz < 64; zz++) {
-                const uint64_t idx = bl * 64 + (uint64_t)zz;
-                const int k = recimg_zigzag[zz];
-                double b = (double)zero_b[idx], d;
-                if (b < 0.0)
-                    continue;
-                if (bfit[zz] < b) b = bfit[zz];
-                d = draw_in_bin(b, 0, rec_prng_uniform(rr->private_seed, 2000u + rr->plane, idx));
-                coef[k] = (rr->mode == RECIMG_DECODE_SAMPLE ? d : rr->realism * d) * step[k];
-            }
-        }
-    }
-    free(zero_b);
-    return st;
+    return RECIMG_OK;
+}
+
+recimg_status recimg_round_decode_begin(recimg_round_dec_state *ds, const recimg_round_recon *rr,
+                                        const uint8_t *stream, size_t size, uint32_t bw,
+                                        uint32_t bh)
+{
+    double cnt[3][64];
+    rec_rc_decoder d;
+    recimg_ctx *ctx = NULL;
+    recimg_status st;
+    const double nblocks = (double)bw * (double)bh;
+    ds->rr = *rr;
+    ds->fitted = 0;
+    if (!draws(rr))
+        return RECIMG_OK;
+    /* First pass: the whole plane's indices, counted, not kept. */
+    memset(cnt, 0, sizeof cnt);
+    FORWARD_IF_ERROR(recimg_ctx_create(bw, RECIMG_CTX_DISCRETE, &ctx));
+    rec_rc_decoder_init(&d, stream, size);
+    st = decode_rows(&d, ctx, NULL, bw, 0, bh, NULL, rr, NULL, cnt);
+    recimg_ctx_free(ctx);
+    FORWARD_IF_ERROR(st);
+    for (int zz = 1; zz < 64; zz++)   /* busy bands (under 90% zeros): the context alone */
+        ds->bfit[zz] = cnt[0][zz] < 0.9 * nblocks ? 1e300 : zero_bin_scale(cnt[0][zz], cnt[1][zz], cnt[2][zz]);
+    ds->bfit[0] = 1e300;
+    ds->fitted = 1;
+    return RECIMG_OK;
+}
+
+recimg_status recimg_round_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, double *coef,
+                                       uint32_t bw, uint32_t by0, uint32_t by1,
+                                       const double step[64], const recimg_round_dec_state *ds)
+{
+    return decode_rows(dec, ctx, coef, bw, by0, by1, step, &ds->rr, ds->fitted ? ds->bfit : NULL,
+                       NULL);
 }

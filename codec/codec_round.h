@@ -10,16 +10,21 @@
 #include "rec_rc.h"
 #include "recimg.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Largest |bin index| a stream may carry; larger decoded values are corrupt. */
 #define RECIMG_ROUND_MAX_INDEX ((int32_t)1 << 22)
 
-/* Codes the nblocks = bw*bh blocks of one plane. coef holds each block's 64
- * coefficients in raster order (v*8 + u); step[k] is the step of raster band k.
- * ctx is a fresh DISCRETE model for this plane. */
-recimg_status recimg_round_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, const double *coef,
-                                        uint32_t bw, uint32_t bh, const double step[64]);
+/* Codes block rows [by0, by1) of a plane of bw blocks across: the next rows
+ * after those of the previous call on the same enc and ctx (a plane is coded
+ * by calls over consecutive row ranges from row 0; ctx is a fresh DISCRETE
+ * model for this plane at the first). coef holds the (by1 - by0) * bw blocks'
+ * 64 coefficients each in raster order (v*8 + u); step[k] is the step of
+ * raster band k. */
+recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, const double *coef,
+                                       uint32_t bw, uint32_t by0, uint32_t by1,
+                                       const double step[64]);
 
 /* How the decoder reconstructs a bin (all modes decode the same indices). */
 typedef struct {
@@ -31,10 +36,29 @@ typedef struct {
     uint32_t plane;            /* PRNG stream offset */
 } recimg_round_recon;
 
-/* Inverse: writes reconstructed coefficients to coef. Returns
- * RECIMG_ERR_CORRUPT on an impossible value or a range-decoder error. */
-recimg_status recimg_round_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, double *coef,
-                                        uint32_t bw, uint32_t bh, const double step[64],
-                                        const recimg_round_recon *rr);
+/* Decoding state of one plane carried across recimg_round_decode_rows calls. */
+typedef struct {
+    recimg_round_recon rr;
+    int fitted;                /* sample/realism: zero-bin scales fitted (bfit) */
+    double bfit[64];           /* per zigzag band: upper limit of the zero bin's draw scale */
+} recimg_round_dec_state;
+
+/* Starts decoding a plane of bw x bh blocks whose stream is stream[0..size).
+ * For the modes that draw (sample, realism > 0) this runs a first pass over
+ * the whole stream, with a model of its own, that keeps only per-band index
+ * counts, and fits the zero-bin scales from them (bounded memory at the cost
+ * of decoding the plane twice; the other modes cost nothing here). Returns
+ * RECIMG_ERR_CORRUPT when that pass finds the stream corrupt. */
+recimg_status recimg_round_decode_begin(recimg_round_dec_state *ds, const recimg_round_recon *rr,
+                                        const uint8_t *stream, size_t size, uint32_t bw,
+                                        uint32_t bh);
+
+/* Inverse of recimg_round_encode_rows: decodes block rows [by0, by1) (the
+ * rows after those of the previous call) and writes the reconstructed
+ * coefficients of their blocks to coef. Returns RECIMG_ERR_CORRUPT on an
+ * impossible value or a range-decoder error. */
+recimg_status recimg_round_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, double *coef,
+                                       uint32_t bw, uint32_t by0, uint32_t by1,
+                                       const double step[64], const recimg_round_dec_state *ds);
 
 #endif
