@@ -435,8 +435,13 @@ static int pnm_field(const uint8_t *d, size_t size, size_t *pos, uint32_t *value
     return 0;
 }
 
+/* owned: data is a malloc'd buffer the caller hands over (imageio_read); the samples are
+ * converted in place (each output byte i is written after every input byte at or before
+ * it was read: input sample i sits at pos + i * sample_bytes >= i) and the buffer becomes
+ * out->pixels, so reading a PPM holds one raw-size buffer, not two (issue 7, memory).
+ * On failure the caller still owns data. */
 static int decode_pnm(const uint8_t *data, size_t size, const char *name, imageio_image *out,
-                      char *err, size_t err_size)
+                      char *err, size_t err_size, uint8_t *owned)
 {
     const int channels = data[1] == '6' ? 3 : 1;
     uint32_t w, h, maxval;
@@ -469,7 +474,7 @@ static int decode_pnm(const uint8_t *data, size_t size, const char *name, imagei
         imageio_set_error(err, err_size, "%s: invalid PGM/PPM: file is truncated", name);
         return -1;
     }
-    out->pixels = malloc(bytes);
+    out->pixels = owned != NULL ? owned : malloc(bytes);
     if (out->pixels == NULL) {
         imageio_set_error(err, err_size, "%s: out of memory", name);
         return -1;
@@ -480,7 +485,7 @@ static int decode_pnm(const uint8_t *data, size_t size, const char *name, imagei
         /* The common case: every sample is already 0..255 and the scaling below
          * is the identity, so a copy gives the same pixels without a division
          * per sample (PPM input is how codec speed is measured). */
-        memcpy(out->pixels, data + pos, bytes);
+        memmove(out->pixels, data + pos, bytes);
     }
     for (i = maxval == 255 ? bytes : 0; i < bytes; i++) {
         const uint8_t *s = data + pos + i * (size_t)sample_bytes;
@@ -489,6 +494,11 @@ static int decode_pnm(const uint8_t *data, size_t size, const char *name, imagei
             v = maxval;   /* out-of-range samples saturate */
         /* round(v * 255 / maxval) in integers */
         out->pixels[i] = (uint8_t)((v * 255u * 2u + maxval) / (2u * maxval));
+    }
+    if (owned != NULL && bytes < size) {
+        uint8_t *shrunk = realloc(owned, bytes);   /* drops the header's and any tail's bytes */
+        if (shrunk != NULL)
+            out->pixels = shrunk;
     }
     out->width = w;
     out->height = h;
@@ -517,7 +527,7 @@ int imageio_decode(const uint8_t *data, size_t size, const char *name, imageio_a
     if (size >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
         return decode_jpeg(data, size, name, out, err, err_size);
     if (size >= 2 && data[0] == 'P' && (data[1] == '5' || data[1] == '6'))
-        return decode_pnm(data, size, name, out, err, err_size);
+        return decode_pnm(data, size, name, out, err, err_size, NULL);
     if (size >= 2 && data[0] == 'P' && data[1] >= '1' && data[1] <= '7') {
         imageio_set_error(err, err_size, "%s: only binary PGM (P5) and PPM (P6) are supported",
                           name);
@@ -538,6 +548,13 @@ int imageio_read(const char *path, imageio_alpha alpha, imageio_image *out, char
     memset(out, 0, sizeof(*out));
     if (imageio_read_file(path, IMAGEIO_MAX_FILE_BYTES, &data, &size, err, err_size) != 0)
         return -1;
+    if (size >= 2 && data[0] == 'P' && (data[1] == '5' || data[1] == '6')) {
+        /* PGM/PPM: the file's buffer becomes the pixels (no second raw-size buffer) */
+        rc = decode_pnm(data, size, path, out, err, err_size, data);
+        if (rc != 0)
+            free(data);
+        return rc;
+    }
     rc = imageio_decode(data, size, path, alpha, out, err, err_size);
     free(data);
     return rc;
@@ -805,6 +822,8 @@ int imageio_same_file(const char *a, const char *b)
 
 /* Growable memory buffer that libpng writes into. */
 struct png_out {
+    int fd;                  /* >= 0: bytes go straight to this file, not to buf */
+    int io_errno;            /* write() failure on fd */
     uint8_t *buf;
     size_t len, cap;
     int oom;
@@ -817,6 +836,17 @@ struct png_out {
 static void png_write_fn(png_structp png, png_bytep src, png_size_t len)
 {
     struct png_out *o = png_get_io_ptr(png);
+    if (o->fd >= 0) {
+        /* termination signals are blocked while the temporary exists (tmp_open): one
+           that arrived stops the encoding here rather than after the whole image */
+        if (term_signal_pending())
+            png_error(png, "interrupted by a signal");
+        if (write_all(o->fd, src, len) != 0) {
+            o->io_errno = errno;
+            png_error(png, strerror(o->io_errno));
+        }
+        return;
+    }
     if (len > o->cap - o->len) {
         size_t ncap = o->cap ? o->cap : 65536;
         uint8_t *nb;
@@ -868,8 +898,10 @@ static int png_encode_body(png_structp png, png_infop info, const imageio_image 
     return 0;
 }
 
-static int encode_png(const imageio_image *img, const char *name, int level, uint8_t **data,
-                      size_t *size, char *err, size_t err_size)
+/* To memory (*data, *size), or with fd >= 0 straight into that file (imageio_write: the
+ * compressed PNG is never held in memory; data and size unused). */
+static int encode_png(const imageio_image *img, const char *name, int level, int fd,
+                      uint8_t **data, size_t *size, char *err, size_t err_size)
 {
     struct png_out o;
     png_structp png;
@@ -877,6 +909,7 @@ static int encode_png(const imageio_image *img, const char *name, int level, uin
     int rc;
 
     memset(&o, 0, sizeof(o));
+    o.fd = fd;
     o.name = name;
     o.err = err;
     o.err_size = err_size;
@@ -892,10 +925,14 @@ static int encode_png(const imageio_image *img, const char *name, int level, uin
     png_destroy_write_struct(&png, &info);
     if (rc != 0) {
         free(o.buf);
+        if (o.io_errno != 0)   /* a write error, reported as imageio_write_file_atomic does */
+            imageio_set_error(err, err_size, "%s: cannot write: %s", name, strerror(o.io_errno));
         return -1;
     }
-    *data = o.buf;
-    *size = o.len;
+    if (fd < 0) {
+        *data = o.buf;
+        *size = o.len;
+    }
     return 0;
 }
 
@@ -910,7 +947,7 @@ int imageio_encode_png(const imageio_image *img, int zlib_level, uint8_t **data,
         imageio_set_error(err, err_size, "PNG encode: invalid image or level");
         return -1;
     }
-    return encode_png(img, "PNG encode", zlib_level, data, size, err, err_size);
+    return encode_png(img, "PNG encode", zlib_level, -1, data, size, err, err_size);
 }
 
 static int ends_with_ci(const char *s, const char *suffix)
@@ -927,9 +964,8 @@ static int ends_with_ci(const char *s, const char *suffix)
 
 int imageio_write(const char *path, const imageio_image *img, char *err, size_t err_size)
 {
-    size_t bytes, size = 0;
-    uint8_t *data = NULL;
-    int rc;
+    size_t bytes;
+    struct tmp_file t;
 
     if (img == NULL || img->pixels == NULL ||
         check_dims(img->width, img->height, img->channels, &bytes) != 0) {
@@ -951,6 +987,9 @@ int imageio_write(const char *path, const imageio_image *img, char *err, size_t 
             }
         }
     }
+    /* Straight into the temporary file: the image is written from img->pixels with no
+     * second copy (PPM) and no compressed copy in memory (PNG), so writing holds no
+     * buffer of the image's size beyond the caller's (issue 7, memory). */
     if (ends_with_ci(path, ".ppm") || ends_with_ci(path, ".pgm")) {
         const int want = ends_with_ci(path, ".ppm") ? 3 : 1;
         char header[64];
@@ -962,18 +1001,21 @@ int imageio_write(const char *path, const imageio_image *img, char *err, size_t 
         }
         hl = snprintf(header, sizeof(header), "P%c\n%u %u\n255\n", want == 3 ? '6' : '5',
                       (unsigned)img->width, (unsigned)img->height);
-        size = (size_t)hl + bytes;
-        data = malloc(size);
-        if (data == NULL) {
-            imageio_set_error(err, err_size, "%s: out of memory", path);
+        if (tmp_open(path, &t, err, err_size) != 0)
+            return -1;
+        if (write_all(t.fd, (const uint8_t *)header, (size_t)hl) != 0 ||
+            write_all(t.fd, img->pixels, bytes) != 0) {
+            imageio_set_error(err, err_size, "%s: cannot write: %s", path, strerror(errno));
+            tmp_abort(&t);
             return -1;
         }
-        memcpy(data, header, (size_t)hl);
-        memcpy(data + hl, img->pixels, bytes);
-    } else if (encode_png(img, path, IMAGEIO_PNG_ZLIB_LEVEL, &data, &size, err, err_size) != 0) {
+        return tmp_commit(path, &t, err, err_size);
+    }
+    if (tmp_open(path, &t, err, err_size) != 0)
+        return -1;
+    if (encode_png(img, path, IMAGEIO_PNG_ZLIB_LEVEL, t.fd, NULL, NULL, err, err_size) != 0) {
+        tmp_abort(&t);
         return -1;
     }
-    rc = imageio_write_file_atomic(path, data, size, err, err_size);
-    free(data);
-    return rc;
+    return tmp_commit(path, &t, err, err_size);
 }
