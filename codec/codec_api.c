@@ -332,6 +332,21 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
  * about 0.1x its raw size; taller bands gain no speed (measured in
  * docs/SECURITY.md). */
 #define BAND_ROWS 8u
+/* ...but at least this many luma blocks per band (narrow images): a transform
+   batch is 256 blocks and a band's last batch is padded, so a band of 4:2:0
+   chroma needs about 1000 blocks for the padding to cost little. It caps the
+   band buffers of a narrow image at a few MB instead. */
+#define BAND_MIN_BLOCKS 4096u
+
+/* Luma block rows per band for an image width (even, so 4:2:0 chroma gets half). */
+static uint32_t default_band_rows(uint32_t width)
+{
+    const uint64_t bw = ((uint64_t)width + 7) / 8;
+    uint64_t rows = bw ? (BAND_MIN_BLOCKS + bw - 1) / bw : BAND_ROWS;
+    if (rows < BAND_ROWS)
+        rows = BAND_ROWS;
+    return (uint32_t)(rows + (rows & 1));
+}
 
 /* Band buffers of plane i for bands of `band` block rows: sample rows (extra_rows
  * more than a band, the decoder's context) and the band's coefficients. */
@@ -376,60 +391,89 @@ typedef struct {
     recimg_status st[3];
 } encode_jobs;
 
-static recimg_status encode_plane(encode_jobs *jb, int i, rec_rc_encoder *rc, recimg_ctx *ctx,
-                                  double *rows, double *coef)
-{
-    const recimg_header *h = jb->h;
-    const recimg_plane *p = &jb->pl.p[i];
-    const uint32_t nb = jb->band[i];
-    recimg_transform *tx = jb->tx[i];
+/* One plane's coder: its range coder, context model and REC state, and band
+   buffers, alive across the bands. */
+typedef struct {
+    int i;                     /* plane index */
+    rec_rc_encoder rc;
+    int rc_live;
+    recimg_ctx *ctx;
     recimg_rec_plane_params pp;
     recimg_rec_plane_state ps;
     double step[64];
-    band_steps(h->matrix_id, h->step_code, i == 0 ? 256u : h->chroma_scale_code, step);
-    rec_params(h, (uint32_t)i, step, &pp);
-    pp.want_kl = jb->want_kl;
+    double *rows, *coef;
+} plane_coder;
+
+static recimg_status plane_coder_init(encode_jobs *jb, int i, plane_coder *c)
+{
+    const recimg_header *h = jb->h;
+    memset(c, 0, sizeof *c);
+    c->i = i;
+    RETURN_IF(rec_rc_encoder_init(&c->rc) != 0, RECIMG_ERR_OUT_OF_MEMORY);
+    c->rc_live = 1;
+    band_steps(h->matrix_id, h->step_code, i == 0 ? 256u : h->chroma_scale_code, c->step);
+    rec_params(h, (uint32_t)i, c->step, &c->pp);
+    c->pp.want_kl = jb->want_kl;
     jb->rs[i].want_kl = jb->want_kl;
-    recimg_rec_plane_state_init(&ps);
-    for (uint32_t by0 = 0; by0 < p->bh; by0 += nb) {
-        const uint32_t by1 = p->bh - by0 < nb ? p->bh : by0 + nb;
-        const size_t nblocks = (size_t)p->bw * (by1 - by0);
-        recimg_plane_rows_from_image(&jb->pl, i, jb->img, by0 * 8, by1 * 8, rows);
-        recimg_rows_to_blocks(rows, p->stride, p->bw, by1 - by0, coef);
-        tx->forward(tx, coef, coef, nblocks);
-        if (h->mode == RECIMG_MODE_REC)
-            FORWARD_IF_ERROR(recimg_rec_encode_rows(rc, ctx, &ps, coef, p->bw, by0, by1, &pp, &jb->rs[i]));
-        else
-            FORWARD_IF_ERROR(recimg_round_encode_rows(rc, ctx, coef, p->bw, by0, by1, step));
-    }
-    return RECIMG_OK;
+    recimg_rec_plane_state_init(&c->ps);
+    FORWARD_IF_ERROR(recimg_ctx_create(jb->pl.p[i].bw, h->mode == RECIMG_MODE_REC ? RECIMG_CTX_CONTINUOUS
+                                                                                 : RECIMG_CTX_DISCRETE,
+                                       &c->ctx));
+    return band_buffers(&jb->pl, i, jb->band[i], 0, &c->rows, &c->coef);
 }
 
-static void encode_plane_job(void *arg, int i)
+/* Transforms and codes the band rows [by0, by1) already in c->rows. */
+static recimg_status plane_coder_band(encode_jobs *jb, plane_coder *c, uint32_t by0, uint32_t by1)
+{
+    const recimg_plane *p = &jb->pl.p[c->i];
+    recimg_transform *tx = jb->tx[c->i];
+    recimg_rows_to_blocks(c->rows, p->stride, p->bw, by1 - by0, c->coef);
+    tx->forward(tx, c->coef, c->coef, (size_t)p->bw * (by1 - by0));
+    if (jb->h->mode == RECIMG_MODE_REC)
+        return recimg_rec_encode_rows(&c->rc, c->ctx, &c->ps, c->coef, p->bw, by0, by1, &c->pp,
+                                      &jb->rs[c->i]);
+    return recimg_round_encode_rows(&c->rc, c->ctx, c->coef, p->bw, by0, by1, c->step);
+}
+
+/* Hands over the stream (status st so far) and releases the coder. */
+static recimg_status plane_coder_finish(encode_jobs *jb, plane_coder *c, recimg_status st)
+{
+    free(c->rows);
+    free(c->coef);
+    recimg_ctx_free(c->ctx);
+    if (c->rc_live && st == RECIMG_OK &&
+        rec_rc_encoder_finish(&c->rc, &jb->stream[c->i], &jb->stream_size[c->i]) != 0)
+        st = RECIMG_ERR_OUT_OF_MEMORY;
+    if (c->rc_live && st != RECIMG_OK)
+        rec_rc_encoder_free(&c->rc);
+    return st;
+}
+
+/* Job j codes plane j; with 4:2:0 job 1 codes both chroma planes, whose samples
+   come from the same pixels (one conversion pass; the luma job is twice their
+   work, so pairing them costs no parallelism). */
+static void encode_plane_job(void *arg, int j)
 {
     encode_jobs *jb = (encode_jobs *)arg;
-    recimg_ctx *ctx = NULL;
-    rec_rc_encoder rc;
-    double *rows = NULL, *coef = NULL;
-    recimg_status st;
-    if (rec_rc_encoder_init(&rc) != 0) {
-        jb->st[i] = RECIMG_ERR_OUT_OF_MEMORY;
-        return;
+    const int pair = j == 1 && jb->pl.subsampled;
+    const int n = pair ? 2 : 1;
+    const recimg_plane *p = &jb->pl.p[j];
+    plane_coder c[2];
+    recimg_status st = RECIMG_OK;
+    int k;
+    for (k = 0; k < n && st == RECIMG_OK; k++)
+        st = plane_coder_init(jb, j + k, &c[k]);
+    for (uint32_t by0 = 0; st == RECIMG_OK && by0 < p->bh; by0 += jb->band[j]) {
+        const uint32_t by1 = p->bh - by0 < jb->band[j] ? p->bh : by0 + jb->band[j];
+        if (pair)
+            recimg_chroma_rows_from_image(&jb->pl, jb->img, by0 * 8, by1 * 8, c[0].rows, c[1].rows);
+        else
+            recimg_plane_rows_from_image(&jb->pl, j, jb->img, by0 * 8, by1 * 8, c[0].rows);
+        for (int m = 0; m < n && st == RECIMG_OK; m++)
+            st = plane_coder_band(jb, &c[m], by0, by1);
     }
-    st = recimg_ctx_create(jb->pl.p[i].bw,
-                           jb->h->mode == RECIMG_MODE_REC ? RECIMG_CTX_CONTINUOUS : RECIMG_CTX_DISCRETE, &ctx);
-    if (st == RECIMG_OK)
-        st = band_buffers(&jb->pl, i, jb->band[i], 0, &rows, &coef);
-    if (st == RECIMG_OK)
-        st = encode_plane(jb, i, &rc, ctx, rows, coef);
-    free(rows);
-    free(coef);
-    recimg_ctx_free(ctx);
-    if (st == RECIMG_OK && rec_rc_encoder_finish(&rc, &jb->stream[i], &jb->stream_size[i]) != 0)
-        st = RECIMG_ERR_OUT_OF_MEMORY;
-    if (st != RECIMG_OK)
-        rec_rc_encoder_free(&rc);
-    jb->st[i] = st;
+    while (k-- > 0)   /* the coders initialised (also the one that failed) */
+        jb->st[j + k] = plane_coder_finish(jb, &c[k], st);
 }
 
 static void put_u32le(uint8_t *b, size_t v)
@@ -461,7 +505,7 @@ static recimg_status encode_planes(recimg_encoder *enc, const recimg_image *img,
     nthreads = recimg_thread_count(enc->p.threads, jb.pl.nplanes);
     for (int i = 0; i < 3; i++)   /* the per-plane transforms exist whenever threads do */
         jb.tx[i] = i == 0 || nthreads == 1 ? enc->tx : enc->tx_more[i - 1];
-    recimg_run_jobs(nthreads, jb.pl.nplanes, encode_plane_job, &jb);
+    recimg_run_jobs(nthreads, jb.pl.subsampled ? 2 : jb.pl.nplanes, encode_plane_job, &jb);
     for (int i = 0; i < jb.pl.nplanes; i++) {   /* plane order: identical sums for any thread count */
         if (st == RECIMG_OK)
             st = jb.st[i];
@@ -507,7 +551,7 @@ static recimg_status validate_image(const recimg_image *img, uint64_t max_pixels
 recimg_status recimg_encode(recimg_encoder *enc, const recimg_image *img,
                             uint8_t **out, size_t *out_size, recimg_encode_stats *stats)
 {
-    return recimg_encode_bands(enc, img, BAND_ROWS, out, out_size, stats);
+    return recimg_encode_bands(enc, img, 0, out, out_size, stats);
 }
 
 recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, uint32_t band_rows,
@@ -526,8 +570,10 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
     if (stats)
         memset(stats, 0, sizeof *stats);
     rs.want_kl = stats != NULL;
-    RETURN_IF(!enc || band_rows < 2 || band_rows % 2 != 0, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(!enc || band_rows == 1 || band_rows % 2 != 0, RECIMG_ERR_INVALID_ARGUMENT);
     FORWARD_IF_ERROR(validate_image(img, enc->p.max_pixels));
+    if (band_rows == 0)
+        band_rows = default_band_rows(img->width);
 
     memset(&h, 0, sizeof h);
     h.width = img->width;
@@ -862,7 +908,7 @@ static recimg_status decode_planes(recimg_decoder *dec, const recimg_header *h, 
 recimg_status recimg_decode(recimg_decoder *dec, const uint8_t *data, size_t size,
                             recimg_image *out)
 {
-    return recimg_decode_bands(dec, data, size, BAND_ROWS, out);
+    return recimg_decode_bands(dec, data, size, 0, out);
 }
 
 recimg_status recimg_decode_bands(recimg_decoder *dec, const uint8_t *data, size_t size,
@@ -876,7 +922,7 @@ recimg_status recimg_decode_bands(recimg_decoder *dec, const uint8_t *data, size
 
     RETURN_IF(!out, RECIMG_ERR_INVALID_ARGUMENT);
     memset(out, 0, sizeof *out);
-    RETURN_IF(!dec || (!data && size) || band_rows < 2 || band_rows % 2 != 0,
+    RETURN_IF(!dec || (!data && size) || band_rows == 1 || band_rows % 2 != 0,
               RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF((uint64_t)size > dec->p.max_input_size, RECIMG_ERR_LIMIT);
     FORWARD_IF_ERROR(recimg_format_parse(data, size, dec->p.max_pixels, &h, &payload, &crc));
@@ -903,7 +949,7 @@ recimg_status recimg_decode_bands(recimg_decoder *dec, const uint8_t *data, size
     out->width = h.width;
     out->height = h.height;
     out->channels = h.color == 1 ? 1u : 3u;
-    st = decode_planes(dec, &h, payload, band_rows, out);
+    st = decode_planes(dec, &h, payload, band_rows ? band_rows : default_band_rows(h.width), out);
     if (st != RECIMG_OK) {
         free(out->pixels);
         memset(out, 0, sizeof *out);

@@ -39,10 +39,10 @@ void recimg_store_u32(uint8_t *p, uint32_t v);
 void recimg_store_u64(uint8_t *p, uint64_t v);
 
 /* recimg_encode / recimg_decode with bands of band_rows luma block rows (even,
- * >= 2; 4:2:0 chroma bands are half as tall) instead of the built-in height.
- * Bytes and pixels do not depend on it: tests/codec/test_codec_bands.c checks
- * that against one band holding the whole image. RECIMG_ERR_INVALID_ARGUMENT
- * for an odd or too small band_rows. */
+ * >= 2; 4:2:0 chroma bands are half as tall; 0 = the built-in choice, what
+ * recimg_encode / recimg_decode use). Bytes and pixels do not depend on it:
+ * tests/codec/test_codec_bands.c checks that against one band holding the
+ * whole image. RECIMG_ERR_INVALID_ARGUMENT for an odd band_rows. */
 recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, uint32_t band_rows,
                                   uint8_t **out, size_t *out_size, recimg_encode_stats *stats);
 recimg_status recimg_decode_bands(recimg_decoder *dec, const uint8_t *data, size_t size,

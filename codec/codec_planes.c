@@ -68,11 +68,42 @@ static double cr_of(double r, double g, double b)
     return 0.5 * r - 0.418687589 * g - 0.081312411 * b;
 }
 
+/* 4:2:0 chroma row y (< height) of Cb (into cb unless NULL) and Cr (into cr unless
+ * NULL): the 2x2 box mean; odd edges replicate the last pixel. The sums run in
+ * the order (0,0), (0,1), (1,0), (1,1) from 0.0, as the decoder-independent
+ * reference does (tests/codec/test_speed_planes.c). Both at once share the
+ * pixels' loads and conversions (the encoder codes Cb and Cr in one job). */
+static void chroma420_row(const recimg_planes *pl, const recimg_image *img, size_t y, double *cb,
+                          double *cr)
+{
+    const size_t w = img->width, h = img->height, cw = pl->p[1].width;
+    const size_t y0 = 2 * y, y1 = 2 * y + 1 < h ? 2 * y + 1 : h - 1;
+    const uint8_t *r0 = img->pixels + y0 * w * 3, *r1 = img->pixels + y1 * w * 3;
+    for (size_t cx = 0; cx < cw; cx++) {
+        const size_t x0 = 2 * cx, x1 = 2 * cx + 1 < w ? 2 * cx + 1 : w - 1;
+        const uint8_t *q[4];
+        double b = 0.0, r = 0.0;
+        q[0] = r0 + x0 * 3;
+        q[1] = r0 + x1 * 3;
+        q[2] = r1 + x0 * 3;
+        q[3] = r1 + x1 * 3;
+        for (int k = 0; k < 4; k++) {
+            const double pr = q[k][0], pg = q[k][1], pb = q[k][2];
+            b += cb_of(pr, pg, pb);
+            r += cr_of(pr, pg, pb);
+        }
+        if (cb)
+            cb[cx] = 0.25 * b;
+        if (cr)
+            cr[cx] = 0.25 * r;
+    }
+}
+
 /* One meaningful row (width samples) of plane i at plane row y (< height). */
 static void row_from_image(const recimg_planes *pl, int i, const recimg_image *img, size_t y,
                            double *out)
 {
-    const size_t w = img->width, h = img->height;
+    const size_t w = img->width;
     if (pl->nplanes == 1) {
         const uint8_t *px = img->pixels + y * w;
         for (size_t x = 0; x < w; x++)
@@ -95,31 +126,27 @@ static void row_from_image(const recimg_planes *pl, int i, const recimg_image *i
         }
         return;
     }
-    {
-        /* 2x2 box mean; odd edges replicate the last pixel. The sums run in the
-           order (0,0), (0,1), (1,0), (1,1) from 0.0, as the decoder-independent
-           reference does (tests/codec/test_speed_planes.c). */
-        const size_t cw = pl->p[i].width;
-        const size_t y0 = 2 * y, y1 = 2 * y + 1 < h ? 2 * y + 1 : h - 1;
-        const uint8_t *r0 = img->pixels + y0 * w * 3, *r1 = img->pixels + y1 * w * 3;
-        for (size_t cx = 0; cx < cw; cx++) {
-            const size_t x0 = 2 * cx, x1 = 2 * cx + 1 < w ? 2 * cx + 1 : w - 1;
-            const uint8_t *q[4];
-            double c = 0.0;
-            q[0] = r0 + x0 * 3;
-            q[1] = r0 + x1 * 3;
-            q[2] = r1 + x0 * 3;
-            q[3] = r1 + x1 * 3;
-            if (i == 1) {
-                for (int k = 0; k < 4; k++)
-                    c += cb_of(q[k][0], q[k][1], q[k][2]);
-            } else {
-                for (int k = 0; k < 4; k++)
-                    c += cr_of(q[k][0], q[k][1], q[k][2]);
-            }
-            out[cx] = 0.25 * c;
-        }
+    if (i == 1)
+        chroma420_row(pl, img, y, out, NULL);
+    else
+        chroma420_row(pl, img, y, NULL, out);
+}
+
+/* Row y of a band starting at y0: padding rows (y >= height) replicate the last
+ * meaningful row (1 returned when done so), padding columns the last sample. */
+static int pad_row_down(const recimg_plane *p, uint32_t y, uint32_t y0, double *row)
+{
+    if (y >= p->height && y > y0) {
+        memcpy(row, row - p->stride, p->stride * sizeof(double));
+        return 1;
     }
+    return 0;
+}
+
+static void pad_row_right(const recimg_plane *p, double *row)
+{
+    for (size_t x = p->width; x < p->stride; x++)
+        row[x] = row[p->width - 1];
 }
 
 void recimg_plane_rows_from_image(const recimg_planes *pl, int i, const recimg_image *img,
@@ -128,14 +155,24 @@ void recimg_plane_rows_from_image(const recimg_planes *pl, int i, const recimg_i
     const recimg_plane *p = &pl->p[i];
     for (uint32_t y = y0; y < y1; y++) {
         double *row = rows + (size_t)(y - y0) * p->stride;
-        if (y >= p->height && y > y0) {
-            /* padding rows replicate the last meaningful row, already above */
-            memcpy(row, row - p->stride, p->stride * sizeof(double));
+        if (pad_row_down(p, y, y0, row))
             continue;
-        }
         row_from_image(pl, i, img, y < p->height ? y : p->height - 1, row);
-        for (size_t x = p->width; x < p->stride; x++)
-            row[x] = row[p->width - 1];
+        pad_row_right(p, row);
+    }
+}
+
+void recimg_chroma_rows_from_image(const recimg_planes *pl, const recimg_image *img, uint32_t y0,
+                                   uint32_t y1, double *cb_rows, double *cr_rows)
+{
+    const recimg_plane *p = &pl->p[1];
+    for (uint32_t y = y0; y < y1; y++) {
+        double *cb = cb_rows + (size_t)(y - y0) * p->stride, *cr = cr_rows + (size_t)(y - y0) * p->stride;
+        if (pad_row_down(p, y, y0, cb) && pad_row_down(p, y, y0, cr))
+            continue;
+        chroma420_row(pl, img, y < p->height ? y : p->height - 1, cb, cr);
+        pad_row_right(p, cb);
+        pad_row_right(p, cr);
     }
 }
 

@@ -50,6 +50,10 @@ void recimg_planes_init(recimg_planes *pl, uint32_t width, uint32_t height, int 
 void recimg_plane_rows_from_image(const recimg_planes *pl, int i, const recimg_image *img,
                                   uint32_t y0, uint32_t y1, double *rows);
 
+/* The same for both 4:2:0 chroma planes at once (planes 1 and 2; subsampled). */
+void recimg_chroma_rows_from_image(const recimg_planes *pl, const recimg_image *img, uint32_t y0,
+                                   uint32_t y1, double *cb_rows, double *cr_rows);
+
 /* Gathers nbrows block rows held as sample rows (stride doubles apart, bw
  * blocks across) into blocks, raster order, 64 samples each. */
 void recimg_rows_to_blocks(const double *rows, size_t stride, uint32_t bw, uint32_t nbrows,
