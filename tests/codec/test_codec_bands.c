@@ -2,7 +2,7 @@
  * memory), and the band height must not change a byte or a pixel. For gray,
  * 4:2:0 and 4:4:4 synthetic images of awkward sizes (odd, one block wide, a
  * single row, taller than many bands), in round mode and REC mode with the uq,
- * lrq and gprs-bnb samplers, encoding with bands of 2, 4 and 6 luma block rows
+ * lrq, gprs-bnb and block samplers, encoding with bands of 2, 4 and 6 luma block rows
  * and with the built-in choice must give the bytes of one band holding the
  * whole image (the whole-plane pipeline), and decoding that file with each band
  * height, every decode mode and 1 or 3 threads must give its pixels. 4:2:0 with
@@ -201,6 +201,8 @@ int main(void)
     one_case(41, 120, 3, RECIMG_CHROMA_444, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ, 70, 31);
     one_case(33, 90, 1, RECIMG_CHROMA_420, RECIMG_MODE_REC, RECIMG_SAMPLER_GPRS_BNB, 50, 32);
     one_case(24, 70, 3, RECIMG_CHROMA_420, RECIMG_MODE_REC, RECIMG_SAMPLER_GPRS_BNB, 30, 33);
+    one_case(52, 110, 3, RECIMG_CHROMA_420, RECIMG_MODE_REC, RECIMG_SAMPLER_BLOCK, 40, 34);
+    one_case(29, 77, 1, RECIMG_CHROMA_420, RECIMG_MODE_REC, RECIMG_SAMPLER_BLOCK, 75, 35);
     goldens();
     return ct_finish("test_codec_bands");
 }
