@@ -319,6 +319,7 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
     pp->seed = h->seed;
     pp->plane = plane;
     pp->skip_bits = (double)h->skip_code / 1024.0;
+    pp->stat_weight = h->prior_id == RECIMG_PRIOR_LAPLACE_CTX2 ? 1.5 : 2.0;
     pp->sigma = step;
 }
 
@@ -595,7 +596,9 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
                                                       : DEFAULT_ZERO_BITS_UQ;
         h.skip_code = (uint32_t)floor(tau * 1024.0 + 0.5);
     }
-    h.prior_id = RECIMG_PRIOR_LAPLACE_CTX1;
+    /* REC files use context model v2 (cell statistic 1.5 e^2, docs/REC_CODEC.md); the
+       rounding baseline has no such statistic and keeps v1 */
+    h.prior_id = enc->p.mode == RECIMG_MODE_REC ? RECIMG_PRIOR_LAPLACE_CTX2 : RECIMG_PRIOR_LAPLACE_CTX1;
     h.matrix_id = enc->p.matrix_id;
     h.step_code = step_code_from_quality(enc->p.quality,
                                          enc->p.mode == RECIMG_MODE_REC ? REC_NOISE_FACTOR : 1.0);

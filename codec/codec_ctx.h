@@ -13,7 +13,7 @@
  *     P(|q| >= n) = t^(2n-1) with t = exp(-1/(2b)), so E|q| = t / (1 - t^2);
  *     the model inverts that: t = 2m / (1 + sqrt(1 + 4 m^2)).
  *   - CONTINUOUS kind (REC mode): the statistics recorded are estimates of
- *     E[y^2] in step units (codec_rec.c records 2 E[y | code]^2, damped), and
+ *     E[y^2] in step units (codec_rec.c records w E[y | code]^2, w = 2 or 1.5 by prior id), and
  *     the cell's mean v gives b = sqrt(v / 2); the neighbour activities use
  *     the damped magnitudes |E[y | code]|.
  * Everything the model computes is integer arithmetic or IEEE + - * / sqrt

@@ -11,7 +11,7 @@
  *   22     1    transform id (1 = orthonormal 8x8 DCT-II)
  *   23     1    mode (0 round, 1 rec)
  *   24     1    sampler id (0 in round mode)
- *   25     1    prior id (1 = Laplace context model v1)
+ *   25     1    prior id (1 = Laplace context model v1; 2 = v2, rec mode only)
  *   26     1    step matrix id
  *   27     1    flags (0)
  *   28     4    step code: global step in 1/1024 units
@@ -36,7 +36,8 @@
 #define RECIMG_HEADER_SIZE 56
 #define RECIMG_TRAILER_SIZE 4
 #define RECIMG_MAX_SIDE ((uint32_t)1 << 30)
-#define RECIMG_PRIOR_LAPLACE_CTX1 1
+#define RECIMG_PRIOR_LAPLACE_CTX1 1   /* context model v1 (any mode) */
+#define RECIMG_PRIOR_LAPLACE_CTX2 2   /* v2: rec mode only, REC cell statistic 1.5 e^2 */
 #define RECIMG_STEP_CODE_MIN 64u              /* step >= 1/16 */
 #define RECIMG_STEP_CODE_MAX ((uint32_t)1 << 22) /* step <= 4096 */
 #define RECIMG_CHROMA_SCALE_MIN 64u           /* 0.25 */

@@ -25,7 +25,12 @@
  * Context feedback (shared state) uses only quantities both sides know and
  * that carry little channel noise (DESIGN 8, "damp them"): the activity is
  * |e| with e = E[y | K, W] - mean in sigma units, and the cell statistic is
- * 2 e^2, so the cell's scale is b = sqrt(mean(2 e^2) / 2). Measured on four
+ * w e^2, so the cell's scale is b = sqrt(mean(w e^2) / 2). w = 2 (prior id 1)
+ * makes the shrunk E[y | code] roughly variance-matched; w = 1.5 (prior id 2,
+ * what the encoder writes) gives a sharper Laplace, which codes and skips
+ * better: the cells' distributions are heavier-tailed than one Laplace, so
+ * the variance-matched scale is too wide in the bulk (docs/REC_CODEC.md,
+ * "Diagnosis": feeding even the true y^2 makes BD-rate worse). Measured on four
  * testimages (uq, tau 0.25, bench_round --mode rec --anchor round): BD-rate
  * +16.0% against +16.8% for the unbiased (X - mean)^2 - 1 and +19.6% for a
  * blend; matching the first moment (b = mean |e|) is more robust at tau near
@@ -124,6 +129,7 @@ typedef struct {
     double b;        /* prior scale, sigma units */
     double mean;     /* prior mean, sigma units */
     int skip;
+    double w;        /* weight of the cell statistic w e^2 (pp->stat_weight) */
     rec_prior prior; /* the sampler's prior and key (coded coefficients only) */
     rec_key key;
 } coef_setup;
@@ -140,6 +146,7 @@ static void setup_coef(recimg_ctx *ctx, int zz, double thr, const recimg_rec_pla
     cs->skip = 0;
     if (zz != 0 && cs->b * cs->b < thr && !recimg_ctx_explore(ctx, &cs->pred))
         cs->skip = 1;
+    cs->w = pp->stat_weight;
     cs->prior.family = REC_PRIOR_LAPLACE;
     cs->prior.mean = cs->mean;
     cs->prior.scale = cs->b;
@@ -159,7 +166,7 @@ static void feedback(recimg_ctx *ctx, int zz, const coef_setup *cs, double x, do
         : cs->mean + v / (v + 1.0) * (x - cs->mean);
     *mmse = e;
     recimg_ctx_update_stat(ctx, zz, &cs->pred, mag_q16(e - cs->mean),
-                           stat_q16(2.0 * (e - cs->mean) * (e - cs->mean)));
+                           stat_q16(cs->w * (e - cs->mean) * (e - cs->mean)));
     if (zz == 0)
         recimg_ctx_dc_record(ctx, dc_record(e));
 }

@@ -20,6 +20,8 @@ typedef struct {
     int want_kl;                /* encoder: compute stats->kl_bits (costly) */
     double group_info_hi;       /* block sampler: I_hi in bits (tests and experiments);
                                    0 = the format's value (codec_rec.c GROUP_I_HI) */
+    double stat_weight;         /* w of the context cell statistic w e^2 (codec_rec.c):
+                                   2 for prior id 1, 1.5 for prior id 2 (docs/FORMAT.md) */
 } recimg_rec_plane_params;
 
 typedef struct {

@@ -192,7 +192,9 @@ static int make_bad(const char *in, const char *dir)
     else
         field("rec_mode_without_sampler", 24, 1, 0, K_CORRUPT);
     field("prior_0", 25, 1, 0, K_CORRUPT);
-    field("prior_2", 25, 1, 2, K_CORRUPT);
+    if (buf[23] == 0)   /* prior id 2 (context model v2) exists in rec mode only */
+        field("prior_2", 25, 1, 2, K_CORRUPT);
+    field("prior_3", 25, 1, 3, K_CORRUPT);
     field("matrix_3", 26, 1, 3, K_CORRUPT);
     field("matrix_ff", 26, 1, 0xff, K_CORRUPT);
     field("flags_1", 27, 1, 1, K_CORRUPT);

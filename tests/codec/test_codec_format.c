@@ -95,6 +95,8 @@ int main(void)
     CHECK(mutate(24, 1, 1) == RECIMG_ERR_CORRUPT);                 /* sampler in round mode */
     CHECK(mutate(24, 1, 9) == RECIMG_ERR_CORRUPT);
     CHECK(mutate(25, 1, 0) == RECIMG_ERR_CORRUPT);                 /* prior */
+    CHECK(mutate(25, 1, 2) == RECIMG_ERR_CORRUPT);                 /* prior v2 is rec mode only */
+    CHECK(mutate(25, 1, 3) == RECIMG_ERR_CORRUPT);
     CHECK(mutate(26, 1, 9) == RECIMG_ERR_CORRUPT);                 /* matrix */
     CHECK(mutate(27, 1, 1) == RECIMG_ERR_CORRUPT);                 /* flags */
     CHECK(mutate(28, 4, 0) == RECIMG_ERR_CORRUPT);                 /* step */
@@ -119,6 +121,32 @@ int main(void)
                                              : st == RECIMG_ERR_CORRUPT);
             free(f);
         }
+    }
+    {   /* a REC file carries prior id 2; id 1 (v1 statistic) is a valid header, 3 is not */
+        uint8_t *round_file = file, *rec_file = NULL;
+        const size_t round_size = file_size;
+        size_t rec_size = 0;
+        recimg_encoder *er = NULL;
+        p.mode = RECIMG_MODE_REC;
+        CHECK(recimg_encoder_create(&p, &er) == RECIMG_OK);
+        CHECK(er && recimg_encode(er, &img, &rec_file, &rec_size, NULL) == RECIMG_OK);
+        recimg_encoder_free(er);
+        p.mode = RECIMG_MODE_ROUND;
+        if (rec_file && rec_size > HDR) {
+            file = rec_file;
+            file_size = rec_size;
+            CHECK(rec_file[25] == 2);
+            CHECK(decode_bytes(file, file_size) == RECIMG_OK);
+            {   /* v1 reads the v2 payload with another statistic: some image or corrupt */
+                const recimg_status s1 = mutate(25, 1, 1);
+                CHECK(s1 == RECIMG_OK || s1 == RECIMG_ERR_CORRUPT);
+            }
+            CHECK(mutate(25, 1, 3) == RECIMG_ERR_CORRUPT);
+            CHECK(mutate(25, 1, 0) == RECIMG_ERR_CORRUPT);
+            file = round_file;
+            file_size = round_size;
+        }
+        recimg_free(rec_file);
     }
     /* CRC */
     {

@@ -76,6 +76,14 @@ static const golden table[] = {
     {"golden_rec_block_rgb420_q90.rec", 64, 48, 3, RECIMG_CHROMA_420, 90, 14, RECIMG_MODE_REC, RECIMG_SAMPLER_BLOCK,
      {"f3f1be7519f3b5d8ba64b2a02de0b118", "9863e6f2170bc687f460cdc3b15c6c1e",
       "e308e3c44364aa5dcbf132d065f39dfc", "0abca1aa53803fda6c7f816002a07b05"}},
+    /* context model v2 (prior id 2, REC cell statistic 1.5 e^2); the REC files above
+       were made before it and carry prior id 1, which keeps v1's decoder pinned */
+    {"golden_rec2_uq_rgb420_q40.rec", 48, 40, 3, RECIMG_CHROMA_420, 40, 15, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"e8b78e100b59b34552fbb2ca6815de4c", "16774294a747b2f6abfa9fe38e168736",
+      "0555f177ab97094e2504d4f1bf9fb5ab", "21c698a5d8331632a82bdf22a2097a69"}},
+    {"golden_rec2_lrq_gray_q60.rec", 40, 32, 1, RECIMG_CHROMA_420, 60, 16, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ,
+     {"88244374a154c7edad8abc5027f3d057", "159765c1898645a52b9752e1692d41bc",
+      "20990448dda494fbcffd480b3f8b69ac", "4a1bd877e9d6878505bf802078d274e2"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
@@ -166,6 +174,8 @@ int main(int argc, char **argv)
             CHECK(!"golden file missing");
             continue;
         }
+        /* the prior id each file pins (docs/FORMAT.md byte 25) */
+        CHECK(size > 25 && data[25] == (strncmp(g->file, "golden_rec2_", 12) == 0 ? 2 : 1));
         for (int m = 0; m < 4; m++)
             CHECK(decode_md5(data, size, modes[m], md5[m]) == 0);
         CHECK(decode_md5(data, size, RECIMG_DECODE_DEFAULT, again) == 0);

@@ -38,7 +38,7 @@ static void run(double info_hi, double min_retained)
         coef[i] = (u < 0.5 ? log(2.0 * u) : -log(2.0 * (1.0 - u))) * 30.0 / (1.0 + k);
     }
     for (uint64_t seed = 0; seed < SEEDS; seed++) {
-        recimg_rec_plane_params pp = {RECIMG_SAMPLER_BLOCK, seed * 7919u + 3u, 1, 0.08, sigma, 0, info_hi};
+        recimg_rec_plane_params pp = {RECIMG_SAMPLER_BLOCK, seed * 7919u + 3u, 1, 0.08, sigma, 0, info_hi, 1.5};
         recimg_rec_stats rs;
         rec_rc_encoder enc;
         uint8_t *buf = NULL;
