@@ -357,6 +357,8 @@ static double kl_bits_of(recimg_sampler s, double d, double b)
  * group is flushed, then every member is fed back in zigzag order with the
  * selected candidate (E[y | X] under the Gaussian of the prior's variance, as
  * for the rejection samplers) - the decoder does the same at the same point.
+ * The decoder's MMSE reconstruction of a simulated member discounts X by the
+ * share of the group's information its index could carry (group_shrink).
  * Candidates use the PRNG stream GROUP_STREAM + plane, index
  * block * 64 + zz of the first member (rec_block's index * 2^32 + j layout
  * then never meets the per-coefficient draws of stream plane). */
@@ -375,6 +377,7 @@ typedef struct {
     int zz[63];
     coef_setup cs[63];
     double y[63];          /* encoder: the targets, sigma units */
+    double inf[63];        /* the members' I, bits */
     int n;
     double info;           /* sum of the members' I, bits */
     rec_rc_bit_model escape;
@@ -419,6 +422,39 @@ static void group_prior_key(const coef_group *g, const recimg_rec_plane_params *
     key->index = block * 64 + (uint64_t)g->zz[0];
 }
 
+/* E[y | X] of a simulated member i: mean + c (X - mean). A channel of I bits
+ * whose X has the prior marginal's variance v + 1 has c = sqrt((1 - 2^(-2 I)) v / (v + 1))
+ * (= v / (v + 1) for the exact channel). The group's index carries B bits for
+ * sum I bits of target, so each member is given I_eff = I min(1, B / sum I): a
+ * group with no index bits reconstructs at the prior mean. Decoder-known (rec_math). */
+static double group_shrink(const coef_group *g, int i, unsigned bits)
+{
+    const double v = 2.0 * g->cs[i].b * g->cs[i].b;
+    double f = g->info > 0.0 ? (double)bits / g->info : 0.0;
+    if (f > 1.0)
+        f = 1.0;
+    return sqrt(-rec_expm1(-2.0 * 0.69314718055994530942 * g->inf[i] * f) * v / (v + 1.0));
+}
+
+/* Feedback of member i: sample x, bin half width hw (< 0: simulated by the group,
+ * whose index had `bits` bits); *mmse receives the decoder's E[y | code]. A
+ * simulated member feeds back the exact channel's E[y | X] (mean + v / (v + 1)
+ * (X - mean)) but reconstructs with group_shrink: on TRAIN feeding back the
+ * shrunk estimate instead starves the contexts of groups without index bits
+ * (BD-rate +9.33% against +8.72%), while reconstructing with v / (v + 1) costs
+ * 0.1 point (+8.82%). */
+static void group_member_feedback(recimg_ctx *ctx, const coef_group *g, int i, double x, double hw,
+                                  unsigned bits, double *mmse)
+{
+    const coef_setup *cs = &g->cs[i];
+    if (hw >= 0.0) {
+        feedback(ctx, g->zz[i], cs, x, hw, mmse);
+        return;
+    }
+    feedback(ctx, g->zz[i], cs, x, -1.0, mmse);
+    *mmse = cs->mean + group_shrink(g, i, bits) * (x - cs->mean);
+}
+
 /* Encoder: simulate the open group (or escape it to uq), feed every member back. */
 static recimg_status group_encode(rec_rc_encoder *enc, recimg_ctx *ctx, coef_group *g,
                                   const recimg_rec_plane_params *pp, uint64_t block,
@@ -461,7 +497,7 @@ static recimg_status group_encode(rec_rc_encoder *enc, recimg_ctx *ctx, coef_gro
         stats->group_bits += (double)(kappa + GROUP_T);
     }
     for (int i = 0; i < g->n; i++) {
-        feedback(ctx, g->zz[i], &g->cs[i], x[i], hw[i], &mmse);
+        group_member_feedback(ctx, g, i, x[i], hw[i], kappa + GROUP_T, &mmse);
         if (pp->want_kl)
             stats->kl_bits += kl_bits_of(escape ? RECIMG_SAMPLER_UQ : RECIMG_SAMPLER_LRQ,
                                          g->y[i] - g->cs[i].mean, g->cs[i].b);
@@ -483,6 +519,7 @@ static recimg_status group_add_encode(rec_rc_encoder *enc, recimg_ctx *ctx, coef
     g->zz[g->n] = zz;
     g->cs[g->n] = *cs;
     g->y[g->n] = y;
+    g->inf[g->n] = info;
     g->info += info;
     g->n++;
     return RECIMG_OK;
@@ -586,7 +623,7 @@ static recimg_status group_decode(rec_rc_decoder *dec, recimg_ctx *ctx, coef_gro
     for (int i = 0; i < g->n; i++) {
         const int k = recimg_zigzag[g->zz[i]];
         RETURN_IF(!(x[i] < 1e12 && x[i] > -1e12), RECIMG_ERR_CORRUPT);
-        feedback(ctx, g->zz[i], &g->cs[i], x[i], hw[i], &mmse);
+        group_member_feedback(ctx, g, i, x[i], hw[i], group_kappa(g) + GROUP_T, &mmse);
         coef[k] = coded_output(recon, &g->cs[i], x[i], mmse) * pp->sigma[k];
     }
     g->n = 0;
@@ -603,6 +640,7 @@ static recimg_status group_add_decode(rec_rc_decoder *dec, recimg_ctx *ctx, coef
         FORWARD_IF_ERROR(group_decode(dec, ctx, g, pp, block, recon, coef));
     g->zz[g->n] = zz;
     g->cs[g->n] = *cs;
+    g->inf[g->n] = info;
     g->info += info;
     g->n++;
     return RECIMG_OK;
