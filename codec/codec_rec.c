@@ -490,8 +490,10 @@ static recimg_status group_encode(rec_rc_encoder *enc, recimg_ctx *ctx, coef_gro
         for (int i = 0; i < g->n; i++) {
             const double d = g->y[i] - pm[i];
             hw[i] = -1.0;
-            stats->group_dot += (x[i] - pm[i]) * d;
-            stats->group_norm2 += d * d;
+            if (kappa + GROUP_T > 0) {   /* without index bits X is a prior draw: nothing to measure */
+                stats->group_dot += (x[i] - pm[i]) * d;
+                stats->group_norm2 += d * d;
+            }
         }
         stats->groups++;
         stats->group_bits += (double)(kappa + GROUP_T);

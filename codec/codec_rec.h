@@ -30,8 +30,9 @@ typedef struct {
     uint64_t coded, skipped;    /* coefficients coded / sent at zero bits */
     int want_kl;                /* input: compute kl_bits */
     /* block sampler: groups simulated jointly, groups sent through uq instead, the
-       bits of the groups' indices, and over the grouped coefficients
-       sum (X - m)(y - m) and sum (y - m)^2 (their ratio is the retained fraction) */
+       bits of the groups' indices, and over the coefficients of simulated groups with
+       index bits sum (X - m)(y - m) and sum (y - m)^2 (their ratio is the retained
+       fraction) */
     uint64_t groups, group_escapes;
     double group_bits, group_dot, group_norm2;
 } recimg_rec_stats;

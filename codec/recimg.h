@@ -152,8 +152,10 @@ typedef struct {
     /* REC block sampler (approximate, docs/REC_CODEC.md): groups of low-information
        coefficients simulated jointly, groups the encoder sent through uq instead,
        the raw index bits of the simulated groups, and the retained fraction
-       sum (X - m)(y - m) / sum (y - m)^2 over their coefficients (m the prior mean;
-       1 for an unbiased channel, smaller when the samples lean towards the prior). */
+       sum (X - m)(y - m) / sum (y - m)^2 over the coefficients of the simulated groups
+       that had index bits (m the prior mean; 1 for an unbiased channel, smaller when
+       the samples lean towards the prior; a group without index bits decodes to a
+       prior draw and is left out; 0 when there is none). */
     uint64_t block_groups, block_escapes;
     double block_index_bits;
     double block_retained;
