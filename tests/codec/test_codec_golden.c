@@ -84,6 +84,9 @@ static const golden table[] = {
     {"golden_rec2_lrq_gray_q60.rec", 40, 32, 1, RECIMG_CHROMA_420, 60, 16, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ,
      {"88244374a154c7edad8abc5027f3d057", "159765c1898645a52b9752e1692d41bc",
       "20990448dda494fbcffd480b3f8b69ac", "4a1bd877e9d6878505bf802078d274e2"}},
+    {"golden_rec2_block_rgb420_q90.rec", 64, 48, 3, RECIMG_CHROMA_420, 90, 17, RECIMG_MODE_REC, RECIMG_SAMPLER_BLOCK,
+     {"3d2a87f339491ac4de99a231e545d0a3", "5488f311edffab303f51465a66f15b67",
+      "9cac6283f3871c6fdafef533eed5aac5", "67029dec8c41da1ecd06ae7d35fd8fcd"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
