@@ -323,44 +323,90 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
     pp->sigma = step;
 }
 
-/* Bands (issue 7, bounded memory): a plane is transformed and coded BAND_ROWS
- * block rows at a time (4:2:0 chroma half as many, so that a band covers the
- * same image rows in every plane), through buffers of one band: the codec
- * never holds a whole plane, only the caller's pixels (encoder) or output
- * pixels (decoder). The coding runs over the block rows in the same order as
- * a whole-plane pass, so the bytes and pixels do not depend on the band
- * height. 8 block rows (64 image rows) make the band buffers of a 40 MP image
- * about 0.1x its raw size; taller bands gain no speed (measured in
- * docs/SECURITY.md). */
-#define BAND_ROWS 8u
-/* ...but at least this many luma blocks per band (narrow images): a transform
-   batch is 256 blocks and a band's last batch is padded, so a band of 4:2:0
-   chroma needs about 1000 blocks for the padding to cost little. It caps the
-   band buffers of a narrow image at a few MB instead. */
-#define BAND_MIN_BLOCKS 4096u
+/* Bands (issue 7, bounded memory): the codec never holds a whole plane, only
+ * the caller's pixels (encoder) or the output pixels (decoder) and buffers of
+ * a few block rows. The coding runs over the block rows in the same order as a
+ * whole-plane pass, so bytes and pixels do not depend on how the rows are cut
+ * (tests/codec/test_codec_bands.c).
+ * - Chunks: coefficients are transformed and coded a chunk of whole block
+ *   rows at a time, CHUNK_BLOCKS to twice as many blocks. A transform batch is
+ *   256 blocks and a chunk's last batch is padded with zero blocks, so the
+ *   height that pads least is chosen (chunk_rows). The encoder fills each
+ *   chunk's blocks straight from the pixels (colour conversion row by row): it
+ *   has no other buffer of samples.
+ * - Bands (decoder): the planes' streams advance together a band of luma block
+ *   rows at a time (4:2:0 chroma half as many: a band covers the same image
+ *   rows in every plane), at least BAND_ROWS rows and BAND_MIN_BLOCKS luma
+ *   blocks (thread start-up per band on narrow images), into windows of sample
+ *   rows from which the output rows are converted; its height is chosen,
+ *   like a chunk's, to pad little (default_band_rows).
+ * At 40 MP (8000 x 5000) that is 4 luma block rows, and all these buffers
+ * together come to under 0.1x the raw image (docs/SECURITY.md, "Memory"). */
+#define CHUNK_BLOCKS 1024u
+#define WINDOW_CONTEXT 8u     /* decoder: rows kept above a band (4:2:0 needs 1) */
+#define BAND_ROWS 4u
+#define BAND_MIN_BLOCKS 1024u
 
-/* Luma block rows per band for an image width (even, so 4:2:0 chroma gets half). */
-static uint32_t default_band_rows(uint32_t width)
+/* Blocks of padding in the last transform batch of n blocks. */
+static uint64_t batch_padding(uint64_t n)
 {
-    const uint64_t bw = ((uint64_t)width + 7) / 8;
-    uint64_t rows = bw ? (BAND_MIN_BLOCKS + bw - 1) / bw : BAND_ROWS;
-    if (rows < BAND_ROWS)
-        rows = BAND_ROWS;
-    return (uint32_t)(rows + (rows & 1));
+    return (256 - n % 256) % 256;
 }
 
-/* Band buffers of plane i for bands of `band` block rows: sample rows (extra_rows
- * more than a band, the decoder's context) and the band's coefficients. */
-static recimg_status band_buffers(const recimg_planes *pl, int i, uint32_t band, uint32_t extra_rows,
-                                  double **rows, double **coef)
+/* Luma block rows per band (even, so that 4:2:0 chroma gets half): at least
+   BAND_ROWS and BAND_MIN_BLOCKS luma blocks; among up to twice that, the height
+   whose chunks (one per plane and band) pad their last transform batch least. */
+static uint32_t default_band_rows(uint32_t width, int subsampled)
+{
+    const uint64_t bw = ((uint64_t)width + 7) / 8, cbw = (((uint64_t)width + 1) / 2 + 7) / 8;
+    uint64_t r0 = bw ? (BAND_MIN_BLOCKS + bw - 1) / bw : BAND_ROWS, best = 0;
+    double best_waste = 2.0;
+    if (r0 < BAND_ROWS)
+        r0 = BAND_ROWS;
+    r0 += r0 & 1;
+    for (uint64_t r = r0; r <= 2 * r0; r += 2) {
+        const uint64_t cn = subsampled ? r / 2 * cbw : r * bw;
+        const double waste = (double)(batch_padding(r * bw) + 2 * batch_padding(cn)) / (double)(r * bw + 2 * cn);
+        if (waste < best_waste) {
+            best_waste = waste;
+            best = r;
+        }
+    }
+    return (uint32_t)best;
+}
+
+/* Block rows per chunk of plane i, never more than `band` (>= 1): at least
+   CHUNK_BLOCKS blocks, and among up to twice that the height whose last
+   transform batch pads least (a whole plane needs no more). */
+static uint32_t chunk_rows(const recimg_planes *pl, int i, uint32_t band)
+{
+    const uint64_t bw = pl->p[i].bw, bh = pl->p[i].bh;
+    const uint64_t r0 = (CHUNK_BLOCKS + bw - 1) / bw;
+    uint64_t best = r0;
+    if (r0 >= bh)
+        best = bh;
+    else
+        for (uint64_t r = r0 + 1; r <= 2 * r0 && r < bh; r++)
+            if (batch_padding(r * bw) * best < batch_padding(best * bw) * r)
+                best = r;
+    return best < band ? (uint32_t)best : band;
+}
+
+/* Buffers of plane i: sample rows for window_brows block rows plus extra_rows
+ * (stride doubles each), and the coefficients of coef_brows block rows (block
+ * row counts capped at the plane's). */
+static recimg_status plane_buffers(const recimg_planes *pl, int i, uint32_t window_brows,
+                                   uint32_t extra_rows, uint32_t coef_brows, double **rows,
+                                   double **coef)
 {
     const recimg_plane *p = &pl->p[i];
-    const uint32_t nb = band < p->bh ? band : p->bh;
+    const uint32_t nc = coef_brows < p->bh ? coef_brows : p->bh;
+    const uint32_t nw = window_brows < p->bh ? window_brows : p->bh;
     size_t n_rows, n_coef;
     *rows = NULL;
     *coef = NULL;
-    RETURN_IF(recimg_size_mul3(p->stride, (size_t)nb * 8 + extra_rows, sizeof(double), &n_rows) != 0 ||
-              recimg_size_mul3((size_t)p->bw * nb, 64, sizeof(double), &n_coef) != 0, RECIMG_ERR_LIMIT);
+    RETURN_IF(recimg_size_mul3(p->stride, (size_t)nw * 8 + extra_rows, sizeof(double), &n_rows) != 0 ||
+              recimg_size_mul3((size_t)p->bw * nc, 64, sizeof(double), &n_coef) != 0, RECIMG_ERR_LIMIT);
     *rows = (double *)malloc(n_rows);
     *coef = (double *)malloc(n_coef);
     if (!*rows || !*coef) {
@@ -420,15 +466,14 @@ static recimg_status plane_coder_init(encode_jobs *jb, int i, plane_coder *c)
     FORWARD_IF_ERROR(recimg_ctx_create(jb->pl.p[i].bw, h->mode == RECIMG_MODE_REC ? RECIMG_CTX_CONTINUOUS
                                                                                  : RECIMG_CTX_DISCRETE,
                                        &c->ctx));
-    return band_buffers(&jb->pl, i, jb->band[i], 0, &c->rows, &c->coef);
+    return plane_buffers(&jb->pl, i, 0, 1, jb->band[i], &c->rows, &c->coef);
 }
 
-/* Transforms and codes the band rows [by0, by1) already in c->rows. */
+/* Transforms and codes the blocks of rows [by0, by1) already in c->coef. */
 static recimg_status plane_coder_band(encode_jobs *jb, plane_coder *c, uint32_t by0, uint32_t by1)
 {
     const recimg_plane *p = &jb->pl.p[c->i];
     recimg_transform *tx = jb->tx[c->i];
-    recimg_rows_to_blocks(c->rows, p->stride, p->bw, by1 - by0, c->coef);
     tx->forward(tx, c->coef, c->coef, (size_t)p->bw * (by1 - by0));
     if (jb->h->mode == RECIMG_MODE_REC)
         return recimg_rec_encode_rows(&c->rc, c->ctx, &c->ps, c->coef, p->bw, by0, by1, &c->pp,
@@ -467,9 +512,10 @@ static void encode_plane_job(void *arg, int j)
     for (uint32_t by0 = 0; st == RECIMG_OK && by0 < p->bh; by0 += jb->band[j]) {
         const uint32_t by1 = p->bh - by0 < jb->band[j] ? p->bh : by0 + jb->band[j];
         if (pair)
-            recimg_chroma_rows_from_image(&jb->pl, jb->img, by0 * 8, by1 * 8, c[0].rows, c[1].rows);
+            recimg_chroma_blocks_from_image(&jb->pl, jb->img, by0, by1, c[0].rows, c[1].rows, c[0].coef,
+                                            c[1].coef);
         else
-            recimg_plane_rows_from_image(&jb->pl, j, jb->img, by0 * 8, by1 * 8, c[0].rows);
+            recimg_plane_blocks_from_image(&jb->pl, j, jb->img, by0, by1, c[0].rows, c[0].coef);
         for (int m = 0; m < n && st == RECIMG_OK; m++)
             st = plane_coder_band(jb, &c[m], by0, by1);
     }
@@ -501,8 +547,9 @@ static recimg_status encode_planes(recimg_encoder *enc, const recimg_image *img,
     recimg_planes_init(&jb.pl, img->width, img->height, img->channels == 1 ? 1 : 3, h->subsampling == 1);
     table = 4 * (size_t)(jb.pl.nplanes - 1);
     total = at = table;
-    for (int i = 0; i < 3; i++)
-        jb.band[i] = i > 0 && jb.pl.subsampled ? band_rows_luma / 2 : band_rows_luma;
+    for (int i = 0; i < jb.pl.nplanes; i++)   /* the encoder's unit is the chunk (band 0: no limit) */
+        jb.band[i] = chunk_rows(&jb.pl, i, band_rows_luma == 0 ? UINT32_MAX
+                                           : i > 0 && jb.pl.subsampled ? band_rows_luma / 2 : band_rows_luma);
     nthreads = recimg_thread_count(enc->p.threads, jb.pl.nplanes);
     for (int i = 0; i < 3; i++)   /* the per-plane transforms exist whenever threads do */
         jb.tx[i] = i == 0 || nthreads == 1 ? enc->tx : enc->tx_more[i - 1];
@@ -573,8 +620,6 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
     rs.want_kl = stats != NULL;
     RETURN_IF(!enc || band_rows == 1 || band_rows % 2 != 0, RECIMG_ERR_INVALID_ARGUMENT);
     FORWARD_IF_ERROR(validate_image(img, enc->p.max_pixels));
-    if (band_rows == 0)
-        band_rows = default_band_rows(img->width);
 
     memset(&h, 0, sizeof h);
     h.width = img->width;
@@ -675,13 +720,12 @@ void recimg_decoder_free(recimg_decoder *dec)
    window keeps the rows later output rows still need: for 4:2:0 the triangle
    filter reads the chroma row above, so the last chroma and luma row of a band
    wait for the next one. That context is one row; WINDOW_CONTEXT bounds it. */
-#define WINDOW_CONTEXT 8u
-
 typedef struct {
     const recimg_header *h;
     const recimg_decoder *dec;
     recimg_planes pl;             /* geometry only */
     uint32_t band[3];             /* block rows per band */
+    uint32_t chunk[3];            /* block rows per chunk (<= band) */
     recimg_transform *tx[3];
     const uint8_t *stream[3];
     size_t stream_size[3];
@@ -733,24 +777,25 @@ static recimg_status decode_plane_band(decode_jobs *jb, int i)
         FORWARD_IF_ERROR(decode_plane_start(jb, i));
         jb->started[i] = 1;
     }
-    if (by0 == by1)
-        return RECIMG_OK;
-    if (jb->h->mode == RECIMG_MODE_REC) {
-        recimg_rec_recon recon;
-        recon.mode = jb->dec->p.decode;
-        recon.realism = jb->dec->p.realism;
-        recon.private_seed = jb->dec->p.private_seed;
-        FORWARD_IF_ERROR(recimg_rec_decode_rows(&jb->rc[i], jb->ctx[i], &jb->rps[i], jb->coef[i], p->bw,
-                                                by0, by1, &jb->pp[i], &recon));
-    } else {
-        FORWARD_IF_ERROR(recimg_round_decode_rows(&jb->rc[i], jb->ctx[i], jb->coef[i], p->bw, by0, by1,
-                                                  jb->step[i], &jb->rds[i]));
+    /* chunk by chunk; a chunk's rows follow the window's (first + count == c0 * 8) */
+    for (uint32_t c0 = by0; c0 < by1; c0 += jb->chunk[i]) {
+        const uint32_t c1 = by1 - c0 < jb->chunk[i] ? by1 : c0 + jb->chunk[i];
+        if (jb->h->mode == RECIMG_MODE_REC) {
+            recimg_rec_recon recon;
+            recon.mode = jb->dec->p.decode;
+            recon.realism = jb->dec->p.realism;
+            recon.private_seed = jb->dec->p.private_seed;
+            FORWARD_IF_ERROR(recimg_rec_decode_rows(&jb->rc[i], jb->ctx[i], &jb->rps[i], jb->coef[i], p->bw,
+                                                    c0, c1, &jb->pp[i], &recon));
+        } else {
+            FORWARD_IF_ERROR(recimg_round_decode_rows(&jb->rc[i], jb->ctx[i], jb->coef[i], p->bw, c0, c1,
+                                                      jb->step[i], &jb->rds[i]));
+        }
+        tx->inverse(tx, jb->coef[i], jb->coef[i], (size_t)p->bw * (c1 - c0));
+        recimg_rows_from_blocks(jb->rows[i] + (size_t)jb->count[i] * p->stride, p->stride, p->bw, c1 - c0,
+                                jb->coef[i]);
+        jb->count[i] += (c1 - c0) * 8;
     }
-    tx->inverse(tx, jb->coef[i], jb->coef[i], (size_t)p->bw * (by1 - by0));
-    /* the band's rows follow the window's (first + count == by0 * 8) */
-    recimg_rows_from_blocks(jb->rows[i] + (size_t)jb->count[i] * p->stride, p->stride, p->bw, by1 - by0,
-                            jb->coef[i]);
-    jb->count[i] += (by1 - by0) * 8;
     return RECIMG_OK;
 }
 
@@ -885,11 +930,12 @@ static recimg_status decode_planes(recimg_decoder *dec, const recimg_header *h, 
         jb.stream_size[i] = len;
         at += len;
         jb.band[i] = i > 0 && jb.pl.subsampled ? band_rows_luma / 2 : band_rows_luma;
+        jb.chunk[i] = chunk_rows(&jb.pl, i, jb.band[i]);
     }
     nthreads = recimg_thread_count(dec->p.threads, jb.pl.nplanes);
     FORWARD_IF_ERROR(decoder_transforms(dec, h, nthreads, jb.tx));
     for (int i = 0; st == RECIMG_OK && i < jb.pl.nplanes; i++)
-        st = band_buffers(&jb.pl, i, jb.band[i], WINDOW_CONTEXT, &jb.rows[i], &jb.coef[i]);
+        st = plane_buffers(&jb.pl, i, jb.band[i], WINDOW_CONTEXT, jb.chunk[i], &jb.rows[i], &jb.coef[i]);
     if (st == RECIMG_OK) {
         nscratch = recimg_rows_scratch_size(&jb.pl, h->width);
         if (recimg_size_mul3(nscratch, sizeof(double), 1, &nscratch) != 0)
@@ -952,7 +998,8 @@ recimg_status recimg_decode_bands(recimg_decoder *dec, const uint8_t *data, size
     out->width = h.width;
     out->height = h.height;
     out->channels = h.color == 1 ? 1u : 3u;
-    st = decode_planes(dec, &h, payload, band_rows ? band_rows : default_band_rows(h.width), out);
+    st = decode_planes(dec, &h, payload,
+                       band_rows ? band_rows : default_band_rows(h.width, h.subsampling == 1), out);
     if (st != RECIMG_OK) {
         free(out->pixels);
         memset(out, 0, sizeof *out);

@@ -176,6 +176,48 @@ void recimg_chroma_rows_from_image(const recimg_planes *pl, const recimg_image *
     }
 }
 
+/* Copies sample row y (band coordinates, 0 = the first row of block row 0 of
+ * blocks) of a plane bw blocks across into its blocks. */
+static void scatter_row(const double *row, uint32_t bw, uint32_t y, double *blocks)
+{
+    double *b = blocks + (size_t)(y / 8) * bw * 64 + (size_t)(y % 8) * 8;
+    for (uint32_t bx = 0; bx < bw; bx++, b += 64)
+        memcpy(b, row + (size_t)bx * 8, 8 * sizeof(double));
+}
+
+void recimg_plane_blocks_from_image(const recimg_planes *pl, int i, const recimg_image *img,
+                                    uint32_t by0, uint32_t by1, double *row, double *blocks)
+{
+    const recimg_plane *p = &pl->p[i];
+    const uint32_t y0 = by0 * 8;
+    for (uint32_t y = y0; y < by1 * 8; y++) {
+        /* a padding row below the first of the call: row still holds the last
+           meaningful row (computed, or itself kept from the row above) */
+        if (!(y >= p->height && y > y0)) {
+            row_from_image(pl, i, img, y < p->height ? y : p->height - 1, row);
+            pad_row_right(p, row);
+        }
+        scatter_row(row, p->bw, y - y0, blocks);
+    }
+}
+
+void recimg_chroma_blocks_from_image(const recimg_planes *pl, const recimg_image *img, uint32_t by0,
+                                     uint32_t by1, double *cb_row, double *cr_row, double *cb_blocks,
+                                     double *cr_blocks)
+{
+    const recimg_plane *p = &pl->p[1];
+    const uint32_t y0 = by0 * 8;
+    for (uint32_t y = y0; y < by1 * 8; y++) {
+        if (!(y >= p->height && y > y0)) {
+            chroma420_row(pl, img, y < p->height ? y : p->height - 1, cb_row, cr_row);
+            pad_row_right(p, cb_row);
+            pad_row_right(p, cr_row);
+        }
+        scatter_row(cb_row, p->bw, y - y0, cb_blocks);
+        scatter_row(cr_row, p->bw, y - y0, cr_blocks);
+    }
+}
+
 void recimg_planes_from_image(recimg_planes *pl, const recimg_image *img)
 {
     for (int i = 0; i < pl->nplanes; i++)

@@ -54,6 +54,17 @@ void recimg_plane_rows_from_image(const recimg_planes *pl, int i, const recimg_i
 void recimg_chroma_rows_from_image(const recimg_planes *pl, const recimg_image *img, uint32_t y0,
                                    uint32_t y1, double *cb_rows, double *cr_rows);
 
+/* Encoder, without a buffer of sample rows: the blocks of block rows [by0, by1)
+ * of plane i (raster order, 64 samples each, the values of
+ * recimg_plane_rows_from_image) straight from the image; row is scratch of
+ * stride doubles. */
+void recimg_plane_blocks_from_image(const recimg_planes *pl, int i, const recimg_image *img,
+                                    uint32_t by0, uint32_t by1, double *row, double *blocks);
+/* The same for both 4:2:0 chroma planes at once. */
+void recimg_chroma_blocks_from_image(const recimg_planes *pl, const recimg_image *img, uint32_t by0,
+                                     uint32_t by1, double *cb_row, double *cr_row, double *cb_blocks,
+                                     double *cr_blocks);
+
 /* Gathers nbrows block rows held as sample rows (stride doubles apart, bw
  * blocks across) into blocks, raster order, 64 samples each. */
 void recimg_rows_to_blocks(const double *rows, size_t stride, uint32_t bw, uint32_t nbrows,
