@@ -438,7 +438,9 @@ static int pnm_field(const uint8_t *d, size_t size, size_t *pos, uint32_t *value
 /* owned: data is a malloc'd buffer the caller hands over (imageio_read); the samples are
  * converted in place (each output byte i is written after every input byte at or before
  * it was read: input sample i sits at pos + i * sample_bytes >= i) and the buffer becomes
- * out->pixels, so reading a PPM holds one raw-size buffer, not two (issue 7, memory).
+ * out->pixels (as large as the file: the header's few bytes are not worth a shrinking
+ * realloc, which may copy), so reading a PPM holds one raw-size buffer, not two (issue 7,
+ * memory).
  * On failure the caller still owns data. */
 static int decode_pnm(const uint8_t *data, size_t size, const char *name, imageio_image *out,
                       char *err, size_t err_size, uint8_t *owned)
@@ -494,11 +496,6 @@ static int decode_pnm(const uint8_t *data, size_t size, const char *name, imagei
             v = maxval;   /* out-of-range samples saturate */
         /* round(v * 255 / maxval) in integers */
         out->pixels[i] = (uint8_t)((v * 255u * 2u + maxval) / (2u * maxval));
-    }
-    if (owned != NULL && bytes < size) {
-        uint8_t *shrunk = realloc(owned, bytes);   /* drops the header's and any tail's bytes */
-        if (shrunk != NULL)
-            out->pixels = shrunk;
     }
     out->width = w;
     out->height = h;
@@ -592,6 +589,17 @@ int imageio_read_file(const char *path, size_t max_size, uint8_t **data, size_t 
                 imageio_set_error(err, err_size, "%s: file larger than the limit of %zu bytes",
                                   path, max_size);
                 return -1;
+            }
+            /* A regular file is read into one buffer of its size (+1 to see it grow):
+             * no chain of doubling reallocs, which would hold old and new at once. */
+            if (S_ISREG(st.st_mode) && st.st_size > 0) {
+                cap = (size_t)st.st_size + 1;
+                buf = malloc(cap);
+                if (buf == NULL) {
+                    fclose(f);
+                    imageio_set_error(err, err_size, "%s: out of memory", path);
+                    return -1;
+                }
             }
         }
     }

@@ -1,5 +1,5 @@
 /* test_codec_memory: bounded memory (issue 7). Runs the recimg command on a
- * 2400 x 1600 RGB image (raw 11.5 MB) and checks each process's peak resident
+ * 2048 x 1280 RGB image (raw 7.9 MB) and checks each process's peak resident
  * set size (ru_maxrss of the child, from wait4) against a bound derived from
  * the image size:
  *     peak <= fixed + BOUND x raw   (BOUND = 2, see below)
@@ -147,7 +147,7 @@ int main(int argc, char **argv)
                                         "big444.rec", "out_small.ppm", "out_big.ppm"};
     enum { SMALL_PPM, BIG_PPM, SMALL_REC, BIG_REC, SMALL_444, BIG_444, OUT_SMALL, OUT_BIG, NFILES };
     char path[NFILES][128];
-    const unsigned w = 2400, h = 1600;
+    const unsigned w = 2048, h = 1280;
     const double raw = (double)w * h * 3;
     if (argc != 2) {
         fprintf(stderr, "usage: test_codec_memory RECIMG_COMMAND\n");
