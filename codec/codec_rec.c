@@ -144,8 +144,10 @@ static void setup_coef(recimg_ctx *ctx, int zz, double thr, const recimg_rec_pla
     cs->b = recimg_ctx_scale(ctx, &cs->pred);
     cs->mean = zz == 0 ? (double)recimg_ctx_dc_predict(ctx) / DC_UNITS : 0.0;
     cs->skip = 0;
-    if (zz != 0 && cs->b * cs->b < thr && !recimg_ctx_explore(ctx, &cs->pred))
-        cs->skip = 1;
+    if (zz != 0 && cs->b * cs->b < thr && !recimg_ctx_explore(ctx, &cs->pred)) {
+        cs->skip = 1;   /* a skipped coefficient needs b only: no prior, no key */
+        return;
+    }
     cs->w = pp->stat_weight;
     cs->prior.family = REC_PRIOR_LAPLACE;
     cs->prior.mean = cs->mean;
@@ -541,7 +543,7 @@ recimg_status recimg_rec_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_s
             recimg_ctx_begin_block(ctx, bx, by);
             for (int zz = 0; zz < 64; zz++) {
                 const int k = recimg_zigzag[zz];
-                const double y = coef[k] / pp->sigma[k];   /* sigma units */
+                double y;
                 coef_setup cs;
                 rec_quant_result r;
                 double mmse, info;
@@ -551,6 +553,7 @@ recimg_status recimg_rec_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_s
                     stats->skipped++;
                     continue;
                 }
+                y = coef[k] / pp->sigma[k];   /* sigma units */
                 if (group_wants(pp, zz, &cs, &info)) {
                     FORWARD_IF_ERROR(group_add_encode(enc, ctx, &grp, zz, &cs, y, info, pp, block, stats));
                     continue;
