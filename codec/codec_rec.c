@@ -64,12 +64,6 @@ static double exp_trunc_mean(double L, double b)
     return b - L / rec_expm1(r);
 }
 
-/* Mass of the exponential of scale b on [0, L], times e^0: 1 - e^(-L/b). */
-static double exp_mass(double L, double b)
-{
-    return -rec_expm1(-L / b);
-}
-
 double recimg_laplace_trunc_mean(double lo, double hi, double b)
 {
     if (!(hi > lo))
@@ -79,12 +73,14 @@ double recimg_laplace_trunc_mean(double lo, double hi, double b)
     if (hi <= 0.0)
         return hi - exp_trunc_mean(hi - lo, b);
     {
-        /* straddles 0: both halves have density proportional to e^(-|x|/b) from 0 */
-        const double mp = exp_mass(hi, b), mn = exp_mass(-lo, b);
-        const double ep = exp_trunc_mean(hi, b), en = exp_trunc_mean(-lo, b);
-        if (!(mp + mn > 0.0))
+        /* straddles 0, closed form with two exponentials (A = e^(-hi/b) - 1,
+           B = e^(lo/b) - 1): the integrals of x e^(-|x|/b) and e^(-|x|/b) over
+           [lo, hi] are b ((b - lo)(1 + B) - (b + hi)(1 + A)) and -b (A + B). */
+        const double A = rec_expm1(-hi / b), B = rec_expm1(lo / b);
+        const double mass = -(A + B);
+        if (!(mass > 0.0))
             return 0.5 * (lo + hi);
-        return (mp * ep - mn * en) / (mp + mn);
+        return (-(lo + hi) + (b - lo) * B - (b + hi) * A) / mass;
     }
 }
 
