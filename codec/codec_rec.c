@@ -583,15 +583,27 @@ static double laplace_draw(double b, double u)
     return u < 0.5 ? b * rec_log(2.0 * u) : -b * rec_log(2.0 * (1.0 - u));
 }
 
+/* Scale of the decoder's estimate of y's distribution for the private draws and the
+ * realism shrink factor (decoder only; never feeds the context): b * sqrt(2 / w).
+ * The context statistic w e^2 matches the second moment 2 b^2 for w = 2 (prior id 1:
+ * factor exactly 1); prior id 2's w = 1.5 sharpens the coding prior on purpose
+ * (docs/REC_CODEC.md), which is right for coding but too narrow for drawing y. */
+static double realism_b(const recimg_rec_plane_params *pp, double b)
+{
+    return b * sqrt(2.0 / pp->stat_weight);
+}
+
 /* Decoder reconstruction of a coded coefficient from its sample x and E[y | code]
  * (sigma units), by recon's mode (DESIGN 4). */
-static double coded_output(const recimg_rec_recon *recon, const coef_setup *cs, double x, double mmse)
+static double coded_output(const recimg_rec_recon *recon, const recimg_rec_plane_params *pp,
+                           const coef_setup *cs, double x, double mmse)
 {
     const double A = recon->mode == RECIMG_DECODE_REALISM ? recon->realism : 0.0;
     if (recon->mode == RECIMG_DECODE_SAMPLE || recon->mode == RECIMG_DECODE_CENTER)
         return x;
     if (A > 0.0) {
-        const double v = 2.0 * cs->b * cs->b;
+        const double br = realism_b(pp, cs->b);
+        const double v = 2.0 * br * br;
         const double rho = sqrt(v / (v + 1.0));
         return cs->mean + (1.0 - A) * (mmse - cs->mean) + A * rho * (x - cs->mean);
     }
@@ -625,7 +637,7 @@ static recimg_status group_decode(rec_rc_decoder *dec, recimg_ctx *ctx, coef_gro
         const int k = recimg_zigzag[g->zz[i]];
         RETURN_IF(!(x[i] < 1e12 && x[i] > -1e12), RECIMG_ERR_CORRUPT);
         group_member_feedback(ctx, g, i, x[i], hw[i], group_kappa(g) + GROUP_T, &mmse);
-        coef[k] = coded_output(recon, &g->cs[i], x[i], mmse) * pp->sigma[k];
+        coef[k] = coded_output(recon, pp, &g->cs[i], x[i], mmse) * pp->sigma[k];
     }
     g->n = 0;
     g->info = 0.0;
@@ -668,7 +680,7 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
                 const int k = recimg_zigzag[zz];
                 coef_setup cs;
                 rec_quant_result r;
-                double mmse, out, rho, v, info;
+                double mmse, out, rho, v, rb, info;
                 setup_coef(ctx, zz, thr, pp, block, &cs);
                 if (cs.skip) {
                     recimg_ctx_record_skip(ctx, zz);
@@ -676,7 +688,7 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
                     if (private_draws) {
                         const double u = rec_prng_uniform(recon->private_seed, 1000u + pp->plane,
                                                           block * 64 + (uint64_t)zz);
-                        out = (sample ? 1.0 : A) * laplace_draw(cs.b, u);
+                        out = (sample ? 1.0 : A) * laplace_draw(realism_b(pp, cs.b), u);
                     }
                     coef[k] = out * pp->sigma[k];
                     continue;
@@ -692,7 +704,8 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
                 if (sample || center) {
                     out = r.x;
                 } else if (A > 0.0) {
-                    v = 2.0 * cs.b * cs.b;
+                    rb = realism_b(pp, cs.b);
+                    v = 2.0 * rb * rb;
                     rho = sqrt(v / (v + 1.0));
                     out = cs.mean + (1.0 - A) * (mmse - cs.mean) + A * rho * (r.x - cs.mean);
                 } else {
