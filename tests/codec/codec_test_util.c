@@ -98,6 +98,18 @@ static uint64_t next_rand(uint64_t *s)
     return *s;
 }
 
+void ct_laplace_coefficients(double *coef, int n, uint64_t seed, double scale)
+{
+    uint64_t st = seed;
+    for (int i = 0; i < n; i++) {
+        const int k = i % 64;
+        double u;
+        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+        u = ((double)(st >> 11) + 0.5) / 9007199254740992.0;
+        coef[i] = (u < 0.5 ? log(2.0 * u) : -log(2.0 * (1.0 - u))) * scale / (1.0 + k);
+    }
+}
+
 int ct_make_image(recimg_image *img, uint32_t w, uint32_t h, uint32_t channels, uint64_t seed)
 {
     uint64_t s = seed * 2654435761u + 88172645463325252u;

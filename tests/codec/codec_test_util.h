@@ -27,6 +27,11 @@ void ct_md5_hex(const void *data, size_t size, char hex[33]);
  * pixels are malloc'd (free with free()). Returns 0 or -1. */
 int ct_make_image(recimg_image *img, uint32_t w, uint32_t h, uint32_t channels, uint64_t seed);
 
+/* n synthetic DCT coefficients in raster blocks of 64: Laplace-like values
+ * (inverse CDF of an LCG's uniforms, starting from state seed) scaled by
+ * scale / (1 + k) for band k, so low frequencies are large. Deterministic. */
+void ct_laplace_coefficients(double *coef, int n, uint64_t seed, double scale);
+
 /* PSNR in dB over all samples (99 when identical). */
 double ct_psnr(const recimg_image *a, const recimg_image *b);
 

@@ -27,16 +27,10 @@ static void run(double info_hi, double min_retained)
 {
     double coef[NCOEF], out[NCOEF], sigma[64];
     double dot = 0.0, norm2 = 0.0, bits = 0.0, se = 0.0;
-    uint64_t groups = 0, escapes = 0, coded = 0, st = 99;
+    uint64_t groups = 0, escapes = 0, coded = 0;
     for (int k = 0; k < 64; k++)
         sigma[k] = 2.0 + 0.25 * (k % 8);
-    for (int i = 0; i < NCOEF; i++) {   /* Laplace-like coefficients, large at low frequency */
-        const int k = i % 64;
-        double u;
-        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
-        u = ((double)(st >> 11) + 0.5) / 9007199254740992.0;
-        coef[i] = (u < 0.5 ? log(2.0 * u) : -log(2.0 * (1.0 - u))) * 30.0 / (1.0 + k);
-    }
+    ct_laplace_coefficients(coef, NCOEF, 99, 30.0);   /* large at low frequency */
     for (uint64_t seed = 0; seed < SEEDS; seed++) {
         recimg_rec_plane_params pp = {RECIMG_SAMPLER_BLOCK, seed * 7919u + 3u, 1, 0.08, sigma, 0, info_hi, 1.5};
         recimg_rec_stats rs;

@@ -34,18 +34,11 @@ static void run(recimg_sampler s, const char *name, int spikes)
     double *pit = malloc(sizeof(double) * NCOEF * SEEDS);
     double sum = 0.0, sum2 = 0.0, dmax = 0.0;
     size_t n = 0;
-    uint64_t st = 77;
     for (int k = 0; k < 64; k++)
         sigma[k] = 2.0 + 0.25 * (k % 8);
-    for (int i = 0; i < NCOEF; i++) {   /* Laplace-like coefficients, large at low frequency */
-        const int k = i % 64;
-        double u;
-        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
-        u = ((double)(st >> 11) + 0.5) / 9007199254740992.0;
-        coef[i] = (u < 0.5 ? log(2.0 * u) : -log(2.0 * (1.0 - u))) * 40.0 / (1.0 + k);
-        if (spikes && i % 16 == 5)
-            coef[i] = 30.0 * coef[i] + (coef[i] < 0.0 ? -300.0 : 300.0);
-    }
+    ct_laplace_coefficients(coef, NCOEF, 77, 40.0);   /* large at low frequency */
+    for (int i = 5; spikes && i < NCOEF; i += 16)
+        coef[i] = 30.0 * coef[i] + (coef[i] < 0.0 ? -300.0 : 300.0);
     for (uint64_t seed = 0; seed < SEEDS; seed++) {
         rec_rc_encoder enc;
         rec_rc_decoder dec;
