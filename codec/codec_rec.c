@@ -599,6 +599,7 @@ static double coded_output(const recimg_rec_recon *recon, const recimg_rec_plane
                            const coef_setup *cs, double x, double mmse)
 {
     const double A = recon->mode == RECIMG_DECODE_REALISM ? recon->realism : 0.0;
+    /* sample: X itself; center: X too, the centre of [X - W, X + W] */
     if (recon->mode == RECIMG_DECODE_SAMPLE || recon->mode == RECIMG_DECODE_CENTER)
         return x;
     if (A > 0.0) {
@@ -667,7 +668,6 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
     const double thr = skip_threshold(pp->skip_bits);
     const double A = recon->mode == RECIMG_DECODE_REALISM ? recon->realism : 0.0;
     const int sample = recon->mode == RECIMG_DECODE_SAMPLE;
-    const int center = recon->mode == RECIMG_DECODE_CENTER;   /* X is the centre of [X - W, X + W] */
     const int private_draws = sample || (recon->mode == RECIMG_DECODE_REALISM && A > 0.0);
     uint64_t block = (uint64_t)by0 * bw;
     coef_group grp;
@@ -680,7 +680,7 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
                 const int k = recimg_zigzag[zz];
                 coef_setup cs;
                 rec_quant_result r;
-                double mmse, out, rho, v, rb, info;
+                double mmse, out, info;
                 setup_coef(ctx, zz, thr, pp, block, &cs);
                 if (cs.skip) {
                     recimg_ctx_record_skip(ctx, zz);
@@ -701,17 +701,7 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
                           RECIMG_ERR_CORRUPT);
                 RETURN_IF(!(r.x < 1e12 && r.x > -1e12), RECIMG_ERR_CORRUPT);
                 feedback(ctx, zz, &cs, r.x, r.draws.half_width, &mmse);
-                if (sample || center) {
-                    out = r.x;
-                } else if (A > 0.0) {
-                    rb = realism_b(pp, cs.b);
-                    v = 2.0 * rb * rb;
-                    rho = sqrt(v / (v + 1.0));
-                    out = cs.mean + (1.0 - A) * (mmse - cs.mean) + A * rho * (r.x - cs.mean);
-                } else {
-                    out = mmse;
-                }
-                coef[k] = out * pp->sigma[k];
+                coef[k] = coded_output(recon, pp, &cs, r.x, mmse) * pp->sigma[k];
             }
             if (grp.n > 0)
                 FORWARD_IF_ERROR(group_decode(dec, ctx, &grp, pp, block, recon, coef));
