@@ -7,8 +7,8 @@
 #     (A = 1) and for the rounding baseline decoded mmse and realism (A = 1).
 # usage: bench/rec_figures.sh [RECIMG] [IMAGE...]   (default: build/tools/recimg, testimages/*.png)
 # environment: SAMPLERS="uq lrq gprs-bnb" (the samplers of part 1; any of uq lrq gprs-bnb gprs pfr
-# block), MATCHED=0 skips part 2. For block, part 1 also gives the mean block_retained
-# (the retained fraction of the grouped coefficients' targets, 1 = unbiased).
+# block; SAMPLERS="" skips part 1), MATCHED=0 skips part 2. For block, part 1 also gives the
+# mean block_retained (the retained fraction of the grouped coefficients' targets, 1 = unbiased).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 recimg=${1:-build/tools/recimg}
@@ -19,10 +19,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 num() { sed -n "s/.*\"$1\": \\([-0-9.e+]*\\).*/\\1/p"; }
 
-samplers=(${SAMPLERS:-uq lrq gprs-bnb})
-echo "== REC overhead (payload_bits / kl_bits - 1), mean over ${#images[@]} images"
-printf "%-8s %6s %10s %10s %10s %10s\n" sampler bpp mean_bpp overhead coded_frac retained
-for s in "${samplers[@]}"; do
+samplers=(${SAMPLERS-uq lrq gprs-bnb})
+if [ "${#samplers[@]}" -gt 0 ]; then
+  echo "== REC overhead (payload_bits / kl_bits - 1), mean over ${#images[@]} images"
+  printf "%-8s %6s %10s %10s %10s %10s\n" sampler bpp mean_bpp overhead coded_frac retained
+fi
+for s in ${samplers[@]+"${samplers[@]}"}; do
   for b in 0.25 0.5 1 2; do
     sb=0; so=0; sc=0; sr=0; n=0
     for img in "${images[@]}"; do
