@@ -103,6 +103,8 @@ void recimg_ctx_free(recimg_ctx *c)
     free(c);
 }
 
+static uint64_t edge_sum(const recimg_ctx *c, int k);
+
 void recimg_ctx_begin_block(recimg_ctx *c, uint32_t bx, uint32_t by)
 {
     if (by != c->row) {   /* a new block row: the current row becomes the previous one */
@@ -123,6 +125,16 @@ void recimg_ctx_begin_block(recimg_ctx *c, uint32_t bx, uint32_t by)
         c->na = c->prev + (size_t)bx * 64;
         c->nal = c->prev + ((size_t)bx - 1) * 64;
         c->nar = c->prev + ((size_t)bx + 1) * 64;
+    }
+    /* weights 2,2,1,1 over 6; each term <= 2^30 so the sum fits in 64 bits */
+    if (c->interior) {
+        for (int k = 0; k < 64; k++) {
+            const uint64_t s = (uint64_t)2 * c->nl[k] + (uint64_t)2 * c->na[k] + c->nal[k] + c->nar[k];
+            c->nbq[k] = (uint8_t)(bucket((uint32_t)(s / 6)) * NB);
+        }
+    } else {
+        for (int k = 0; k < 64; k++)
+            c->nbq[k] = (uint8_t)(bucket((uint32_t)(edge_sum(c, k) / 6)) * NB);
     }
 }
 
@@ -183,24 +195,17 @@ static uint32_t dc_activity(const recimg_ctx *c)
 void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
 {
     const int k = recimg_zigzag[zz];
-    uint64_t s;
-    uint32_t nb, in, ci, fi, coi;
+    uint32_t in, ci, fi, coi;
     const cell_stats *f;
     double m;
 
-    if (c->interior)   /* the common case: all four neighbour blocks exist */
-        s = (uint64_t)2 * c->nl[k] + (uint64_t)2 * c->na[k] + c->nal[k] + c->nar[k];
-    else
-        s = edge_sum(c, k);
-    /* weights 2,2,1,1 over 6; each term <= 2^30 so the sum fits in 64 bits */
-    nb = (uint32_t)(s / 6);
     if (zz != 0) {
         const uint32_t *cur = c->cur + (size_t)c->bx * 64;
         in = (uint32_t)(((uint64_t)cur[k - in_off[k][0]] + cur[k - in_off[k][1]]) / 2);
     } else {
         in = dc_activity(c);
     }
-    ci = (uint32_t)(bucket(nb) * NB + bucket(in));
+    ci = (uint32_t)(c->nbq[k] + bucket(in));
     coi = (zz == 0 ? NB * NB : 0) + ci;
     fi = (uint32_t)zz * (NB * NB) + ci;
     out->coarse = coi;

@@ -84,6 +84,10 @@ struct recimg_ctx {
        above-left and above-right in prev; interior = all four exist */
     const uint32_t *nl, *na, *nal, *nar;
     int interior;
+    /* bucket(neighbour-block activity) * NB of each raster index of the current block:
+       the neighbour blocks do not change while a block is coded, so begin_block
+       computes all 64 at once instead of predict per coefficient (speed, issue 8) */
+    uint8_t nbq[64];
     recimg_ctx_cell fine[RECIMG_CTX_NFINE];
     recimg_ctx_coarse_cell coarse[RECIMG_CTX_NCOARSE];
     double bucket_centre[RECIMG_CTX_NB];
