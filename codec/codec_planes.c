@@ -227,27 +227,43 @@ void recimg_planes_from_image(recimg_planes *pl, const recimg_image *img)
 static uint8_t clamp_round(double v)
 {
     /* floor(v + 0.5) is exact in IEEE arithmetic, so identical across builds;
-       for 0 < v < 255 the conversion's truncation is that floor. */
-    if (!(v > 0.0)) return 0;      /* also maps NaN to 0 */
-    if (v >= 255.0) return 255;
-    return (uint8_t)(v + 0.5);
+       for 0 < v < 255 the conversion's truncation is that floor. Written as two
+       selects (NaN fails v > 0.0 and maps to 0; v >= 255 gives 255.5 -> 255) so
+       that the colour loops have no branches (speed, issue 8). */
+    const double lo = v > 0.0 ? v : 0.0;
+    const double c = lo < 255.0 ? lo : 255.0;
+    return (uint8_t)(int)(c + 0.5);
 }
 
 /* Triangle-filter ("fancy", as libjpeg) 2x upsampling. The output sample at
  * full-resolution x sits at chroma coordinate (x - 0.5) / 2, so its two
  * nearest chroma samples get weights 3/4 and 1/4, first along the row, then
  * down the column; edges replicate. hrow_up fills the horizontal pass of one
- * chroma row for a whole output row (width w). */
-static void hrow_up(const double *c, size_t cw, size_t w, double *out)
+ * chroma row for a whole output row (width w): hup_one is the rule for one
+ * sample, used at the edges; the interior runs the same expression without
+ * the index tests. */
+static double hup_one(const double *c, size_t cw, size_t x)
 {
-    for (size_t x = 0; x < w; x++) {
-        const size_t cx = x / 2;
-        const size_t nx = (x & 1) ? (cx + 1 < cw ? cx + 1 : cx) : (cx > 0 ? cx - 1 : 0);
-        out[x] = 0.75 * c[cx] + 0.25 * c[nx];
-    }
+    const size_t cx = x / 2;
+    const size_t nx = (x & 1) ? (cx + 1 < cw ? cx + 1 : cx) : (cx > 0 ? cx - 1 : 0);
+    return 0.75 * c[cx] + 0.25 * c[nx];
 }
 
-static void rgb_row(const double *py, const double *cb, const double *cr, size_t w, uint8_t *px)
+static void hrow_up(const double *restrict c, size_t cw, size_t w, double *restrict out)
+{
+    const size_t edge = 2 * cw - 2;   /* x >= edge: the last chroma sample's outputs */
+    for (size_t x = 0; x < 2 && x < w; x++)
+        out[x] = hup_one(c, cw, x);
+    for (size_t cx = 1; cx + 1 < cw; cx++) {
+        out[2 * cx] = 0.75 * c[cx] + 0.25 * c[cx - 1];
+        out[2 * cx + 1] = 0.75 * c[cx] + 0.25 * c[cx + 1];
+    }
+    for (size_t x = edge > 2 ? edge : 2; x < w; x++)
+        out[x] = hup_one(c, cw, x);
+}
+
+static void rgb_row(const double *restrict py, const double *restrict cb, const double *restrict cr,
+                    size_t w, uint8_t *restrict px)
 {
     for (size_t x = 0; x < w; x++, px += 3) {
         const double yy = py[x] + 128.0;
@@ -257,9 +273,25 @@ static void rgb_row(const double *py, const double *cb, const double *cr, size_t
     }
 }
 
+/* rgb_row with the vertical pass of the upsampling fused in: Cb = 3/4 b0 + 1/4 b1
+ * and Cr = 3/4 r0 + 1/4 r1 of the horizontal passes, the same expressions (and
+ * hence the same bits) as a separate pass through a row buffer. */
+static void rgb_row_v(const double *restrict py, const double *restrict b0, const double *restrict b1,
+                      const double *restrict r0, const double *restrict r1, size_t w,
+                      uint8_t *restrict px)
+{
+    for (size_t x = 0; x < w; x++, px += 3) {
+        const double yy = py[x] + 128.0;
+        const double cb = 0.75 * b0[x] + 0.25 * b1[x], cr = 0.75 * r0[x] + 0.25 * r1[x];
+        px[0] = clamp_round(yy + 1.402 * cr);
+        px[1] = clamp_round(yy - 0.344136286 * cb - 0.714136286 * cr);
+        px[2] = clamp_round(yy + 1.772 * cb);
+    }
+}
+
 size_t recimg_rows_scratch_size(const recimg_planes *pl, uint32_t width)
 {
-    return pl->nplanes == 3 && pl->subsampled ? 8 * (size_t)width : 1;
+    return pl->nplanes == 3 && pl->subsampled ? 6 * (size_t)width : 1;
 }
 
 void recimg_rows_to_image(const recimg_planes *pl, const double *const win[3],
@@ -287,17 +319,15 @@ void recimg_rows_to_image(const recimg_planes *pl, const double *const win[3],
         /* Horizontal passes of the chroma rows, kept for the current and the
            neighbouring row (6 rows of w doubles: Cb and Cr, rows cy-1, cy, cy+1
            through a ring indexed by chroma row mod 3), then the vertical pass
-           (2 rows). The ring starts empty at every call: a band boundary only
+           fused into the colour conversion (rgb_row_v). The ring starts empty at every call: a band boundary only
            recomputes a row or two. */
         const recimg_plane *pb = &pl->p[1], *pr = &pl->p[2];
-        double *hb[3], *hr[3], *vb, *vr;
+        double *hb[3], *hr[3];
         long have[3] = {-1, -1, -1};
         for (int i = 0; i < 3; i++) {
             hb[i] = scratch + (size_t)(2 * i) * w;
             hr[i] = scratch + (size_t)(2 * i + 1) * w;
         }
-        vb = scratch + 6 * w;
-        vr = scratch + 7 * w;
         for (uint32_t y = y0; y < y1; y++) {
             const uint32_t cy = y / 2;
             const uint32_t ny = (y & 1) ? (cy + 1 < pb->height ? cy + 1 : cy) : (cy > 0 ? cy - 1 : 0);
@@ -310,14 +340,8 @@ void recimg_rows_to_image(const recimg_planes *pl, const double *const win[3],
                     have[slot] = (long)r;
                 }
             }
-            {
-                const double *b0 = hb[cy % 3], *b1 = hb[ny % 3], *r0 = hr[cy % 3], *r1 = hr[ny % 3];
-                for (size_t x = 0; x < w; x++) {
-                    vb[x] = 0.75 * b0[x] + 0.25 * b1[x];
-                    vr[x] = 0.75 * r0[x] + 0.25 * r1[x];
-                }
-            }
-            rgb_row(PLANE_ROW(0, y), vb, vr, w, out->pixels + (size_t)y * w * 3);
+            rgb_row_v(PLANE_ROW(0, y), hb[cy % 3], hb[ny % 3], hr[cy % 3], hr[ny % 3], w,
+                      out->pixels + (size_t)y * w * 3);
         }
     }
 #undef PLANE_ROW
