@@ -53,6 +53,20 @@ static double coarse_mean(const recimg_ctx *c, const coarse_stats *co, uint32_t 
     return mc;
 }
 
+/* In-block neighbours of raster index k = v*8 + u (k > 0): the activity is the
+ * mean of cur[k - in_off[k][0]] and cur[k - in_off[k][1]], i.e. of (u-1, v) and
+ * (u, v-1), or twice the one that exists on the first row or column (the mean of
+ * x and x is x). in_off[0] is unused (DC has its own rule). */
+static const uint8_t in_off[64][2] = {
+    {0, 0}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1},
+    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
+    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
+    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
+    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
+    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
+    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
+    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}};
+
 recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_ctx **out)
 {
     recimg_ctx *c;
@@ -75,6 +89,12 @@ recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_
     if (!c->prev || !c->cur || !c->dc_prev || !c->dc_cur) {
         recimg_ctx_free(c);
         return RECIMG_ERR_OUT_OF_MEMORY;
+    }
+    for (int zz = 0; zz < 64; zz++) {
+        const int k = recimg_zigzag[zz];
+        c->zk[zz] = (uint8_t)k;
+        c->zn0[zz] = (uint8_t)(k - in_off[k][0]);   /* zz = 0: unused (DC rule) */
+        c->zn1[zz] = (uint8_t)(k - in_off[k][1]);
     }
     c->bucket_centre[0] = 0.0;
     c->bucket_centre[1] = 0.04;
@@ -150,20 +170,6 @@ static uint32_t abs_diff(int32_t a, int32_t b)
     return m > RECIMG_CTX_MAG_MAX ? RECIMG_CTX_MAG_MAX : (uint32_t)m;
 }
 
-/* In-block neighbours of raster index k = v*8 + u (k > 0): the activity is the
- * mean of cur[k - in_off[k][0]] and cur[k - in_off[k][1]], i.e. of (u-1, v) and
- * (u, v-1), or twice the one that exists on the first row or column (the mean of
- * x and x is x). in_off[0] is unused (DC has its own rule). */
-static const uint8_t in_off[64][2] = {
-    {0, 0}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1},
-    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
-    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
-    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
-    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
-    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
-    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
-    {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}};
-
 /* Neighbour-block activity 2l + 2a + al + ar of raster index k at the image
  * edges (a missing neighbour is replaced as below); kept out of line so the
  * interior path stays short. */
@@ -194,14 +200,14 @@ static uint32_t dc_activity(const recimg_ctx *c)
 
 void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
 {
-    const int k = recimg_zigzag[zz];
+    const int k = c->zk[zz];
     uint32_t in, ci, fi, coi;
     const cell_stats *f;
     double m;
 
     if (zz != 0) {
         const uint32_t *cur = c->cur + (size_t)c->bx * 64;
-        in = (uint32_t)(((uint64_t)cur[k - in_off[k][0]] + cur[k - in_off[k][1]]) / 2);
+        in = (uint32_t)(((uint64_t)cur[c->zn0[zz]] + cur[c->zn1[zz]]) / 2);
     } else {
         in = dc_activity(c);
     }

@@ -88,6 +88,9 @@ struct recimg_ctx {
        the neighbour blocks do not change while a block is coded, so begin_block
        computes all 64 at once instead of predict per coefficient (speed, issue 8) */
     uint8_t nbq[64];
+    /* per zigzag index: raster index k and its two in-block neighbours' raster indices
+       (from in_off; filled by create, so predict needs no second table look-up) */
+    uint8_t zk[64], zn0[64], zn1[64];
     recimg_ctx_cell fine[RECIMG_CTX_NFINE];
     recimg_ctx_coarse_cell coarse[RECIMG_CTX_NCOARSE];
     double bucket_centre[RECIMG_CTX_NB];
