@@ -67,6 +67,13 @@ static const uint8_t in_off[64][2] = {
     {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
     {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}};
 
+/* The fine cell's statistics as doubles, the terms of the prediction's backed-off mean. */
+static void fine_cache(cell_stats *f)
+{
+    f->sum_d = (double)f->sum / 65536.0;
+    f->den_d = (double)f->count + FINE_PRIOR_WEIGHT;
+}
+
 recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_ctx **out)
 {
     recimg_ctx *c;
@@ -96,6 +103,8 @@ recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_
         c->zn0[zz] = (uint8_t)(k - in_off[k][0]);   /* zz = 0: unused (DC rule) */
         c->zn1[zz] = (uint8_t)(k - in_off[k][1]);
     }
+    for (uint32_t i = 0; i < NFINE; i++)
+        fine_cache(&c->fine[i]);
     c->bucket_centre[0] = 0.0;
     c->bucket_centre[1] = 0.04;
     for (int i = 2; i < NB; i++)   /* geometric centre of [2^(i-6), 2^(i-5)) */
@@ -220,7 +229,7 @@ void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
     /* the coarse cell's backed-off mean is cached (coarse_mean): for CONTINUOUS the
        statistics are unbiased estimates of E[y^2] (step units) and the cell's variance
        v gives the Laplace scale sqrt(v / 2) */
-    m = ((double)f->sum / 65536.0 + FINE_PRIOR_WEIGHT * c->coarse[coi].mean) / ((double)f->count + FINE_PRIOR_WEIGHT);
+    m = (f->sum_d + FINE_PRIOR_WEIGHT * c->coarse[coi].mean) / f->den_d;   /* see fine_cache */
     if (c->kind == RECIMG_CTX_CONTINUOUS) {
         if (m < 1.0 / 65536.0)
             m = 1.0 / 65536.0;
@@ -263,6 +272,7 @@ void recimg_ctx_update_stat(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uin
         f->sum /= 2;      /* C division truncates toward zero on both sides alike */
         f->count /= 2;
     }
+    fine_cache(f);
     co->sum += stat_q16;
     if (++co->count >= COARSE_LIMIT) {
         co->sum /= 2;

@@ -62,6 +62,10 @@ typedef struct {
     int64_t sum;     /* sum of recorded statistics, 16.16 (magnitudes, or variance estimates) */
     uint32_t count;
     uint32_t skips;  /* zero-bit rule: skipped visits, for the exploration schedule */
+    /* (double)sum / 65536 and (double)count + the fine prior weight, as predict uses
+       them: recomputed when sum and count change, not at every prediction (the same
+       expressions, hence the same bits; speed, issue 8) */
+    double sum_d, den_d;
 } recimg_ctx_cell;
 
 /* A coarse cell also caches its backed-off mean, which depends only on the cell's
