@@ -11,8 +11,11 @@
  *   gprs-bnb, gprs, pfr  rejection samplers (rec_rs_encode_gauss): noise
  *        N(0, sigma^2) exactly; a coded flag sends targets they cannot handle
  *        cheaply (gprs-bnb: |mu| > BNB_FAR; gprs, pfr: D_inf > RS_DINF_CAP bits)
- *        to lrq instead (run_sampler).
- * Both code the bin index K with the prior's pmf of the bins (rec_quant_code_bin)
+ *        to lrq instead (run_sampler);
+ *   block  (APPROXIMATE) low-information AC coefficients of one 8x8 block are
+ *        grouped and simulated jointly by the fixed-budget simulator (DESIGN 3.5;
+ *        the "block" section below), the others go through uq.
+ * uq and lrq code the bin index K with the prior's pmf of the bins (rec_quant_code_bin)
  * and reveal that y lies in [X - W, X + W], W the bin's half width.
  *
  * Zero-bit rule (DESIGN 7): the decoder knows b and sigma before reading, hence
