@@ -19,25 +19,35 @@ void tt_fail(const char *file, int line, const char *what)
     tt_failures++;
 }
 
-/* Removes the files this test made (the directory holds only plain files). */
-static void cleanup_tmpdir(void)
+/* Removes path and, for a directory, everything below it (tests such as test_rd
+ * make subdirectories); symbolic links are removed, never followed. */
+static void remove_tree(const char *path)
 {
+    struct stat st;
     DIR *d;
     struct dirent *e;
-    char path[1200];
-    if (tmpdir[0] == '\0')
+    char child[1200];
+    if (lstat(path, &st) != 0)
         return;
-    d = opendir(tmpdir);
-    if (d != NULL) {
+    if (S_ISDIR(st.st_mode) && (d = opendir(path)) != NULL) {
         while ((e = readdir(d)) != NULL) {
             if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
                 continue;
-            snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
-            unlink(path);
+            snprintf(child, sizeof(child), "%s/%s", path, e->d_name);
+            remove_tree(child);
         }
         closedir(d);
+        rmdir(path);
+        return;
     }
-    rmdir(tmpdir);
+    unlink(path);
+}
+
+/* Removes the files this test made. */
+static void cleanup_tmpdir(void)
+{
+    if (tmpdir[0] != '\0')
+        remove_tree(tmpdir);
 }
 
 int tt_finish(const char *name)
