@@ -1,5 +1,5 @@
-/* Check helpers shared by the tests/rec/test_rec_* programs: a non-fatal
- * CHECK that counts failures (so one run reports every broken property) and
+/* Check helpers shared by the tests/rec programs: a non-fatal CHECK (and
+ * CHECKF, with a message) that counts failures (so one run reports every broken property) and
  * the common ending of main. Header-only; each test is a single C file. */
 #ifndef TESTS_REC_REC_TEST_UTIL_H
 #define TESTS_REC_REC_TEST_UTIL_H
@@ -14,6 +14,17 @@ static int failures;
             fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
             failures++;                                                              \
         }                                                                            \
+    } while (0)
+
+/* CHECK with a printf-style explanation printed after the condition. */
+#define CHECKF(cond, ...)                                                              \
+    do {                                                                               \
+        if (!(cond)) {                                                                 \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);  \
+            fprintf(stderr, __VA_ARGS__);                                              \
+            fprintf(stderr, "\n");                                                     \
+            failures++;                                                                \
+        }                                                                              \
     } while (0)
 
 /* Prints "NAME: ok" or "NAME: N failure(s)" and returns main's exit status. */

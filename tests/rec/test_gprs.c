@@ -13,10 +13,5 @@ int main(void)
     check_runtime_law(S_GPRS, 1.0, 0.3, 20000, 32);  /* sup r = 5.8 */
     check_runtime_law(S_GPRS, 2.0, 0.5, 20000, 33);  /* sup r = 28.8 */
     check_arguments(S_GPRS);
-    if (failures) {
-        printf("%d failure(s)\n", failures);
-        return 1;
-    }
-    printf("all gprs tests passed\n");
-    return 0;
+    return rec_test_finish("test_gprs");
 }

@@ -16,9 +16,9 @@ static void check_steps(double info, double want, size_t n)
     const double se = r.sd_steps / sqrt((double)n);
     printf("  steps law I=%.2f: mean %.3f +- %.3f (SE), DESIGN %.2f, ratio %.4f\n", info,
            r.mean_steps, se, want, r.mean_steps / want);
-    CHECK(fabs(r.mean_steps / want - 1.0) < 0.05, "I=%.2f: mean steps %.3f not within 5%% of %.2f",
-          info, r.mean_steps, want);
-    CHECK(se < 0.01 * want, "I=%.2f: too few trials to resolve 5%% (SE %.3f)", info, se);
+    CHECKF(fabs(r.mean_steps / want - 1.0) < 0.05, "I=%.2f: mean steps %.3f not within 5%% of %.2f",
+           info, r.mean_steps, want);
+    CHECKF(se < 0.01 * want, "I=%.2f: too few trials to resolve 5%% (SE %.3f)", info, se);
 }
 
 /* Unstandardized entry points: prior N(m, v_p), target N(mu_q, s_q^2), all three samplers;
@@ -34,44 +34,44 @@ static void check_gauss_entry_points(void)
     double xe[3][50];
     int k, i;
 
-    CHECK(rec_rc_encoder_init(&enc) == 0, "init");
+    CHECKF(rec_rc_encoder_init(&enc) == 0, "init");
     rec_gprs_bnb_model_init(&model);
     for (k = 0; k < 3; k++)
         for (i = 0; i < 50; i++) {
             const rec_key key = {9, (uint64_t)k, (uint64_t)i};
             rec_rs_result r, rs;
-            CHECK(rec_rs_encode_gauss((rec_rs_sampler)k, m, v_p, mu_q, s_q, &key, 1u << 20,
-                                      &model, &enc, &r) == REC_OK,
-                  "gauss encode");
+            CHECKF(rec_rs_encode_gauss((rec_rs_sampler)k, m, v_p, mu_q, s_q, &key, 1u << 20,
+                                       &model, &enc, &r) == REC_OK,
+                   "gauss encode");
             xe[k][i] = r.x;
             /* the same item standardized, not coded: same sample */
             if (k == 0)
-                CHECK(rec_pfr_encode(0.5, 0.5, &key, 1u << 20, NULL, &rs) == REC_OK &&
-                          r.x == m + 2.0 * rs.x,
-                      "gauss entry point does not map the standardized sample");
+                CHECKF(rec_pfr_encode(0.5, 0.5, &key, 1u << 20, NULL, &rs) == REC_OK &&
+                           r.x == m + 2.0 * rs.x,
+                       "gauss entry point does not map the standardized sample");
         }
-    CHECK(rec_rc_encoder_finish(&enc, &buf, &size) == 0, "finish");
+    CHECKF(rec_rc_encoder_finish(&enc, &buf, &size) == 0, "finish");
     rec_rc_decoder_init(&dec, buf, size);
     rec_gprs_bnb_model_init(&model);
     for (k = 0; k < 3; k++)
         for (i = 0; i < 50; i++) {
             const rec_key key = {9, (uint64_t)k, (uint64_t)i};
             double x = 0.0;
-            CHECK(rec_rs_decode_gauss((rec_rs_sampler)k, m, v_p, s_q, &key, &model, &dec, &x) ==
-                          REC_OK &&
-                      x == xe[k][i],
-                  "gauss round trip sampler %d item %d", k, i);
+            CHECKF(rec_rs_decode_gauss((rec_rs_sampler)k, m, v_p, s_q, &key, &model, &dec, &x) ==
+                           REC_OK &&
+                       x == xe[k][i],
+                   "gauss round trip sampler %d item %d", k, i);
         }
     free(buf);
     {
         const rec_key key = {9, 0, 0};
         rec_rs_result r;
-        CHECK(rec_rs_encode_gauss(REC_RS_GPRS_BNB, m, 0.0, mu_q, s_q, &key, 10, &model, NULL,
-                                  &r) == REC_ERR_INVALID_ARG,
-              "v_p = 0 accepted");
-        CHECK(rec_rs_encode_gauss(REC_RS_GPRS_BNB, m, v_p, mu_q, 2.0, &key, 10, &model, NULL,
-                                  &r) == REC_ERR_UNBOUNDED,
-              "s_q = sqrt(v_p) must be unbounded");
+        CHECKF(rec_rs_encode_gauss(REC_RS_GPRS_BNB, m, 0.0, mu_q, s_q, &key, 10, &model, NULL,
+                                   &r) == REC_ERR_INVALID_ARG,
+               "v_p = 0 accepted");
+        CHECKF(rec_rs_encode_gauss(REC_RS_GPRS_BNB, m, v_p, mu_q, 2.0, &key, 10, &model, NULL,
+                                   &r) == REC_ERR_UNBOUNDED,
+               "s_q = sqrt(v_p) must be unbounded");
     }
 }
 
@@ -96,10 +96,5 @@ int main(void)
     check_steps(12.0, 16.13, 4000);
     check_arguments(S_BNB);
     check_gauss_entry_points();
-    if (failures) {
-        printf("%d failure(s)\n", failures);
-        return 1;
-    }
-    printf("all gprs-bnb tests passed\n");
-    return 0;
+    return rec_test_finish("test_gprs_bnb");
 }

@@ -18,23 +18,12 @@
 #include <string.h>
 
 #include "rec.h"
+#include "rec_test_util.h"
 #include "rec_stats.h"
 
 enum { S_PFR = 0, S_GPRS = 1, S_BNB = 2 };
 
 static const char *const sampler_name[] = {"pfr", "gprs", "gprs-bnb"};
-
-static int failures = 0;
-
-#define CHECK(cond, ...)                                                                     \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            failures++;                                                                      \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                      \
-            printf(__VA_ARGS__);                                                             \
-            printf("\n");                                                                    \
-        }                                                                                    \
-    } while (0)
 
 /* A family of targets: item i gets (mu, s). */
 typedef struct {
@@ -112,7 +101,7 @@ static case_result run_case(int kind, const target_family *f, size_t n, uint64_t
 
     memset(&r, 0, sizeof r);
     if (x == NULL || mu == NULL || s == NULL || u == NULL || rec_rc_encoder_init(&enc) != 0) {
-        CHECK(0, "out of memory");
+        CHECKF(0, "out of memory");
         free(x), free(mu), free(s), free(u);
         return r;
     }
@@ -130,8 +119,8 @@ static case_result run_case(int kind, const target_family *f, size_t n, uint64_t
             mu[i] = (double)NAN; /* not coded: the decoder skips it as well */
             continue;
         }
-        CHECK(st == REC_OK, "%s %s: encode item %zu: %s", sampler_name[kind], f->label, i,
-              rec_strerror(st));
+        CHECKF(st == REC_OK, "%s %s: encode item %zu: %s", sampler_name[kind], f->label, i,
+               rec_strerror(st));
         x[i] = res.x;
         rec_moments_add(&sm, (double)res.steps);
         kl += rec_stats_kl_gauss_bits(mu[i], s[i]);
@@ -140,7 +129,7 @@ static case_result run_case(int kind, const target_family *f, size_t n, uint64_t
             dcs_n++;
         }
     }
-    CHECK(rec_rc_encoder_finish(&enc, &buf, &size) == 0, "encoder finish");
+    CHECKF(rec_rc_encoder_finish(&enc, &buf, &size) == 0, "encoder finish");
     rec_rc_decoder_init(&dec, buf, size);
     rec_gprs_bnb_model_init(&model);
     for (i = 0; i < n; i++) {
@@ -157,9 +146,9 @@ static case_result run_case(int kind, const target_family *f, size_t n, uint64_t
         u[nok++] = std_normal_cdf(z);
         rec_moments_add(&zm, z);
     }
-    CHECK(bad == 0, "%s %s: %zu items decoded differently", sampler_name[kind], f->label, bad);
-    CHECK(!rec_rc_decoder_error(&dec), "%s %s: range decoder error", sampler_name[kind],
-          f->label);
+    CHECKF(bad == 0, "%s %s: %zu items decoded differently", sampler_name[kind], f->label, bad);
+    CHECKF(!rec_rc_decoder_error(&dec), "%s %s: range decoder error", sampler_name[kind],
+           f->label);
     r.ks = rec_stats_ks_uniform(u, nok);
     r.zmean = zm.mean;
     r.zvar = rec_moments_var(&zm);
@@ -174,13 +163,13 @@ static case_result run_case(int kind, const target_family *f, size_t n, uint64_t
            r.bits_per_item, r.kl_bits, r.dcs_bits, r.capped);
     if (check_exact) {
         const double se = 1.0 / sqrt((double)nok);
-        CHECK(r.capped == 0, "%s %s: %zu items hit the step cap", sampler_name[kind], f->label,
-              r.capped);
-        CHECK(r.ks < 1.63, "%s %s: KS sqrt(n) D = %.3f", sampler_name[kind], f->label, r.ks);
-        CHECK(fabs(r.zmean) < 4.0 * se, "%s %s: z mean %.4f", sampler_name[kind], f->label,
-              r.zmean);
-        CHECK(fabs(r.zvar - 1.0) < 4.0 * sqrt(2.0) * se, "%s %s: z variance %.4f",
-              sampler_name[kind], f->label, r.zvar);
+        CHECKF(r.capped == 0, "%s %s: %zu items hit the step cap", sampler_name[kind], f->label,
+               r.capped);
+        CHECKF(r.ks < 1.63, "%s %s: KS sqrt(n) D = %.3f", sampler_name[kind], f->label, r.ks);
+        CHECKF(fabs(r.zmean) < 4.0 * se, "%s %s: z mean %.4f", sampler_name[kind], f->label,
+               r.zmean);
+        CHECKF(fabs(r.zvar - 1.0) < 4.0 * sqrt(2.0) * se, "%s %s: z variance %.4f",
+               sampler_name[kind], f->label, r.zvar);
     }
     free(buf);
     free(x), free(mu), free(s), free(u);
@@ -202,31 +191,31 @@ static void check_arguments(int kind)
     size_t i;
 
     rec_gprs_bnb_model_init(&model);
-    CHECK(rec_rc_encoder_init(&enc) == 0, "init");
+    CHECKF(rec_rc_encoder_init(&enc) == 0, "init");
     for (i = 0; i < sizeof bad_s / sizeof bad_s[0]; i++) {
         const rec_status want = (bad_s[i] >= 1.0 && isfinite(bad_s[i])) ? REC_ERR_UNBOUNDED
                                                                         : REC_ERR_INVALID_ARG;
-        CHECK(sampler_encode(kind, 0.1, bad_s[i], &key, 100, &model, &enc, &res) == want,
-              "%s: s = %g not refused", sampler_name[kind], bad_s[i]);
+        CHECKF(sampler_encode(kind, 0.1, bad_s[i], &key, 100, &model, &enc, &res) == want,
+               "%s: s = %g not refused", sampler_name[kind], bad_s[i]);
     }
-    CHECK(sampler_encode(kind, (double)NAN, 0.5, &key, 100, &model, &enc, &res) == REC_ERR_INVALID_ARG,
-          "%s: mu = NaN", sampler_name[kind]);
-    CHECK(sampler_encode(kind, (double)INFINITY, 0.5, &key, 100, &model, &enc, &res) ==
-              REC_ERR_INVALID_ARG,
-          "%s: mu = inf", sampler_name[kind]);
-    CHECK(sampler_encode(kind, 0.1, 0.5, NULL, 100, &model, &enc, &res) == REC_ERR_INVALID_ARG,
-          "%s: NULL key", sampler_name[kind]);
-    CHECK(sampler_encode(kind, 0.1, 0.5, &key, 0, &model, &enc, &res) == REC_ERR_INVALID_ARG,
-          "%s: max_steps 0", sampler_name[kind]);
+    CHECKF(sampler_encode(kind, (double)NAN, 0.5, &key, 100, &model, &enc, &res) == REC_ERR_INVALID_ARG,
+           "%s: mu = NaN", sampler_name[kind]);
+    CHECKF(sampler_encode(kind, (double)INFINITY, 0.5, &key, 100, &model, &enc, &res) ==
+               REC_ERR_INVALID_ARG,
+           "%s: mu = inf", sampler_name[kind]);
+    CHECKF(sampler_encode(kind, 0.1, 0.5, NULL, 100, &model, &enc, &res) == REC_ERR_INVALID_ARG,
+           "%s: NULL key", sampler_name[kind]);
+    CHECKF(sampler_encode(kind, 0.1, 0.5, &key, 0, &model, &enc, &res) == REC_ERR_INVALID_ARG,
+           "%s: max_steps 0", sampler_name[kind]);
     /* a target with sup r = e^40: the cap must stop the encoder, nothing is written */
-    CHECK(sampler_encode(kind, 8.0, 0.3, &key, 3, &model, &enc, &res) == REC_ERR_STEP_CAP,
-          "%s: step cap not reported", sampler_name[kind]);
-    CHECK(rec_rc_encoder_finish(&enc, &buf, &size) == 0 && size == 0,
-          "%s: refused calls wrote %zu bytes", sampler_name[kind], size);
+    CHECKF(sampler_encode(kind, 8.0, 0.3, &key, 3, &model, &enc, &res) == REC_ERR_STEP_CAP,
+           "%s: step cap not reported", sampler_name[kind]);
+    CHECKF(rec_rc_encoder_finish(&enc, &buf, &size) == 0 && size == 0,
+           "%s: refused calls wrote %zu bytes", sampler_name[kind], size);
     free(buf);
     /* decoders: bad s, and garbage / empty input terminate with an error or a value */
-    CHECK(sampler_decode(kind, 1.0, &key, &model, NULL, &x) != REC_OK, "%s: decode NULL dec",
-          sampler_name[kind]);
+    CHECKF(sampler_decode(kind, 1.0, &key, &model, NULL, &x) != REC_OK, "%s: decode NULL dec",
+           sampler_name[kind]);
     {
         static const uint8_t ones[64] = {
             0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -236,13 +225,13 @@ static void check_arguments(int kind)
             0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
         int k;
         rec_rc_decoder_init(&dec, ones, sizeof ones);
-        CHECK(sampler_decode(kind, 1.0, &key, &model, &dec, &x) == REC_ERR_UNBOUNDED,
-              "%s: decode s = 1", sampler_name[kind]);
+        CHECKF(sampler_decode(kind, 1.0, &key, &model, &dec, &x) == REC_ERR_UNBOUNDED,
+               "%s: decode s = 1", sampler_name[kind]);
         for (k = 0; k < 200; k++) {
             const rec_status st = sampler_decode(kind, 0.01, &key, &model, &dec, &x);
             if (st != REC_OK)
                 break;
-            CHECK(isfinite(x), "%s: non-finite value from garbage", sampler_name[kind]);
+            CHECKF(isfinite(x), "%s: non-finite value from garbage", sampler_name[kind]);
         }
         /* reaching here means every call returned: no hang, values finite */
         rec_rc_decoder_init(&dec, NULL, 0);
@@ -275,8 +264,8 @@ static void check_runtime_law(int kind, double mu, double s, size_t n, uint64_t 
     se = r.sd_steps / sqrt((double)n);
     printf("  runtime law %s mu=%g s=%g: mean steps %.3f +- %.3f (SE), 2^D_inf = %.3f, ratio %.4f\n",
            sampler_name[kind], mu, s, r.mean_steps, se, want, r.mean_steps / want);
-    CHECK(fabs(r.mean_steps - want) < 4.0 * se, "%s: mean steps %.3f vs 2^D_inf %.3f (SE %.3f)",
-          sampler_name[kind], r.mean_steps, want, se);
+    CHECKF(fabs(r.mean_steps - want) < 4.0 * se, "%s: mean steps %.3f vs 2^D_inf %.3f (SE %.3f)",
+           sampler_name[kind], r.mean_steps, want, se);
 }
 
 /* The exactness families of the global samplers.  |mu| = 8 prior sd is out of reach for

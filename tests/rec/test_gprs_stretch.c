@@ -12,17 +12,7 @@
 
 #include "rec.h"
 #include "rec_rs_internal.h"
-
-static int failures = 0;
-#define CHECK(cond, ...)                                                                     \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            failures++;                                                                      \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                      \
-            printf(__VA_ARGS__);                                                             \
-            printf("\n");                                                                    \
-        }                                                                                    \
-    } while (0)
+#include "rec_test_util.h"
 
 static double ref_mu, ref_s;
 
@@ -92,7 +82,7 @@ int main(void)
         const double mu = targets[i][0], s = targets[i][1];
         rec_rs_target t;
         double prev = 0.0, M;
-        CHECK(rec_rs_target_init(&t, mu, s) == REC_OK, "target");
+        CHECKF(rec_rs_target_init(&t, mu, s) == REC_OK, "target");
         M = exp(t.dinf);
         for (j = 0; j < sizeof hfrac / sizeof hfrac[0]; j++) {
             const double h = hfrac[j] * M;
@@ -102,32 +92,27 @@ int main(void)
             rec_rs_level(&t, t.dinf - log(h), h, &g, &w);
             printf("mu=%5.2f s=%5.3f h/M=%-7g sigma=%.12g ref=%.12g rel=%.1e\n", mu, s,
                    hfrac[j], sig, ref, fabs(sig - ref) / ref);
-            CHECK(fabs(sig - ref) <= 1e-9 * ref, "sigma(%g) = %.15g, reference %.15g", h, sig,
-                  ref);
-            CHECK(sig >= h * (1 - 1e-12) && sig <= h / g * (1 + 1e-12),
-                  "bounds h <= sigma <= h/g violated at h=%g", h);
-            CHECK(sig > prev, "sigma not increasing");
+            CHECKF(fabs(sig - ref) <= 1e-9 * ref, "sigma(%g) = %.15g, reference %.15g", h, sig,
+                   ref);
+            CHECKF(sig >= h * (1 - 1e-12) && sig <= h / g * (1 + 1e-12),
+                   "bounds h <= sigma <= h/g violated at h=%g", h);
+            CHECKF(sig > prev, "sigma not increasing");
             prev = sig;
             for (k = 0; k < sizeof rel / sizeof rel[0]; k++) {
                 const double lo = ref * (1 - rel[k]), hi = ref * (1 + rel[k]);
-                CHECK(rec_rs_gprs_accept(&t, lo, log(h), &stats) == 1,
-                      "T = sigma(1 - %g) not accepted (mu=%g s=%g h=%g)", rel[k], mu, s, h);
-                CHECK(rec_rs_gprs_accept(&t, hi, log(h), &stats) == 0,
-                      "T = sigma(1 + %g) not rejected (mu=%g s=%g h=%g)", rel[k], mu, s, h);
+                CHECKF(rec_rs_gprs_accept(&t, lo, log(h), &stats) == 1,
+                       "T = sigma(1 - %g) not accepted (mu=%g s=%g h=%g)", rel[k], mu, s, h);
+                CHECKF(rec_rs_gprs_accept(&t, hi, log(h), &stats) == 0,
+                       "T = sigma(1 + %g) not rejected (mu=%g s=%g h=%g)", rel[k], mu, s, h);
                 decisions += 2;
             }
         }
-        CHECK(isinf(rec_gprs_stretch(mu, s, M * 1.0000001, 1e-9)), "sigma(h >= sup r) = inf");
+        CHECKF(isinf(rec_gprs_stretch(mu, s, M * 1.0000001, 1e-9)), "sigma(h >= sup r) = inf");
     }
-    CHECK(stats.quads > 0 && stats.cheap < stats.tests, "quadrature branch never exercised");
+    CHECKF(stats.quads > 0 && stats.cheap < stats.tests, "quadrature branch never exercised");
     printf("%lu decisions: %llu cheap, %llu level evaluations, %llu by quadrature\n", decisions,
            (unsigned long long)stats.cheap, (unsigned long long)stats.level_evals,
            (unsigned long long)stats.quads);
-    CHECK(isnan(rec_gprs_stretch(0.0, 1.0, 1.0, 1e-9)), "s = 1 must give NaN");
-    if (failures) {
-        printf("%d failure(s)\n", failures);
-        return 1;
-    }
-    printf("all stretch-function tests passed\n");
-    return 0;
+    CHECKF(isnan(rec_gprs_stretch(0.0, 1.0, 1.0, 1e-9)), "s = 1 must give NaN");
+    return rec_test_finish("test_gprs_stretch");
 }

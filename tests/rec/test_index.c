@@ -11,17 +11,7 @@
 
 #include "rec.h"
 #include "rec_rs_internal.h"
-
-static int failures = 0;
-#define CHECK(cond, ...)                                                                     \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            failures++;                                                                      \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                      \
-            printf(__VA_ARGS__);                                                             \
-            printf("\n");                                                                    \
-        }                                                                                    \
-    } while (0)
+#include "rec_test_util.h"
 
 #define NK 4000
 
@@ -54,20 +44,20 @@ int main(void)
             const double k = floor(pow(u, -1.0 / beta));
             ks[n++] = k >= 4.6e18 ? (uint64_t)4.6e18 : (uint64_t)k;
         }
-        CHECK(rec_rc_encoder_init(&enc) == 0, "init");
+        CHECKF(rec_rc_encoder_init(&enc) == 0, "init");
         for (i = 0; i < n; i++)
             rec_rs_zeta_encode(&enc, beta, ks[i]);
-        CHECK(rec_rc_encoder_finish(&enc, &buf, &size) == 0, "finish");
+        CHECKF(rec_rc_encoder_finish(&enc, &buf, &size) == 0, "finish");
         rec_rc_decoder_init(&dec, buf, size);
         for (i = 0; i < n; i++)
             if (rec_rs_zeta_decode(&dec, beta) != ks[i])
                 bad++;
-        CHECK(bad == 0 && !rec_rc_decoder_error(&dec), "beta %g: %zu indices decoded wrongly",
-              beta, bad);
+        CHECKF(bad == 0 && !rec_rc_decoder_error(&dec), "beta %g: %zu indices decoded wrongly",
+               beta, bad);
         free(buf);
 
         /* code length on the law's own draws only */
-        CHECK(rec_rc_encoder_init(&enc) == 0, "init");
+        CHECKF(rec_rc_encoder_init(&enc) == 0, "init");
         for (i = 0; i < 20000; i++) {
             const double u = rec_prng_uniform(43, (uint64_t)bi, i);
             const double kd = floor(pow(u, -1.0 / beta));
@@ -75,17 +65,17 @@ int main(void)
             rec_rs_zeta_encode(&enc, beta, k);
             ideal += rec_rs_zeta_bits(beta, k);
         }
-        CHECK(rec_rc_encoder_finish(&enc, &buf, &size) == 0, "finish");
+        CHECKF(rec_rc_encoder_finish(&enc, &buf, &size) == 0, "finish");
         bits = 8.0 * (double)size / 20000.0;
         ideal /= 20000.0;
         printf("beta=%-5g bits written/index %.4f, ideal %.4f (+%.2f%%)\n", beta, bits, ideal,
                100.0 * (bits / ideal - 1.0));
-        CHECK(bits <= ideal * 1.005 + 0.01 && bits >= ideal * 0.99 - 0.01,
-              "beta %g: %.4f bits written vs ideal %.4f", beta, bits, ideal);
+        CHECKF(bits <= ideal * 1.005 + 0.01 && bits >= ideal * 0.99 - 0.01,
+               "beta %g: %.4f bits written vs ideal %.4f", beta, bits, ideal);
         free(buf);
     }
     /* ideal length of k = 1 is -log2(1 - 2^-beta) */
-    CHECK(fabs(rec_rs_zeta_bits(0.5, 1) + log2(1.0 - pow(2.0, -0.5))) < 1e-12, "zeta bits k=1");
+    CHECKF(fabs(rec_rs_zeta_bits(0.5, 1) + log2(1.0 - pow(2.0, -0.5))) < 1e-12, "zeta bits k=1");
     {
         static const uint8_t ones[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
                                          0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -93,12 +83,7 @@ int main(void)
                                          0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
         rec_rc_decoder dec;
         rec_rc_decoder_init(&dec, ones, sizeof ones);
-        CHECK(rec_rs_zeta_decode(&dec, 0.02) == 0, "octave > 62 must decode to 0");
+        CHECKF(rec_rs_zeta_decode(&dec, 0.02) == 0, "octave > 62 must decode to 0");
     }
-    if (failures) {
-        printf("%d failure(s)\n", failures);
-        return 1;
-    }
-    printf("all index-code tests passed\n");
-    return 0;
+    return rec_test_finish("test_index");
 }
