@@ -374,18 +374,17 @@ static int sot_refine(const block_store *bs, double T, int iterations, int tty, 
     return 0;
 }
 
-static int write_c_source(const char *path, const rtx_file *f, int argc, char **argv, char *err,
-                          size_t err_size)
+static char *c_source(const char *path, const rtx_file *f, int argc, char **argv, size_t *size,
+                      char *err, size_t err_size)
 {
     const size_t n = rtx_kind_entries(f->matrix.kind);
     const char *name = f->matrix.kind == RTX_KIND_SEPARABLE ? "rtx_builtin_sep_entries"
                        : f->method == RTX_METHOD_RD ? "rtx_builtin_rd_entries" : "rtx_builtin_klt_entries";
     size_t cap = 8192 + n * 32, len = 0;
     char *buf = (char *)malloc(cap);
-    int rc;
     if (!buf) {
         snprintf(err, err_size, "%s: out of memory", path);
-        return -1;
+        return NULL;
     }
 #define EMIT(...) len += (size_t)snprintf(buf + len, cap - len, __VA_ARGS__)
     EMIT("/* Built-in learned transform (%s), generated data: do not edit.\n * Produced by:\n *   recimg",
@@ -401,9 +400,8 @@ static int write_c_source(const char *path, const rtx_file *f, int argc, char **
              i + 1 == n ? "\n" : (i % 4 == 3 ? ",\n" : ","));
     EMIT("};\n\nconst double *%s(void)\n{\n    return entries;\n}\n", name);
 #undef EMIT
-    rc = imageio_write_file_atomic(path, buf, len, err, err_size);
-    free(buf);
-    return rc;
+    *size = len;
+    return buf;
 }
 
 int tool_cmd_train(int argc, char **argv)
@@ -417,6 +415,8 @@ int tool_cmd_train(int argc, char **argv)
     rtx_file *f = NULL;
     double *cov = NULL, *full = NULL;
     uint8_t *bytes = NULL;
+    char *csrc = NULL;
+    size_t csize = 0;
     size_t nbytes = 0;
     char err[512];
     const int tty = isatty(fileno(stderr));
@@ -475,6 +475,16 @@ int tool_cmd_train(int argc, char **argv)
         status = train_usage("no output file (-o T.rtx)", NULL);
         goto done;
     }
+    if (emit_c && (!strcmp(out, emit_c) || imageio_same_file(out, emit_c))) {
+        status = train_usage("-o and --emit-c name the same file", NULL);
+        goto done;
+    }
+    for (int i = 0; i < ninputs; i++)
+        if (imageio_same_file(inputs[i], out) || (emit_c && imageio_same_file(inputs[i], emit_c))) {
+            fprintf(stderr, "recimg: train-transform: refusing to overwrite the input %s\n",
+                    inputs[i]);
+            goto done;
+        }
     if (lapack_load() != 0)
         goto done;
     mo = (moments *)calloc(1, sizeof *mo);
@@ -615,11 +625,14 @@ int tool_cmd_train(int argc, char **argv)
         fprintf(stderr, "recimg: train-transform: the learned matrix failed validation\n");
         goto done;
     }
-    if (imageio_write_file_atomic(out, bytes, nbytes, err, sizeof err) != 0) {
+    /* With --emit-c both files are written as one step: a failure leaves neither. */
+    if (emit_c && !(csrc = c_source(emit_c, f, argc, argv, &csize, err, sizeof err))) {
         fprintf(stderr, "recimg: %s\n", err);
         goto done;
     }
-    if (emit_c && write_c_source(emit_c, f, argc, argv, err, sizeof err) != 0) {
+    if ((emit_c ? imageio_write_file_pair_atomic(out, bytes, nbytes, emit_c, csrc, csize, err,
+                                                 sizeof err)
+                : imageio_write_file_atomic(out, bytes, nbytes, err, sizeof err)) != 0) {
         fprintf(stderr, "recimg: %s\n", err);
         goto done;
     }
@@ -632,6 +645,7 @@ done:
     free(cov);
     free(full);
     free(bytes);
+    free(csrc);
     free(store.x);
     return status;
 }

@@ -771,8 +771,8 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return 0;
 }
 
-/* fsync, close and rename over the destination; removes the temporary on failure. */
-static int tmp_commit(const char *dest, struct tmp_file *t, char *err, size_t err_size)
+/* fsync and close the temporary; removes it on failure. */
+static int tmp_finish(const char *dest, struct tmp_file *t, char *err, size_t err_size)
 {
     if (fsync(t->fd) != 0) {
         imageio_set_error(err, err_size, "%s: cannot write: %s", dest, strerror(errno));
@@ -786,6 +786,12 @@ static int tmp_commit(const char *dest, struct tmp_file *t, char *err, size_t er
         return -1;
     }
     t->fd = -1;
+    return 0;
+}
+
+/* Renames a finished temporary over the destination; removes it on failure. */
+static int tmp_rename(const char *dest, struct tmp_file *t, char *err, size_t err_size)
+{
     if (term_signal_pending()) {
         imageio_set_error(err, err_size, "%s: interrupted by a signal; nothing written", dest);
         tmp_abort(t);
@@ -803,6 +809,14 @@ static int tmp_commit(const char *dest, struct tmp_file *t, char *err, size_t er
     return 0;
 }
 
+/* fsync, close and rename over the destination; removes the temporary on failure. */
+static int tmp_commit(const char *dest, struct tmp_file *t, char *err, size_t err_size)
+{
+    if (tmp_finish(dest, t, err, err_size) != 0)
+        return -1;
+    return tmp_rename(dest, t, err, err_size);
+}
+
 int imageio_write_file_atomic(const char *path, const void *data, size_t size, char *err,
                               size_t err_size)
 {
@@ -815,6 +829,44 @@ int imageio_write_file_atomic(const char *path, const void *data, size_t size, c
         return -1;
     }
     return tmp_commit(path, &t, err, err_size);
+}
+
+int imageio_write_file_pair_atomic(const char *path_a, const void *data_a, size_t size_a,
+                                   const char *path_b, const void *data_b, size_t size_b,
+                                   char *err, size_t err_size)
+{
+    struct tmp_file a, b;
+    /* Both temporaries are written and synced before either is renamed, so a failure
+     * up to that point leaves both destinations untouched. The signal masks nest:
+     * b is opened second and released first. */
+    if (tmp_open(path_a, &a, err, err_size) != 0)
+        return -1;
+    if (write_all(a.fd, data_a, size_a) != 0) {
+        imageio_set_error(err, err_size, "%s: cannot write: %s", path_a, strerror(errno));
+        tmp_abort(&a);
+        return -1;
+    }
+    if (tmp_finish(path_a, &a, err, err_size) != 0)
+        return -1;
+    if (tmp_open(path_b, &b, err, err_size) != 0) {
+        tmp_abort(&a);
+        return -1;
+    }
+    if (write_all(b.fd, data_b, size_b) != 0) {
+        imageio_set_error(err, err_size, "%s: cannot write: %s", path_b, strerror(errno));
+        tmp_abort(&b);
+        tmp_abort(&a);
+        return -1;
+    }
+    if (tmp_finish(path_b, &b, err, err_size) != 0) {
+        tmp_abort(&a);
+        return -1;
+    }
+    if (tmp_rename(path_b, &b, err, err_size) != 0) {
+        tmp_abort(&a);
+        return -1;
+    }
+    return tmp_rename(path_a, &a, err, err_size);
 }
 
 int imageio_same_file(const char *a, const char *b)

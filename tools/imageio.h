@@ -94,6 +94,15 @@ int imageio_read_file(const char *path, size_t max_size, uint8_t **data, size_t 
 int imageio_write_file_atomic(const char *path, const void *data, size_t size, char *err,
                               size_t err_size);
 
+/* Writes two files as one step: both go to temporary files that are written and synced
+ * first, and only then renamed into place (path_b first), so any failure before the
+ * renames (unwritable directory, full disk, a signal) leaves both destinations as they
+ * were. Only a failing rename of path_a after path_b's can leave path_b replaced alone.
+ * 0 or -1 with a message naming the file. */
+int imageio_write_file_pair_atomic(const char *path_a, const void *data_a, size_t size_a,
+                                   const char *path_b, const void *data_b, size_t size_b,
+                                   char *err, size_t err_size);
+
 /* 1 if a and b name the same existing file (same device and inode), 0 otherwise
  * (including when either does not exist). Used to refuse overwriting an input. */
 int imageio_same_file(const char *a, const char *b);

@@ -73,6 +73,24 @@ expect 1 "$recimg" train-transform --images "$tmp/empty" -o "$tmp/x.rtx"
 echo "not an image" > "$tmp/bad.png"
 expect 1 "$recimg" train-transform --images "$tmp/bad.png" -o "$tmp/x.rtx"
 [ -e "$tmp/x.rtx" ] && fail "output left after a failed training"
+# --emit-c that cannot be written: exit 1 and neither file is written (both or nothing)
+expect 1 "$recimg" train-transform --images "$img" --stride 8 -o "$tmp/x.rtx" --emit-c "$tmp/nodir/x.c"
+grep -q 'nodir/x.c' "$tmp/err" || fail "unwritable --emit-c: message does not name the file"
+[ -e "$tmp/x.rtx" ] && fail ".rtx written although --emit-c failed"
+ls "$tmp" | grep -q '\.tmp-' && fail "temporary file left after a failed --emit-c"
+# an existing .rtx is kept when the pair cannot be written
+cp "$tmp/sep.rtx" "$tmp/keep.rtx"
+expect 1 "$recimg" train-transform --images "$img" --stride 8 -o "$tmp/keep.rtx" --emit-c "$tmp/nodir/x.c"
+cmp -s "$tmp/sep.rtx" "$tmp/keep.rtx" || fail "existing .rtx replaced although --emit-c failed"
+# never overwrite an input; -o and --emit-c must differ
+cp "$img" "$tmp/in.png"
+expect 1 "$recimg" train-transform --images "$tmp/in.png" --stride 8 -o "$tmp/in.png"
+cmp -s "$img" "$tmp/in.png" || fail "train-transform -o overwrote its input image"
+expect 1 "$recimg" train-transform --images "$tmp/in.png" --stride 8 -o "$tmp/y.rtx" --emit-c "$tmp/in.png"
+cmp -s "$img" "$tmp/in.png" || fail "train-transform --emit-c overwrote its input image"
+[ -e "$tmp/y.rtx" ] && fail ".rtx written although --emit-c named an input"
+expect 2 "$recimg" train-transform --images "$img" --stride 8 -o "$tmp/y.rtx" --emit-c "$tmp/y.rtx"
+[ -e "$tmp/y.rtx" ] && fail "output written although -o and --emit-c are the same file"
 
 # compress with a malformed transform file: exit 1, clear message, no output
 head -c 1000 "$tmp/klt.rtx" > "$tmp/trunc.rtx"
