@@ -3,6 +3,10 @@
 #include "codec_internal.h"
 
 #include <math.h>
+#include <pthread.h>
+#if defined(__SSE2__) && !defined(RECIMG_NO_SIMD)
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,45 +61,113 @@ void recimg_planes_free(recimg_planes *pl)
     }
 }
 
-/* Full-range BT.601 chroma of one pixel; the 4:2:0 box mean sums these. */
-static double cb_of(double r, double g, double b)
+/* Full-range BT.601 of one 8-bit pixel, by the expressions
+ *   Y - 128 = 0.299 r + 0.587 g + 0.114 b - 128
+ *   Cb = -0.168735892 r - 0.331264108 g + 0.5 b
+ *   Cr = 0.5 r - 0.418687589 g - 0.081312411 b
+ * evaluated left to right in double. The 4:2:0 box mean sums Cb and Cr of the
+ * four pixels from 0.0, in the order (0,0), (0,1), (1,0), (1,1), then scales
+ * by 0.25 (the per-pixel reference in tests/codec/test_speed_planes.c).
+ *
+ * Speed (issue 8): each product of a constant and an 8-bit sample is a table
+ * entry filled by the same multiplication, and a - c*v is written a + (-c)*v,
+ * which IEEE arithmetic defines as the same operation; so a sample costs three
+ * loads and the same additions in the same order, with the same bits (checked
+ * over all 2^24 colours by test_speed_planes). The chroma tables hold (Cb, Cr)
+ * term pairs side by side so that both sums can run as one two-lane vector. */
+typedef struct {
+    double v[2];   /* (Cb term, Cr term) */
+} cpair;
+
+static struct {
+    double y[3][256];                /* 0.299 v, 0.587 v, 0.114 v */
+    _Alignas(16) cpair c[3][256];    /* r: (-0.168735892 v, 0.5 v), g: (-0.331264108 v,
+                                        -0.418687589 v), b: (0.5 v, -0.081312411 v) */
+} ctab;
+static pthread_once_t ctab_once = PTHREAD_ONCE_INIT;
+
+static void ctab_fill(void)
 {
-    return -0.168735892 * r - 0.331264108 * g + 0.5 * b;
+    for (int i = 0; i < 256; i++) {
+        const double v = (double)i;
+        ctab.y[0][i] = 0.299 * v;
+        ctab.y[1][i] = 0.587 * v;
+        ctab.y[2][i] = 0.114 * v;
+        ctab.c[0][i].v[0] = -0.168735892 * v;
+        ctab.c[0][i].v[1] = 0.5 * v;
+        ctab.c[1][i].v[0] = -0.331264108 * v;
+        ctab.c[1][i].v[1] = -0.418687589 * v;
+        ctab.c[2][i].v[0] = 0.5 * v;
+        ctab.c[2][i].v[1] = -0.081312411 * v;
+    }
 }
 
-static double cr_of(double r, double g, double b)
+/* Every encoder entry point below calls this first (once per call, not per row). */
+static void ctab_init(void)
 {
-    return 0.5 * r - 0.418687589 * g - 0.081312411 * b;
+    pthread_once(&ctab_once, ctab_fill);
+}
+
+static double y_of(const uint8_t *px)
+{
+    return ctab.y[0][px[0]] + ctab.y[1][px[1]] + ctab.y[2][px[2]] - 128.0;
+}
+
+static double cb_of(const uint8_t *px)
+{
+    return ctab.c[0][px[0]].v[0] + ctab.c[1][px[1]].v[0] + ctab.c[2][px[2]].v[0];
+}
+
+static double cr_of(const uint8_t *px)
+{
+    return ctab.c[0][px[0]].v[1] + ctab.c[1][px[1]].v[1] + ctab.c[2][px[2]].v[1];
 }
 
 /* 4:2:0 chroma row y (< height) of Cb (into cb unless NULL) and Cr (into cr unless
- * NULL): the 2x2 box mean; odd edges replicate the last pixel. The sums run in
- * the order (0,0), (0,1), (1,0), (1,1) from 0.0, as the decoder-independent
- * reference does (tests/codec/test_speed_planes.c). Both at once share the
- * pixels' loads and conversions (the encoder codes Cb and Cr in one job). */
+ * NULL): the 2x2 box mean; odd edges replicate the last pixel. Both at once share
+ * the pixels' loads (the encoder codes Cb and Cr in one job). */
 static void chroma420_row(const recimg_planes *pl, const recimg_image *img, size_t y, double *cb,
                           double *cr)
 {
     const size_t w = img->width, h = img->height, cw = pl->p[1].width;
     const size_t y0 = 2 * y, y1 = 2 * y + 1 < h ? 2 * y + 1 : h - 1;
     const uint8_t *r0 = img->pixels + y0 * w * 3, *r1 = img->pixels + y1 * w * 3;
+    const cpair *tr = ctab.c[0], *tg = ctab.c[1], *tb = ctab.c[2];
     for (size_t cx = 0; cx < cw; cx++) {
         const size_t x0 = 2 * cx, x1 = 2 * cx + 1 < w ? 2 * cx + 1 : w - 1;
         const uint8_t *q[4];
-        double b = 0.0, r = 0.0;
+        double s[2];
         q[0] = r0 + x0 * 3;
         q[1] = r0 + x1 * 3;
         q[2] = r1 + x0 * 3;
         q[3] = r1 + x1 * 3;
-        for (int k = 0; k < 4; k++) {
-            const double pr = q[k][0], pg = q[k][1], pb = q[k][2];
-            b += cb_of(pr, pg, pb);
-            r += cr_of(pr, pg, pb);
+#if defined(__SSE2__) && !defined(RECIMG_NO_SIMD)
+        {
+            /* the two lanes are the scalar sums below, operation for operation */
+            __m128d acc = _mm_setzero_pd();
+            for (int k = 0; k < 4; k++) {
+                const __m128d t = _mm_add_pd(_mm_add_pd(_mm_load_pd(tr[q[k][0]].v), _mm_load_pd(tg[q[k][1]].v)),
+                                             _mm_load_pd(tb[q[k][2]].v));
+                acc = _mm_add_pd(acc, t);
+            }
+            _mm_storeu_pd(s, _mm_mul_pd(acc, _mm_set1_pd(0.25)));
         }
+#else
+        {
+            double b = 0.0, r = 0.0;
+            for (int k = 0; k < 4; k++) {
+                const double *pr = tr[q[k][0]].v, *pg = tg[q[k][1]].v, *pb = tb[q[k][2]].v;
+                b += pr[0] + pg[0] + pb[0];
+                r += pr[1] + pg[1] + pb[1];
+            }
+            s[0] = 0.25 * b;
+            s[1] = 0.25 * r;
+        }
+#endif
         if (cb)
-            cb[cx] = 0.25 * b;
+            cb[cx] = s[0];
         if (cr)
-            cr[cx] = 0.25 * r;
+            cr[cx] = s[1];
     }
 }
 
@@ -113,16 +185,14 @@ static void row_from_image(const recimg_planes *pl, int i, const recimg_image *i
     if (i == 0 || !pl->subsampled) {
         const uint8_t *px = img->pixels + y * w * 3;
         if (i == 0) {
-            for (size_t x = 0; x < w; x++, px += 3) {
-                const double r = px[0], g = px[1], b = px[2];
-                out[x] = 0.299 * r + 0.587 * g + 0.114 * b - 128.0;
-            }
+            for (size_t x = 0; x < w; x++, px += 3)
+                out[x] = y_of(px);
         } else if (i == 1) {
             for (size_t x = 0; x < w; x++, px += 3)
-                out[x] = cb_of(px[0], px[1], px[2]);
+                out[x] = cb_of(px);
         } else {
             for (size_t x = 0; x < w; x++, px += 3)
-                out[x] = cr_of(px[0], px[1], px[2]);
+                out[x] = cr_of(px);
         }
         return;
     }
@@ -152,6 +222,7 @@ static void pad_row_right(const recimg_plane *p, double *row)
 void recimg_plane_rows_from_image(const recimg_planes *pl, int i, const recimg_image *img,
                                   uint32_t y0, uint32_t y1, double *rows)
 {
+    ctab_init();
     const recimg_plane *p = &pl->p[i];
     for (uint32_t y = y0; y < y1; y++) {
         double *row = rows + (size_t)(y - y0) * p->stride;
@@ -165,6 +236,7 @@ void recimg_plane_rows_from_image(const recimg_planes *pl, int i, const recimg_i
 void recimg_chroma_rows_from_image(const recimg_planes *pl, const recimg_image *img, uint32_t y0,
                                    uint32_t y1, double *cb_rows, double *cr_rows)
 {
+    ctab_init();
     const recimg_plane *p = &pl->p[1];
     for (uint32_t y = y0; y < y1; y++) {
         double *cb = cb_rows + (size_t)(y - y0) * p->stride, *cr = cr_rows + (size_t)(y - y0) * p->stride;
@@ -188,6 +260,7 @@ static void scatter_row(const double *row, uint32_t bw, uint32_t y, double *bloc
 void recimg_plane_blocks_from_image(const recimg_planes *pl, int i, const recimg_image *img,
                                     uint32_t by0, uint32_t by1, double *row, double *blocks)
 {
+    ctab_init();
     const recimg_plane *p = &pl->p[i];
     const uint32_t y0 = by0 * 8;
     for (uint32_t y = y0; y < by1 * 8; y++) {
@@ -205,6 +278,7 @@ void recimg_chroma_blocks_from_image(const recimg_planes *pl, const recimg_image
                                      uint32_t by1, double *cb_row, double *cr_row, double *cb_blocks,
                                      double *cr_blocks)
 {
+    ctab_init();
     const recimg_plane *p = &pl->p[1];
     const uint32_t y0 = by0 * 8;
     for (uint32_t y = y0; y < by1 * 8; y++) {

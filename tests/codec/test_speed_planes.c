@@ -171,6 +171,79 @@ static void one_case(uint32_t w, uint32_t h, int ch, int sub)
     free(ob.pixels);
 }
 
+/* Every 8-bit colour (2^24) through the encoder's table-driven conversion against
+ * the expressions of the reference: luma and 4:4:4 chroma per pixel, and 4:2:0
+ * chroma of 2x2 blocks of one colour (the box mean's per-pixel terms). One image
+ * per red value: 256 x 256 pixels of (r, g, b) for 4:4:4, each doubled in both
+ * directions for 4:2:0. */
+static void all_colours(void)
+{
+    const uint32_t n = 65536;
+    recimg_planes p444, p420;
+    recimg_image a, b;
+    double *row = (double *)malloc((size_t)n * sizeof(double));
+    double *cb = (double *)malloc((size_t)n * sizeof(double));
+    double *cr = (double *)malloc((size_t)n * sizeof(double));
+    int bad = 0;
+    a.width = n;
+    a.height = 1;
+    a.channels = 3;
+    b.width = 2 * n;
+    b.height = 2;
+    b.channels = 3;
+    a.pixels = (uint8_t *)malloc((size_t)n * 3);
+    b.pixels = (uint8_t *)malloc((size_t)n * 12);
+    if (!row || !cb || !cr || !a.pixels || !b.pixels) {
+        fprintf(stderr, "FAIL: out of memory\n");
+        exit(1);
+    }
+    recimg_planes_init(&p444, a.width, a.height, 3, 0);
+    recimg_planes_init(&p420, b.width, b.height, 3, 1);
+    for (uint32_t r = 0; r < 256 && !bad; r++) {
+        for (uint32_t i = 0; i < n; i++) {
+            const uint8_t px[3] = {(uint8_t)r, (uint8_t)(i >> 8), (uint8_t)i};
+            memcpy(a.pixels + (size_t)i * 3, px, 3);
+            for (int k = 0; k < 4; k++)
+                memcpy(b.pixels + ((size_t)(k >> 1) * 2 * n + 2 * (size_t)i + (size_t)(k & 1)) * 3, px, 3);
+        }
+        for (int pl = 0; pl < 3; pl++) {
+            recimg_plane_rows_from_image(&p444, pl, &a, 0, 1, row);
+            for (uint32_t i = 0; i < n && !bad; i++) {
+                const double rr = r, g = (double)(i >> 8), bb = (double)(i & 255);
+                const double want = pl == 0   ? 0.299 * rr + 0.587 * g + 0.114 * bb - 128.0
+                                    : pl == 1 ? -0.168735892 * rr - 0.331264108 * g + 0.5 * bb
+                                              : 0.5 * rr - 0.418687589 * g - 0.081312411 * bb;
+                if (memcmp(&row[i], &want, sizeof want) != 0) {
+                    fprintf(stderr, "FAIL all_colours 4:4:4 plane %d at (%u, %u, %u): %.17g, want %.17g\n",
+                            pl, r, i >> 8, i & 255, row[i], want);
+                    bad = 1;
+                }
+            }
+        }
+        recimg_chroma_rows_from_image(&p420, &b, 0, 1, cb, cr);
+        for (uint32_t i = 0; i < n && !bad; i++) {
+            const double rr = r, g = (double)(i >> 8), bb = (double)(i & 255);
+            double wb = 0.0, wr = 0.0;
+            for (int k = 0; k < 4; k++) {
+                wb += -0.168735892 * rr - 0.331264108 * g + 0.5 * bb;
+                wr += 0.5 * rr - 0.418687589 * g - 0.081312411 * bb;
+            }
+            wb *= 0.25;
+            wr *= 0.25;
+            if (memcmp(&cb[i], &wb, sizeof wb) != 0 || memcmp(&cr[i], &wr, sizeof wr) != 0) {
+                fprintf(stderr, "FAIL all_colours 4:2:0 at (%u, %u, %u)\n", r, i >> 8, i & 255);
+                bad = 1;
+            }
+        }
+    }
+    failures += bad;
+    free(row);
+    free(cb);
+    free(cr);
+    free(a.pixels);
+    free(b.pixels);
+}
+
 int main(void)
 {
     static const uint32_t sizes[][2] = {{1, 1}, {1, 2}, {2, 1}, {2, 2}, {3, 3}, {7, 13},
@@ -182,6 +255,7 @@ int main(void)
     }
     for (int t = 0; t < 40; t++)
         one_case(1 + rnd() % 97, 1 + rnd() % 97, 3, 1);
+    all_colours();
     if (failures) {
         fprintf(stderr, "%d failure(s)\n", failures);
         return 1;
