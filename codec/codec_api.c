@@ -157,6 +157,7 @@ static recimg_status validate_encoder_params(const recimg_encoder_params *p)
     RETURN_IF((unsigned)p->sampler > RECIMG_SAMPLER_BLOCK, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->mode == RECIMG_MODE_ROUND && p->sampler != RECIMG_SAMPLER_NONE, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->threads < 0, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->rec_legacy_bin_coder != 0 && p->rec_legacy_bin_coder != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->max_pixels == 0, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(!recimg_matrix_id_valid(p->matrix_id), RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->chroma_step_scale != 0.0 &&
@@ -320,6 +321,7 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
     pp->plane = plane;
     pp->skip_bits = (double)h->skip_code / 1024.0;
     pp->stat_weight = h->prior_id == RECIMG_PRIOR_LAPLACE_CTX2 ? 1.5 : 2.0;
+    pp->quant_rev = (h->flags & RECIMG_FLAG_CLOSED_CDF) ? REC_QUANT_REV_CLOSED : REC_QUANT_REV_WINDOW;
     pp->sigma = step;
 }
 
@@ -645,6 +647,8 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
        rounding baseline has no such statistic and keeps v1 */
     h.prior_id = enc->p.mode == RECIMG_MODE_REC ? RECIMG_PRIOR_LAPLACE_CTX2 : RECIMG_PRIOR_LAPLACE_CTX1;
     h.matrix_id = enc->p.matrix_id;
+    /* REC files use the closed-form bin coder (issue 8, docs/SPEED.md "Speed pass 5") */
+    h.flags = enc->p.mode == RECIMG_MODE_REC && !enc->p.rec_legacy_bin_coder ? RECIMG_FLAG_CLOSED_CDF : 0u;
     h.step_code = step_code_from_quality(enc->p.quality,
                                          enc->p.mode == RECIMG_MODE_REC ? REC_NOISE_FACTOR : 1.0);
     h.chroma_scale_code = chroma_scale_code(&enc->p);

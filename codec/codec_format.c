@@ -57,7 +57,7 @@ recimg_status recimg_format_write(const recimg_header *h, const uint8_t *payload
     buf[24] = (uint8_t)h->sampler;
     buf[25] = (uint8_t)h->prior_id;
     buf[26] = (uint8_t)h->matrix_id;
-    buf[27] = 0;
+    buf[27] = (uint8_t)h->flags;
     recimg_store_u32(buf + 28, h->step_code);
     recimg_store_u16(buf + 32, h->chroma_scale_code);
     recimg_store_u16(buf + 34, h->quality_code);
@@ -78,7 +78,7 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
                                   recimg_header *h, const uint8_t **payload, uint32_t *crc)
 {
     recimg_reader r;
-    uint32_t version, header_size, flags, stored_crc;
+    uint32_t version, header_size, stored_crc;
 
     memset(h, 0, sizeof *h);
     *payload = NULL;
@@ -128,8 +128,10 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
               RECIMG_ERR_CORRUPT);
     h->matrix_id = recimg_reader_u8(&r);
     RETURN_IF(!recimg_matrix_id_valid(h->matrix_id), RECIMG_ERR_CORRUPT);
-    flags = recimg_reader_u8(&r);
-    RETURN_IF(flags != 0, RECIMG_ERR_CORRUPT);
+    h->flags = recimg_reader_u8(&r);
+    /* unknown bits are errors; the closed-form bin coder exists in rec mode only */
+    RETURN_IF((h->flags & ~RECIMG_FLAG_CLOSED_CDF) != 0, RECIMG_ERR_CORRUPT);
+    RETURN_IF((h->flags & RECIMG_FLAG_CLOSED_CDF) && h->mode != RECIMG_MODE_REC, RECIMG_ERR_CORRUPT);
     h->step_code = recimg_reader_u32(&r);
     RETURN_IF(h->step_code < RECIMG_STEP_CODE_MIN || h->step_code > RECIMG_STEP_CODE_MAX,
               RECIMG_ERR_CORRUPT);

@@ -13,7 +13,7 @@
  *   24     1    sampler id (0 in round mode)
  *   25     1    prior id (1 = Laplace context model v1; 2 = v2, rec mode only)
  *   26     1    step matrix id
- *   27     1    flags (0)
+ *   27     1    flags: bit 0 (0x01) closed-form bin coder (rec mode only); other bits 0
  *   28     4    step code: global step in 1/1024 units
  *   32     2    chroma step multiplier in 1/256 units
  *   34     2    quality * 100 (informational)
@@ -38,6 +38,7 @@
 #define RECIMG_MAX_SIDE ((uint32_t)1 << 30)
 #define RECIMG_PRIOR_LAPLACE_CTX1 1   /* context model v1 (any mode) */
 #define RECIMG_PRIOR_LAPLACE_CTX2 2   /* v2: rec mode only, REC cell statistic 1.5 e^2 */
+#define RECIMG_FLAG_CLOSED_CDF 0x01u   /* rec mode: bins coded by rec_quant_code_bin_cf */
 #define RECIMG_STEP_CODE_MIN 64u              /* step >= 1/16 */
 #define RECIMG_STEP_CODE_MAX ((uint32_t)1 << 22) /* step <= 4096 */
 #define RECIMG_CHROMA_SCALE_MIN 64u           /* 0.25 */
@@ -56,6 +57,7 @@ typedef struct {
     uint32_t sampler;
     uint32_t prior_id;
     uint32_t matrix_id;
+    uint32_t flags;         /* RECIMG_FLAG_* */
     uint32_t step_code;
     uint32_t chroma_scale_code;
     uint32_t quality_code;

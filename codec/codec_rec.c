@@ -87,6 +87,34 @@ double recimg_laplace_trunc_mean(double lo, double hi, double b)
     }
 }
 
+double recimg_laplace_trunc_mean_edges(double lo, double hi, double b, double e_lo, double e_hi)
+{
+    if (!(hi > lo))
+        return 0.5 * (lo + hi);
+    if (lo >= 0.0) {
+        /* e^(L/b) - 1 = (e_lo - e_hi) / e_hi with e_lo = e^(-lo/b), e_hi = e^(-hi/b) */
+        const double d = e_lo - e_hi;
+        if (!(d > 1e-300 && d > 1e-8 * e_lo))
+            return recimg_laplace_trunc_mean(lo, hi, b);   /* underflow or a sliver */
+        return lo + (b - (hi - lo) * e_hi / d);
+    }
+    if (hi <= 0.0) {
+        /* mirrored: e_lo = e^(lo/b) < e_hi = e^(hi/b) */
+        const double d = e_hi - e_lo;
+        if (!(d > 1e-300 && d > 1e-8 * e_hi))
+            return recimg_laplace_trunc_mean(lo, hi, b);
+        return hi - (b - (hi - lo) * e_lo / d);
+    }
+    {
+        /* straddles 0: A = e^(-hi/b) - 1, B = e^(lo/b) - 1 as in recimg_laplace_trunc_mean */
+        const double A = e_hi - 1.0, B = e_lo - 1.0;
+        const double mass = -(A + B);
+        if (!(mass > 1e-8))
+            return recimg_laplace_trunc_mean(lo, hi, b);
+        return (-(lo + hi) + (b - lo) * B - (b + hi) * A) / mass;
+    }
+}
+
 static uint32_t mag_q16(double v)
 {
     double a = v < 0 ? -v : v;
@@ -158,13 +186,18 @@ static void setup_coef(recimg_ctx *ctx, int zz, double thr, const recimg_rec_pla
 
 /* Shared feedback after a coded coefficient: x, hw (bin half width) in sigma units;
  * hw < 0 means no bin is known (rejection samplers): E[y | X] under the Gaussian of the
- * prior's variance v = 2 b^2, mean + v / (v + 1) (X - mean). */
-static void feedback(recimg_ctx *ctx, int zz, const coef_setup *cs, double x, double hw, double *mmse)
+ * prior's variance v = 2 b^2, mean + v / (v + 1) (X - mean). ed (may be NULL): the bin
+ * coder's edge exponentials (closed-form coder), which make E[y | K, W] free of
+ * further exponentials. */
+static void feedback(recimg_ctx *ctx, int zz, const coef_setup *cs, double x, double hw,
+                     const rec_quant_edges *ed, double *mmse)
 {
     const double v = 2.0 * cs->b * cs->b;
-    const double e = hw >= 0.0
-        ? cs->mean + recimg_laplace_trunc_mean(x - hw - cs->mean, x + hw - cs->mean, cs->b)
-        : cs->mean + v / (v + 1.0) * (x - cs->mean);
+    const double lo = x - hw - cs->mean, hi = x + hw - cs->mean;
+    const double e = hw < 0.0 ? cs->mean + v / (v + 1.0) * (x - cs->mean)
+                     : ed && ed->known
+                         ? cs->mean + recimg_laplace_trunc_mean_edges(lo, hi, cs->b, ed->e_lo, ed->e_hi)
+                         : cs->mean + recimg_laplace_trunc_mean(lo, hi, cs->b);
     *mmse = e;
     recimg_ctx_update_stat(ctx, zz, &cs->pred, mag_q16(e - cs->mean),
                            stat_q16(cs->w * (e - cs->mean) * (e - cs->mean)));
@@ -211,10 +244,11 @@ static int target_is_far(recimg_sampler s, double y, double mean, double vp)
  * pfr simulate the same Gaussian channel N(y, 1) against the Gaussian prior of X
  * with the Laplace prior's mean and variance plus the noise (v + 1): exact for
  * any prior. The decoder never sees y: it reads the far flag, then the code. */
-static rec_status run_sampler(int encode, recimg_sampler s, double y, const rec_prior *prior,
-                              const rec_key *key, rec_rc_encoder *enc, rec_rc_decoder *dec,
-                              bnb_state *model, rec_quant_result *r)
+static rec_status run_sampler(int encode, recimg_sampler s, rec_quant_rev rev, double y,
+                              const rec_prior *prior, const rec_key *key, rec_rc_encoder *enc,
+                              rec_rc_decoder *dec, bnb_state *model, rec_quant_result *r)
 {
+    r->edges.known = 0;
     if (s == RECIMG_SAMPLER_GPRS_BNB || s == RECIMG_SAMPLER_GPRS || s == RECIMG_SAMPLER_PFR) {
         const double vp = 2.0 * prior->scale * prior->scale + 1.0;
         const rec_rs_sampler rs = s == RECIMG_SAMPLER_GPRS_BNB ? REC_RS_GPRS_BNB
@@ -233,7 +267,8 @@ static rec_status run_sampler(int encode, recimg_sampler s, double y, const rec_
             far = rec_rc_decode_bit(dec, &model->far);
         }
         if (far)
-            return encode ? rec_lrq_encode(y, 1.0, prior, key, enc, r) : rec_lrq_decode(1.0, prior, key, dec, r);
+            return encode ? rec_lrq_encode_rev(rev, y, 1.0, prior, key, enc, r)
+                          : rec_lrq_decode_rev(rev, 1.0, prior, key, dec, r);
         r->k = 0;
         r->draws.u = 0.0;
         r->draws.step = 0.0;
@@ -249,10 +284,10 @@ static rec_status run_sampler(int encode, recimg_sampler s, double y, const rec_
         return st;
     }
     if (s == RECIMG_SAMPLER_UQ || s == RECIMG_SAMPLER_BLOCK)   /* block: the coefficients outside groups */
-        return encode ? rec_uq_encode(y, SQRT12, prior, key, enc, r)
-                      : rec_uq_decode(SQRT12, prior, key, dec, r);
-    return encode ? rec_lrq_encode(y, 1.0, prior, key, enc, r)
-                  : rec_lrq_decode(1.0, prior, key, dec, r);
+        return encode ? rec_uq_encode_rev(rev, y, SQRT12, prior, key, enc, r)
+                      : rec_uq_decode_rev(rev, SQRT12, prior, key, dec, r);
+    return encode ? rec_lrq_encode_rev(rev, y, 1.0, prior, key, enc, r)
+                  : rec_lrq_decode_rev(rev, 1.0, prior, key, dec, r);
 }
 
 /* ---- encoder-only statistics: KL(Q || P_X) of one coded coefficient, in bits.
@@ -445,14 +480,14 @@ static double group_shrink(const coef_group *g, int i, unsigned bits)
  * (BD-rate +9.33% against +8.72%), while reconstructing with v / (v + 1) costs
  * 0.1 point (+8.82%). */
 static void group_member_feedback(recimg_ctx *ctx, const coef_group *g, int i, double x, double hw,
-                                  unsigned bits, double *mmse)
+                                  const rec_quant_edges *ed, unsigned bits, double *mmse)
 {
     const coef_setup *cs = &g->cs[i];
     if (hw >= 0.0) {
-        feedback(ctx, g->zz[i], cs, x, hw, mmse);
+        feedback(ctx, g->zz[i], cs, x, hw, ed, mmse);
         return;
     }
-    feedback(ctx, g->zz[i], cs, x, -1.0, mmse);
+    feedback(ctx, g->zz[i], cs, x, -1.0, NULL, mmse);
     *mmse = cs->mean + group_shrink(g, i, bits) * (x - cs->mean);
 }
 
@@ -462,6 +497,7 @@ static recimg_status group_encode(rec_rc_encoder *enc, recimg_ctx *ctx, coef_gro
                                   recimg_rec_stats *stats)
 {
     double qm[63], qs[63], pm[63], ps[63], x[63], hw[63], kl = 0.0, mmse;
+    rec_quant_edges ed[63];
     const unsigned kappa = group_kappa(g);
     rec_key key;
     int escape;
@@ -478,10 +514,12 @@ static recimg_status group_encode(rec_rc_encoder *enc, recimg_ctx *ctx, coef_gro
     if (escape) {
         for (int i = 0; i < g->n; i++) {
             rec_quant_result r;   /* the member's own prior and key, as if coded in place */
-            RETURN_IF(rec_uq_encode(g->y[i], SQRT12, &g->cs[i].prior, &g->cs[i].key, enc, &r) != REC_OK,
+            RETURN_IF(rec_uq_encode_rev(pp->quant_rev, g->y[i], SQRT12, &g->cs[i].prior, &g->cs[i].key,
+                                        enc, &r) != REC_OK,
                       RECIMG_ERR_INTERNAL);
             x[i] = r.x;
             hw[i] = r.draws.half_width;
+            ed[i] = r.edges;
         }
         stats->group_escapes++;
     } else {
@@ -491,6 +529,7 @@ static recimg_status group_encode(rec_rc_encoder *enc, recimg_ctx *ctx, coef_gro
         for (int i = 0; i < g->n; i++) {
             const double d = g->y[i] - pm[i];
             hw[i] = -1.0;
+            ed[i].known = 0;
             if (kappa + GROUP_T > 0) {   /* without index bits X is a prior draw: nothing to measure */
                 stats->group_dot += (x[i] - pm[i]) * d;
                 stats->group_norm2 += d * d;
@@ -500,7 +539,7 @@ static recimg_status group_encode(rec_rc_encoder *enc, recimg_ctx *ctx, coef_gro
         stats->group_bits += (double)(kappa + GROUP_T);
     }
     for (int i = 0; i < g->n; i++) {
-        group_member_feedback(ctx, g, i, x[i], hw[i], kappa + GROUP_T, &mmse);
+        group_member_feedback(ctx, g, i, x[i], hw[i], &ed[i], kappa + GROUP_T, &mmse);
         if (pp->want_kl)
             stats->kl_bits += kl_bits_of(escape ? RECIMG_SAMPLER_UQ : RECIMG_SAMPLER_LRQ,
                                          g->y[i] - g->cs[i].mean, g->cs[i].b);
@@ -558,13 +597,14 @@ recimg_status recimg_rec_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_s
                     continue;
                 }
                 {
-                    const rec_status rst = run_sampler(1, pp->sampler, y, &cs.prior, &cs.key, enc, NULL, bnb, &r);
+                    const rec_status rst = run_sampler(1, pp->sampler, pp->quant_rev, y, &cs.prior,
+                                                       &cs.key, enc, NULL, bnb, &r);
                     /* a rejection sampler's step cap: a limit of the sampler, not a bug
                        and not a missing feature */
                     RETURN_IF(rst == REC_ERR_STEP_CAP, RECIMG_ERR_SAMPLER_LIMIT);
                     RETURN_IF(rst != REC_OK, RECIMG_ERR_INTERNAL);
                 }
-                feedback(ctx, zz, &cs, r.x, r.draws.half_width, &mmse);
+                feedback(ctx, zz, &cs, r.x, r.draws.half_width, &r.edges, &mmse);
                 if (pp->want_kl)
                     stats->kl_bits += kl_bits_of(pp->sampler == RECIMG_SAMPLER_BLOCK ? RECIMG_SAMPLER_UQ
                                                                                     : pp->sampler,
@@ -620,27 +660,32 @@ static recimg_status group_decode(rec_rc_decoder *dec, recimg_ctx *ctx, coef_gro
                                   const recimg_rec_recon *recon, double *coef)
 {
     double pm[63], ps[63], x[63], hw[63], mmse;
+    rec_quant_edges ed[63];
     rec_key key;
     RETURN_IF(block >= GROUP_MAX_BLOCKS, RECIMG_ERR_LIMIT);
     group_prior_key(g, pp, block, pm, ps, &key);
     if (rec_rc_decode_bit(dec, &g->escape)) {
         for (int i = 0; i < g->n; i++) {
             rec_quant_result r;
-            RETURN_IF(rec_uq_decode(SQRT12, &g->cs[i].prior, &g->cs[i].key, dec, &r) != REC_OK,
+            RETURN_IF(rec_uq_decode_rev(pp->quant_rev, SQRT12, &g->cs[i].prior, &g->cs[i].key, dec,
+                                        &r) != REC_OK,
                       RECIMG_ERR_CORRUPT);
             x[i] = r.x;
             hw[i] = r.draws.half_width;
+            ed[i] = r.edges;
         }
     } else {
         RETURN_IF(rec_block_decode((size_t)g->n, pm, ps, group_kappa(g), GROUP_T, &key, dec, x) != REC_OK,
                   RECIMG_ERR_CORRUPT);
-        for (int i = 0; i < g->n; i++)
+        for (int i = 0; i < g->n; i++) {
             hw[i] = -1.0;
+            ed[i].known = 0;
+        }
     }
     for (int i = 0; i < g->n; i++) {
         const int k = recimg_zigzag[g->zz[i]];
         RETURN_IF(!(x[i] < 1e12 && x[i] > -1e12), RECIMG_ERR_CORRUPT);
-        group_member_feedback(ctx, g, i, x[i], hw[i], group_kappa(g) + GROUP_T, &mmse);
+        group_member_feedback(ctx, g, i, x[i], hw[i], &ed[i], group_kappa(g) + GROUP_T, &mmse);
         coef[k] = coded_output(recon, pp, &g->cs[i], x[i], mmse) * pp->sigma[k];
     }
     g->n = 0;
@@ -700,10 +745,11 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
                     FORWARD_IF_ERROR(group_add_decode(dec, ctx, &grp, zz, &cs, info, pp, block, recon, coef));
                     continue;
                 }
-                RETURN_IF(run_sampler(0, pp->sampler, 0.0, &cs.prior, &cs.key, NULL, dec, bnb, &r) != REC_OK,
+                RETURN_IF(run_sampler(0, pp->sampler, pp->quant_rev, 0.0, &cs.prior, &cs.key, NULL, dec,
+                                      bnb, &r) != REC_OK,
                           RECIMG_ERR_CORRUPT);
                 RETURN_IF(!(r.x < 1e12 && r.x > -1e12), RECIMG_ERR_CORRUPT);
-                feedback(ctx, zz, &cs, r.x, r.draws.half_width, &mmse);
+                feedback(ctx, zz, &cs, r.x, r.draws.half_width, &r.edges, &mmse);
                 coef[k] = coded_output(recon, pp, &cs, r.x, mmse) * pp->sigma[k];
             }
             if (grp.n > 0)

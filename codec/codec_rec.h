@@ -22,6 +22,9 @@ typedef struct {
                                    0 = the format's value (codec_rec.c GROUP_I_HI) */
     double stat_weight;         /* w of the context cell statistic w e^2 (codec_rec.c):
                                    2 for prior id 1, 1.5 for prior id 2 (docs/FORMAT.md) */
+    rec_quant_rev quant_rev;    /* bin coder of uq / lrq: WINDOW (header flags 0) or CLOSED
+                                   (flags bit 0x01); positional initializers that stop before
+                                   it get WINDOW */
 } recimg_rec_plane_params;
 
 typedef struct {
@@ -87,5 +90,9 @@ recimg_status recimg_rec_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, doub
 
 /* Mean of the Laplace(0, b) density truncated to [lo, hi] (lo < hi); uses rec_math. */
 double recimg_laplace_trunc_mean(double lo, double hi, double b);
+/* The same from the edge exponentials e_lo = e^(-|lo|/b), e_hi = e^(-|hi|/b) (the
+ * closed-form bin coder's rec_quant_edges): no exponential of its own unless the
+ * bin is a sliver or the exponentials underflowed (then recimg_laplace_trunc_mean). */
+double recimg_laplace_trunc_mean_edges(double lo, double hi, double b, double e_lo, double e_hi);
 
 #endif

@@ -127,6 +127,10 @@ typedef struct {
        coefficients whose predicted channel information is below tau are
        reconstructed from the prior at zero bits. */
     double rec_zero_bits;
+    /* REC, experiments: 1 = code bin indices with the original window coder
+       (header flags 0, as every file before the closed-form coder); 0 (default)
+       = the closed-form coder (flags bit 0x01, docs/FORMAT.md). */
+    int rec_legacy_bin_coder;
     /* learned-transform: with transform_id 4, the bytes of a .rtx transform file
        (docs/TRANSFORMS.md). recimg_encoder_create validates them
        (RECIMG_ERR_INVALID_ARGUMENT when invalid; recimg_transform_file_check says

@@ -98,11 +98,29 @@ typedef struct {
     double step;
 } rec_quant_draws;
 
+/* Revision of the bin coder (rec_quant.c).
+ * WINDOW (0): the original exact-pmf coder (window, buckets, search).
+ * CLOSED (1): closed-form integer CDF of the Laplace prior (rec_quant_code_bin_cf);
+ *             different bits, about the same rate, far fewer instructions. */
+typedef enum { REC_QUANT_REV_WINDOW = 0, REC_QUANT_REV_CLOSED = 1 } rec_quant_rev;
+
+/* The prior's tail exponentials at the coded bin's two edges, as the CLOSED
+ * coder computed them for its counts: with z the standardized edge
+ * (edge - mean) / scale of a Laplace prior, e = rec_exp(-|z|).  `known` is 0
+ * when the coder did not compute them (revision WINDOW, a Gaussian prior, an
+ * escaped bin, or the coder's fallback to WINDOW); a caller then computes what
+ * it needs itself.  Encoder and decoder always agree on every field. */
+typedef struct {
+    int known;
+    double e_lo, e_hi;    /* lower edge, upper edge */
+} rec_quant_edges;
+
 /* Result of one quantizer encode/decode. */
 typedef struct {
     double x;              /* the sample: x = step * (k - u) */
     int64_t k;             /* the bin index coded */
     rec_quant_draws draws;
+    rec_quant_edges edges; /* filled by the *_rev functions (known = 0 otherwise) */
 } rec_quant_result;
 
 /* uq: universal (dithered) quantization with step delta > 0.
@@ -138,6 +156,32 @@ rec_status rec_quant_code_bin(rec_rc_encoder *enc, int64_t k, double step, doubl
                               const rec_prior *prior);
 rec_status rec_quant_decode_bin(rec_rc_decoder *dec, double step, double u,
                                 const rec_prior *prior, int64_t *k);
+
+/* Revision CLOSED of the two above (rec_quant.c, "closed-form coder"): for a
+ * Laplace prior every bin edge's cumulative count is a closed-form function of
+ * the prior CDF at that edge alone, so the encoder evaluates two exponentials
+ * and the decoder inverts the CDF analytically and checks the candidate with
+ * the same counts.  Priors it does not cover (Gaussian, windows of more than
+ * REC_QUANT_CF_NMAX bins, steps below 1/40 of the scale) are coded exactly as
+ * by rec_quant_code_bin (revision WINDOW), which both sides decide from
+ * (step, u, prior) alone.  *edges receives the coded bin's edge exponentials
+ * (see rec_quant_edges); it may be NULL.  Same errors as the WINDOW coder. */
+#define REC_QUANT_CF_NMAX 1024
+rec_status rec_quant_code_bin_cf(rec_rc_encoder *enc, int64_t k, double step, double u,
+                                 const rec_prior *prior, rec_quant_edges *edges);
+rec_status rec_quant_decode_bin_cf(rec_rc_decoder *dec, double step, double u,
+                                   const rec_prior *prior, int64_t *k, rec_quant_edges *edges);
+
+/* uq and lrq with a chosen coder revision (rec_uq_encode etc. are revision
+ * WINDOW); out->edges as for rec_quant_code_bin_cf. */
+rec_status rec_uq_encode_rev(rec_quant_rev rev, double y, double delta, const rec_prior *prior,
+                             const rec_key *key, rec_rc_encoder *enc, rec_quant_result *out);
+rec_status rec_uq_decode_rev(rec_quant_rev rev, double delta, const rec_prior *prior,
+                             const rec_key *key, rec_rc_decoder *dec, rec_quant_result *out);
+rec_status rec_lrq_encode_rev(rec_quant_rev rev, double y, double sigma, const rec_prior *prior,
+                              const rec_key *key, rec_rc_encoder *enc, rec_quant_result *out);
+rec_status rec_lrq_decode_rev(rec_quant_rev rev, double sigma, const rec_prior *prior,
+                              const rec_key *key, rec_rc_decoder *dec, rec_quant_result *out);
 
 /* ======================================================================
  * block: fixed-budget simulator for a vector of Gaussians  -- APPROXIMATE

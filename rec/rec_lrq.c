@@ -57,7 +57,7 @@ rec_status rec_lrq_draws(double sigma, const rec_key *key, rec_quant_draws *out)
     return REC_ERR_STEP_CAP; /* probability (1 - pi/4)^65535: never */
 }
 
-rec_status rec_lrq_encode(double y, double sigma, const rec_prior *prior, const rec_key *key,
+rec_status rec_lrq_encode_rev(rec_quant_rev rev, double y, double sigma, const rec_prior *prior, const rec_key *key,
                           rec_rc_encoder *enc, rec_quant_result *out)
 {
     rec_status st;
@@ -72,10 +72,13 @@ rec_status rec_lrq_encode(double y, double sigma, const rec_prior *prior, const 
         return REC_ERR_INVALID_ARG;
     out->k = floor_i64(v);
     out->x = out->draws.step * ((double)out->k - out->draws.u);
+    out->edges.known = 0;
+    if (rev == REC_QUANT_REV_CLOSED)
+        return rec_quant_code_bin_cf(enc, out->k, out->draws.step, out->draws.u, prior, &out->edges);
     return rec_quant_code_bin(enc, out->k, out->draws.step, out->draws.u, prior);
 }
 
-rec_status rec_lrq_decode(double sigma, const rec_prior *prior, const rec_key *key,
+rec_status rec_lrq_decode_rev(rec_quant_rev rev, double sigma, const rec_prior *prior, const rec_key *key,
                           rec_rc_decoder *dec, rec_quant_result *out)
 {
     rec_status st;
@@ -84,7 +87,22 @@ rec_status rec_lrq_decode(double sigma, const rec_prior *prior, const rec_key *k
     st = rec_lrq_draws(sigma, key, &out->draws);
     if (st != REC_OK)
         return st;
-    st = rec_quant_decode_bin(dec, out->draws.step, out->draws.u, prior, &out->k);
+    out->edges.known = 0;
+    st = rev == REC_QUANT_REV_CLOSED
+        ? rec_quant_decode_bin_cf(dec, out->draws.step, out->draws.u, prior, &out->k, &out->edges)
+        : rec_quant_decode_bin(dec, out->draws.step, out->draws.u, prior, &out->k);
     out->x = out->draws.step * ((double)out->k - out->draws.u);
     return st;
+}
+
+rec_status rec_lrq_encode(double y, double sigma, const rec_prior *prior, const rec_key *key,
+                          rec_rc_encoder *enc, rec_quant_result *out)
+{
+    return rec_lrq_encode_rev(REC_QUANT_REV_WINDOW, y, sigma, prior, key, enc, out);
+}
+
+rec_status rec_lrq_decode(double sigma, const rec_prior *prior, const rec_key *key,
+                          rec_rc_decoder *dec, rec_quant_result *out)
+{
+    return rec_lrq_decode_rev(REC_QUANT_REV_WINDOW, sigma, prior, key, dec, out);
 }

@@ -28,6 +28,7 @@
  * The decoder locates a symbol by searching the same counts (hint + gallop).
  */
 #include "rec.h"
+#include "rec_quant_internal.h"
 
 #include <math.h> /* isfinite, sqrt (IEEE correctly rounded) */
 #include <string.h>
@@ -510,6 +511,272 @@ rec_status rec_quant_decode_bin(rec_rc_decoder *dec, double step, double u,
             }
         }
     }
+    *k_out = k;
+    return rec_rc_decoder_error(dec) ? REC_ERR_CORRUPT : REC_OK;
+}
+
+/* ---- revision CLOSED: closed-form counts for a Laplace prior ---------------
+ *
+ * Why: the window coder above spends most of its time building its window,
+ * its buckets and (decoder) searching them, and the codec then recomputes the
+ * same edge exponentials for its feedback.  Here every count is a closed-form
+ * function of one edge, so coding a bin costs the exponentials of its two
+ * edges, which the caller gets back (rec_quant_edges).
+ *
+ * Model, identical in encoder and decoder.  Standardized edge of bin k (its
+ * lower edge; k + 1 gives the upper one):
+ *     z(k) = (step * ((k - u) - 1/2) - mean) * (1 / scale)
+ *     E(k) = rec_exp(-|z(k)|),   F(k) = E(k) / 2 if z(k) < 0, else 1 - E(k) / 2
+ * (the Laplace CDF).  Window: with m = mean / step + u + 1/2 and
+ * w = CF_C * scale / step, k_lo = floor(m - w), k_hi = floor(m + w),
+ * n = k_hi - k_lo + 1 bins (mean +- CF_C scales: outside it the Laplace
+ * mass is 2^-18.3 and every bin gets its one floor count anyway).  Counts out
+ * of T = 2^16, S = T - 2 - n:
+ *     cum(k_lo) = 1,  cum(k_hi + 1) = T - 1,
+ *     cum(k) = 1 + (k - k_lo) + floor(S F(k))    for k_lo < k <= k_hi,
+ * [0, 1) escapes below the window, [T - 1, T) above (the distance to the
+ * window follows, Elias-gamma coded, as in the window coder).  F is
+ * non-decreasing in k (IEEE operations are monotone, rec_exp is accurate to
+ * a few ulp and consecutive z differ by step / scale > 1/43 here), so every
+ * bin has at least one count and the counts partition [0, T).
+ * Decoder: target t in [1, T - 1) is inverted approximately, F ~ (t - 1/2) /
+ * (T - 2) (the floor counts spread like F), through the Laplace quantile with a
+ * cheap log; the candidate's two counts are then checked, and a wrong
+ * candidate is followed by one step of +-1 and bisection over the remaining
+ * bins, all with the same cum(), so the result is the encoder's bin for any t.
+ * Not covered (the WINDOW coder is used instead, decided from the same
+ * inputs): Gaussian priors, n > REC_QUANT_CF_NMAX, |m| beyond 2^40.
+ * A prior that is a mixture of Laplace densities fits the same scheme: F(k)
+ * becomes the weighted sum of the components' CDFs (one rec_exp each) and the
+ * inversion only needs to be a good guess. */
+#define CF_C 12.0
+#define CF_MREL ((double)((int64_t)1 << 40))
+
+typedef struct {
+    double step, u, mean, inv_scale;
+    int64_t k_lo, k_hi;
+    uint32_t s;
+} cfctx;
+
+/* 1: covered (ctx filled); 0: use the WINDOW coder */
+static int cf_setup(cfctx *c, double step, double u, const rec_prior *prior)
+{
+    double inv_step, m, w;
+    if (!prior || prior->family != REC_PRIOR_LAPLACE || !(step > 0) || !isfinite(step) ||
+        !isfinite(u) || !isfinite(prior->mean) || !(prior->scale > 0) || !isfinite(prior->scale))
+        return 0;
+    inv_step = 1.0 / step;
+    w = CF_C * prior->scale * inv_step;
+    if (!(w < 0.5 * (REC_QUANT_CF_NMAX - 2)))
+        return 0;
+    m = prior->mean * inv_step + u + 0.5;
+    if (!(m < CF_MREL && m > -CF_MREL))
+        return 0;
+    c->step = step;
+    c->u = u;
+    c->mean = prior->mean;
+    c->inv_scale = 1.0 / prior->scale;
+    c->k_lo = floor_i64(m - w);
+    c->k_hi = floor_i64(m + w);
+    c->s = TOTAL - 2u - (uint32_t)(c->k_hi - c->k_lo + 1);
+    return 1;
+}
+
+/* E(k) (see above) and the count of edge k for k_lo < k <= k_hi */
+static uint32_t cf_cum(const cfctx *c, int64_t k, double *e)
+{
+    const double z = (c->step * (((double)k - c->u) - 0.5) - c->mean) * c->inv_scale;
+    double f;
+    if (z < 0) {
+        *e = rec_exp(z);
+        f = 0.5 * *e;
+    } else {
+        *e = rec_exp(-z);
+        f = 1.0 - 0.5 * *e;
+    }
+    return 1u + (uint32_t)(k - c->k_lo) + (uint32_t)((double)c->s * f);
+}
+
+static double cf_edge_exp(const cfctx *c, int64_t k)
+{
+    double e;
+    (void)cf_cum(c, k, &e);
+    return e;
+}
+
+rec_status rec_quant_code_bin_cf(rec_rc_encoder *enc, int64_t k, double step, double u,
+                                 const rec_prior *prior, rec_quant_edges *edges)
+{
+    cfctx c;
+    rec_quant_edges ed = {0, 0.0, 0.0};
+    if (!enc)
+        return REC_ERR_INVALID_ARG;
+    if (edges)
+        *edges = ed;
+    if (!cf_setup(&c, step, u, prior))
+        return rec_quant_code_bin(enc, k, step, u, prior);
+    if (k > ((int64_t)1 << 52) || k < -((int64_t)1 << 52))
+        return REC_ERR_INVALID_ARG;
+    if (k < c.k_lo) {
+        rec_rc_encode_freq(enc, 0, 1, TOTAL_BITS);
+        rec_rc_encode_uint_escape(enc, NULL, (uint64_t)(c.k_lo - 1 - k));
+    } else if (k > c.k_hi) {
+        rec_rc_encode_freq(enc, TOTAL - 1u, 1, TOTAL_BITS);
+        rec_rc_encode_uint_escape(enc, NULL, (uint64_t)(k - c.k_hi - 1));
+    } else {
+        /* the edge exponentials are wanted even at the window's ends (feedback) */
+        uint32_t c0 = cf_cum(&c, k, &ed.e_lo), c1 = cf_cum(&c, k + 1, &ed.e_hi);
+        if (k == c.k_lo)
+            c0 = 1u;
+        if (k == c.k_hi)
+            c1 = TOTAL - 1u;
+        rec_rc_encode_freq(enc, c0, c1 - c0, TOTAL_BITS);
+        ed.known = 1;
+        if (edges)
+            *edges = ed;
+    }
+    return enc->oom ? REC_ERR_NOMEM : REC_OK;
+}
+
+/* Candidate bin for target t (1 <= t < T - 1), clamped to the window: the
+   bin holding the Laplace quantile at F = (t - 1/2) / (T - 2).  A guess only. */
+static int64_t cf_hint(const cfctx *c, uint32_t t)
+{
+    const double g = ((double)t - 0.5) * (1.0 / (double)(TOTAL - 2u));
+    const double z = g < 0.5 ? hint_log(2.0 * g) : -hint_log(2.0 * (1.0 - g));
+    const double v = ((c->mean + z / c->inv_scale) / c->step) + c->u + 0.5;
+    int64_t k;
+    if (!(v > (double)c->k_lo))
+        return c->k_lo;
+    if (!(v < (double)c->k_hi))
+        return c->k_hi;
+    k = floor_i64(v);
+    return k < c->k_lo ? c->k_lo : k > c->k_hi ? c->k_hi : k;
+}
+
+/* An edge seen by the decoder's search: its count, and E if computed
+   (edges at the window's ends have fixed counts and need no E for them). */
+typedef struct {
+    int64_t k;
+    uint32_t cum;
+    int known;
+    double e;
+} cfedge;
+
+static void cf_probe(const cfctx *c, int64_t k, cfedge *out)
+{
+    out->k = k;
+    out->known = k > c->k_lo && k <= c->k_hi;
+    out->e = 0.0;
+    out->cum = out->known ? cf_cum(c, k, &out->e) : k <= c->k_lo ? 1u : TOTAL - 1u;
+}
+
+/* Narrows cum(lo) <= t < cum(hi) with a probe at k (lo < k < hi); returns
+   1 if the probe became the lower end. */
+static int cf_narrow(const cfctx *c, uint32_t t, int64_t k, cfedge *lo, cfedge *hi)
+{
+    cfedge p;
+    cf_probe(c, k, &p);
+    if (p.cum <= t) {
+        *lo = p;
+        return 1;
+    }
+    *hi = p;
+    return 0;
+}
+
+/* The bin for target t (1 <= t < T - 1): on return cum(lo->k) <= t < cum(hi->k),
+   hi->k = lo->k + 1.  Probes: the candidate's two edges, then the next edge on
+   the side the target lies, then bisection; each probe costs one rec_exp.
+   *probes (if not NULL) counts them (tests). */
+static void cf_locate(const cfctx *c, uint32_t t, cfedge *lo, cfedge *hi, int *probes)
+{
+    const int64_t h = cf_hint(c, t);
+    int up = 1, n = 0;
+    cf_probe(c, c->k_lo, lo);
+    cf_probe(c, c->k_hi + 1, hi);
+    if (h > lo->k) {
+        up = cf_narrow(c, t, h, lo, hi);
+        n++;
+    }
+    if (up && h + 1 < hi->k) {
+        up = cf_narrow(c, t, h + 1, lo, hi);
+        n++;
+    }
+    if (hi->k - lo->k > 1) {
+        (void)cf_narrow(c, t, up ? lo->k + 1 : hi->k - 1, lo, hi);
+        n++;
+    }
+    while (hi->k - lo->k > 1) {
+        (void)cf_narrow(c, t, lo->k + (hi->k - lo->k) / 2, lo, hi);
+        n++;
+    }
+    if (probes)
+        *probes = n;
+}
+
+/* ---- test hooks (rec_quant_internal.h) ---- */
+int rec_quant_cf_window(double step, double u, const rec_prior *prior, int64_t *k_lo, int64_t *k_hi)
+{
+    cfctx c;
+    if (!cf_setup(&c, step, u, prior))
+        return 0;
+    *k_lo = c.k_lo;
+    *k_hi = c.k_hi;
+    return 1;
+}
+
+uint32_t rec_quant_cf_cum(double step, double u, const rec_prior *prior, int64_t k)
+{
+    cfctx c;
+    cfedge e;
+    if (!cf_setup(&c, step, u, prior))
+        return 0;
+    cf_probe(&c, k, &e);
+    return e.cum;
+}
+
+int64_t rec_quant_cf_locate(double step, double u, const rec_prior *prior, uint32_t t, int *probes)
+{
+    cfctx c;
+    cfedge lo, hi;
+    if (!cf_setup(&c, step, u, prior) || t < 1u || t >= TOTAL - 1u)
+        return INT64_MIN;
+    cf_locate(&c, t, &lo, &hi, probes);
+    return lo.k;
+}
+
+rec_status rec_quant_decode_bin_cf(rec_rc_decoder *dec, double step, double u,
+                                   const rec_prior *prior, int64_t *k_out, rec_quant_edges *edges)
+{
+    cfctx c;
+    int64_t k;
+    uint32_t t;
+    rec_quant_edges ed = {0, 0.0, 0.0};
+    if (!dec || !k_out)
+        return REC_ERR_INVALID_ARG;
+    if (edges)
+        *edges = ed;
+    if (!cf_setup(&c, step, u, prior))
+        return rec_quant_decode_bin(dec, step, u, prior, k_out);
+    t = rec_rc_decode_target(dec, TOTAL_BITS);
+    if (t < 1u) {
+        rec_rc_decode_consume(dec, 0, 1, TOTAL_BITS);
+        k = c.k_lo - 1 - (int64_t)(rec_rc_decode_uint_escape(dec, NULL) & (((uint64_t)1 << 53) - 1));
+    } else if (t >= TOTAL - 1u) {
+        rec_rc_decode_consume(dec, TOTAL - 1u, 1, TOTAL_BITS);
+        k = c.k_hi + 1 + (int64_t)(rec_rc_decode_uint_escape(dec, NULL) & (((uint64_t)1 << 53) - 1));
+    } else {
+        cfedge lo, hi;
+        cf_locate(&c, t, &lo, &hi, NULL);
+        k = lo.k;
+        rec_rc_decode_consume(dec, lo.cum, hi.cum - lo.cum, TOTAL_BITS);
+        ed.e_lo = lo.known ? lo.e : cf_edge_exp(&c, lo.k);
+        ed.e_hi = hi.known ? hi.e : cf_edge_exp(&c, hi.k);
+        ed.known = 1;
+    }
+    if (edges)
+        *edges = ed;
     *k_out = k;
     return rec_rc_decoder_error(dec) ? REC_ERR_CORRUPT : REC_OK;
 }

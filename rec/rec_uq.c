@@ -27,7 +27,7 @@ rec_status rec_uq_draws(double delta, const rec_key *key, rec_quant_draws *out)
     return REC_OK;
 }
 
-rec_status rec_uq_encode(double y, double delta, const rec_prior *prior, const rec_key *key,
+rec_status rec_uq_encode_rev(rec_quant_rev rev, double y, double delta, const rec_prior *prior, const rec_key *key,
                          rec_rc_encoder *enc, rec_quant_result *out)
 {
     rec_status st;
@@ -42,10 +42,13 @@ rec_status rec_uq_encode(double y, double delta, const rec_prior *prior, const r
         return REC_ERR_INVALID_ARG;
     out->k = floor_i64(v);
     out->x = delta * ((double)out->k - out->draws.u);
+    out->edges.known = 0;
+    if (rev == REC_QUANT_REV_CLOSED)
+        return rec_quant_code_bin_cf(enc, out->k, delta, out->draws.u, prior, &out->edges);
     return rec_quant_code_bin(enc, out->k, delta, out->draws.u, prior);
 }
 
-rec_status rec_uq_decode(double delta, const rec_prior *prior, const rec_key *key,
+rec_status rec_uq_decode_rev(rec_quant_rev rev, double delta, const rec_prior *prior, const rec_key *key,
                          rec_rc_decoder *dec, rec_quant_result *out)
 {
     rec_status st;
@@ -54,7 +57,22 @@ rec_status rec_uq_decode(double delta, const rec_prior *prior, const rec_key *ke
     st = rec_uq_draws(delta, key, &out->draws);
     if (st != REC_OK)
         return st;
-    st = rec_quant_decode_bin(dec, delta, out->draws.u, prior, &out->k);
+    out->edges.known = 0;
+    st = rev == REC_QUANT_REV_CLOSED
+        ? rec_quant_decode_bin_cf(dec, delta, out->draws.u, prior, &out->k, &out->edges)
+        : rec_quant_decode_bin(dec, delta, out->draws.u, prior, &out->k);
     out->x = delta * ((double)out->k - out->draws.u);
     return st;
+}
+
+rec_status rec_uq_encode(double y, double delta, const rec_prior *prior, const rec_key *key,
+                          rec_rc_encoder *enc, rec_quant_result *out)
+{
+    return rec_uq_encode_rev(REC_QUANT_REV_WINDOW, y, delta, prior, key, enc, out);
+}
+
+rec_status rec_uq_decode(double delta, const rec_prior *prior, const rec_key *key,
+                          rec_rc_decoder *dec, rec_quant_result *out)
+{
+    return rec_uq_decode_rev(REC_QUANT_REV_WINDOW, delta, prior, key, dec, out);
 }

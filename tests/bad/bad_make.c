@@ -197,7 +197,10 @@ static int make_bad(const char *in, const char *dir)
     field("prior_3", 25, 1, 3, K_CORRUPT);
     field("matrix_3", 26, 1, 3, K_CORRUPT);
     field("matrix_ff", 26, 1, 0xff, K_CORRUPT);
-    field("flags_1", 27, 1, 1, K_CORRUPT);
+    /* flags: bit 0 = the closed-form bin coder, rec mode only; unknown bits are errors */
+    if (buf[23] == 0)
+        field("flags_1_in_round_mode", 27, 1, 1, K_CORRUPT);
+    field("flags_fc", 27, 1, 0xfc, K_CORRUPT);
     field("flags_80", 27, 1, 0x80, K_CORRUPT);
     field("step_0", 28, 4, 0, K_CORRUPT);
     field("step_63", 28, 4, 63, K_CORRUPT);

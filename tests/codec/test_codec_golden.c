@@ -6,6 +6,8 @@
  *
  *   test_codec_golden TESTIMAGES_DIR        check (the data dir is found next to this file)
  *   test_codec_golden --make DIR            (maintainers) write the .rec files from synthetic images
+ *                                           (with today's encoder: copy only NEW rows' files into
+ *                                           data/, the committed ones pin older formats)
  *   test_codec_golden --print DIR           (maintainers) print the MD5 table for DIR */
 #include "codec_test_util.h"
 
@@ -87,6 +89,20 @@ static const golden table[] = {
     {"golden_rec2_block_rgb420_q90.rec", 64, 48, 3, RECIMG_CHROMA_420, 90, 17, RECIMG_MODE_REC, RECIMG_SAMPLER_BLOCK,
      {"3d2a87f339491ac4de99a231e545d0a3", "5488f311edffab303f51465a66f15b67",
       "bde58b35217949600627c6316c677308", "68055957f45d6ade712037477cdfea57"}},
+    /* closed-form bin coder (header flags bit 0, docs/FORMAT.md; prior id 2): the REC
+       files above carry flags 0, which keeps the window coder's decoder pinned */
+    {"golden_rec2cf_uq_rgb420_q40.rec", 48, 40, 3, RECIMG_CHROMA_420, 40, 18, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"b9bbffbf1fd1b45c6faa1ce7892acb30", "d84693f4d298b353356964f2a337d445",
+      "63d087041566f4a1db41288392cbfe10", "caf9ab57918fba47d9fe9ab77dd0dd5c"}},
+    {"golden_rec2cf_lrq_gray_q60.rec", 40, 32, 1, RECIMG_CHROMA_420, 60, 19, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ,
+     {"fbbc80e1d24fc8b0f30682abf639b1e1", "eab09bbd41331753e180a790edd6cabb",
+      "eb69af763c6924e77eef0e4fdee60bf6", "8b5bebd0ae683201cf543effa1d331cb"}},
+    {"golden_rec2cf_block_rgb420_q90.rec", 64, 48, 3, RECIMG_CHROMA_420, 90, 20, RECIMG_MODE_REC, RECIMG_SAMPLER_BLOCK,
+     {"15350592e44b8ff08b2cb455f4979b1b", "56c96fe839d39c6b4fee8a67afd62118",
+      "7870482024512653a2126cb39f4af1e4", "bdc2bad696f8c0b652c9e4b98efcde65"}},
+    {"golden_rec2cf_pfr_gray_q75.rec", 36, 28, 1, RECIMG_CHROMA_420, 75, 21, RECIMG_MODE_REC, RECIMG_SAMPLER_PFR,
+     {"1faf457e1297aba02f099fd4362738a4", "7d8406668e55af08694626aa5feade0e",
+      "73adce89b96f6043afa770a24b6d56ef", "487802b25976b8ed92f89d8c04228578"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
@@ -177,8 +193,9 @@ int main(int argc, char **argv)
             CHECK(!"golden file missing");
             continue;
         }
-        /* the prior id each file pins (docs/FORMAT.md byte 25) */
-        CHECK(size > 25 && data[25] == (strncmp(g->file, "golden_rec2_", 12) == 0 ? 2 : 1));
+        /* the prior id and the flags each file pins (docs/FORMAT.md bytes 25, 27) */
+        CHECK(size > 27 && data[25] == (strncmp(g->file, "golden_rec2", 11) == 0 ? 2 : 1));
+        CHECK(data[27] == (strncmp(g->file, "golden_rec2cf_", 14) == 0 ? 1 : 0));
         for (int m = 0; m < 4; m++)
             CHECK(decode_md5(data, size, modes[m], md5[m]) == 0);
         CHECK(decode_md5(data, size, RECIMG_DECODE_DEFAULT, again) == 0);

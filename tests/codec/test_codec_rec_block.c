@@ -32,7 +32,8 @@ static void run(double info_hi, double min_retained)
         sigma[k] = 2.0 + 0.25 * (k % 8);
     ct_laplace_coefficients(coef, NCOEF, 99, 30.0);   /* large at low frequency */
     for (uint64_t seed = 0; seed < SEEDS; seed++) {
-        recimg_rec_plane_params pp = {RECIMG_SAMPLER_BLOCK, seed * 7919u + 3u, 1, 0.08, sigma, 0, info_hi, 1.5};
+        recimg_rec_plane_params pp = {RECIMG_SAMPLER_BLOCK, seed * 7919u + 3u, 1, 0.08, sigma, 0, info_hi, 1.5,
+                                      REC_QUANT_REV_CLOSED};
         recimg_rec_stats rs;
         rec_rc_encoder enc;
         uint8_t *buf = NULL;

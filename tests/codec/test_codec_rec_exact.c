@@ -9,7 +9,9 @@
  * outlier (x30) so that their flagged lrq fallback (far targets) is mixed in:
  * the channel must stay exact through the switch.
  * Also: recimg_laplace_trunc_mean (the feedback's E[y | bin], closed form with
- * rec_expm1) against Simpson integration with libm, to 1e-9 of the bin width. */
+ * rec_expm1) and recimg_laplace_trunc_mean_edges (from the closed-form bin coder's
+ * edge exponentials) against Simpson integration with libm, to 1e-9 of the bin width.
+ * uq, lrq and pfr's lrq fallback run with both bin coder revisions. */
 #include "codec_ctx.h"
 #include "codec_rec.h"
 #include "codec_test_util.h"
@@ -28,7 +30,7 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void run(recimg_sampler s, const char *name, int spikes)
+static void run(recimg_sampler s, rec_quant_rev rev, const char *name, int spikes)
 {
     double coef[NCOEF], out[NCOEF], sigma[64];
     double *pit = malloc(sizeof(double) * NCOEF * SEEDS);
@@ -43,7 +45,7 @@ static void run(recimg_sampler s, const char *name, int spikes)
         rec_rc_encoder enc;
         rec_rc_decoder dec;
         recimg_ctx *ce = NULL, *cd = NULL;
-        recimg_rec_plane_params pp = {s, seed * 1000003u, 0, 0.0, sigma, 0, 0.0, 1.5};
+        recimg_rec_plane_params pp = {s, seed * 1000003u, 0, 0.0, sigma, 0, 0.0, 1.5, rev};
         recimg_rec_stats rs;
         recimg_rec_recon recon = {RECIMG_DECODE_SAMPLE, 0.0, 0};
         uint8_t *buf = NULL;
@@ -106,7 +108,7 @@ static void trunc_mean_check(void)
 {
     static const double bs[] = {0.2, 1.0, 3.0, 30.0, 1000.0};
     static const double hws[] = {0.01, 0.5, 1.7320508075688772, 5.0, 40.0};
-    double worst = 0.0;
+    double worst = 0.0, worst_edges = 0.0;
     for (size_t i = 0; i < sizeof bs / sizeof bs[0]; i++)
         for (size_t j = 0; j < sizeof hws / sizeof hws[0]; j++)
             for (int c = -40; c <= 40; c++) {
@@ -128,20 +130,39 @@ static void trunc_mean_check(void)
                 if (!(err < 1e-9))
                     printf("trunc_mean: lo %.17g hi %.17g b %g: error / bin width %.3g\n", lo, hi, b, err);
                 CHECK(err < 1e-9);
+                {
+                    /* from the closed-form coder's edge exponentials: as exact where that
+                       coder runs (bins of at least 1/43 scale); narrower bins lose
+                       digits in e_lo - e_hi (1e-16 / (w / b) relative) */
+                    const double e_lo = rec_exp(-fabs(lo) / b), e_hi = rec_exp(-fabs(hi) / b);
+                    const double tol = w / b >= 1.0 / 43.0 ? 1e-9 : 1e-5;
+                    err = fabs((recimg_laplace_trunc_mean_edges(lo, hi, b, e_lo, e_hi) - lo) - m1 / m0) / w;
+                    if (err > worst_edges)
+                        worst_edges = err;
+                    if (!(err < tol))
+                        printf("trunc_mean_edges: lo %.17g hi %.17g b %g: error / bin width %.3g\n", lo,
+                               hi, b, err);
+                    CHECK(err < tol);
+                }
             }
-    printf("trunc_mean: worst |error| / bin width %.3g\n", worst);
+    printf("trunc_mean: worst |error| / bin width %.3g (from edge exponentials %.3g)\n", worst,
+           worst_edges);
 }
 
 int main(void)
 {
     trunc_mean_check();
-    run(RECIMG_SAMPLER_LRQ, "lrq", 0);
-    run(RECIMG_SAMPLER_UQ, "uq", 0);
-    run(RECIMG_SAMPLER_GPRS_BNB, "gprs-bnb", 0);
-    run(RECIMG_SAMPLER_GPRS, "gprs", 0);
-    run(RECIMG_SAMPLER_PFR, "pfr", 0);
-    run(RECIMG_SAMPLER_GPRS_BNB, "gprs-bnb (outliers)", 1);
-    run(RECIMG_SAMPLER_GPRS, "gprs (outliers)", 1);
-    run(RECIMG_SAMPLER_PFR, "pfr (outliers)", 1);
+    run(RECIMG_SAMPLER_LRQ, REC_QUANT_REV_WINDOW, "lrq", 0);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_WINDOW, "uq", 0);
+    run(RECIMG_SAMPLER_LRQ, REC_QUANT_REV_CLOSED, "lrq (closed-form coder)", 0);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_CLOSED, "uq (closed-form coder)", 0);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_CLOSED, "uq (closed-form coder, outliers)", 1);
+    run(RECIMG_SAMPLER_GPRS_BNB, REC_QUANT_REV_WINDOW, "gprs-bnb", 0);
+    run(RECIMG_SAMPLER_GPRS, REC_QUANT_REV_WINDOW, "gprs", 0);
+    run(RECIMG_SAMPLER_PFR, REC_QUANT_REV_WINDOW, "pfr", 0);
+    run(RECIMG_SAMPLER_GPRS_BNB, REC_QUANT_REV_WINDOW, "gprs-bnb (outliers)", 1);
+    run(RECIMG_SAMPLER_GPRS, REC_QUANT_REV_WINDOW, "gprs (outliers)", 1);
+    run(RECIMG_SAMPLER_PFR, REC_QUANT_REV_WINDOW, "pfr (outliers)", 1);
+    run(RECIMG_SAMPLER_PFR, REC_QUANT_REV_CLOSED, "pfr (outliers, closed-form coder)", 1);
     return ct_finish("test_codec_rec_exact");
 }

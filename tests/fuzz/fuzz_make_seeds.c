@@ -218,6 +218,13 @@ int main(int argc, char **argv)
         snprintf(name, sizeof name, "rec_sampler%d_gray_q95.rec", s);
         rec_seed(argv[1], name, 9, 12, 1, 95, RECIMG_CHROMA_420, 1, 0, 100 + s);
     }
+    /* The closed-form bin coder (header flags bit 0, the encoder's default since
+       docs/SPEED.md "Speed pass 5"; the rec_sampler* seeds above were committed
+       before it and carry flags 0): uq, lrq and block at a high quality, where the
+       coded bins are wide and many */
+    rec_seed(argv[1], "rec_cf_uq_rgb_q90.rec", 24, 16, 3, 90, RECIMG_CHROMA_420, 1, 0, 100 + 5);
+    rec_seed(argv[1], "rec_cf_lrq_gray_q90.rec", 16, 16, 1, 90, RECIMG_CHROMA_420, 1, 0, 100 + 1);
+    rec_seed(argv[1], "rec_cf_block_rgb_q70.rec", 24, 16, 3, 70, RECIMG_CHROMA_420, 1, 0, 100 + 6);
     image_seeds(argv[1]);
     roundtrip_seeds(argv[1]);
     return failures ? 1 : 0;

@@ -1,0 +1,255 @@
+/* The CLOSED bin coder (rec_quant_code_bin_cf, rec_quant.c): for many
+ * (scale, step, mean, offset) cases, including the extremes of its window,
+ *  - the counts: cum(k_lo) = 1, cum(k_hi + 1) = 2^16 - 1, strictly increasing
+ *    (every bin has a count);
+ *  - the decoder's search, EXHAUSTIVELY over every target 1 .. 2^16 - 2: the bin
+ *    it returns is the one whose counts hold the target (so the decoder reaches
+ *    the encoder's symbol whatever the target);
+ *  - bit-exact round trips through the range coder of every bin of a window plus
+ *    escapes on both sides, with identical edge exponentials on both sides and
+ *    equal to rec_exp(-|z|) of the edges;
+ *  - the fallback to the WINDOW coder (Gaussian prior, windows too wide) round
+ *    trips and reports no edges;
+ *  - uq and lrq with revision CLOSED round trip, and a truncated stream sets the
+ *    decoder's error. */
+#include "rec.h"
+#include "rec_math.h"
+#include "rec_quant_internal.h"
+#include "rec_test_util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define T 65536u
+
+typedef struct {
+    double scale, step, mean, u;
+} cfcase;
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15u;
+
+static double rnd(void)   /* deterministic uniform in [0, 1) (xorshift64*) */
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return (double)((rng_state * 2685821657736338717u) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static long total_probes, total_targets, max_probes;
+
+/* counts and exhaustive target inversion of one case; returns 1 if covered */
+static int check_case(const cfcase *cc)
+{
+    const rec_prior pr = {REC_PRIOR_LAPLACE, cc->mean, cc->scale};
+    int64_t klo, khi, k;
+    uint32_t prev, t;
+    int bad = 0;
+    if (!rec_quant_cf_window(cc->step, cc->u, &pr, &klo, &khi))
+        return 0;
+    CHECKF(khi >= klo && khi - klo + 1 <= REC_QUANT_CF_NMAX, "window %lld..%lld", (long long)klo,
+           (long long)khi);
+    CHECK(rec_quant_cf_cum(cc->step, cc->u, &pr, klo) == 1u);
+    CHECK(rec_quant_cf_cum(cc->step, cc->u, &pr, khi + 1) == T - 1u);
+    prev = 1u;
+    for (k = klo + 1; k <= khi + 1; k++) {
+        const uint32_t c = rec_quant_cf_cum(cc->step, cc->u, &pr, k);
+        if (!(c > prev)) {
+            CHECKF(c > prev, "counts not increasing at k = %lld (b %g step %g mean %g u %g)",
+                   (long long)k, cc->scale, cc->step, cc->mean, cc->u);
+            return 1;
+        }
+        prev = c;
+    }
+    for (t = 1; t < T - 1u; t++) {
+        int probes = 0;
+        const int64_t kk = rec_quant_cf_locate(cc->step, cc->u, &pr, t, &probes);
+        const uint32_t c0 = rec_quant_cf_cum(cc->step, cc->u, &pr, kk);
+        const uint32_t c1 = rec_quant_cf_cum(cc->step, cc->u, &pr, kk + 1);
+        if (!(kk >= klo && kk <= khi && c0 <= t && t < c1)) {
+            if (bad++ < 3)
+                CHECKF(0, "target %u -> bin %lld [%u, %u) (b %g step %g mean %g u %g)", t,
+                       (long long)kk, c0, c1, cc->scale, cc->step, cc->mean, cc->u);
+        }
+        /* expected cost: weight each target (= each unit of probability) once */
+        total_probes += probes;
+        total_targets++;
+        if (probes > max_probes)
+            max_probes = probes;
+    }
+    return 1;
+}
+
+static void exhaustive(void)
+{
+    static const double scales[] = {1e-9, 1e-3, 0.05, 0.29, 0.5, 1.0, 3.0, 12.0, 60.0, 140.0};
+    static const double steps[] = {3.46410161513775458705, 1.0, 2.6};
+    static const double means[] = {0.0, 0.37, -5.25, 1234.5, -3.0e9};
+    static const double us[] = {-0.49999999999, -0.2, 0.0, 0.31, 0.49999999999};
+    int covered = 0, cases = 0;
+    for (size_t a = 0; a < sizeof scales / sizeof *scales; a++)
+        for (size_t b = 0; b < sizeof steps / sizeof *steps; b++) {
+            /* a few mean/u pairs per (scale, step), cycling through the lists */
+            for (int r = 0; r < 3; r++) {
+                const cfcase cc = {scales[a], steps[b], means[(a + b + 2 * r) % 5], us[(a + 3 * b + r) % 5]};
+                covered += check_case(&cc);
+                cases++;
+            }
+        }
+    /* random cases: log-uniform scale in [1e-4, 200], lrq-like steps, any offset */
+    for (int i = 0; i < 40; i++) {
+        const cfcase cc = {1e-4 * pow(2e6, rnd()), 0.2 + 6.0 * rnd(), (rnd() - 0.5) * 200.0,
+                           rnd() - 0.5};
+        covered += check_case(&cc);
+        cases++;
+    }
+    /* the limits of the window: just inside and just outside REC_QUANT_CF_NMAX bins */
+    {
+        const double w_max = 0.5 * (REC_QUANT_CF_NMAX - 2) / 12.0;   /* scale / step */
+        const cfcase in = {w_max * 0.999999, 1.0, 0.5, 0.25}, out = {w_max * 1.000001, 1.0, 0.5, 0.25};
+        CHECK(check_case(&in) == 1);
+        CHECK(check_case(&out) == 0);
+        cases += 2;
+        covered++;
+    }
+    CHECKF(covered >= cases * 3 / 4, "only %d of %d cases covered", covered, cases);
+    printf("exhaustive: %d cases (%d covered), %ld targets, mean %.3f probes per target, max %ld\n",
+           cases, covered, total_targets, (double)total_probes / (double)total_targets, max_probes);
+}
+
+/* encode every bin of the window and escapes, decode, compare */
+static void round_trip_bins(double scale, double step, double mean, double u)
+{
+    const rec_prior pr = {REC_PRIOR_LAPLACE, mean, scale};
+    int64_t klo = 0, khi = -1, k;
+    rec_rc_encoder enc;
+    rec_rc_decoder dec;
+    uint8_t *buf = NULL;
+    size_t size = 0;
+    int ok = 1, n = 0;
+    const int covered = rec_quant_cf_window(step, u, &pr, &klo, &khi);
+    if (!covered) {   /* fallback: some bins around the mean */
+        klo = (int64_t)floor(mean / step) - 20;
+        khi = klo + 40;
+    }
+    CHECK(rec_rc_encoder_init(&enc) == 0);
+    for (k = klo - 70; k <= khi + 70; k++) {
+        rec_quant_edges ed;
+        ok &= rec_quant_code_bin_cf(&enc, k, step, u, &pr, &ed) == REC_OK;
+        ok &= ed.known == (covered && k >= klo && k <= khi);
+        if (ed.known) {
+            const double z0 = (step * (((double)k - u) - 0.5) - mean) * (1.0 / scale);
+            const double z1 = (step * (((double)(k + 1) - u) - 0.5) - mean) * (1.0 / scale);
+            ok &= ed.e_lo == rec_exp(-fabs(z0)) && ed.e_hi == rec_exp(-fabs(z1));
+        }
+        n++;
+    }
+    CHECK(rec_quant_code_bin_cf(&enc, (int64_t)1 << 40, step, u, &pr, NULL) == REC_OK);
+    CHECK(rec_quant_code_bin_cf(&enc, -((int64_t)1 << 40), step, u, &pr, NULL) == REC_OK);
+    CHECK(rec_rc_encoder_finish(&enc, &buf, &size) == 0);
+    rec_rc_decoder_init(&dec, buf, size);
+    for (k = klo - 70; k <= khi + 70; k++) {
+        rec_quant_edges ed, ee;
+        int64_t got = 0;
+        const int known = covered && k >= klo && k <= khi;
+        ok &= rec_quant_decode_bin_cf(&dec, step, u, &pr, &got, &ed) == REC_OK;
+        ok &= got == k && ed.known == known;
+        if (known) {   /* the same values the encoder returns */
+            rec_rc_encoder e2;
+            CHECK(rec_rc_encoder_init(&e2) == 0);
+            (void)rec_quant_code_bin_cf(&e2, k, step, u, &pr, &ee);
+            rec_rc_encoder_free(&e2);
+            ok &= memcmp(&ed.e_lo, &ee.e_lo, sizeof(double)) == 0 &&
+                  memcmp(&ed.e_hi, &ee.e_hi, sizeof(double)) == 0;
+        }
+    }
+    {
+        int64_t got = 0;
+        CHECK(rec_quant_decode_bin_cf(&dec, step, u, &pr, &got, NULL) == REC_OK && got == (int64_t)1 << 40);
+        CHECK(rec_quant_decode_bin_cf(&dec, step, u, &pr, &got, NULL) == REC_OK &&
+              got == -((int64_t)1 << 40));
+    }
+    CHECKF(ok, "round trip (b %g step %g mean %g u %g, %d bins, covered %d)", scale, step, mean, u,
+           n, covered);
+    /* truncated: the decoder must flag an error once it reads past the end; only
+       meaningful when every bin costs bits (a dominant bin decodes from the zeros
+       read past the end at almost no cost, as with any range coder) */
+    if (size > 8 && scale >= 20.0 * step) {
+        int flagged = 0;
+        rec_rc_decoder_init(&dec, buf, size / 2);
+        for (k = klo - 70; k <= khi + 70 && !flagged; k++) {
+            int64_t got;
+            flagged = rec_quant_decode_bin_cf(&dec, step, u, &pr, &got, NULL) == REC_ERR_CORRUPT;
+        }
+        for (int i = 0; i < 40 && !flagged; i++) {   /* reads zeros past the end */
+            int64_t got;
+            flagged = rec_quant_decode_bin_cf(&dec, step, u, &pr, &got, NULL) == REC_ERR_CORRUPT;
+        }
+        CHECKF(flagged, "truncated stream not flagged (b %g step %g)", scale, step);
+    }
+    free(buf);
+}
+
+static void fallback(void)
+{
+    /* Gaussian prior: the WINDOW coder, no edges */
+    const rec_prior g = {REC_PRIOR_GAUSSIAN, 0.5, 2.0};
+    int64_t a, b;
+    CHECK(!rec_quant_cf_window(1.0, 0.1, &g, &a, &b));
+    round_trip_bins(1000.0, 1.0, 3.0, 0.2);   /* too wide: WINDOW coder */
+}
+
+/* uq and lrq through the *_rev entry points: decoder never sees y */
+static void samplers(void)
+{
+    enum { M = 3000 };
+    static double xs[M];
+    static int64_t ks[M];
+    rec_rc_encoder enc;
+    rec_rc_decoder dec;
+    uint8_t *buf;
+    size_t size;
+    int ok = 1;
+    for (int which = 0; which < 2; which++) {
+        CHECK(rec_rc_encoder_init(&enc) == 0);
+        for (int i = 0; i < M; i++) {
+            const rec_key key = {77, 5, (uint64_t)i};
+            const rec_prior pr = {REC_PRIOR_LAPLACE, (i % 7) - 3.0, 0.05 + 0.01 * (i % 500)};
+            const double e = rec_prng_exponential(99, 1, (uint64_t)i);
+            const double y = pr.mean + pr.scale * ((i & 1) ? e : -e) * (i % 97 == 0 ? 30.0 : 1.0);
+            rec_quant_result r;
+            ok &= (which ? rec_lrq_encode_rev(REC_QUANT_REV_CLOSED, y, 1.0, &pr, &key, &enc, &r)
+                         : rec_uq_encode_rev(REC_QUANT_REV_CLOSED, y, 3.46410161513775458705, &pr,
+                                             &key, &enc, &r)) == REC_OK;
+            xs[i] = r.x;
+            ks[i] = r.k;
+        }
+        CHECK(rec_rc_encoder_finish(&enc, &buf, &size) == 0);
+        rec_rc_decoder_init(&dec, buf, size);
+        for (int i = 0; i < M; i++) {
+            const rec_key key = {77, 5, (uint64_t)i};
+            const rec_prior pr = {REC_PRIOR_LAPLACE, (i % 7) - 3.0, 0.05 + 0.01 * (i % 500)};
+            rec_quant_result r;
+            ok &= (which ? rec_lrq_decode_rev(REC_QUANT_REV_CLOSED, 1.0, &pr, &key, &dec, &r)
+                         : rec_uq_decode_rev(REC_QUANT_REV_CLOSED, 3.46410161513775458705, &pr,
+                                             &key, &dec, &r)) == REC_OK;
+            ok &= r.k == ks[i] && memcmp(&r.x, &xs[i], sizeof(double)) == 0;
+        }
+        free(buf);
+        CHECKF(ok, "%s rev CLOSED round trip", which ? "lrq" : "uq");
+    }
+}
+
+int main(void)
+{
+    exhaustive();
+    round_trip_bins(0.3, 3.46410161513775458705, 0.0, 0.1);
+    round_trip_bins(25.0, 1.0, -17.3, -0.4);
+    round_trip_bins(1e-7, 1.0, 2.5, 0.0);   /* edges underflow to 0 */
+    round_trip_bins(2.0, 0.7, 1e6, 0.33);
+    fallback();
+    samplers();
+    return rec_test_finish("test_rec_quant_cf");
+}
