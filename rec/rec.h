@@ -161,8 +161,9 @@ rec_status rec_quant_decode_bin(rec_rc_decoder *dec, double step, double u,
  * Laplace prior every bin edge's cumulative count is a closed-form function of
  * the prior CDF at that edge alone, so the encoder evaluates two exponentials
  * and the decoder inverts the CDF analytically and checks the candidate with
- * the same counts.  Priors it does not cover (Gaussian, windows of more than
- * REC_QUANT_CF_NMAX bins, steps below 1/40 of the scale) are coded exactly as
+ * the same counts.  Priors it does not cover (Gaussian; windows that could
+ * exceed REC_QUANT_CF_NMAX bins, i.e. steps below about 1/42 of the scale) are
+ * coded exactly as
  * by rec_quant_code_bin (revision WINDOW), which both sides decide from
  * (step, u, prior) alone.  *edges receives the coded bin's edge exponentials
  * (see rec_quant_edges); it may be NULL.  Same errors as the WINDOW coder. */

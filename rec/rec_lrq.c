@@ -57,8 +57,8 @@ rec_status rec_lrq_draws(double sigma, const rec_key *key, rec_quant_draws *out)
     return REC_ERR_STEP_CAP; /* probability (1 - pi/4)^65535: never */
 }
 
-rec_status rec_lrq_encode_rev(rec_quant_rev rev, double y, double sigma, const rec_prior *prior, const rec_key *key,
-                          rec_rc_encoder *enc, rec_quant_result *out)
+rec_status rec_lrq_encode_rev(rec_quant_rev rev, double y, double sigma, const rec_prior *prior,
+                              const rec_key *key, rec_rc_encoder *enc, rec_quant_result *out)
 {
     rec_status st;
     double v;
@@ -78,8 +78,8 @@ rec_status rec_lrq_encode_rev(rec_quant_rev rev, double y, double sigma, const r
     return rec_quant_code_bin(enc, out->k, out->draws.step, out->draws.u, prior);
 }
 
-rec_status rec_lrq_decode_rev(rec_quant_rev rev, double sigma, const rec_prior *prior, const rec_key *key,
-                          rec_rc_decoder *dec, rec_quant_result *out)
+rec_status rec_lrq_decode_rev(rec_quant_rev rev, double sigma, const rec_prior *prior,
+                              const rec_key *key, rec_rc_decoder *dec, rec_quant_result *out)
 {
     rec_status st;
     if (!out || !dec)

@@ -26,6 +26,10 @@
  * reaches them with probability < 1e-25) use a flat code instead: the
  * signed distance to the bin of the prior mean, Elias-gamma coded.
  * The decoder locates a symbol by searching the same counts (hint + gallop).
+ *
+ * That is revision WINDOW.  Revision CLOSED (the second half of this file,
+ * header flags bit 0 of .rec files) gives every edge a closed-form count for
+ * Laplace priors and falls back to WINDOW for what it does not cover.
  */
 #include "rec.h"
 #include "rec_quant_internal.h"
@@ -554,6 +558,7 @@ rec_status rec_quant_decode_bin(rec_rc_decoder *dec, double step, double u,
 
 typedef struct {
     double step, u, mean, inv_scale;
+    double m, bs;          /* mean / step + u + 1/2 and scale / step (decoder's guess) */
     int64_t k_lo, k_hi;
     uint32_t s;
 } cfctx;
@@ -561,21 +566,25 @@ typedef struct {
 /* 1: covered (ctx filled); 0: use the WINDOW coder */
 static int cf_setup(cfctx *c, double step, double u, const rec_prior *prior)
 {
-    double inv_step, m, w;
-    if (!prior || prior->family != REC_PRIOR_LAPLACE || !(step > 0) || !isfinite(step) ||
-        !isfinite(u) || !isfinite(prior->mean) || !(prior->scale > 0) || !isfinite(prior->scale))
+    double inv_step, m, w, bs;
+    /* the comparisons also refuse NaN and infinities (a finite u, mean and scale
+       with a finite positive step give a finite m and w below) */
+    if (!prior || prior->family != REC_PRIOR_LAPLACE || !(step > 0 && step < 1e300) ||
+        !(u > -1e300 && u < 1e300) || !(prior->scale > 0 && prior->scale < 1e300) ||
+        !(prior->mean > -1e300 && prior->mean < 1e300))
         return 0;
     inv_step = 1.0 / step;
-    w = CF_C * prior->scale * inv_step;
-    if (!(w < 0.5 * (REC_QUANT_CF_NMAX - 2)))
-        return 0;
+    bs = prior->scale * inv_step;
+    w = CF_C * bs;
     m = prior->mean * inv_step + u + 0.5;
-    if (!(m < CF_MREL && m > -CF_MREL))
+    if (!(w < 0.5 * (REC_QUANT_CF_NMAX - 2)) || !(m < CF_MREL && m > -CF_MREL))
         return 0;
     c->step = step;
     c->u = u;
     c->mean = prior->mean;
     c->inv_scale = 1.0 / prior->scale;
+    c->m = m;
+    c->bs = bs;
     c->k_lo = floor_i64(m - w);
     c->k_hi = floor_i64(m + w);
     c->s = TOTAL - 2u - (uint32_t)(c->k_hi - c->k_lo + 1);
@@ -615,12 +624,14 @@ rec_status rec_quant_code_bin_cf(rec_rc_encoder *enc, int64_t k, double step, do
         *edges = ed;
     if (!cf_setup(&c, step, u, prior))
         return rec_quant_code_bin(enc, k, step, u, prior);
-    if (k > ((int64_t)1 << 52) || k < -((int64_t)1 << 52))
-        return REC_ERR_INVALID_ARG;
     if (k < c.k_lo) {
+        if (k < -((int64_t)1 << 52))
+            return REC_ERR_INVALID_ARG;
         rec_rc_encode_freq(enc, 0, 1, TOTAL_BITS);
         rec_rc_encode_uint_escape(enc, NULL, (uint64_t)(c.k_lo - 1 - k));
     } else if (k > c.k_hi) {
+        if (k > ((int64_t)1 << 52))
+            return REC_ERR_INVALID_ARG;
         rec_rc_encode_freq(enc, TOTAL - 1u, 1, TOTAL_BITS);
         rec_rc_encode_uint_escape(enc, NULL, (uint64_t)(k - c.k_hi - 1));
     } else {
@@ -644,7 +655,7 @@ static int64_t cf_hint(const cfctx *c, uint32_t t)
 {
     const double g = ((double)t - 0.5) * (1.0 / (double)(TOTAL - 2u));
     const double z = g < 0.5 ? hint_log(2.0 * g) : -hint_log(2.0 * (1.0 - g));
-    const double v = ((c->mean + z / c->inv_scale) / c->step) + c->u + 0.5;
+    const double v = c->m + z * c->bs;
     int64_t k;
     if (!(v > (double)c->k_lo))
         return c->k_lo;
@@ -715,6 +726,40 @@ static void cf_locate(const cfctx *c, uint32_t t, cfedge *lo, cfedge *hi, int *p
         *probes = n;
 }
 
+/* The decoder's bin for target t (1 <= t < T - 1) with its counts [*c0, *c1)
+   and edge exponentials.  The usual case costs two rec_exp: the candidate holds
+   the target (the counts partition [1, T - 1), so it is the only bin that
+   does); otherwise the general search, cf_locate. */
+static int64_t cf_find(const cfctx *c, uint32_t t, uint32_t *c0, uint32_t *c1, rec_quant_edges *ed,
+                       int *probes)
+{
+    const int64_t h = cf_hint(c, t);
+    cfedge lo, hi;
+    ed->known = 1;
+    /* cf_hint keeps h in [k_lo, k_hi]; E is wanted at the window's ends too */
+    *c0 = cf_cum(c, h, &ed->e_lo);
+    if (h == c->k_lo)
+        *c0 = 1u;
+    if (*c0 <= t) {
+        *c1 = cf_cum(c, h + 1, &ed->e_hi);
+        if (h == c->k_hi)
+            *c1 = TOTAL - 1u;
+        if (t < *c1) {
+            if (probes)
+                *probes = 2;
+            return h;
+        }
+    }
+    cf_locate(c, t, &lo, &hi, probes);
+    *c0 = lo.cum;
+    *c1 = hi.cum;
+    ed->e_lo = lo.known ? lo.e : cf_edge_exp(c, lo.k);
+    ed->e_hi = hi.known ? hi.e : cf_edge_exp(c, hi.k);
+    if (probes)
+        *probes += 2 + !lo.known + !hi.known;   /* the fast path's tries, the ends' E */
+    return lo.k;
+}
+
 /* ---- test hooks (rec_quant_internal.h) ---- */
 int rec_quant_cf_window(double step, double u, const rec_prior *prior, int64_t *k_lo, int64_t *k_hi)
 {
@@ -739,11 +784,11 @@ uint32_t rec_quant_cf_cum(double step, double u, const rec_prior *prior, int64_t
 int64_t rec_quant_cf_locate(double step, double u, const rec_prior *prior, uint32_t t, int *probes)
 {
     cfctx c;
-    cfedge lo, hi;
+    uint32_t c0, c1;
+    rec_quant_edges ed;
     if (!cf_setup(&c, step, u, prior) || t < 1u || t >= TOTAL - 1u)
         return INT64_MIN;
-    cf_locate(&c, t, &lo, &hi, probes);
-    return lo.k;
+    return cf_find(&c, t, &c0, &c1, &ed, probes);
 }
 
 rec_status rec_quant_decode_bin_cf(rec_rc_decoder *dec, double step, double u,
@@ -767,13 +812,9 @@ rec_status rec_quant_decode_bin_cf(rec_rc_decoder *dec, double step, double u,
         rec_rc_decode_consume(dec, TOTAL - 1u, 1, TOTAL_BITS);
         k = c.k_hi + 1 + (int64_t)(rec_rc_decode_uint_escape(dec, NULL) & (((uint64_t)1 << 53) - 1));
     } else {
-        cfedge lo, hi;
-        cf_locate(&c, t, &lo, &hi, NULL);
-        k = lo.k;
-        rec_rc_decode_consume(dec, lo.cum, hi.cum - lo.cum, TOTAL_BITS);
-        ed.e_lo = lo.known ? lo.e : cf_edge_exp(&c, lo.k);
-        ed.e_hi = hi.known ? hi.e : cf_edge_exp(&c, hi.k);
-        ed.known = 1;
+        uint32_t c0, c1;
+        k = cf_find(&c, t, &c0, &c1, &ed, NULL);
+        rec_rc_decode_consume(dec, c0, c1 - c0, TOTAL_BITS);
     }
     if (edges)
         *edges = ed;

@@ -3,7 +3,9 @@
  * Shared dither u ~ Unif(-1/2, 1/2) from draw 0 of the key (first 64 bits);
  * K = round(y / delta + u) = floor(y / delta + u + 1/2); X = delta (K - u).
  * X - y ~ Unif(-delta/2, delta/2) exactly and independently of y.  K is
- * range coded with the prior's exact bin pmf at offset u (rec_quant.c).
+ * range coded with the prior's exact bin pmf at offset u (rec_quant.c), by the
+ * window coder or (the *_rev functions with REC_QUANT_REV_CLOSED) the
+ * closed-form coder.
  */
 #include "rec.h"
 
@@ -27,8 +29,8 @@ rec_status rec_uq_draws(double delta, const rec_key *key, rec_quant_draws *out)
     return REC_OK;
 }
 
-rec_status rec_uq_encode_rev(rec_quant_rev rev, double y, double delta, const rec_prior *prior, const rec_key *key,
-                         rec_rc_encoder *enc, rec_quant_result *out)
+rec_status rec_uq_encode_rev(rec_quant_rev rev, double y, double delta, const rec_prior *prior,
+                             const rec_key *key, rec_rc_encoder *enc, rec_quant_result *out)
 {
     rec_status st;
     double v;
@@ -48,8 +50,8 @@ rec_status rec_uq_encode_rev(rec_quant_rev rev, double y, double delta, const re
     return rec_quant_code_bin(enc, out->k, delta, out->draws.u, prior);
 }
 
-rec_status rec_uq_decode_rev(rec_quant_rev rev, double delta, const rec_prior *prior, const rec_key *key,
-                         rec_rc_decoder *dec, rec_quant_result *out)
+rec_status rec_uq_decode_rev(rec_quant_rev rev, double delta, const rec_prior *prior,
+                             const rec_key *key, rec_rc_decoder *dec, rec_quant_result *out)
 {
     rec_status st;
     if (!out || !dec)
@@ -66,13 +68,13 @@ rec_status rec_uq_decode_rev(rec_quant_rev rev, double delta, const rec_prior *p
 }
 
 rec_status rec_uq_encode(double y, double delta, const rec_prior *prior, const rec_key *key,
-                          rec_rc_encoder *enc, rec_quant_result *out)
+                         rec_rc_encoder *enc, rec_quant_result *out)
 {
     return rec_uq_encode_rev(REC_QUANT_REV_WINDOW, y, delta, prior, key, enc, out);
 }
 
 rec_status rec_uq_decode(double delta, const rec_prior *prior, const rec_key *key,
-                          rec_rc_decoder *dec, rec_quant_result *out)
+                         rec_rc_decoder *dec, rec_quant_result *out)
 {
     return rec_uq_decode_rev(REC_QUANT_REV_WINDOW, delta, prior, key, dec, out);
 }

@@ -1,0 +1,169 @@
+/* The two REC bin coder revisions through the public API (docs/FORMAT.md, "Bin
+ * coder revisions"): for uq, lrq, block and pfr (lrq fallback) on synthetic RGB
+ * 4:2:0 and gray images at low and high quality,
+ *  - the default encoder writes flags 0x01 (closed-form coder) and
+ *    rec_legacy_bin_coder = 1 writes flags 0 (window coder);
+ *  - both round trip: the decoded pixels of a file are the same with threads 1
+ *    and 2 and on a second decode (determinism), and the two revisions give
+ *    the same decoded image quality within 0.3 dB and sizes within 3% (they
+ *    code the same samples; only the integer CDF and the feedback's rounding differ);
+ *  - the flag byte is checked: flags 0x01 in a round-mode file and unknown
+ *    flag bits are refused as corrupt (CRC recomputed, so only the rule can refuse);
+ *  - a closed-form file whose flag is cleared (CRC fixed) decodes to different
+ *    pixels or fails cleanly: the bit really selects the coder. */
+#include "codec_test_util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t crc_table[256];
+
+static uint32_t crc32_of(const uint8_t *p, size_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    if (!crc_table[1])
+        for (uint32_t i = 0; i < 256; i++) {
+            uint32_t v = i;
+            for (int k = 0; k < 8; k++)
+                v = (v & 1) ? 0xEDB88320u ^ (v >> 1) : v >> 1;
+            crc_table[i] = v;
+        }
+    for (size_t i = 0; i < n; i++)
+        c = crc_table[(c ^ p[i]) & 0xFF] ^ (c >> 8);
+    return c ^ 0xFFFFFFFFu;
+}
+
+/* sets header byte 27 and rewrites the CRC (the last 4 bytes, little-endian) */
+static void set_flags(uint8_t *f, size_t n, uint8_t flags)
+{
+    uint32_t c;
+    f[27] = flags;
+    c = crc32_of(f, n - 4);
+    f[n - 4] = (uint8_t)c;
+    f[n - 3] = (uint8_t)(c >> 8);
+    f[n - 2] = (uint8_t)(c >> 16);
+    f[n - 1] = (uint8_t)(c >> 24);
+}
+
+static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sampler s, double q,
+                            int legacy, uint8_t **out, size_t *size)
+{
+    recimg_encoder_params p;
+    recimg_encoder *e = NULL;
+    recimg_status st;
+    recimg_encoder_params_default(&p);
+    p.mode = mode;
+    p.sampler = s;
+    p.quality = q;
+    p.rec_legacy_bin_coder = legacy;
+    st = recimg_encoder_create(&p, &e);
+    if (st == RECIMG_OK)
+        st = recimg_encode(e, img, out, size, NULL);
+    recimg_encoder_free(e);
+    return st;
+}
+
+static recimg_status decode(const uint8_t *f, size_t n, int threads, recimg_image *out)
+{
+    recimg_decoder_params p;
+    recimg_decoder *d = NULL;
+    recimg_status st;
+    recimg_decoder_params_default(&p);
+    p.threads = threads;
+    st = recimg_decoder_create(&p, &d);
+    if (st == RECIMG_OK)
+        st = recimg_decode(d, f, n, out);
+    recimg_decoder_free(d);
+    return st;
+}
+
+static int same_pixels(const recimg_image *a, const recimg_image *b)
+{
+    return a->width == b->width && a->height == b->height && a->channels == b->channels &&
+           memcmp(a->pixels, b->pixels, (size_t)a->width * a->height * a->channels) == 0;
+}
+
+static void check(const recimg_image *img, recimg_sampler s, double q, const char *name)
+{
+    uint8_t *f[2] = {NULL, NULL};
+    size_t n[2] = {0, 0};
+    double psnr[2] = {0, 0};
+    for (int legacy = 0; legacy < 2; legacy++) {
+        recimg_image a, b, c;
+        if (encode(img, RECIMG_MODE_REC, s, q, legacy, &f[legacy], &n[legacy]) != RECIMG_OK) {
+            fprintf(stderr, "%s: encode failed (legacy %d)\n", name, legacy);
+            CHECK(0);
+            return;
+        }
+        CHECK(n[legacy] > 28 && f[legacy][27] == (legacy ? 0 : 1));
+        CHECK(decode(f[legacy], n[legacy], 1, &a) == RECIMG_OK);
+        CHECK(decode(f[legacy], n[legacy], 2, &b) == RECIMG_OK);
+        CHECK(decode(f[legacy], n[legacy], 1, &c) == RECIMG_OK);
+        CHECK(same_pixels(&a, &b) && same_pixels(&a, &c));
+        psnr[legacy] = ct_psnr(img, &a);
+        recimg_free(a.pixels);
+        recimg_free(b.pixels);
+        recimg_free(c.pixels);
+    }
+    printf("%-24s closed-form %6zu B %.3f dB, window %6zu B %.3f dB\n", name, n[0], psnr[0], n[1],
+           psnr[1]);
+    CHECK(fabs(psnr[0] - psnr[1]) < 0.3);
+    CHECK(fabs((double)n[0] - (double)n[1]) < 0.03 * (double)n[1] + 64.0);
+    {
+        /* the flag selects the coder: the closed-form bytes read by the window coder */
+        recimg_image a, x;
+        uint8_t *g = malloc(n[0]);
+        CHECK(g != NULL);
+        if (g) {
+            memcpy(g, f[0], n[0]);
+            set_flags(g, n[0], 0);
+            if (decode(g, n[0], 1, &x) == RECIMG_OK) {
+                CHECK(decode(f[0], n[0], 1, &a) == RECIMG_OK);
+                CHECK(!same_pixels(&a, &x));
+                recimg_free(a.pixels);
+                recimg_free(x.pixels);
+            }
+            /* unknown flag bits are refused */
+            memcpy(g, f[0], n[0]);
+            set_flags(g, n[0], 0x81);
+            CHECK(decode(g, n[0], 1, &x) == RECIMG_ERR_CORRUPT);
+            set_flags(g, n[0], 0x04);
+            CHECK(decode(g, n[0], 1, &x) == RECIMG_ERR_CORRUPT);
+            free(g);
+        }
+    }
+    recimg_free(f[0]);
+    recimg_free(f[1]);
+}
+
+int main(void)
+{
+    recimg_image rgb, gray;
+    CHECK(ct_make_image(&rgb, 96, 64, 3, 41) == 0);
+    CHECK(ct_make_image(&gray, 72, 56, 1, 42) == 0);
+    check(&rgb, RECIMG_SAMPLER_UQ, 40, "uq rgb q40");
+    check(&rgb, RECIMG_SAMPLER_UQ, 95, "uq rgb q95");
+    check(&gray, RECIMG_SAMPLER_UQ, 15, "uq gray q15");
+    check(&rgb, RECIMG_SAMPLER_LRQ, 70, "lrq rgb q70");
+    check(&gray, RECIMG_SAMPLER_LRQ, 95, "lrq gray q95");
+    check(&rgb, RECIMG_SAMPLER_BLOCK, 80, "block rgb q80");
+    check(&gray, RECIMG_SAMPLER_PFR, 75, "pfr gray q75");
+    {
+        /* flags 0x01 in round mode is corrupt */
+        uint8_t *f = NULL;
+        size_t n = 0;
+        recimg_image x;
+        CHECK(encode(&gray, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 50, 0, &f, &n) == RECIMG_OK);
+        CHECK(n > 28 && f[27] == 0);
+        if (f) {
+            set_flags(f, n, 0x01);
+            CHECK(decode(f, n, 1, &x) == RECIMG_ERR_CORRUPT);
+        }
+        recimg_free(f);
+    }
+    free(rgb.pixels);
+    free(gray.pixels);
+    return ct_finish("test_codec_bincoder");
+}
