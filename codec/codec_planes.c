@@ -336,10 +336,44 @@ static void hrow_up(const double *restrict c, size_t cw, size_t w, double *restr
         out[x] = hup_one(c, cw, x);
 }
 
+#if defined(__SSE2__) && !defined(RECIMG_NO_SIMD)
+/* Two pixels of rgb_row / rgb_row_v at once, lane for lane the scalar
+ * expressions: the products and sums in the same order, and clamp_round as
+ * MAXPD(v, 0) (= v > 0 ? v : 0, NaN included), MINPD(., 255) (= . < 255 ? . : 255),
+ * + 0.5 and a truncating conversion. The six bytes go out as R G B R G B. */
+static void rgb2(__m128d yy, __m128d cb, __m128d cr, uint8_t *px)
+{
+    const __m128d zero = _mm_setzero_pd(), top = _mm_set1_pd(255.0), half = _mm_set1_pd(0.5);
+    const __m128d r = _mm_add_pd(yy, _mm_mul_pd(_mm_set1_pd(1.402), cr));
+    const __m128d g = _mm_sub_pd(_mm_sub_pd(yy, _mm_mul_pd(_mm_set1_pd(0.344136286), cb)),
+                                 _mm_mul_pd(_mm_set1_pd(0.714136286), cr));
+    const __m128d b = _mm_add_pd(yy, _mm_mul_pd(_mm_set1_pd(1.772), cb));
+    const __m128i ri = _mm_cvttpd_epi32(_mm_add_pd(_mm_min_pd(_mm_max_pd(r, zero), top), half));
+    const __m128i gi = _mm_cvttpd_epi32(_mm_add_pd(_mm_min_pd(_mm_max_pd(g, zero), top), half));
+    const __m128i bi = _mm_cvttpd_epi32(_mm_add_pd(_mm_min_pd(_mm_max_pd(b, zero), top), half));
+    const __m128i v = _mm_or_si128(_mm_or_si128(ri, _mm_slli_epi32(gi, 8)), _mm_slli_epi32(bi, 16));
+    const uint32_t p0 = (uint32_t)_mm_cvtsi128_si32(v), p1 = (uint32_t)_mm_cvtsi128_si32(_mm_srli_si128(v, 4));
+    /* SSE2 means x86: little-endian, so the bytes of lo and hi are in memory order */
+    const uint32_t lo = p0 | (p1 << 24);
+    const uint16_t hi = (uint16_t)(p1 >> 8);
+    memcpy(px, &lo, 4);
+    memcpy(px + 4, &hi, 2);
+}
+#define RGB_SIMD 1
+#else
+#define RGB_SIMD 0
+#endif
+
 static void rgb_row(const double *restrict py, const double *restrict cb, const double *restrict cr,
                     size_t w, uint8_t *restrict px)
 {
-    for (size_t x = 0; x < w; x++, px += 3) {
+    size_t x = 0;
+#if RGB_SIMD
+    for (; x + 2 <= w; x += 2, px += 6)
+        rgb2(_mm_add_pd(_mm_loadu_pd(py + x), _mm_set1_pd(128.0)), _mm_loadu_pd(cb + x),
+             _mm_loadu_pd(cr + x), px);
+#endif
+    for (; x < w; x++, px += 3) {
         const double yy = py[x] + 128.0;
         px[0] = clamp_round(yy + 1.402 * cr[x]);
         px[1] = clamp_round(yy - 0.344136286 * cb[x] - 0.714136286 * cr[x]);
@@ -354,7 +388,15 @@ static void rgb_row_v(const double *restrict py, const double *restrict b0, cons
                       const double *restrict r0, const double *restrict r1, size_t w,
                       uint8_t *restrict px)
 {
-    for (size_t x = 0; x < w; x++, px += 3) {
+    size_t x = 0;
+#if RGB_SIMD
+    const __m128d q3 = _mm_set1_pd(0.75), q1 = _mm_set1_pd(0.25);
+    for (; x + 2 <= w; x += 2, px += 6)
+        rgb2(_mm_add_pd(_mm_loadu_pd(py + x), _mm_set1_pd(128.0)),
+             _mm_add_pd(_mm_mul_pd(q3, _mm_loadu_pd(b0 + x)), _mm_mul_pd(q1, _mm_loadu_pd(b1 + x))),
+             _mm_add_pd(_mm_mul_pd(q3, _mm_loadu_pd(r0 + x)), _mm_mul_pd(q1, _mm_loadu_pd(r1 + x))), px);
+#endif
+    for (; x < w; x++, px += 3) {
         const double yy = py[x] + 128.0;
         const double cb = 0.75 * b0[x] + 0.25 * b1[x], cr = 0.75 * r0[x] + 0.25 * r1[x];
         px[0] = clamp_round(yy + 1.402 * cr);

@@ -164,6 +164,15 @@ static void one_case(uint32_t w, uint32_t h, int ch, int sub)
     recimg_planes_to_image(&a, &oa);
     ref_to_image(&a, &ob);
     check(memcmp(oa.pixels, ob.pixels, n) == 0, "to_image", w, h, ch, sub);
+    /* again with zero chroma: every colour channel is then the luma sample itself, so the
+       luma samples on .5 test the rounding of ties on the colour paths too */
+    if (a.nplanes == 3) {
+        for (int p = 1; p < 3; p++)
+            memset(a.p[p].data, 0, a.p[p].stride * (size_t)a.p[p].bh * 8 * sizeof(double));
+        recimg_planes_to_image(&a, &oa);
+        ref_to_image(&a, &ob);
+        check(memcmp(oa.pixels, ob.pixels, n) == 0, "to_image zero chroma", w, h, ch, sub);
+    }
     recimg_planes_free(&a);
     recimg_planes_free(&b);
     free(img.pixels);
