@@ -44,6 +44,29 @@ static int bucket(uint32_t x)
     return e - 10;
 }
 
+/* bucket((uint32_t)(s / 6)) without the division, for the neighbour-block activity
+ * s = 2l + 2a + al + ar <= 6 * 2^30 (speed, issue 8; the same buckets, checked
+ * against the quotient form in tests/codec/test_speed_ctx.c). floor(s / 6) is 0
+ * for s < 6, below 4096 for s < 6 * 4096 and at least 2^21 for s >= 6 * 2^21.
+ * Between, with s = m 2^e (1 <= m < 2, e the binary exponent of the exact
+ * (double)s, s < 2^24), s / 6 = (m / 1.5) 2^(e - 2), so floor(log2(floor(s / 6))) =
+ * floor(log2(s / 6)) is e - 2 when m >= 1.5, i.e. when the first fraction bit of
+ * (double)s is set, and e - 3 otherwise. */
+static int bucket_sixth(uint64_t s)
+{
+    double d;
+    uint64_t bits;
+    unsigned v;
+    if (s < 6u * 4096u)
+        return s >= 6u;
+    if (s >= 6u * 2097152u)
+        return NB - 1;
+    d = (double)s;
+    memcpy(&bits, &d, sizeof bits);
+    v = (unsigned)(bits >> 51) & 0xFFFu;   /* 2 (e + 1023) + first fraction bit */
+    return (int)(v >> 1) - 1023 - 3 + (int)(v & 1u) - 10;
+}
+
 /* Backed-off mean of a coarse cell from its statistics (the kind's clamp included). */
 static double coarse_mean(const recimg_ctx *c, const coarse_stats *co, uint32_t idx)
 {
@@ -159,11 +182,11 @@ void recimg_ctx_begin_block(recimg_ctx *c, uint32_t bx, uint32_t by)
     if (c->interior) {
         for (int k = 0; k < 64; k++) {
             const uint64_t s = (uint64_t)2 * c->nl[k] + (uint64_t)2 * c->na[k] + c->nal[k] + c->nar[k];
-            c->nbq[k] = (uint8_t)(bucket((uint32_t)(s / 6)) * NB);
+            c->nbq[k] = (uint8_t)(bucket_sixth(s) * NB);
         }
     } else {
         for (int k = 0; k < 64; k++)
-            c->nbq[k] = (uint8_t)(bucket((uint32_t)(edge_sum(c, k) / 6)) * NB);
+            c->nbq[k] = (uint8_t)(bucket_sixth(edge_sum(c, k)) * NB);
     }
 }
 
