@@ -549,12 +549,15 @@ rec_status rec_quant_decode_bin(rec_rc_decoder *dec, double step, double u,
  * candidate is followed by one step of +-1 and bisection over the remaining
  * bins, all with the same cum(), so the result is the encoder's bin for any t.
  * Not covered (the WINDOW coder is used instead, decided from the same
- * inputs): Gaussian priors, n > REC_QUANT_CF_NMAX, |m| beyond 2^40.
+ * inputs): Gaussian priors, w >= (REC_QUANT_CF_NMAX - 2) / 2, |m| >= 2^40,
+ * step or scale outside (2^-60, 2^60).
  * A prior that is a mixture of Laplace densities fits the same scheme: F(k)
  * becomes the weighted sum of the components' CDFs (one rec_exp each) and the
  * inversion only needs to be a good guess. */
 #define CF_C 12.0
 #define CF_MREL ((double)((int64_t)1 << 40))
+#define CF_HUGE ((double)((int64_t)1 << 60))
+#define CF_TINY (1.0 / CF_HUGE)
 
 typedef struct {
     double step, u, mean, inv_scale;
@@ -567,10 +570,11 @@ typedef struct {
 static int cf_setup(cfctx *c, double step, double u, const rec_prior *prior)
 {
     double inv_step, m, w, bs;
-    /* the comparisons also refuse NaN and infinities (a finite u, mean and scale
-       with a finite positive step give a finite m and w below) */
-    if (!prior || prior->family != REC_PRIOR_LAPLACE || !(step > 0 && step < 1e300) ||
-        !(u > -1e300 && u < 1e300) || !(prior->scale > 0 && prior->scale < 1e300) ||
+    /* the comparisons also refuse NaN and infinities; with step and scale in
+       (2^-60, 2^60) and |m| < 2^40 every z(k) of the window is finite, so the
+       counts never see a NaN (the WINDOW coder handles the rest) */
+    if (!prior || prior->family != REC_PRIOR_LAPLACE || !(step > CF_TINY && step < CF_HUGE) ||
+        !(u > -1e300 && u < 1e300) || !(prior->scale > CF_TINY && prior->scale < CF_HUGE) ||
         !(prior->mean > -1e300 && prior->mean < 1e300))
         return 0;
     inv_step = 1.0 / step;

@@ -199,6 +199,12 @@ static void fallback(void)
     int64_t a, b;
     CHECK(!rec_quant_cf_window(1.0, 0.1, &g, &a, &b));
     round_trip_bins(1000.0, 1.0, 3.0, 0.2);   /* too wide: WINDOW coder */
+    {
+        /* outside the covered domain: a tiny scale (1 / scale would overflow), huge steps */
+        const rec_prior tiny = {REC_PRIOR_LAPLACE, 0.0, 1e-310}, big = {REC_PRIOR_LAPLACE, 0.0, 1e200};
+        CHECK(!rec_quant_cf_window(1.0, 0.0, &tiny, &a, &b));
+        CHECK(!rec_quant_cf_window(1e200, 0.0, &big, &a, &b));
+    }
 }
 
 /* uq and lrq through the *_rev entry points: decoder never sees y */
