@@ -647,7 +647,7 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
        rounding baseline has no such statistic and keeps v1 */
     h.prior_id = enc->p.mode == RECIMG_MODE_REC ? RECIMG_PRIOR_LAPLACE_CTX2 : RECIMG_PRIOR_LAPLACE_CTX1;
     h.matrix_id = enc->p.matrix_id;
-    /* REC files use the closed-form bin coder (issue 8, docs/SPEED.md "Speed pass 5") */
+    /* REC files use the closed-form bin coder (issue 8, docs/SPEED.md "Speed pass 5b") */
     h.flags = enc->p.mode == RECIMG_MODE_REC && !enc->p.rec_legacy_bin_coder ? RECIMG_FLAG_CLOSED_CDF : 0u;
     h.step_code = step_code_from_quality(enc->p.quality,
                                          enc->p.mode == RECIMG_MODE_REC ? REC_NOISE_FACTOR : 1.0);

@@ -219,7 +219,7 @@ int main(int argc, char **argv)
         rec_seed(argv[1], name, 9, 12, 1, 95, RECIMG_CHROMA_420, 1, 0, 100 + s);
     }
     /* The closed-form bin coder (header flags bit 0, the encoder's default since
-       docs/SPEED.md "Speed pass 5"; the rec_sampler* seeds above were committed
+       docs/SPEED.md "Speed pass 5b"; the rec_sampler* seeds above were committed
        before it and carry flags 0): uq, lrq and block at a high quality, where the
        coded bins are wide and many */
     rec_seed(argv[1], "rec_cf_uq_rgb_q90.rec", 24, 16, 3, 90, RECIMG_CHROMA_420, 1, 0, 100 + 5);
