@@ -322,6 +322,8 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
     pp->skip_bits = (double)h->skip_code / 1024.0;
     pp->stat_weight = h->prior_id == RECIMG_PRIOR_LAPLACE_CTX2 ? 1.5 : 2.0;
     pp->quant_rev = (h->flags & RECIMG_FLAG_CLOSED_CDF) ? REC_QUANT_REV_CLOSED : REC_QUANT_REV_WINDOW;
+    /* skipped draws of prior id 2 on: wider, with a floor, on the luma plane (codec_rec.c) */
+    pp->skip_draw_wide = h->prior_id != RECIMG_PRIOR_LAPLACE_CTX1 && plane == 0;
     pp->sigma = step;
 }
 

@@ -636,6 +636,31 @@ static double realism_b(const recimg_rec_plane_params *pp, double b)
     return b * sqrt(2.0 / pp->stat_weight);
 }
 
+/* Scale of a skipped coefficient's private draw (sample and realism decoding; decoder
+ * only, never fed back): b_s = b_r unless pp->skip_draw_wide (luma plane of prior id 2
+ * on), then b_s = sqrt((SKIP_DRAW_MULT b_r)^2 + (SKIP_DRAW_FLOOR / sigma_k)^2), sigma_k in
+ * sample units. The zero-bit rule
+ * skips exactly the coefficients whose predicted b is small, and their y is wider than
+ * Laplace(b_r): in the encoder (TRAIN, luma, quality 5-40) the mean |y| of skipped
+ * coefficients was 1-2.5 b_r where b is near the skip threshold and 5-30 b_r where b is
+ * 100x smaller, about one grey level whatever sigma (an image's fine texture, which
+ * the zero-bit rule drops and the context never sees, since a skipped coefficient
+ * records nothing). Drawn from Laplace(b_r) the decoded high bands lacked energy
+ * (DCT-W1 at 1 bpp above the rounding baseline's); sqrt(2) and one grey level were
+ * chosen on TRAIN (docs/REC_CODEC.md, "Realism decoding of skipped coefficients"). */
+#define SKIP_DRAW_MULT 1.4142135623730951   /* sqrt(2) */
+#define SKIP_DRAW_FLOOR 1.0                 /* grey levels */
+static double skip_draw_b(const recimg_rec_plane_params *pp, double b, int k)
+{
+    const double br = realism_b(pp, b);
+    double m, f;
+    if (!pp->skip_draw_wide)
+        return br;
+    m = SKIP_DRAW_MULT * br;
+    f = SKIP_DRAW_FLOOR / pp->sigma[k];
+    return sqrt(m * m + f * f);
+}
+
 /* Decoder reconstruction of a coded coefficient from its sample x and E[y | code]
  * (sigma units), by recon's mode (DESIGN 4). */
 static double coded_output(const recimg_rec_recon *recon, const recimg_rec_plane_params *pp,
@@ -736,7 +761,7 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
                     if (private_draws) {
                         const double u = rec_prng_uniform(recon->private_seed, 1000u + pp->plane,
                                                           block * 64 + (uint64_t)zz);
-                        out = (sample ? 1.0 : A) * laplace_draw(realism_b(pp, cs.b), u);
+                        out = (sample ? 1.0 : A) * laplace_draw(skip_draw_b(pp, cs.b, k), u);
                     }
                     coef[k] = out * pp->sigma[k];
                     continue;

@@ -25,6 +25,11 @@ typedef struct {
     rec_quant_rev quant_rev;    /* bin coder of uq / lrq: WINDOW (header flags 0) or CLOSED
                                    (flags bit 0x01); positional initializers that stop before
                                    it get WINDOW */
+    int skip_draw_wide;         /* decoder only: a skipped coefficient's private draw (sample,
+                                   realism) is Laplace(b_r) if 0 (prior id 1, chroma planes,
+                                   initializers that stop before it), Laplace(b_s) if 1, b_s =
+                                   sqrt(2 b_r^2 + (1 / sigma_k)^2) (luma plane of prior id 2 on;
+                                   codec_rec.c skip_draw_b, docs/FORMAT.md) */
 } recimg_rec_plane_params;
 
 typedef struct {

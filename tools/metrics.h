@@ -59,6 +59,14 @@ typedef struct {
 int metrics_realism(const imageio_image *ref, const imageio_image *test,
                     metrics_realism_result *out);
 
+/* The per-band terms of dct_w1 (a diagnostic; bench/band_w1.c): for each band k = v*8 + u
+ * of the 8x8 DCT of luma, w1[k] = W1_k / max(std of the ref band, 1), so dct_w1 is the mean
+ * of w1, and sd_ratio[k] = std of the test band / max(std of the ref band, 1) (below 1: the
+ * test band carries less energy than the reference's). Returns 0, or -1 on NULL arguments,
+ * mismatched images or out of memory. */
+int metrics_dct_w1_bands(const imageio_image *ref, const imageio_image *test,
+                         double w1[64], double sd_ratio[64]);
+
 /* ---- Bjontegaard delta rate ---------------------------------------------------------- */
 
 /* BD-rate of curve B (the tested codec) against curve A (the anchor), in percent:

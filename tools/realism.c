@@ -69,6 +69,19 @@ static double w1_sorted(double *a, double *b, size_t n)
 
 /* ---- (a) DCT band distance ----------------------------------------------------------- */
 
+/* Population standard deviation of a[0..n-1]. */
+static double band_sd(const double *a, size_t n)
+{
+    double mean = 0.0, var = 0.0;
+    size_t i;
+    for (i = 0; i < n; i++)
+        mean += a[i];
+    mean /= (double)n;
+    for (i = 0; i < n; i++)
+        var += (a[i] - mean) * (a[i] - mean);
+    return sqrt(var / (double)n);
+}
+
 /* coefs[band * nblocks + block] for the padded luma plane. */
 static void block_dct(const double *y, size_t w, size_t h, double *coefs, size_t nblocks)
 {
@@ -115,7 +128,11 @@ static void block_dct(const double *y, size_t w, size_t h, double *coefs, size_t
     }
 }
 
-static int dct_w1(const double *yr, const double *yt, size_t w, size_t h, double *out)
+/* Per-band terms of dct_w1: w1[k] = W1_k / max(sd_k, 1) and sd_ratio[k] = std of the test
+ * band / max(std of the reference band, 1), k the raster band index v*8 + u (either array
+ * may be NULL); *out = the mean of w1 over the 64 bands. */
+static int dct_w1(const double *yr, const double *yt, size_t w, size_t h, double *out,
+                  double *w1, double *sd_ratio)
 {
     const size_t nb = ((w + 7) / 8) * ((h + 7) / 8);
     double *cr = malloc(sizeof(double) * 64 * nb), *ct = malloc(sizeof(double) * 64 * nb);
@@ -130,15 +147,13 @@ static int dct_w1(const double *yr, const double *yt, size_t w, size_t h, double
     block_dct(yt, w, h, ct, nb);
     for (band = 0; band < 64; band++) {
         double *a = cr + (size_t)band * nb, *b = ct + (size_t)band * nb;
-        double mean = 0.0, var = 0.0, sd;
-        size_t i;
-        for (i = 0; i < nb; i++)
-            mean += a[i];
-        mean /= (double)nb;
-        for (i = 0; i < nb; i++)
-            var += (a[i] - mean) * (a[i] - mean);
-        sd = sqrt(var / (double)nb);
-        total += w1_sorted(a, b, nb) / (sd > 1.0 ? sd : 1.0);
+        double sd = band_sd(a, nb), term;
+        if (sd_ratio != NULL)
+            sd_ratio[band] = band_sd(b, nb) / (sd > 1.0 ? sd : 1.0);
+        term = w1_sorted(a, b, nb) / (sd > 1.0 ? sd : 1.0);
+        if (w1 != NULL)
+            w1[band] = term;
+        total += term;
     }
     free(cr);
     free(ct);
@@ -414,33 +429,57 @@ done:
     return rc;
 }
 
-int metrics_realism(const imageio_image *ref, const imageio_image *test,
-                    metrics_realism_result *out)
+/* Luma planes of two images of the same size and channel count; 0, or -1 on mismatch or
+ * out of memory (nothing to free then). */
+static int luma_pair(const imageio_image *ref, const imageio_image *test, double **yr,
+                     double **yt)
 {
-    double *yr, *yt;
     size_t n;
-    int rc;
-
-    if (ref == NULL || test == NULL || out == NULL || ref->pixels == NULL ||
+    if (ref == NULL || test == NULL || ref->pixels == NULL ||
         test->pixels == NULL || ref->width != test->width || ref->height != test->height ||
         ref->channels != test->channels || (ref->channels != 1 && ref->channels != 3) ||
         ref->width == 0 || ref->height == 0)
         return -1;
-    memset(out, 0, sizeof(*out));
     n = (size_t)ref->width * ref->height;
-    yr = malloc(sizeof(double) * n);
-    yt = malloc(sizeof(double) * n);
-    if (yr == NULL || yt == NULL) {
-        free(yr);
-        free(yt);
+    *yr = malloc(sizeof(double) * n);
+    *yt = malloc(sizeof(double) * n);
+    if (*yr == NULL || *yt == NULL) {
+        free(*yr);
+        free(*yt);
         return -1;
     }
-    imageio_luma(ref, yr);
-    imageio_luma(test, yt);
-    rc = dct_w1(yr, yt, ref->width, ref->height, &out->dct_w1);
+    imageio_luma(ref, *yr);
+    imageio_luma(test, *yt);
+    return 0;
+}
+
+int metrics_realism(const imageio_image *ref, const imageio_image *test,
+                    metrics_realism_result *out)
+{
+    double *yr, *yt;
+    int rc;
+
+    if (out == NULL || luma_pair(ref, test, &yr, &yt) != 0)
+        return -1;
+    memset(out, 0, sizeof(*out));
+    rc = dct_w1(yr, yt, ref->width, ref->height, &out->dct_w1, NULL, NULL);
     free(yr);
     free(yt);
     if (rc != 0)
         return -1;
     return swd_all(ref, test, out);
+}
+
+int metrics_dct_w1_bands(const imageio_image *ref, const imageio_image *test,
+                         double w1[64], double sd_ratio[64])
+{
+    double *yr, *yt, total;
+    int rc;
+
+    if (w1 == NULL || sd_ratio == NULL || luma_pair(ref, test, &yr, &yt) != 0)
+        return -1;
+    rc = dct_w1(yr, yt, ref->width, ref->height, &total, w1, sd_ratio);
+    free(yr);
+    free(yt);
+    return rc;
 }

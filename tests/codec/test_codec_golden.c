@@ -82,27 +82,27 @@ static const golden table[] = {
        were made before it and carry prior id 1, which keeps v1's decoder pinned */
     {"golden_rec2_uq_rgb420_q40.rec", 48, 40, 3, RECIMG_CHROMA_420, 40, 15, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
      {"e8b78e100b59b34552fbb2ca6815de4c", "16774294a747b2f6abfa9fe38e168736",
-      "95a0eef9fdb33864711b8492af15e533", "f464a0a60587ec2d5b0b195e61c83fb5"}},
+      "a4153e89e559059aa2d51018b5316c16", "277bd849e8e9730f9ee8fd2417e281b3"}},
     {"golden_rec2_lrq_gray_q60.rec", 40, 32, 1, RECIMG_CHROMA_420, 60, 16, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ,
      {"88244374a154c7edad8abc5027f3d057", "159765c1898645a52b9752e1692d41bc",
-      "b2368a4259e1dbdf658d551ee5b096e6", "aa0f5e5655b6b08b981a3936334f1289"}},
+      "0c5f3e211461b226fdf21fe5f2f38294", "8f7309396832f41293f90b549ff363b3"}},
     {"golden_rec2_block_rgb420_q90.rec", 64, 48, 3, RECIMG_CHROMA_420, 90, 17, RECIMG_MODE_REC, RECIMG_SAMPLER_BLOCK,
      {"3d2a87f339491ac4de99a231e545d0a3", "5488f311edffab303f51465a66f15b67",
-      "bde58b35217949600627c6316c677308", "68055957f45d6ade712037477cdfea57"}},
+      "e7dcec86adb153e64d21458fdfe0c044", "18cb44e3999f59c2d8c67248871bbe27"}},
     /* closed-form bin coder (header flags bit 0, docs/FORMAT.md; prior id 2): the REC
        files above carry flags 0, which keeps the window coder's decoder pinned */
     {"golden_rec2cf_uq_rgb420_q40.rec", 48, 40, 3, RECIMG_CHROMA_420, 40, 18, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
      {"b9bbffbf1fd1b45c6faa1ce7892acb30", "d84693f4d298b353356964f2a337d445",
-      "63d087041566f4a1db41288392cbfe10", "caf9ab57918fba47d9fe9ab77dd0dd5c"}},
+      "8de6cf1993f742b112db75e0efbc57f6", "c01c5a0c7da9e152ff9c784852dd41f0"}},
     {"golden_rec2cf_lrq_gray_q60.rec", 40, 32, 1, RECIMG_CHROMA_420, 60, 19, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ,
      {"fbbc80e1d24fc8b0f30682abf639b1e1", "eab09bbd41331753e180a790edd6cabb",
-      "eb69af763c6924e77eef0e4fdee60bf6", "8b5bebd0ae683201cf543effa1d331cb"}},
+      "e9a8ec92f0150746d271a7d726cff002", "9c981055b04b7251abe87372a28967cd"}},
     {"golden_rec2cf_block_rgb420_q90.rec", 64, 48, 3, RECIMG_CHROMA_420, 90, 20, RECIMG_MODE_REC, RECIMG_SAMPLER_BLOCK,
      {"15350592e44b8ff08b2cb455f4979b1b", "56c96fe839d39c6b4fee8a67afd62118",
-      "7870482024512653a2126cb39f4af1e4", "bdc2bad696f8c0b652c9e4b98efcde65"}},
+      "53a239d46b1d9ed939e774ea575f140e", "9ee4307e233c8a2c8cdf7323c95bd111"}},
     {"golden_rec2cf_pfr_gray_q75.rec", 36, 28, 1, RECIMG_CHROMA_420, 75, 21, RECIMG_MODE_REC, RECIMG_SAMPLER_PFR,
      {"1faf457e1297aba02f099fd4362738a4", "7d8406668e55af08694626aa5feade0e",
-      "73adce89b96f6043afa770a24b6d56ef", "487802b25976b8ed92f89d8c04228578"}},
+      "5e8914ed7aa5754be1f39f2f8cc5e0bd", "849f7b4ad795f5df5070682c5e0b8101"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
