@@ -734,7 +734,7 @@ static void cf_locate(const cfctx *c, uint32_t t, cfedge *lo, cfedge *hi, int *p
    and edge exponentials.  The usual case costs two rec_exp: the candidate holds
    the target (the counts partition [1, T - 1), so it is the only bin that
    does); otherwise the general search, cf_locate. */
-static int64_t cf_find(const cfctx *c, uint32_t t, uint32_t *c0, uint32_t *c1, rec_quant_edges *ed,
+static inline int64_t cf_find(const cfctx *c, uint32_t t, uint32_t *c0, uint32_t *c1, rec_quant_edges *ed,
                        int *probes)
 {
     const int64_t h = cf_hint(c, t);
