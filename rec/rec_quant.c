@@ -570,12 +570,12 @@ typedef struct {
 static int cf_setup(cfctx *c, double step, double u, const rec_prior *prior)
 {
     double inv_step, m, w, bs;
-    /* the comparisons also refuse NaN and infinities; with step and scale in
-       (2^-60, 2^60) and |m| < 2^40 every z(k) of the window is finite, so the
-       counts never see a NaN (the WINDOW coder handles the rest) */
+    /* the comparisons also refuse NaN and infinities (a NaN or infinite u or mean
+       makes m NaN or infinite below); with step and scale in (2^-60, 2^60) and
+       |m| < 2^40 every z(k) of the window is finite, so the counts never see a
+       NaN (the WINDOW coder handles the rest) */
     if (!prior || prior->family != REC_PRIOR_LAPLACE || !(step > CF_TINY && step < CF_HUGE) ||
-        !(u > -1e300 && u < 1e300) || !(prior->scale > CF_TINY && prior->scale < CF_HUGE) ||
-        !(prior->mean > -1e300 && prior->mean < 1e300))
+        !(prior->scale > CF_TINY && prior->scale < CF_HUGE))
         return 0;
     inv_step = 1.0 / step;
     bs = prior->scale * inv_step;

@@ -204,6 +204,18 @@ static void fallback(void)
         const rec_prior tiny = {REC_PRIOR_LAPLACE, 0.0, 1e-310}, big = {REC_PRIOR_LAPLACE, 0.0, 1e200};
         CHECK(!rec_quant_cf_window(1.0, 0.0, &tiny, &a, &b));
         CHECK(!rec_quant_cf_window(1e200, 0.0, &big, &a, &b));
+        /* NaN and infinite mean or offset */
+        {
+            const double inf = 1e308 * 10.0;
+            const rec_prior pinf = {REC_PRIOR_LAPLACE, inf, 1.0}, pnan = {REC_PRIOR_LAPLACE, inf - inf, 1.0};
+            const rec_prior ok = {REC_PRIOR_LAPLACE, 0.0, 1.0};
+            CHECK(!rec_quant_cf_window(1.0, 0.0, &pinf, &a, &b));
+            CHECK(!rec_quant_cf_window(1.0, 0.0, &pnan, &a, &b));
+            CHECK(!rec_quant_cf_window(1.0, inf, &ok, &a, &b));
+            CHECK(!rec_quant_cf_window(1.0, inf - inf, &ok, &a, &b));
+            CHECK(!rec_quant_cf_window(1.0, -inf, &pinf, &a, &b));
+            CHECK(rec_quant_cf_window(1.0, 0.0, &ok, &a, &b));
+        }
     }
 }
 
