@@ -10,7 +10,8 @@
  *        of variance sigma^2 exactly;
  *   gprs-bnb, gprs, pfr  rejection samplers (rec_rs_encode_gauss): noise
  *        N(0, sigma^2) exactly; a coded flag sends targets they cannot handle
- *        cheaply (gprs-bnb: |mu| > BNB_FAR; gprs, pfr: D_inf > RS_DINF_CAP bits)
+ *        cheaply (gprs-bnb: |mu| > BNB_FAR; pfr: D_inf > RS_DINF_CAP bits, gprs:
+ *        RS_DINF_CAP_GPRS)
  *        to lrq instead (run_sampler);
  *   block  (APPROXIMATE) low-information AC coefficients of one 8x8 block are
  *        grouped and simulated jointly by the fixed-budget simulator (DESIGN 3.5;
@@ -212,8 +213,13 @@ static void feedback(recimg_ctx *ctx, int zz, const coef_setup *cs, double x, do
 /* pfr and gprs examine on average 2^Dinf proposals, Dinf = -log2 s + mu^2 / (2 (1 - s^2))
    / ln 2 (DESIGN 2). Targets with Dinf > RS_DINF_CAP bits take the flagged lrq path, so
    an item costs at most ~2^RS_DINF_CAP proposals on average and RS_MAX_STEPS is 2^8
-   times that mean. 12 bits measured in docs/REC_CODEC.md (encode time). */
+   times that mean. 12 bits measured in docs/REC_CODEC.md (encode time). gprs's number
+   of proposals has a longer tail than pfr's: under context model v2 astronaut (quality 50)
+   hit RS_MAX_STEPS on a target of Dinf = 11.5 bits, so gprs sends targets above
+   RS_DINF_CAP_GPRS = 10 bits (2^10 times the mean before the cap) to lrq. An encoder-only
+   rule: the far flag tells the decoder, files made with 12 decode unchanged. */
 #define RS_DINF_CAP 12.0
+#define RS_DINF_CAP_GPRS 10.0
 
 typedef recimg_rec_plane_state bnb_state;   /* gprs-bnb's adaptive models, per plane */
 
@@ -235,7 +241,8 @@ static int target_is_far(recimg_sampler s, double y, double mean, double vp)
     {
         /* standardized: s^2 = 1 / vp, mu^2 = d^2 / vp; mu^2 / (2 (1 - s^2)) = d^2 / (2 (vp - 1)) */
         const double dinf_nats = 0.5 * log(vp) + d * d / (2.0 * (vp - 1.0));
-        return !(dinf_nats <= RS_DINF_CAP * 0.69314718055994530942);
+        const double cap = s == RECIMG_SAMPLER_GPRS ? RS_DINF_CAP_GPRS : RS_DINF_CAP;
+        return !(dinf_nats <= cap * 0.69314718055994530942);
     }
 }
 
