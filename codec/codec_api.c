@@ -24,9 +24,10 @@
 #define DEFAULT_CHROMA_SCALE_CODE 218u                /* chroma step = 0.85 x luma step (measured) */
 #define DEFAULT_MATRIX_ID 1u
 /* REC defaults, chosen by measurement (docs/REC_CODEC.md): uq with tau = 0.08 bits
+   (0.12 since context model v3, whose in-block gain sharpens the zero-bit rule)
    beat lrq (best tau 0.15) by about 10 points of BD-rate against the rounding baseline. */
 #define DEFAULT_SAMPLER RECIMG_SAMPLER_UQ
-#define DEFAULT_ZERO_BITS_UQ 0.08
+#define DEFAULT_ZERO_BITS_UQ 0.12
 #define DEFAULT_ZERO_BITS_LRQ 0.15
 #define DEFAULT_ZERO_BITS_BLOCK 0.08
 /* REC: channel noise sd = REC_NOISE_FACTOR x the rounding step of the same quality */
@@ -320,7 +321,8 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
     pp->seed = h->seed;
     pp->plane = plane;
     pp->skip_bits = (double)h->skip_code / 1024.0;
-    pp->stat_weight = h->prior_id == RECIMG_PRIOR_LAPLACE_CTX2 ? 1.5 : 2.0;
+    pp->stat_weight = h->prior_id == RECIMG_PRIOR_LAPLACE_CTX1 ? 2.0 : 1.5;
+    pp->block_gain = h->prior_id == RECIMG_PRIOR_LAPLACE_CTX3;
     pp->quant_rev = (h->flags & RECIMG_FLAG_CLOSED_CDF) ? REC_QUANT_REV_CLOSED : REC_QUANT_REV_WINDOW;
     /* skipped draws of prior id 2 on: wider, with a floor, on the luma plane (codec_rec.c) */
     pp->skip_draw_wide = h->prior_id != RECIMG_PRIOR_LAPLACE_CTX1 && plane == 0;
@@ -647,7 +649,7 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
     }
     /* REC files use context model v2 (cell statistic 1.5 e^2, docs/REC_CODEC.md); the
        rounding baseline has no such statistic and keeps v1 */
-    h.prior_id = enc->p.mode == RECIMG_MODE_REC ? RECIMG_PRIOR_LAPLACE_CTX2 : RECIMG_PRIOR_LAPLACE_CTX1;
+    h.prior_id = enc->p.mode == RECIMG_MODE_REC ? RECIMG_PRIOR_LAPLACE_CTX3 : RECIMG_PRIOR_LAPLACE_CTX1;
     h.matrix_id = enc->p.matrix_id;
     /* REC files use the closed-form bin coder (issue 8, docs/SPEED.md "Speed pass 5b") */
     h.flags = enc->p.mode == RECIMG_MODE_REC && !enc->p.rec_legacy_bin_coder ? RECIMG_FLAG_CLOSED_CDF : 0u;

@@ -38,6 +38,7 @@
 #define RECIMG_MAX_SIDE ((uint32_t)1 << 30)
 #define RECIMG_PRIOR_LAPLACE_CTX1 1   /* context model v1 (any mode) */
 #define RECIMG_PRIOR_LAPLACE_CTX2 2   /* v2: rec mode only, REC cell statistic 1.5 e^2 */
+#define RECIMG_PRIOR_LAPLACE_CTX3 3   /* v3: v2 plus the in-block gain of the REC prior scale */
 #define RECIMG_FLAG_CLOSED_CDF 0x01u   /* rec mode: bins coded by rec_quant_code_bin_cf */
 #define RECIMG_STEP_CODE_MIN 64u              /* step >= 1/16 */
 #define RECIMG_STEP_CODE_MAX ((uint32_t)1 << 22) /* step <= 4096 */

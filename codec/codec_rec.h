@@ -21,7 +21,7 @@ typedef struct {
     double group_info_hi;       /* block sampler: I_hi in bits (tests and experiments);
                                    0 = the format's value (codec_rec.c GROUP_I_HI) */
     double stat_weight;         /* w of the context cell statistic w e^2 (codec_rec.c):
-                                   2 for prior id 1, 1.5 for prior id 2 (docs/FORMAT.md) */
+                                   2 for prior id 1, 1.5 for prior ids 2 and 3 (docs/FORMAT.md) */
     rec_quant_rev quant_rev;    /* bin coder of uq / lrq: WINDOW (header flags 0) or CLOSED
                                    (flags bit 0x01); positional initializers that stop before
                                    it get WINDOW */
@@ -30,6 +30,9 @@ typedef struct {
                                    initializers that stop before it), Laplace(b_s) if 1, b_s =
                                    sqrt(2 b_r^2 + (1 / sigma_k)^2) (luma plane of prior id 2 on;
                                    codec_rec.c skip_draw_b, docs/FORMAT.md) */
+    int block_gain;             /* 1 (prior id 3): AC prior scales times the in-block gain
+                                   (codec_rec.c, block_gain); 0 (prior ids 1, 2, initializers
+                                   that stop before it): none */
 } recimg_rec_plane_params;
 
 typedef struct {

@@ -123,7 +123,7 @@ typedef struct {
     uint32_t matrix_id;
     double chroma_step_scale;
     /* REC: zero-bit rule threshold tau in bits (0..16; 0 = code every
-       coefficient; -1 = the sampler's measured default, uq and block 0.08, lrq 0.15);
+       coefficient; -1 = the sampler's measured default, uq 0.12, block 0.08, lrq 0.15);
        coefficients whose predicted channel information is below tau are
        reconstructed from the prior at zero bits. */
     double rec_zero_bits;

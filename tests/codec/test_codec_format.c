@@ -96,7 +96,7 @@ int main(void)
     CHECK(mutate(24, 1, 9) == RECIMG_ERR_CORRUPT);
     CHECK(mutate(25, 1, 0) == RECIMG_ERR_CORRUPT);                 /* prior */
     CHECK(mutate(25, 1, 2) == RECIMG_ERR_CORRUPT);                 /* prior v2 is rec mode only */
-    CHECK(mutate(25, 1, 3) == RECIMG_ERR_CORRUPT);
+    CHECK(mutate(25, 1, 3) == RECIMG_ERR_CORRUPT);                 /* so is v3 */
     CHECK(mutate(26, 1, 9) == RECIMG_ERR_CORRUPT);                 /* matrix */
     CHECK(mutate(27, 1, 1) == RECIMG_ERR_CORRUPT);                 /* flags */
     CHECK(mutate(28, 4, 0) == RECIMG_ERR_CORRUPT);                 /* step */
@@ -122,7 +122,7 @@ int main(void)
             free(f);
         }
     }
-    {   /* a REC file carries prior id 2; id 1 (v1 statistic) is a valid header, 3 is not */
+    {   /* a REC file carries prior id 3; ids 1 and 2 (v1, v2) are valid headers, 4 is not */
         uint8_t *round_file = file, *rec_file = NULL;
         const size_t round_size = file_size;
         size_t rec_size = 0;
@@ -135,13 +135,14 @@ int main(void)
         if (rec_file && rec_size > HDR) {
             file = rec_file;
             file_size = rec_size;
-            CHECK(rec_file[25] == 2);
+            CHECK(rec_file[25] == 3);
             CHECK(decode_bytes(file, file_size) == RECIMG_OK);
-            {   /* v1 reads the v2 payload with another statistic: some image or corrupt */
-                const recimg_status s1 = mutate(25, 1, 1);
+            {   /* v1 and v2 read the v3 payload with another model: some image or corrupt */
+                const recimg_status s1 = mutate(25, 1, 1), s2 = mutate(25, 1, 2);
                 CHECK(s1 == RECIMG_OK || s1 == RECIMG_ERR_CORRUPT);
+                CHECK(s2 == RECIMG_OK || s2 == RECIMG_ERR_CORRUPT);
             }
-            CHECK(mutate(25, 1, 3) == RECIMG_ERR_CORRUPT);
+            CHECK(mutate(25, 1, 4) == RECIMG_ERR_CORRUPT);
             CHECK(mutate(25, 1, 0) == RECIMG_ERR_CORRUPT);
             file = round_file;
             file_size = round_size;

@@ -5,9 +5,10 @@
  * model or the range coder shows up here.
  *
  *   test_codec_golden TESTIMAGES_DIR        check (the data dir is found next to this file)
- *   test_codec_golden --make DIR            (maintainers) write the .rec files from synthetic images
+ *   test_codec_golden --make DIR [PREFIX]   (maintainers) write the .rec files from synthetic images
  *                                           (with today's encoder: copy only NEW rows' files into
- *                                           data/, the committed ones pin older formats)
+ *                                           data/, the committed ones pin older formats; PREFIX
+ *                                           makes only the files whose name starts with it)
  *   test_codec_golden --print DIR           (maintainers) print the MD5 table for DIR */
 #include "codec_test_util.h"
 
@@ -103,6 +104,33 @@ static const golden table[] = {
     {"golden_rec2cf_pfr_gray_q75.rec", 36, 28, 1, RECIMG_CHROMA_420, 75, 21, RECIMG_MODE_REC, RECIMG_SAMPLER_PFR,
      {"1faf457e1297aba02f099fd4362738a4", "7d8406668e55af08694626aa5feade0e",
       "5e8914ed7aa5754be1f39f2f8cc5e0bd", "849f7b4ad795f5df5070682c5e0b8101"}},
+    /* context model v3 (prior id 3, v2 plus the in-block gain of the AC prior scales) */
+    {"golden_rec3_uq_rgb420_q40.rec", 48, 40, 3, RECIMG_CHROMA_420, 40, 18, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"9f4bbf4c570b3e1b02d4f0197ff8c090", "6fd9518c1b342b43ce4940a6382640d4",
+      "9830fde846c9e5ea22725479eb846a36", "7d9fc54d60753f6bc9fe88869e1a64d9"}},
+    {"golden_rec3_lrq_gray_q60.rec", 40, 32, 1, RECIMG_CHROMA_420, 60, 19, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ,
+     {"5e2389b4e23e04cd1c82d3268447216f", "83507ea2dc361169018236db79ff7e9e",
+      "976ed34b2975732dab465b0e58fb3d65", "243260955f746e0ff9034dce29357505"}},
+    {"golden_rec3_block_rgb420_q90.rec", 64, 48, 3, RECIMG_CHROMA_420, 90, 20, RECIMG_MODE_REC, RECIMG_SAMPLER_BLOCK,
+     {"b4e6d5d59f7ca2488c0742c9b4bad26e", "f60c7dc0b5fef5f970079c3c6ae46905",
+      "90a7bb54fb976210489462b712324695", "63dfd28fd377e9d757889895f0fa43e0"}},
+    {"golden_rec3_bnb_rgb420_q60.rec", 40, 32, 3, RECIMG_CHROMA_420, 60, 21, RECIMG_MODE_REC, RECIMG_SAMPLER_GPRS_BNB,
+     {"9d8645282c1e14f3e2a33c6b70b52170", "053a438b86fa34dc67fc047fbaa0fde2",
+      "835eb01b655b84708ed24566c78802a5", "038400b963f83d4ba622c7cf9679f54e"}},
+    /* prior id 3 with the closed-form bin coder (flags bit 0): what the encoder writes by
+       default; the golden_rec3_ files above (flags 0) pin v3 with the window coder */
+    {"golden_rec3cf_uq_rgb420_q40.rec", 48, 40, 3, RECIMG_CHROMA_420, 40, 22, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"cb718b435b38b507a193a00207dca092", "6f1f5e9f80d019aa31b37de148c63e56",
+      "82b257be6b1c98d345ff8235e71faf77", "fb176187fd2c0bc68279d5e7b10fb588"}},
+    {"golden_rec3cf_lrq_gray_q60.rec", 40, 32, 1, RECIMG_CHROMA_420, 60, 23, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ,
+     {"7d5ee488b5eaf62c3d9eeed9313f65eb", "0ad4a94c20072dc8825d7e39121d0b09",
+      "df15f36f0d8d1121fa4d32b5753751ab", "ec9d50c8c8cd9b54664134572d1f87bd"}},
+    {"golden_rec3cf_block_rgb420_q90.rec", 64, 48, 3, RECIMG_CHROMA_420, 90, 24, RECIMG_MODE_REC, RECIMG_SAMPLER_BLOCK,
+     {"980f51d991eb0db81bd57a6f20bf8707", "a4e4a91554f49d8df8f2842b5b419685",
+      "32452064231875870680531c6d9d402d", "2f00c8007edb9c241466a3caa5d27b13"}},
+    {"golden_rec3cf_bnb_rgb420_q60.rec", 40, 32, 3, RECIMG_CHROMA_420, 60, 25, RECIMG_MODE_REC, RECIMG_SAMPLER_GPRS_BNB,
+     {"ba46d97173fe65cee06800754e1df48f", "40647884f8ca2995708b0215b507994c",
+      "ca57d08cdd897fcac2a00265a134f52d", "1c8a63261f1824ea49e29cf6e0f3528a"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
@@ -139,7 +167,7 @@ static int decode_md5(const uint8_t *data, size_t size, recimg_decode_mode mode,
     return 0;
 }
 
-static int make(const char *dir)
+static int make(const char *dir, const char *prefix)
 {
     for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
         const golden *g = &table[i];
@@ -151,12 +179,16 @@ static int make(const char *dir)
         size_t size = 0;
         char path[1024];
         FILE *f;
+        if (prefix && strncmp(g->file, prefix, strlen(prefix)) != 0)
+            continue;
         if (ct_make_image(&img, g->w, g->h, g->channels, g->seed)) return 1;
         recimg_encoder_params_default(&p);
         p.quality = g->quality;
         p.chroma = g->chroma;
         p.mode = g->mode;
         p.sampler = g->sampler;
+        if (!strncmp(g->file, "golden_rec3", 11) && g->sampler == RECIMG_SAMPLER_BLOCK)
+            p.rec_zero_bits = 0.02;   /* at the default 0.08 no group of these images gets index bits */
         if (recimg_encoder_create(&p, &e) || recimg_encode(e, &img, &data, &size, &st)) return 1;
         if (g->sampler == RECIMG_SAMPLER_BLOCK && !(st.block_groups > 0 && st.block_index_bits > 0.0)) {
             fprintf(stderr, "%s: no group with index bits; pick another image or quality\n", g->file);
@@ -176,8 +208,8 @@ int main(int argc, char **argv)
 {
     const char *dir = CODEC_GOLDEN_DIR;
     int print = 0;
-    if (argc == 3 && !strcmp(argv[1], "--make"))
-        return make(argv[2]);
+    if ((argc == 3 || argc == 4) && !strcmp(argv[1], "--make"))
+        return make(argv[2], argc == 4 ? argv[3] : NULL);
     if (argc == 3 && !strcmp(argv[1], "--print")) {
         print = 1;
         dir = argv[2];
@@ -194,8 +226,10 @@ int main(int argc, char **argv)
             continue;
         }
         /* the prior id and the flags each file pins (docs/FORMAT.md bytes 25, 27) */
-        CHECK(size > 27 && data[25] == (strncmp(g->file, "golden_rec2", 11) == 0 ? 2 : 1));
-        CHECK(data[27] == (strncmp(g->file, "golden_rec2cf_", 14) == 0 ? 1 : 0));
+        CHECK(size > 27 && data[25] == (strncmp(g->file, "golden_rec2", 11) == 0   ? 2
+                                        : strncmp(g->file, "golden_rec3", 11) == 0 ? 3
+                                                                                   : 1));
+        CHECK(data[27] == (strstr(g->file, "cf_") != NULL ? 1 : 0));
         for (int m = 0; m < 4; m++)
             CHECK(decode_md5(data, size, modes[m], md5[m]) == 0);
         CHECK(decode_md5(data, size, RECIMG_DECODE_DEFAULT, again) == 0);
