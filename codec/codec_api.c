@@ -148,6 +148,7 @@ void recimg_encoder_params_default(recimg_encoder_params *p)
     p->matrix_id = DEFAULT_MATRIX_ID;
     p->chroma_step_scale = 0.0;
     p->rec_zero_bits = -1.0;   /* the sampler's default */
+    p->rec_uq_far_bin = 1;
 }
 
 static recimg_status validate_encoder_params(const recimg_encoder_params *p)
@@ -165,6 +166,7 @@ static recimg_status validate_encoder_params(const recimg_encoder_params *p)
               !(p->chroma_step_scale >= 0.25 && p->chroma_step_scale <= 16.0), RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_zero_bits != -1.0 && !(p->rec_zero_bits >= 0.0 && p->rec_zero_bits <= 16.0),
               RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->rec_uq_far_bin != 0 && p->rec_uq_far_bin != 1, RECIMG_ERR_INVALID_ARGUMENT);
     /* learned-transform: id 4 takes its matrix from transform_file, other ids never do */
     RETURN_IF((p->transform_id == RTX_TRANSFORM_EMBEDDED) != (p->transform_file != NULL),
               RECIMG_ERR_INVALID_ARGUMENT);
@@ -326,6 +328,7 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
     pp->quant_rev = (h->flags & RECIMG_FLAG_CLOSED_CDF) ? REC_QUANT_REV_CLOSED : REC_QUANT_REV_WINDOW;
     /* skipped draws of prior id 2 on: wider, with a floor, on the luma plane (codec_rec.c) */
     pp->skip_draw_wide = h->prior_id != RECIMG_PRIOR_LAPLACE_CTX1 && plane == 0;
+    pp->uq_far_bin = (h->flags & RECIMG_FLAG_UQ_FAR_BIN) != 0;
     pp->sigma = step;
 }
 
@@ -653,6 +656,11 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
     h.matrix_id = enc->p.matrix_id;
     /* REC files use the closed-form bin coder (issue 8, docs/SPEED.md "Speed pass 5b") */
     h.flags = enc->p.mode == RECIMG_MODE_REC && !enc->p.rec_legacy_bin_coder ? RECIMG_FLAG_CLOSED_CDF : 0u;
+    /* uq files ask for the far-bin reconstruction (decoder only: the payload does not
+       depend on it; codec_rec.c, docs/REC_CODEC.md "Prior-adaptive uq step and far-bin
+       reconstruction") */
+    if (enc->p.mode == RECIMG_MODE_REC && h.sampler == RECIMG_SAMPLER_UQ && enc->p.rec_uq_far_bin)
+        h.flags |= RECIMG_FLAG_UQ_FAR_BIN;
     h.step_code = step_code_from_quality(enc->p.quality,
                                          enc->p.mode == RECIMG_MODE_REC ? REC_NOISE_FACTOR : 1.0);
     h.chroma_scale_code = chroma_scale_code(&enc->p);
@@ -1038,6 +1046,7 @@ recimg_status recimg_read_info(const uint8_t *data, size_t size, recimg_info *in
     info->chroma_scale_code = h.chroma_scale_code;
     info->quality = (double)h.quality_code / 100.0;
     info->rec_zero_bits = (double)h.skip_code / 1024.0;
+    info->flags = h.flags;
     info->seed = h.seed;
     info->payload_size = h.payload_size;
     info->crc32 = crc;

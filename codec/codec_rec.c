@@ -40,7 +40,11 @@
  * blend; matching the first moment (b = mean |e|) is more robust at tau near
  * 0 (+14.8% at tau 0.01, where the others exceed +30%) but worse at the
  * chosen tau. Exploration every 256th skipped visit (16: +6 points worse).
- * Reconstructions that use private randomness never feed back. */
+ * Reconstructions that use private randomness never feed back.
+ *
+ * uq files carry header flag 0x02: the decoder reconstructs bins away from the
+ * prior mean under a wider Laplace (far_bin_estimate below); reconstruction only,
+ * the bitstream and everything fed back are those of a file without the flag. */
 #include "codec_rec.h"
 #include "codec_internal.h"
 #include "rec_math.h"
@@ -258,6 +262,28 @@ static void feedback(recimg_ctx *ctx, int zz, const coef_setup *cs, double x, do
                            stat_q16(cs->w * (e - cs->mean) * (e - cs->mean)));
     if (zz == 0)
         recimg_ctx_dc_record(ctx, dc_record(e));
+}
+
+/* Far-bin reconstruction (header flag 0x02, uq files): the decoder's estimate of y
+ * for a coded coefficient whose bin [X - W, X + W] does not hold the prior mean is
+ * the mean of the Laplace of scale max(b, FAR_BIN_SCALE) (sigma units) on the bin
+ * instead of scale b. The context model's b fits the bulk of a cell; a value in a
+ * bin away from the mean is mostly one of the rare large ones (edges) the cell's
+ * Laplace under-predicts, and with b << W the prior's mean sits at the bin's inner
+ * edge + b, biased towards the mean (docs/REC_CODEC.md, "Prior-adaptive uq step
+ * and far-bin reconstruction": TRAIN scale 0.7 / 1 / 1.3 measured, 1 kept). Only
+ * the reconstruction changes: the fed-back e stays the prior's (feeding this
+ * estimate back lost). A prior-adaptive uq step (a coarser step instead of the
+ * skip for low-information coefficients) was measured too and lost under context
+ * model v3 (same section). */
+#define FAR_BIN_SCALE 1.0
+
+static double far_bin_estimate(const coef_setup *cs, double x, double hw, double mmse)
+{
+    const double lo = x - hw - cs->mean, hi = x + hw - cs->mean;
+    if (!(cs->b < FAR_BIN_SCALE) || !(hw >= 0.0) || !(lo > 0.0 || hi < 0.0))
+        return mmse;
+    return cs->mean + recimg_laplace_trunc_mean(lo, hi, FAR_BIN_SCALE);
 }
 
 /* Step cap of the rejection samplers (gprs-bnb also stops at depth 111). */
@@ -841,7 +867,9 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
                           RECIMG_ERR_CORRUPT);
                 RETURN_IF(!(r.x < 1e12 && r.x > -1e12), RECIMG_ERR_CORRUPT);
                 feedback(ctx, zz, &cs, r.x, r.draws.half_width, &r.edges, &mmse);
-                block_gain_add(&bg, zz, &cs, mmse);
+                block_gain_add(&bg, zz, &cs, mmse);   /* shared state: the fed-back e */
+                if (pp->uq_far_bin)   /* reconstruction only */
+                    mmse = far_bin_estimate(&cs, r.x, r.draws.half_width, mmse);
                 coef[k] = coded_output(recon, pp, &cs, r.x, mmse) * pp->sigma[k];
             }
             if (grp.n > 0)

@@ -33,6 +33,10 @@ typedef struct {
     int block_gain;             /* 1 (prior id 3): AC prior scales times the in-block gain
                                    (codec_rec.c, block_gain); 0 (prior ids 1, 2, initializers
                                    that stop before it): none */
+    int uq_far_bin;             /* header flag 0x02 (uq only), decoder only: bins that do not
+                                   hold the prior mean are reconstructed under the Laplace
+                                   scale max(b, 1) (codec_rec.c far_bin_estimate); 0 in
+                                   initializers that stop before it */
 } recimg_rec_plane_params;
 
 typedef struct {

@@ -140,6 +140,11 @@ typedef struct {
        Must be NULL/0 for every other transform id. */
     const uint8_t *transform_file;
     size_t transform_file_size;
+    /* REC with sampler uq: 1 (default) = header flag 0x02, the decoder reconstructs
+       bins away from the prior mean under a wider Laplace (docs/FORMAT.md); 0 =
+       without it, as files made before it. The payload is the same either way.
+       Ignored by the other samplers and in round mode. */
+    int rec_uq_far_bin;
 } recimg_encoder_params;
 
 /* Per-encode figures, filled by recimg_encode when a pointer is given. */
@@ -231,6 +236,7 @@ typedef struct {
     uint64_t seed;
     uint64_t payload_size;
     uint32_t crc32;
+    uint32_t flags;           /* header flags (docs/FORMAT.md byte 27) */
 } recimg_info;
 
 /* Parses and validates the header and checks the CRC; allocates nothing. */

@@ -52,7 +52,7 @@ static void usage(FILE *f)
         "      --seed N                shared-randomness seed stored in the file\n"
         "      --zero-bits T           REC zero-bit rule: coefficients predicted to carry < T bits\n"
         "                              are rebuilt from the prior at no cost (0..16, 0 = off;\n"
-        "                              default uq and block 0.08, lrq 0.15)\n"
+        "                              default uq 0.12, block 0.08, lrq 0.15)\n"
         "      --alpha refuse|drop     what to do with an alpha channel (default refuse)\n"
         "      --threads N             worker threads (0 = automatic; output never depends on it)\n"
         "      --matrix 0|1|2          step matrix: 0 flat, 1 gentle slope (default), 2 JPEG shape\n"
@@ -673,11 +673,12 @@ static int cmd_info(int argc, char **argv)
             printf(", \"version\": %u, \"width\": %u, \"height\": %u, \"channels\": %u, \"chroma\": \"%s\""
                    ", \"transform\": %u, \"mode\": \"%s\", \"sampler\": \"%s\", \"matrix\": %u"
                    ", \"step\": %.6f, \"chroma_step\": %.6f, \"quality\": %.2f, \"zero_bits\": %.4f, \"seed\": %llu"
-                   ", \"payload_bytes\": %llu, \"bytes\": %zu, \"bpp\": %.6f, \"crc32\": \"%08x\"}\n",
+                   ", \"flags\": %u, \"payload_bytes\": %llu, \"bytes\": %zu, \"bpp\": %.6f, \"crc32\": \"%08x\"}\n",
                    info.version, info.width, info.height, info.channels, chroma, info.transform_id,
                    mode_name(info.mode), sampler_name(info.sampler), info.matrix_id,
                    info.step_code / 1024.0, info.chroma_scale_code / 256.0, info.quality,
-                   info.rec_zero_bits, (unsigned long long)info.seed, (unsigned long long)info.payload_size, size, bpp,
+                   info.rec_zero_bits, (unsigned long long)info.seed, info.flags,
+                   (unsigned long long)info.payload_size, size, bpp,
                    info.crc32);
         } else {
             printf("%s: .rec version %u\n", in, info.version);
@@ -687,6 +688,8 @@ static int cmd_info(int argc, char **argv)
             printf("  mode        %s, sampler %s", mode_name(info.mode), sampler_name(info.sampler));
             if (info.mode == RECIMG_MODE_REC)
                 printf(", zero-bit threshold %.4f bits", info.rec_zero_bits);
+            if (info.flags & 0x02u)
+                printf(", far-bin reconstruction");
             printf("\n");
             printf("  step        %.4f (matrix %u, chroma x%.3f), quality %.2f\n", info.step_code / 1024.0,
                    info.matrix_id, info.chroma_scale_code / 256.0, info.quality);

@@ -10,7 +10,10 @@
  *  - the flag byte is checked: flags 0x01 in a round-mode file and unknown
  *    flag bits are refused as corrupt (CRC recomputed, so only the rule can refuse);
  *  - a closed-form file whose flag is cleared (CRC fixed) decodes to different
- *    pixels or fails cleanly: the bit really selects the coder. */
+ *    pixels or fails cleanly: the bit really selects the coder.
+ * uq runs twice: with rec_uq_far_bin = 0 (flags 0x01 / 0) and with the default
+ * far-bin reconstruction (flag 0x02 on top: 0x03 / 0x02), so both coders are
+ * checked in combination with it. */
 #include "codec_test_util.h"
 
 #include <math.h>
@@ -48,7 +51,7 @@ static void set_flags(uint8_t *f, size_t n, uint8_t flags)
 }
 
 static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sampler s, double q,
-                            int legacy, uint8_t **out, size_t *size)
+                            int legacy, int far_bin, uint8_t **out, size_t *size)
 {
     recimg_encoder_params p;
     recimg_encoder *e = NULL;
@@ -58,6 +61,7 @@ static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sa
     p.sampler = s;
     p.quality = q;
     p.rec_legacy_bin_coder = legacy;
+    p.rec_uq_far_bin = far_bin;
     st = recimg_encoder_create(&p, &e);
     if (st == RECIMG_OK)
         st = recimg_encode(e, img, out, size, NULL);
@@ -85,19 +89,20 @@ static int same_pixels(const recimg_image *a, const recimg_image *b)
            memcmp(a->pixels, b->pixels, (size_t)a->width * a->height * a->channels) == 0;
 }
 
-static void check(const recimg_image *img, recimg_sampler s, double q, const char *name)
+static void check(const recimg_image *img, recimg_sampler s, double q, int far_bin, const char *name)
 {
+    const uint8_t aflag = s == RECIMG_SAMPLER_UQ && far_bin ? 0x02 : 0;
     uint8_t *f[2] = {NULL, NULL};
     size_t n[2] = {0, 0};
     double psnr[2] = {0, 0};
     for (int legacy = 0; legacy < 2; legacy++) {
         recimg_image a, b, c;
-        if (encode(img, RECIMG_MODE_REC, s, q, legacy, &f[legacy], &n[legacy]) != RECIMG_OK) {
+        if (encode(img, RECIMG_MODE_REC, s, q, legacy, far_bin, &f[legacy], &n[legacy]) != RECIMG_OK) {
             fprintf(stderr, "%s: encode failed (legacy %d)\n", name, legacy);
             CHECK(0);
             return;
         }
-        CHECK(n[legacy] > 28 && f[legacy][27] == (legacy ? 0 : 1));
+        CHECK(n[legacy] > 28 && f[legacy][27] == ((legacy ? 0 : 1) | aflag));
         CHECK(decode(f[legacy], n[legacy], 1, &a) == RECIMG_OK);
         CHECK(decode(f[legacy], n[legacy], 2, &b) == RECIMG_OK);
         CHECK(decode(f[legacy], n[legacy], 1, &c) == RECIMG_OK);
@@ -118,7 +123,7 @@ static void check(const recimg_image *img, recimg_sampler s, double q, const cha
         CHECK(g != NULL);
         if (g) {
             memcpy(g, f[0], n[0]);
-            set_flags(g, n[0], 0);
+            set_flags(g, n[0], aflag);
             if (decode(g, n[0], 1, &x) == RECIMG_OK) {
                 CHECK(decode(f[0], n[0], 1, &a) == RECIMG_OK);
                 CHECK(!same_pixels(&a, &x));
@@ -143,19 +148,22 @@ int main(void)
     recimg_image rgb, gray;
     CHECK(ct_make_image(&rgb, 96, 64, 3, 41) == 0);
     CHECK(ct_make_image(&gray, 72, 56, 1, 42) == 0);
-    check(&rgb, RECIMG_SAMPLER_UQ, 40, "uq rgb q40");
-    check(&rgb, RECIMG_SAMPLER_UQ, 95, "uq rgb q95");
-    check(&gray, RECIMG_SAMPLER_UQ, 15, "uq gray q15");
-    check(&rgb, RECIMG_SAMPLER_LRQ, 70, "lrq rgb q70");
-    check(&gray, RECIMG_SAMPLER_LRQ, 95, "lrq gray q95");
-    check(&rgb, RECIMG_SAMPLER_BLOCK, 80, "block rgb q80");
-    check(&gray, RECIMG_SAMPLER_PFR, 75, "pfr gray q75");
+    check(&rgb, RECIMG_SAMPLER_UQ, 40, 0, "uq rgb q40");
+    check(&rgb, RECIMG_SAMPLER_UQ, 40, 1, "uq rgb q40 far-bin");
+    check(&rgb, RECIMG_SAMPLER_UQ, 95, 0, "uq rgb q95");
+    check(&rgb, RECIMG_SAMPLER_UQ, 95, 1, "uq rgb q95 far-bin");
+    check(&gray, RECIMG_SAMPLER_UQ, 15, 0, "uq gray q15");
+    check(&gray, RECIMG_SAMPLER_UQ, 15, 1, "uq gray q15 far-bin");
+    check(&rgb, RECIMG_SAMPLER_LRQ, 70, 1, "lrq rgb q70");
+    check(&gray, RECIMG_SAMPLER_LRQ, 95, 1, "lrq gray q95");
+    check(&rgb, RECIMG_SAMPLER_BLOCK, 80, 1, "block rgb q80");
+    check(&gray, RECIMG_SAMPLER_PFR, 75, 1, "pfr gray q75");
     {
         /* flags 0x01 in round mode is corrupt */
         uint8_t *f = NULL;
         size_t n = 0;
         recimg_image x;
-        CHECK(encode(&gray, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 50, 0, &f, &n) == RECIMG_OK);
+        CHECK(encode(&gray, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 50, 0, 1, &f, &n) == RECIMG_OK);
         CHECK(n > 28 && f[27] == 0);
         if (f) {
             set_flags(f, n, 0x01);

@@ -99,6 +99,8 @@ int main(void)
     CHECK(mutate(25, 1, 3) == RECIMG_ERR_CORRUPT);                 /* so is v3 */
     CHECK(mutate(26, 1, 9) == RECIMG_ERR_CORRUPT);                 /* matrix */
     CHECK(mutate(27, 1, 1) == RECIMG_ERR_CORRUPT);                 /* flags */
+    CHECK(mutate(27, 1, 2) == RECIMG_ERR_CORRUPT);                 /* far-bin flag: rec uq only */
+    CHECK(mutate(27, 1, 0x80) == RECIMG_ERR_CORRUPT);
     CHECK(mutate(28, 4, 0) == RECIMG_ERR_CORRUPT);                 /* step */
     CHECK(mutate(28, 4, 0xFFFFFFFFu) == RECIMG_ERR_CORRUPT);
     CHECK(mutate(32, 2, 0) == RECIMG_ERR_CORRUPT);                 /* chroma step */
@@ -144,6 +146,33 @@ int main(void)
             }
             CHECK(mutate(25, 1, 4) == RECIMG_ERR_CORRUPT);
             CHECK(mutate(25, 1, 0) == RECIMG_ERR_CORRUPT);
+            /* uq (the default sampler) files carry flags 0x01 (closed-form bin coder) and
+               0x02 (far-bin reconstruction, decoder only: without it the payload decodes);
+               without 0x01 the payload is read by the other coder: some image or corrupt;
+               unknown bits are errors */
+            CHECK(rec_file[24] == RECIMG_SAMPLER_UQ && rec_file[27] == 0x03);
+            CHECK(mutate(27, 1, 0x01) == RECIMG_OK);
+            for (uint64_t fl = 0; fl < 3; fl += 2) {
+                const recimg_status s0 = mutate(27, 1, fl);
+                CHECK(s0 == RECIMG_OK || s0 == RECIMG_ERR_CORRUPT);
+            }
+            CHECK(mutate(27, 1, 0x04) == RECIMG_ERR_CORRUPT);
+            CHECK(mutate(27, 1, 0x07) == RECIMG_ERR_CORRUPT);
+            CHECK(mutate(27, 1, 0x80) == RECIMG_ERR_CORRUPT);
+            {   /* flag 0x02 is defined for uq only */
+                uint8_t *f = malloc(file_size);
+                memcpy(f, file, file_size);
+                f[24] = RECIMG_SAMPLER_LRQ;
+                fix_crc(f, file_size);
+                CHECK(decode_bytes(f, file_size) == RECIMG_ERR_CORRUPT);
+                f[27] = 0x01;
+                fix_crc(f, file_size);
+                {
+                    const recimg_status sl = decode_bytes(f, file_size);
+                    CHECK(sl == RECIMG_OK || sl == RECIMG_ERR_CORRUPT);   /* a uq payload read as lrq */
+                }
+                free(f);
+            }
             file = round_file;
             file_size = round_size;
         }

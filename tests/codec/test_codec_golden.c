@@ -131,6 +131,15 @@ static const golden table[] = {
     {"golden_rec3cf_bnb_rgb420_q60.rec", 40, 32, 3, RECIMG_CHROMA_420, 60, 25, RECIMG_MODE_REC, RECIMG_SAMPLER_GPRS_BNB,
      {"ba46d97173fe65cee06800754e1df48f", "40647884f8ca2995708b0215b507994c",
       "ca57d08cdd897fcac2a00265a134f52d", "1c8a63261f1824ea49e29cf6e0f3528a"}},
+    /* header flag 0x02 (uq far-bin reconstruction, decoder only) on prior id 3, with
+       the window coder (flags 0x02) and the closed-form coder (0x03, what the encoder
+       writes by default); every file above carries neither */
+    {"golden_rec3_far_uq_rgb420_q30.rec", 56, 40, 3, RECIMG_CHROMA_420, 30, 26, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"2f6aa85f3f6fe54a2c92defc620b40d5", "02e25863867a3c7b569271e71a3a4b44",
+      "46c3b63776953f32ac7d50562b5d5e59", "e53ff88fdacd75de304c3de5c342654a"}},
+    {"golden_rec3cf_far_uq_rgb420_q30.rec", 56, 40, 3, RECIMG_CHROMA_420, 30, 27, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"0fb9c256729704278d326f5eeebf1013", "9e5b5d32d20946b532431b0fba30ec01",
+      "e02d5012278f53029409d0f3cb272ab3", "a683721f4347bf7533f5f98cfaefb288"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
@@ -189,6 +198,9 @@ static int make(const char *dir, const char *prefix)
         p.sampler = g->sampler;
         if (!strncmp(g->file, "golden_rec3", 11) && g->sampler == RECIMG_SAMPLER_BLOCK)
             p.rec_zero_bits = 0.02;   /* at the default 0.08 no group of these images gets index bits */
+        /* the flags the file's name says it pins (see the flag check in main) */
+        p.rec_legacy_bin_coder = g->mode == RECIMG_MODE_REC && strstr(g->file, "cf_") == NULL;
+        p.rec_uq_far_bin = strstr(g->file, "_far_") != NULL;
         if (recimg_encoder_create(&p, &e) || recimg_encode(e, &img, &data, &size, &st)) return 1;
         if (g->sampler == RECIMG_SAMPLER_BLOCK && !(st.block_groups > 0 && st.block_index_bits > 0.0)) {
             fprintf(stderr, "%s: no group with index bits; pick another image or quality\n", g->file);
@@ -229,7 +241,8 @@ int main(int argc, char **argv)
         CHECK(size > 27 && data[25] == (strncmp(g->file, "golden_rec2", 11) == 0   ? 2
                                         : strncmp(g->file, "golden_rec3", 11) == 0 ? 3
                                                                                    : 1));
-        CHECK(data[27] == (strstr(g->file, "cf_") != NULL ? 1 : 0));
+        CHECK(data[27] == ((strstr(g->file, "cf_") != NULL ? 0x01 : 0)
+                           | (strstr(g->file, "_far_") ? 0x02 : 0)));
         for (int m = 0; m < 4; m++)
             CHECK(decode_md5(data, size, modes[m], md5[m]) == 0);
         CHECK(decode_md5(data, size, RECIMG_DECODE_DEFAULT, again) == 0);
