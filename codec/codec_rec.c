@@ -294,12 +294,14 @@ static double far_bin_estimate(const coef_setup *cs, double x, double hw, double
    / ln 2 (DESIGN 2). Targets with Dinf > RS_DINF_CAP bits take the flagged lrq path, so
    an item costs at most ~2^RS_DINF_CAP proposals on average and RS_MAX_STEPS is 2^8
    times that mean. 12 bits measured in docs/REC_CODEC.md (encode time). gprs's number
-   of proposals has a longer tail than pfr's: under context model v2 astronaut (quality 50)
-   hit RS_MAX_STEPS on a target of Dinf = 11.5 bits, so gprs sends targets above
-   RS_DINF_CAP_GPRS = 10 bits (2^10 times the mean before the cap) to lrq. An encoder-only
-   rule: the far flag tells the decoder, files made with 12 decode unchanged. */
+   of proposals has a polynomial tail (near the mode of r its acceptance rate falls like
+   1/time): under context model v2 astronaut (quality 50) hit RS_MAX_STEPS on a target of
+   Dinf = 11.5 bits and, with a 10-bit cap, gravel (0.25 bpp) on one of 9.6 bits, so gprs
+   sends targets above RS_DINF_CAP_GPRS = 8 bits (2^12 times the mean before the step cap)
+   to lrq. A lower failure rate, not a guarantee. Encoder-only: the far flag tells the
+   decoder, so files made with another cap decode unchanged. */
 #define RS_DINF_CAP 12.0
-#define RS_DINF_CAP_GPRS 10.0
+#define RS_DINF_CAP_GPRS 8.0
 
 typedef recimg_rec_plane_state bnb_state;   /* gprs-bnb's adaptive models, per plane */
 
