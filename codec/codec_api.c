@@ -1047,6 +1047,7 @@ recimg_status recimg_read_info(const uint8_t *data, size_t size, recimg_info *in
     info->quality = (double)h.quality_code / 100.0;
     info->rec_zero_bits = (double)h.skip_code / 1024.0;
     info->flags = h.flags;
+    info->prior_id = h.prior_id;
     info->seed = h.seed;
     info->payload_size = h.payload_size;
     info->crc32 = crc;

@@ -237,6 +237,7 @@ typedef struct {
     uint64_t payload_size;
     uint32_t crc32;
     uint32_t flags;           /* header flags (docs/FORMAT.md byte 27) */
+    uint32_t prior_id;        /* context model: 1, 2 or 3 (docs/FORMAT.md byte 25) */
 } recimg_info;
 
 /* Parses and validates the header and checks the CRC; allocates nothing. */

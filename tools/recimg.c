@@ -673,11 +673,11 @@ static int cmd_info(int argc, char **argv)
             printf(", \"version\": %u, \"width\": %u, \"height\": %u, \"channels\": %u, \"chroma\": \"%s\""
                    ", \"transform\": %u, \"mode\": \"%s\", \"sampler\": \"%s\", \"matrix\": %u"
                    ", \"step\": %.6f, \"chroma_step\": %.6f, \"quality\": %.2f, \"zero_bits\": %.4f, \"seed\": %llu"
-                   ", \"flags\": %u, \"payload_bytes\": %llu, \"bytes\": %zu, \"bpp\": %.6f, \"crc32\": \"%08x\"}\n",
+                   ", \"flags\": %u, \"prior_id\": %u, \"payload_bytes\": %llu, \"bytes\": %zu, \"bpp\": %.6f, \"crc32\": \"%08x\"}\n",
                    info.version, info.width, info.height, info.channels, chroma, info.transform_id,
                    mode_name(info.mode), sampler_name(info.sampler), info.matrix_id,
                    info.step_code / 1024.0, info.chroma_scale_code / 256.0, info.quality,
-                   info.rec_zero_bits, (unsigned long long)info.seed, info.flags,
+                   info.rec_zero_bits, (unsigned long long)info.seed, info.flags, info.prior_id,
                    (unsigned long long)info.payload_size, size, bpp,
                    info.crc32);
         } else {
@@ -691,6 +691,9 @@ static int cmd_info(int argc, char **argv)
             if (info.flags & 0x02u)
                 printf(", far-bin reconstruction");
             printf("\n");
+            printf("  model       context model v%u (prior id %u)%s\n", info.prior_id, info.prior_id,
+                   info.mode != RECIMG_MODE_REC ? ""
+                   : (info.flags & 0x01u) ? ", closed-form bin coder" : ", window bin coder");
             printf("  step        %.4f (matrix %u, chroma x%.3f), quality %.2f\n", info.step_code / 1024.0,
                    info.matrix_id, info.chroma_scale_code / 256.0, info.quality);
             printf("  seed        %llu\n", (unsigned long long)info.seed);

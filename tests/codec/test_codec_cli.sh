@@ -51,6 +51,13 @@ bpp=$(sed -n 's/.*"bpp": \([0-9.]*\).*/\1/p' "$tmp/out.txt")
 awk -v b="$bpp" 'BEGIN { exit !(b >= 0.97 && b <= 1.03) }' || bad "--bpp 1.0 gave $bpp"
 [ "$(wc -l < "$tmp/out.txt")" -eq 1 ] || bad "--stats is not one line"
 expect 0 "$recimg" info "$tmp/a.rec"
+grep -q '^  model       context model v1 (prior id 1)$' "$tmp/out.txt" || bad "info: round file's model line"
+expect 0 "$recimg" compress "$images/astronaut.png" -o "$tmp/r.rec" --mode rec --quality 30
+expect 0 "$recimg" info "$tmp/r.rec"
+grep -q '^  model       context model v3 (prior id 3), closed-form bin coder$' "$tmp/out.txt" \
+  || bad "info: rec file's model line: $(grep model "$tmp/out.txt")"
+expect 0 "$recimg" info "$tmp/r.rec" --json
+grep -q '"flags": 3, "prior_id": 3,' "$tmp/out.txt" || bad "info --json: flags/prior_id: $(cat "$tmp/out.txt")"
 
 # --- bad input: status 1, message naming the file, no output file
 "$make_inputs" bad "$tmp/a.rec" "$tmp" || bad "cannot make bad inputs"
