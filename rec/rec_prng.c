@@ -8,6 +8,10 @@
 
 #include "rec_math.h"
 
+#if defined(__SSE2__) && defined(__x86_64__) && !defined(RECIMG_NO_SIMD)
+#include <emmintrin.h>
+#endif
+
 #define PHILOX_M0 0xD2511F53u
 #define PHILOX_M1 0xCD9E8D57u
 #define PHILOX_W0 0x9E3779B9u
@@ -47,6 +51,43 @@ static void philox10(uint32_t *c0, uint32_t *c1, uint32_t *c2, uint32_t *c3, uin
     *c2 = a2;
     *c3 = a3;
 }
+
+#if defined(__SSE2__) && defined(__x86_64__) && !defined(RECIMG_NO_SIMD)
+#define PHILOX_SIMD 1
+#else
+#define PHILOX_SIMD 0
+#endif
+
+#if PHILOX_SIMD
+/* Philox-4x32-10 of one block in one SSE2 register (speed, issue 8: about half
+ * the instructions of philox10). Lanes (c0, c1, c2, c3); PMULUDQ forms both
+ * 32x32 -> 64 bit products M0 c0 (lanes 0-1) and M1 c2 (lanes 2-3) at once,
+ * PSHUFD reverses the four halves into (hi(M1 c2), lo(M1 c2), hi(M0 c0),
+ * lo(M0 c0)), and the 64-bit right shift of the old state puts c1 and c3 into
+ * lanes 0 and 2 (zeros above) for the XOR with them and the key (k0, 0, k1, 0).
+ * Integer operations only: the same bits as philox10, which stays the
+ * reference (rec_philox4x32) and the twin built with -DRECIMG_NO_SIMD;
+ * tests/rec/test_rec_prng.c compares the two on random counters and keys. */
+static __m128i philox10_sse2(__m128i s, uint32_t k0, uint32_t k1)
+{
+    const __m128i m = _mm_set_epi32(0, (int)PHILOX_M1, 0, (int)PHILOX_M0);
+    const __m128i w = _mm_set_epi32(0, (int)PHILOX_W1, 0, (int)PHILOX_W0);
+    __m128i k = _mm_set_epi32(0, (int)k1, 0, (int)k0);
+    int r;
+    for (r = 0; r < 10; r++) {
+        const __m128i p = _mm_shuffle_epi32(_mm_mul_epu32(s, m), 0x1B);
+        s = _mm_xor_si128(p, _mm_xor_si128(_mm_srli_epi64(s, 32), k));
+        k = _mm_add_epi32(k, w);
+    }
+    return s;
+}
+
+/* The counter (index, stream) as lanes (index low, index high, stream low, stream high). */
+static __m128i philox_ctr(uint64_t stream, uint64_t index)
+{
+    return _mm_set_epi64x((long long)stream, (long long)index);
+}
+#endif
 
 void rec_philox4x32(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
 {
@@ -92,19 +133,29 @@ void rec_prng_u64x4(uint64_t seed, uint64_t stream, uint64_t index, uint64_t out
 
 void rec_prng_u64x2(uint64_t seed, uint64_t stream, uint64_t index, uint64_t out[2])
 {
+#if PHILOX_SIMD
+    _mm_storeu_si128((__m128i *)(void *)out,
+                     philox10_sse2(philox_ctr(stream, index), (uint32_t)seed, (uint32_t)(seed >> 32)));
+#else
     uint32_t c0 = (uint32_t)index, c1 = (uint32_t)(index >> 32);
     uint32_t c2 = (uint32_t)stream, c3 = (uint32_t)(stream >> 32);
     philox10(&c0, &c1, &c2, &c3, (uint32_t)seed, (uint32_t)(seed >> 32));
     out[0] = (uint64_t)c0 | ((uint64_t)c1 << 32);
     out[1] = (uint64_t)c2 | ((uint64_t)c3 << 32);
+#endif
 }
 
 uint64_t rec_prng_u64(uint64_t seed, uint64_t stream, uint64_t index)
 {
+#if PHILOX_SIMD
+    return (uint64_t)_mm_cvtsi128_si64(
+        philox10_sse2(philox_ctr(stream, index), (uint32_t)seed, (uint32_t)(seed >> 32)));
+#else
     uint32_t c0 = (uint32_t)index, c1 = (uint32_t)(index >> 32);
     uint32_t c2 = (uint32_t)stream, c3 = (uint32_t)(stream >> 32);
     philox10(&c0, &c1, &c2, &c3, (uint32_t)seed, (uint32_t)(seed >> 32));
     return (uint64_t)c0 | ((uint64_t)c1 << 32);
+#endif
 }
 
 double rec_prng_bits_to_uniform(uint64_t bits)

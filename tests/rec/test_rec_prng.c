@@ -91,10 +91,46 @@ static void test_distributions(void)
     CHECK(rec_prng_normal_interval(1, 1, 1, 1.0, 1.0) != rec_prng_normal_interval(1, 1, 1, 1.0, 1.0));
 }
 
+/* rec_prng_u64 / _u64x2 (the SSE2 Philox where built) against rec_philox4x32 (the plain C
+ * reference, always scalar) on 2^20 pseudo-random (seed, stream, index) plus counters and
+ * keys with all-ones and all-zero words: one differing bit fails. */
+static void test_fast_matches_reference(void)
+{
+    uint64_t z = 0x9E3779B97F4A7C15ull;
+    int i, bad = 0;
+    for (i = 0; i < (1 << 20) + 16; i++) {
+        uint64_t v[3], o2[2], o1;
+        uint32_t ctr[4], key[2], out[4];
+        int j;
+        for (j = 0; j < 3; j++) {   /* splitmix64 */
+            uint64_t x = (z += 0x9E3779B97F4A7C15ull);
+            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+            x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+            v[j] = x ^ (x >> 31);
+            if (i >= 1 << 20)   /* the last 16: every word all-ones or zero */
+                v[j] = ((i >> j) & 1) ? ~0ull : ((i >> (j + 1)) & 1) ? 0xFFFFFFFFull : 0;
+        }
+        ctr[0] = (uint32_t)v[2];
+        ctr[1] = (uint32_t)(v[2] >> 32);
+        ctr[2] = (uint32_t)v[1];
+        ctr[3] = (uint32_t)(v[1] >> 32);
+        key[0] = (uint32_t)v[0];
+        key[1] = (uint32_t)(v[0] >> 32);
+        rec_philox4x32(ctr, key, out);
+        rec_prng_u64x2(v[0], v[1], v[2], o2);
+        o1 = rec_prng_u64(v[0], v[1], v[2]);
+        bad += o1 != ((uint64_t)out[1] << 32 | out[0]);
+        bad += o2[0] != o1 || o2[1] != ((uint64_t)out[3] << 32 | out[2]);
+        bad += rec_prng_uniform(v[0], v[1], v[2]) != rec_prng_bits_to_uniform(o1);
+    }
+    CHECK(bad == 0);
+}
+
 int main(void)
 {
     test_philox_kat();
     test_mapping();
+    test_fast_matches_reference();
     test_distributions();
     return rec_test_finish("test_rec_prng");
 }
