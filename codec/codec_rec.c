@@ -187,7 +187,8 @@ static void block_gain_update(block_gain_state *bg)
     bg->g = rec_exp(GAIN_BETA * rec_log((bg->e2 + GAIN_C) / (bg->b2 + GAIN_C)));
 }
 
-/* Fresh sums for a block (the factor of empty sums, 1 up to rec_math's rounding). */
+/* Fresh sums for a block (the factor of empty sums, 1 up to rec_math's rounding). The
+ * row loops evaluate it once and copy the state into every block (the same g). */
 static void block_gain_init(block_gain_state *bg)
 {
     bg->e2 = 0.0;
@@ -664,11 +665,12 @@ recimg_status recimg_rec_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_s
     uint64_t block = (uint64_t)by0 * bw;
     coef_group grp;            /* block sampler: the open group of the current block */
     group_init(&grp);
+    block_gain_state bg_empty;
+    block_gain_init(&bg_empty);
     grp.escape = bnb->group_escape;   /* adaptive across the plane's bands */
     for (uint32_t by = by0; by < by1; by++) {
         for (uint32_t bx = 0; bx < bw; bx++, coef += 64, block++) {
-            block_gain_state bg;
-            block_gain_init(&bg);
+            block_gain_state bg = bg_empty;
             recimg_ctx_begin_block(ctx, bx, by);
             for (int zz = 0; zz < 64; zz++) {
                 const int k = recimg_zigzag[zz];
@@ -837,11 +839,12 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
     uint64_t block = (uint64_t)by0 * bw;
     coef_group grp;
     group_init(&grp);
+    block_gain_state bg_empty;
+    block_gain_init(&bg_empty);
     grp.escape = bnb->group_escape;   /* adaptive across the plane's bands */
     for (uint32_t by = by0; by < by1; by++) {
         for (uint32_t bx = 0; bx < bw; bx++, coef += 64, block++) {
-            block_gain_state bg;
-            block_gain_init(&bg);
+            block_gain_state bg = bg_empty;
             recimg_ctx_begin_block(ctx, bx, by);
             for (int zz = 0; zz < 64; zz++) {
                 const int k = recimg_zigzag[zz];
