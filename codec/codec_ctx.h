@@ -83,6 +83,9 @@ struct recimg_ctx {
     uint32_t bx, by;
     uint32_t row;            /* block row held in cur */
     uint32_t *prev, *cur;    /* bw*64 magnitudes of the previous / current block row */
+    /* per block of prev / cur: bit k (raster index) clear => magnitude k is 0; begin_block
+       skips the positions clear in all four neighbour blocks (speed, issue 8) */
+    uint64_t *mprev, *mcur;
     int32_t *dc_prev, *dc_cur;
     /* neighbour blocks of the current block (begin_block): left in cur, above,
        above-left and above-right in prev; interior = all four exist */

@@ -54,6 +54,8 @@ static void flush(void)
         ctx->prev[k] = (uint32_t)(rem / 2);          /* above-left */
         ctx->prev[128 + k] = (uint32_t)(rem - rem / 2);   /* above-right */
     }
+    /* every slot of the neighbour blocks may be nonzero (the model skips the others) */
+    ctx->mcur[0] = ctx->mprev[0] = ctx->mprev[1] = ctx->mprev[2] = ~(uint64_t)0;
     recimg_ctx_begin_block(ctx, 1, 1);
     for (int k = 0; k < nbatch; k++) {
         const int want = ref_bucket(batch[k] / 6) * RECIMG_CTX_NB;
