@@ -667,9 +667,14 @@ int imageio_read_file(const char *path, size_t max_size, uint8_t **data, size_t 
  * from several threads, and a signal delivered to another, unblocked thread can still end
  * the process while a temporary file exists.
  * SIGKILL cannot be caught; it can leave a "DEST.tmp-*" file, never a partial
- * DEST. */
+ * DEST.
+ * A destination that already exists as a character device or a FIFO (-o /dev/null, a
+ * named pipe) is written directly (path stays NULL): renaming a temporary over it would
+ * replace the device node itself with a regular file (as root, /dev/null). Such a
+ * stream cannot be made atomic. Any other existing non-regular destination (a
+ * directory, a socket, a block device) is refused before anything is written. */
 struct tmp_file {
-    char *path;
+    char *path;   /* the temporary's name; NULL when writing directly to a device/FIFO */
     int fd;
     sigset_t old_mask;
 };
@@ -706,6 +711,7 @@ static int tmp_open(const char *dest, struct tmp_file *t, char *err, size_t err_
                  (uint64_t)(uintptr_t)t;
 
     sigset_t term;
+    struct stat st;
 
     t->fd = -1;
     t->path = malloc(n + 32);
@@ -715,6 +721,21 @@ static int tmp_open(const char *dest, struct tmp_file *t, char *err, size_t err_
     }
     term_signals(&term);
     pthread_sigmask(SIG_BLOCK, &term, &t->old_mask);
+    if (stat(dest, &st) == 0 && !S_ISREG(st.st_mode)) {
+        free(t->path);
+        t->path = NULL;
+        if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
+            t->fd = open(dest, O_WRONLY);
+            if (t->fd >= 0)
+                return 0;
+            imageio_set_error(err, err_size, "%s: cannot open: %s", dest, strerror(errno));
+        } else {
+            imageio_set_error(err, err_size, "%s: %s", dest,
+                              S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+        }
+        pthread_sigmask(SIG_SETMASK, &t->old_mask, NULL);
+        return -1;
+    }
     for (attempt = 0; attempt < 100; attempt++) {
         char suffix[18];
         int i;
@@ -774,7 +795,8 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 /* fsync and close the temporary; removes it on failure. */
 static int tmp_finish(const char *dest, struct tmp_file *t, char *err, size_t err_size)
 {
-    if (fsync(t->fd) != 0) {
+    /* a device or FIFO written directly has nothing to sync (fsync of /dev/null fails) */
+    if (t->path != NULL && fsync(t->fd) != 0) {
         imageio_set_error(err, err_size, "%s: cannot write: %s", dest, strerror(errno));
         tmp_abort(t);
         return -1;
@@ -792,6 +814,10 @@ static int tmp_finish(const char *dest, struct tmp_file *t, char *err, size_t er
 /* Renames a finished temporary over the destination; removes it on failure. */
 static int tmp_rename(const char *dest, struct tmp_file *t, char *err, size_t err_size)
 {
+    if (t->path == NULL) {   /* written directly: nothing to rename */
+        pthread_sigmask(SIG_SETMASK, &t->old_mask, NULL);
+        return 0;
+    }
     if (term_signal_pending()) {
         imageio_set_error(err, err_size, "%s: interrupted by a signal; nothing written", dest);
         tmp_abort(t);

@@ -24,7 +24,10 @@
  *
  * Output is atomic: data go to a new temporary file in the destination's directory, which
  * is flushed with fsync and then renamed over the destination; on any failure the
- * temporary file is removed and the destination is untouched.
+ * temporary file is removed and the destination is untouched. A destination that exists
+ * as a character device or FIFO (/dev/null, a named pipe) is written directly instead (a
+ * rename would replace the device node); any other existing non-regular destination (a
+ * directory) is an error.
  */
 #ifndef RECIMG_TOOLS_IMAGEIO_H
 #define RECIMG_TOOLS_IMAGEIO_H

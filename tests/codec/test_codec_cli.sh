@@ -86,6 +86,33 @@ cmp -s "$tmp/gray8.png" "$tmp/self.png" || bad "input overwritten"
 cp "$tmp/a.rec" "$tmp/self.rec"
 expect 1 "$recimg" decompress "$tmp/self.rec" -o "$tmp/self.rec"
 cmp -s "$tmp/a.rec" "$tmp/self.rec" || bad "input .rec overwritten"
+# an existing directory as output: refused by name, still a directory
+mkdir "$tmp/outdir"
+expect 1 "$recimg" decompress "$tmp/a.rec" -o "$tmp/outdir"
+grep -q "outdir: is a directory" "$tmp/err.txt" || bad "directory output: $(cat "$tmp/err.txt")"
+expect 1 "$recimg" compress "$tmp/gray8.png" -o "$tmp/outdir"
+[ -d "$tmp/outdir" ] && [ -z "$(ls -A "$tmp/outdir")" ] || bad "directory output was replaced or filled"
+# an existing FIFO (or /dev/null) as output is written into, never replaced by a regular
+# file (a rename over /dev/null, as root, replaced the device node)
+expect 0 "$recimg" decompress "$tmp/a.rec" -o "$tmp/a.png"
+mkfifo "$tmp/fifo"
+timeout 60 cat "$tmp/fifo" > "$tmp/fifo.out" &
+reader=$!
+expect 0 "$recimg" decompress "$tmp/a.rec" -o "$tmp/fifo"
+if [ -p "$tmp/fifo" ]; then
+  wait "$reader"
+  cmp -s "$tmp/a.png" "$tmp/fifo.out" || bad "decompress into a FIFO: bytes differ from a file's"
+  # a write error on such a stream is exit 1 naming it (only tried once the FIFO case
+  # showed that devices are written into, so a regression cannot replace /dev/full)
+  if [ -c /dev/full ] && [ -w /dev/full ]; then
+    expect 1 "$recimg" compress "$tmp/gray8.png" -o /dev/full
+    grep -q "/dev/full: cannot write" "$tmp/err.txt" || bad "/dev/full: $(cat "$tmp/err.txt")"
+    [ -c /dev/full ] || bad "/dev/full is no longer a character device"
+  fi
+else
+  bad "decompress replaced the FIFO output with a regular file"
+  kill "$reader" 2>/dev/null; wait "$reader" 2>/dev/null
+fi
 # no temporary files left anywhere
 ls -a "$tmp" | grep -q '\.tmp' && bad "temporary files left: $(ls -a "$tmp" | grep '\.tmp')"
 
