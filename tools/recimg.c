@@ -12,6 +12,7 @@
 #include "imageio.h"
 #include "recimg.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -106,10 +107,14 @@ static int usage_error(const char *msg, const char *arg)
     return EXIT_USAGE;
 }
 
+/* A decimal number in [lo, hi], the whole word: no leading blanks (strtod skips them),
+ * no trailing junk ("5x"), no NaN. */
 static int parse_double(const char *s, double lo, double hi, double *out)
 {
     char *end;
     double v;
+    if (!(isdigit((unsigned char)s[0]) || s[0] == '.' || s[0] == '-' || s[0] == '+'))
+        return -1;
     errno = 0;
     v = strtod(s, &end);
     if (errno || end == s || *end != '\0' || !(v >= lo && v <= hi))
@@ -118,14 +123,16 @@ static int parse_double(const char *s, double lo, double hi, double *out)
     return 0;
 }
 
+/* A decimal integer, digits only: strtoull with base 0 read "08" as a bad octal number
+ * and "0x1" as hex, and it skips leading blanks and takes a sign. */
 static int parse_u64(const char *s, unsigned long long *out)
 {
     char *end;
     unsigned long long v;
-    if (*s == '-' || *s == '\0')
+    if (!isdigit((unsigned char)s[0]))
         return -1;
     errno = 0;
-    v = strtoull(s, &end, 0);
+    v = strtoull(s, &end, 10);
     if (errno || *end != '\0')
         return -1;
     *out = v;
@@ -410,6 +417,8 @@ static int cmd_compress(int argc, char **argv)
         return usage_error("compress: give --quality or --bpp, not both%s", "");
     if (p.mode == RECIMG_MODE_ROUND && p.sampler != RECIMG_SAMPLER_NONE)
         return usage_error("compress: --sampler needs --mode rec%s", "");
+    if (p.mode == RECIMG_MODE_ROUND && p.rec_zero_bits != -1.0)   /* the rounding mode ignored it */
+        return usage_error("compress: --zero-bits needs --mode rec%s", "");
     if (imageio_same_file(in, out)) {
         fprintf(stderr, "recimg: %s: refusing to overwrite the input file\n", out);
         return EXIT_FAIL;
@@ -420,7 +429,8 @@ static int cmd_compress(int argc, char **argv)
         size_t rtx_size = 0;
         char why[256];
         if (imageio_read_file(rtx_path, (size_t)1 << 20, &rtx, &rtx_size, err, sizeof err) != 0) {
-            fprintf(stderr, "recimg: %s\n", err);
+            fprintf(stderr, "recimg: %s (--transform takes dct, learned, learned-sep, learned-rd"
+                            " or a .rtx file)\n", err);
             return EXIT_FAIL;
         }
         if (recimg_transform_file_check(rtx, rtx_size, why, sizeof why) != RECIMG_OK) {

@@ -159,6 +159,21 @@ expect 2 "$recimg" frobnicate
 expect 2 "$recimg" compress "$tmp/gray8.png"
 expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality 101
 expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality abc
+expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality 5x
+expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality " 5"
+expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality nan
+expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality
+grep -q "'--quality' needs a value" "$tmp/err.txt" || bad "missing value: $(cat "$tmp/err.txt")"
+expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --matrix 0x1    # decimal only
+expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --threads " 2"
+expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --threads +2
+expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --seed 0x10
+expect 0 "$recimg" compress "$tmp/gray8.png" -o "$tmp/t08.rec" --threads 08   # not octal
+expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --zero-bits 0.1   # round ignores it
+grep -q "zero-bits needs --mode rec" "$tmp/err.txt" || bad "--zero-bits in round mode: $(cat "$tmp/err.txt")"
+expect 1 "$recimg" compress "$tmp/gray8.png" -o "$tmp/t.rec" --transform nosuch
+grep -q "transform takes dct" "$tmp/err.txt" || bad "--transform nosuch: $(cat "$tmp/err.txt")"
+[ ! -e "$tmp/t.rec" ] || bad "output left for an unknown transform"
 expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --chroma 422
 expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality 50 --bpp 1
 expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --bogus
