@@ -227,6 +227,16 @@ static int mkdir_p(const char *path)
     return 0;
 }
 
+/* A run that fails before writing anything must not leave the output directory it made:
+ * removes OUTDIR/crops and OUTDIR if they are empty (rmdir leaves anything else alone). */
+static void remove_empty_outdir(const char *outdir)
+{
+    char crops[1200];
+    xfmt(crops, sizeof(crops), "%s/crops", outdir);
+    rmdir(crops);
+    rmdir(outdir);
+}
+
 static int has_image_ext(const char *name)
 {
     static const char *exts[] = {".png", ".jpg", ".jpeg", ".ppm", ".pgm"};
@@ -1703,6 +1713,7 @@ int tool_cmd_rd(int argc, char **argv)
     int nthreads_started = 0;
     size_t nrows = 0;
     char crops[1200];
+    int outdir_is_new = 0;
 
     extra = calloc((size_t)argc + 1, sizeof(char *));
     if (extra == NULL)
@@ -1776,6 +1787,7 @@ int tool_cmd_rd(int argc, char **argv)
         usage(stderr);
         goto usage_error;
     }
+    outdir_is_new = access(outdir, F_OK) != 0;
     if (mkdir_p(outdir) != 0) {
         fprintf(stderr, "recimg rd: cannot create %s: %s\n", outdir, strerror(errno));
         free(extra);
@@ -1784,6 +1796,8 @@ int tool_cmd_rd(int argc, char **argv)
     if (merge) {
         rc = do_merge(outdir, extra, nextra, quiet);
         free(extra);
+        if (rc != 0 && outdir_is_new)
+            remove_empty_outdir(outdir);
         return rc;
     }
 
@@ -1992,6 +2006,8 @@ out:
     free(tools_txt.p);
     free(notes.p);
     free(extra);
+    if (rc != 0 && outdir_is_new)
+        remove_empty_outdir(outdir);
     return rc;
 usage_error:
     free(extra);

@@ -476,6 +476,20 @@ int main(int argc, char **argv)
         CHECK(run_rd(7, u4) == 2);
         CHECK(run_rd(6, e1) == 1);
     }
+    /* A run or merge that fails on its input leaves no output directory it created. */
+    {
+        char fresh[1024], missing[1024];
+        xfmt(fresh, sizeof(fresh), "%s", tt_path("fresh_out"));
+        xfmt(missing, sizeof(missing), "%s", tt_path("nonexistent"));
+        {
+            const char *e2[] = {"rd", "--images", missing, "-o", fresh, "--quiet"};
+            const char *e3[] = {"rd", "--merge", "-o", fresh, "--quiet", missing};
+            CHECK(run_rd(6, e2) == 1);
+            CHECK(access(fresh, F_OK) != 0);
+            CHECK(run_rd(6, e3) == 1);
+            CHECK(access(fresh, F_OK) != 0);
+        }
+    }
     /* The directories made here are not flat: remove them with the shell helper-free way. */
     {
         char cmd[1600];
