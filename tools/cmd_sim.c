@@ -20,6 +20,7 @@
 
 #include "rec.h"
 #include "rec_stats.h"
+#include "tool_args.h"
 
 #include <errno.h>
 #include <math.h>
@@ -615,32 +616,12 @@ static void usage(FILE *f)
             "DIR/{code_bits,steps,overhead}.{svg,png} (gnuplot) plus the script DIR/plots.gp.\n");
 }
 
-static int parse_double(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    *out = strtod(s, &end);
-    return errno == 0 && end != s && *end == '\0' && isfinite(*out);
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-    char *end;
-    unsigned long long v;
-    if (*s == '-' || *s == '\0')
-        return 0;
-    errno = 0;
-    v = strtoull(s, &end, 0);
-    *out = (uint64_t)v;
-    return errno == 0 && *end == '\0';
-}
-
 int tool_cmd_sim(int argc, char **argv)
 {
     sim_params p;
     const char *name = NULL, *outdir = NULL;
     int json = 0, sweep = 0, have_info = 0, explicit_trials = 0, i;
-    uint64_t v;
+    unsigned long long v;
     p.info_bits = 0;
     p.trials = 10000;
     p.seed = 1;
@@ -666,31 +647,31 @@ int tool_cmd_sim(int argc, char **argv)
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             outdir = val, i++;
         } else if (!strcmp(a, "--info-bits")) {
-            if (!parse_double(val, &p.info_bits) || !(p.info_bits > 0) || p.info_bits > 30) {
+            if (tool_parse_double(val, 0.0, 30.0, &p.info_bits) || !(p.info_bits > 0)) {
                 fprintf(stderr, "recimg sim: --info-bits must be a number in (0, 30]\n");
                 return EXIT_USAGE;
             }
             have_info = 1, i++;
         } else if (!strcmp(a, "--trials")) {
-            if (!parse_u64(val, &v) || v < 1 || v > 100000000) {
+            if (tool_parse_u64(val, &v) || v < 1 || v > 100000000) {
                 fprintf(stderr, "recimg sim: --trials must be in [1, 1e8]\n");
                 return EXIT_USAGE;
             }
             p.trials = (long)v, explicit_trials = 1, i++;
         } else if (!strcmp(a, "--seed")) {
-            if (!parse_u64(val, &p.seed)) {
+            if (tool_parse_u64(val, &v)) {
                 fprintf(stderr, "recimg sim: --seed must be a non-negative integer\n");
                 return EXIT_USAGE;
             }
-            i++;
+            p.seed = v, i++;
         } else if (!strcmp(a, "--max-steps")) {
-            if (!parse_u64(val, &p.max_steps) || p.max_steps < 1) {
+            if (tool_parse_u64(val, &v) || v < 1) {
                 fprintf(stderr, "recimg sim: --max-steps must be a positive integer\n");
                 return EXIT_USAGE;
             }
-            i++;
+            p.max_steps = v, i++;
         } else if (!strcmp(a, "--kappa") || !strcmp(a, "--t")) {
-            if (!parse_u64(val, &v) || v > REC_BLOCK_MAX_LOG2N) {
+            if (tool_parse_u64(val, &v) || v > REC_BLOCK_MAX_LOG2N) {
                 fprintf(stderr, "recimg sim: %s must be in [0, %u]\n", a, REC_BLOCK_MAX_LOG2N);
                 return EXIT_USAGE;
             }

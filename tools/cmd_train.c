@@ -43,6 +43,7 @@
 #include "imageio.h"
 #include "rtx_file.h"
 #include "rtx_learned.h"
+#include "tool_args.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -437,9 +438,8 @@ int tool_cmd_train(int argc, char **argv)
                 { status = train_usage("--kind must be klt, separable or rd, not", v); goto done; }
             kind = v;
         } else if (!strcmp(a, "--stride")) {
-            char *end;
-            const long s = strtol(v, &end, 10);
-            if (*v == '\0' || *end != '\0' || s < 1 || s > 8)
+            unsigned long long s;
+            if (tool_parse_u64(v, &s) || s < 1 || s > 8)
                 { status = train_usage("--stride must be an integer in 1..8, not", v); goto done; }
             stride = (int)s;
         } else if (!strcmp(a, "--order")) {
@@ -451,14 +451,11 @@ int tool_cmd_train(int argc, char **argv)
                 { status = train_usage("--init must be dct or klt, not", v); goto done; }
             init_klt = !strcmp(v, "klt");
         } else if (!strcmp(a, "--threshold")) {
-            char *end;
-            threshold = strtod(v, &end);
-            if (*v == '\0' || *end != '\0' || !(threshold > 0.0 && threshold <= 1000.0))
+            if (tool_parse_double(v, 0.0, 1000.0, &threshold) || !(threshold > 0.0))
                 { status = train_usage("--threshold must be a number in (0, 1000], not", v); goto done; }
         } else if (!strcmp(a, "--iterations")) {
-            char *end;
-            const long n = strtol(v, &end, 10);
-            if (*v == '\0' || *end != '\0' || n < 0 || n > 1000)
+            unsigned long long n;
+            if (tool_parse_u64(v, &n) || n > 1000)
                 { status = train_usage("--iterations must be an integer in 0..1000, not", v); goto done; }
             iterations = (int)n;
         } else if (!strcmp(a, "--emit-c")) {

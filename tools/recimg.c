@@ -11,9 +11,8 @@
 #include "cmd_rd.h"
 #include "imageio.h"
 #include "recimg.h"
+#include "tool_args.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,38 +106,6 @@ static int usage_error(const char *msg, const char *arg)
     return EXIT_USAGE;
 }
 
-/* A decimal number in [lo, hi], the whole word: no leading blanks (strtod skips them),
- * no trailing junk ("5x"), no NaN. */
-static int parse_double(const char *s, double lo, double hi, double *out)
-{
-    char *end;
-    double v;
-    if (!(isdigit((unsigned char)s[0]) || s[0] == '.' || s[0] == '-' || s[0] == '+'))
-        return -1;
-    errno = 0;
-    v = strtod(s, &end);
-    if (errno || end == s || *end != '\0' || !(v >= lo && v <= hi))
-        return -1;
-    *out = v;
-    return 0;
-}
-
-/* A decimal integer, digits only: strtoull with base 0 read "08" as a bad octal number
- * and "0x1" as hex, and it skips leading blanks and takes a sign. */
-static int parse_u64(const char *s, unsigned long long *out)
-{
-    char *end;
-    unsigned long long v;
-    if (!isdigit((unsigned char)s[0]))
-        return -1;
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno || *end != '\0')
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* What next_arg found. */
 enum { ARG_CONSUMED = 0, ARG_OPTION = 1 };
 
@@ -175,7 +142,7 @@ static int next_arg(const char *cmd, int argc, char **argv, int *i, const char *
 /* A positive limit (pixels or bytes). */
 static int parse_limit(const char *s, unsigned long long *out)
 {
-    return parse_u64(s, out) || *out == 0 ? -1 : 0;
+    return tool_parse_u64(s, out) || *out == 0 ? -1 : 0;
 }
 
 static void json_string(FILE *f, const char *s)
@@ -347,11 +314,11 @@ static int cmd_compress(int argc, char **argv)
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             out = v;
         } else if (!strcmp(a, "--quality") || !strcmp(a, "-q")) {
-            if (parse_double(v, qmin, qmax, &p.quality))
+            if (tool_parse_double(v, qmin, qmax, &p.quality))
                 return usage_error("compress: --quality must be a number in 0..100, not '%s'", v);
             have_q = 1;
         } else if (!strcmp(a, "--bpp")) {
-            if (parse_double(v, 1e-4, 64.0, &target_bpp))
+            if (tool_parse_double(v, 1e-4, 64.0, &target_bpp))
                 return usage_error("compress: --bpp must be a number in (0, 64], not '%s'", v);
             have_bpp = 1;
         } else if (!strcmp(a, "--mode")) {
@@ -371,7 +338,7 @@ static int cmd_compress(int argc, char **argv)
                 return usage_error("compress: unknown sampler '%s'", v);
             p.sampler = (recimg_sampler)k;
         } else if (!strcmp(a, "--seed")) {
-            if (parse_u64(v, &u))
+            if (tool_parse_u64(v, &u))
                 return usage_error("compress: --seed must be a non-negative integer, not '%s'", v);
             p.seed = u;
         } else if (!strcmp(a, "--max-pixels")) {
@@ -379,10 +346,10 @@ static int cmd_compress(int argc, char **argv)
                 return usage_error("compress: --max-pixels must be a positive integer, not '%s'", v);
             p.max_pixels = u;
         } else if (!strcmp(a, "--zero-bits")) {
-            if (parse_double(v, 0.0, 16.0, &p.rec_zero_bits))
+            if (tool_parse_double(v, 0.0, 16.0, &p.rec_zero_bits))
                 return usage_error("compress: --zero-bits must be a number in 0..16, not '%s'", v);
         } else if (!strcmp(a, "--threads")) {
-            if (parse_u64(v, &u) || u > 1024)
+            if (tool_parse_u64(v, &u) || u > 1024)
                 return usage_error("compress: --threads must be an integer in 0..1024, not '%s'", v);
             p.threads = (int)u;
         } else if (!strcmp(a, "--alpha")) {
@@ -390,11 +357,11 @@ static int cmd_compress(int argc, char **argv)
             else if (!strcmp(v, "refuse")) alpha = IMAGEIO_ALPHA_REFUSE;
             else return usage_error("compress: --alpha must be drop or refuse, not '%s'", v);
         } else if (!strcmp(a, "--matrix")) {
-            if (parse_u64(v, &u) || u > 2)
+            if (tool_parse_u64(v, &u) || u > 2)
                 return usage_error("compress: --matrix must be 0, 1 or 2, not '%s'", v);
             p.matrix_id = (uint32_t)u;
         } else if (!strcmp(a, "--chroma-step")) {
-            if (parse_double(v, 0.25, 16.0, &p.chroma_step_scale))
+            if (tool_parse_double(v, 0.25, 16.0, &p.chroma_step_scale))
                 return usage_error("compress: --chroma-step must be in 0.25..16, not '%s'", v);
         } else if (!strcmp(a, "--transform")) {   /* learned-transform (issue 5) */
             size_t k;
@@ -562,10 +529,10 @@ static int cmd_decompress(int argc, char **argv)
         } else if (!strcmp(a, "--realism")) {
             double lo, hi;
             recimg_realism_range(&lo, &hi);
-            if (parse_double(v, lo, hi, &p.realism))
+            if (tool_parse_double(v, lo, hi, &p.realism))
                 return usage_error("decompress: --realism must be a number in 0..1, not '%s'", v);
         } else if (!strcmp(a, "--threads")) {
-            if (parse_u64(v, &u) || u > 1024)
+            if (tool_parse_u64(v, &u) || u > 1024)
                 return usage_error("decompress: --threads must be an integer in 0..1024, not '%s'", v);
             p.threads = (int)u;
         } else if (!strcmp(a, "--max-pixels")) {

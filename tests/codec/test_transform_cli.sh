@@ -64,6 +64,9 @@ expect 2 "$recimg" train-transform --images "$img" --kind pca -o "$tmp/x.rtx"
 expect 2 "$recimg" train-transform --images "$img"
 expect 2 "$recimg" train-transform -o "$tmp/x.rtx"
 expect 2 "$recimg" train-transform --images "$img" --stride 0 -o "$tmp/x.rtx"
+expect 2 "$recimg" train-transform --images "$img" --stride " 4" -o "$tmp/x.rtx"
+expect 2 "$recimg" train-transform --images "$img" --stride +4 -o "$tmp/x.rtx"
+expect 2 "$recimg" train-transform --images "$img" --kind rd --threshold " 2" -o "$tmp/x.rtx"
 expect 2 "$recimg" train-transform --images "$img" -o
 # bad input: exit 1, message, no output
 expect 1 "$recimg" train-transform --images "$tmp/missing.png" -o "$tmp/x.rtx"

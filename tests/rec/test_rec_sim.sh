@@ -24,6 +24,10 @@ expect_exit 2 "bad info bits" "$recimg" sim --sampler lrq --info-bits -1
 expect_exit 2 "non-numeric info bits" "$recimg" sim --sampler lrq --info-bits 1x
 expect_exit 2 "zero trials" "$recimg" sim --sampler lrq --info-bits 1 --trials 0
 expect_exit 2 "missing value" "$recimg" sim --sampler
+expect_exit 2 "hex trials" "$recimg" sim --sampler lrq --info-bits 1 --trials 0x10
+expect_exit 2 "blank before info bits" "$recimg" sim --sampler lrq --info-bits " 1"
+expect_exit 2 "signed seed" "$recimg" sim --sampler lrq --info-bits 1 --seed +3
+expect_exit 2 "nan info bits" "$recimg" sim --sampler lrq --info-bits nan
 expect_exit 2 "sweep without -o" "$recimg" sim --sweep
 
 for s in pfr gprs gprs-bnb uq lrq block; do
