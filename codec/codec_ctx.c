@@ -125,6 +125,7 @@ recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_
     for (int zz = 0; zz < 64; zz++) {
         const int k = recimg_zigzag[zz];
         c->zk[zz] = (uint8_t)k;
+        c->kz[k] = (uint8_t)zz;
         c->zn0[zz] = (uint8_t)(k - in_off[k][0]);   /* zz = 0: unused (DC rule) */
         c->zn1[zz] = (uint8_t)(k - in_off[k][1]);
     }
@@ -140,7 +141,7 @@ recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_
         if (kind == RECIMG_CTX_CONTINUOUS)
             mc = 2.0 * mc * mc;   /* statistics are E[y^2] estimates: see predict */
         c->coarse_prior[idx] = COARSE_PRIOR_WEIGHT * mc;
-        c->coarse[idx].mean = coarse_mean(c, &c->coarse[idx], idx);
+        c->coarse[idx].wmean = FINE_PRIOR_WEIGHT * coarse_mean(c, &c->coarse[idx], idx);
     }
     *out = c;
     return RECIMG_OK;
@@ -189,8 +190,10 @@ void recimg_ctx_begin_block(recimg_ctx *c, uint32_t bx, uint32_t by)
     }
     c->bx = bx;
     c->by = by;
-    memset(c->cur + (size_t)bx * 64, 0, 64 * sizeof(uint32_t));
-    c->mcur[bx] = 0;
+    c->cb = c->cur + (size_t)bx * 64;
+    c->cm = c->mcur + bx;
+    memset(c->cb, 0, 64 * sizeof(uint32_t));
+    *c->cm = 0;
     c->interior = bx > 0 && by > 0 && bx + 1 < c->bw;
     if (c->interior) {
         c->nl = c->cur + ((size_t)bx - 1) * 64;
@@ -207,12 +210,12 @@ void recimg_ctx_begin_block(recimg_ctx *c, uint32_t bx, uint32_t by)
         while (nz) {
             const int k = lowest_bit(nz);
             const uint64_t s = (uint64_t)2 * c->nl[k] + (uint64_t)2 * c->na[k] + c->nal[k] + c->nar[k];
-            c->nbq[k] = (uint8_t)(bucket_sixth(s) * NB);
+            c->nbq[c->kz[k]] = (uint8_t)(bucket_sixth(s) * NB);
             nz &= nz - 1;
         }
     } else {
         for (int k = 0; k < 64; k++)
-            c->nbq[k] = (uint8_t)(bucket_sixth(edge_sum(c, k)) * NB);
+            c->nbq[c->kz[k]] = (uint8_t)(bucket_sixth(edge_sum(c, k)) * NB);
     }
 }
 
@@ -258,18 +261,16 @@ static uint32_t dc_activity(const recimg_ctx *c)
 
 void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
 {
-    const int k = c->zk[zz];
     uint32_t in, ci, fi, coi;
     const cell_stats *f;
     double m;
 
     if (zz != 0) {
-        const uint32_t *cur = c->cur + (size_t)c->bx * 64;
-        in = (uint32_t)(((uint64_t)cur[c->zn0[zz]] + cur[c->zn1[zz]]) / 2);
+        in = (uint32_t)(((uint64_t)c->cb[c->zn0[zz]] + c->cb[c->zn1[zz]]) / 2);
     } else {
         in = dc_activity(c);
     }
-    ci = (uint32_t)(c->nbq[k] + bucket(in));
+    ci = (uint32_t)(c->nbq[zz] + bucket(in));
     coi = (zz == 0 ? NB * NB : 0) + ci;
     fi = (uint32_t)zz * (NB * NB) + ci;
     out->coarse = coi;
@@ -278,7 +279,7 @@ void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
     /* the coarse cell's backed-off mean is cached (coarse_mean): for CONTINUOUS the
        statistics are unbiased estimates of E[y^2] (step units) and the cell's variance
        v gives the Laplace scale sqrt(v / 2) */
-    m = (f->sum_d + FINE_PRIOR_WEIGHT * c->coarse[coi].mean) / f->den_d;   /* see fine_cache */
+    m = (f->sum_d + c->coarse[coi].wmean) / f->den_d;   /* see fine_cache, wmean */
     if (c->kind == RECIMG_CTX_CONTINUOUS) {
         if (m < 1.0 / 65536.0)
             m = 1.0 / 65536.0;
@@ -315,8 +316,8 @@ void recimg_ctx_update_stat(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uin
         stat_q16 = (int32_t)RECIMG_CTX_MAG_MAX;
     if (stat_q16 < -(int32_t)RECIMG_CTX_MAG_MAX)
         stat_q16 = -(int32_t)RECIMG_CTX_MAG_MAX;
-    c->cur[(size_t)c->bx * 64 + c->zk[zz]] = mag_q16;
-    c->mcur[c->bx] |= (uint64_t)1 << c->zk[zz];
+    c->cb[c->zk[zz]] = mag_q16;
+    *c->cm |= (uint64_t)1 << c->zk[zz];
     f->sum += stat_q16;
     if (++f->count >= FINE_LIMIT) {
         f->sum /= 2;      /* C division truncates toward zero on both sides alike */
@@ -328,7 +329,7 @@ void recimg_ctx_update_stat(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uin
         co->sum /= 2;
         co->count /= 2;
     }
-    co->mean = coarse_mean(c, co, p->coarse);
+    co->wmean = FINE_PRIOR_WEIGHT * coarse_mean(c, co, p->coarse);
 }
 
 int32_t recimg_ctx_dc_predict(const recimg_ctx *c)

@@ -68,13 +68,14 @@ typedef struct {
     double sum_d, den_d;
 } recimg_ctx_cell;
 
-/* A coarse cell also caches its backed-off mean, which depends only on the cell's
- * statistics and buckets: recomputed when the statistics change instead of at
- * every prediction (the same expression, hence the same bits). */
+/* A coarse cell also caches its backed-off mean times the fine prior weight (the
+ * term predict adds), which depends only on the cell's statistics and buckets:
+ * recomputed when the statistics change instead of at every prediction (the same
+ * expressions, hence the same bits). */
 typedef struct {
     int64_t sum;
     uint32_t count;
-    double mean;
+    double wmean;
 } recimg_ctx_coarse_cell;
 
 struct recimg_ctx {
@@ -86,18 +87,21 @@ struct recimg_ctx {
     /* per block of prev / cur: bit k (raster index) clear => magnitude k is 0; begin_block
        skips the positions clear in all four neighbour blocks (speed, issue 8) */
     uint64_t *mprev, *mcur;
+    uint32_t *cb;            /* the current block's 64 magnitudes (cur + bx * 64) */
+    uint64_t *cm;            /* and its mask (mcur + bx) */
     int32_t *dc_prev, *dc_cur;
     /* neighbour blocks of the current block (begin_block): left in cur, above,
        above-left and above-right in prev; interior = all four exist */
     const uint32_t *nl, *na, *nal, *nar;
     int interior;
-    /* bucket(neighbour-block activity) * NB of each raster index of the current block:
+    /* bucket(neighbour-block activity) * NB of each zigzag index of the current block:
        the neighbour blocks do not change while a block is coded, so begin_block
        computes all 64 at once instead of predict per coefficient (speed, issue 8) */
     uint8_t nbq[64];
     /* per zigzag index: raster index k and its two in-block neighbours' raster indices
-       (from in_off; filled by create, so predict needs no second table look-up) */
-    uint8_t zk[64], zn0[64], zn1[64];
+       (from in_off; filled by create, so predict needs no second table look-up);
+       kz: the zigzag index of each raster index */
+    uint8_t zk[64], zn0[64], zn1[64], kz[64];
     recimg_ctx_cell fine[RECIMG_CTX_NFINE];
     recimg_ctx_coarse_cell coarse[RECIMG_CTX_NCOARSE];
     double bucket_centre[RECIMG_CTX_NB];

@@ -1,5 +1,5 @@
 /* test_speed_ctx: the context model's neighbour-block activity buckets
- * (recimg_ctx_begin_block, nbq) equal bucket(floor(s / 6)) of the weighted sum
+ * (recimg_ctx_begin_block, nbq by zigzag index) equal bucket(floor(s / 6)) of the weighted sum
  * s = 2 left + 2 above + above-left + above-right, computed here with the
  * division and a log2 loop, as the model did before the division-free form
  * (speed, issue 8). Every s below 2^25, every 6 * 2^k + d for |d| <= 8, the
@@ -57,9 +57,10 @@ static void flush(void)
     /* every slot of the neighbour blocks may be nonzero (the model skips the others) */
     ctx->mcur[0] = ctx->mprev[0] = ctx->mprev[1] = ctx->mprev[2] = ~(uint64_t)0;
     recimg_ctx_begin_block(ctx, 1, 1);
-    for (int k = 0; k < nbatch; k++) {
-        const int want = ref_bucket(batch[k] / 6) * RECIMG_CTX_NB;
-        if (ctx->nbq[k] != want && failures++ < 10)
+    for (int zz = 0; zz < 64; zz++) {   /* nbq is by zigzag index */
+        const int k = recimg_zigzag[zz];
+        const int want = ref_bucket(batch[k < nbatch ? k : 0] / 6) * RECIMG_CTX_NB;
+        if (ctx->nbq[zz] != want && failures++ < 10)
             fprintf(stderr, "FAIL s = %llu: nbq %d, want %d\n", (unsigned long long)batch[k],
                     ctx->nbq[k], want);
     }
