@@ -26,24 +26,6 @@ enum {
 typedef recimg_ctx_cell cell_stats;
 typedef recimg_ctx_coarse_cell coarse_stats;
 
-/* log2-spaced buckets of a 16.16 magnitude: 0, then (0,1/16), [1/16,1/8), ... [32, inf),
- * i.e. 0 for 0, 1 below 4096 = 2^12, floor(log2 x) - 10 up to 11. The binary exponent of
- * (double)x (exact for 32-bit x) is floor(log2 x): no search loop (speed, issue 8). */
-static int bucket(uint32_t x)
-{
-    double d;
-    uint64_t bits;
-    int e;
-    if (x < 4096u)
-        return x != 0;
-    if (x >= 2097152u)
-        return NB - 1;
-    d = (double)x;
-    memcpy(&bits, &d, sizeof bits);
-    e = (int)((bits >> 52) & 0x7FF) - 1023;
-    return e - 10;
-}
-
 /* bucket((uint32_t)(s / 6)) without the division, for the neighbour-block activity
  * s = 2l + 2a + al + ar <= 6 * 2^30 (speed, issue 8; the same buckets, checked
  * against the quotient form in tests/codec/test_speed_ctx.c). floor(s / 6) is 0
@@ -259,7 +241,7 @@ static uint32_t dc_activity(const recimg_ctx *c)
     return 0;
 }
 
-void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
+void recimg_ctx_predict_general(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
 {
     uint32_t in, ci, fi, coi;
     const cell_stats *f;
@@ -270,7 +252,7 @@ void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
     } else {
         in = dc_activity(c);
     }
-    ci = (uint32_t)(c->nbq[zz] + bucket(in));
+    ci = (uint32_t)(c->nbq[zz] + recimg_ctx_bucket(in));
     coi = (zz == 0 ? NB * NB : 0) + ci;
     fi = (uint32_t)zz * (NB * NB) + ci;
     out->coarse = coi;

@@ -30,8 +30,10 @@
 
 #include "recimg.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* recimg_zigzag[i] = raster index (v*8 + u) of the i-th coefficient in zigzag order. */
 extern const uint8_t recimg_zigzag[64];
@@ -115,8 +117,52 @@ void recimg_ctx_free(recimg_ctx *c);
 /* Starts block (bx, by); blocks must come in raster order. */
 void recimg_ctx_begin_block(recimg_ctx *c, uint32_t bx, uint32_t by);
 
-/* Prediction for coefficient zz (zigzag index 0..63) of the current block. */
-void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out);
+/* Prediction for coefficient zz (zigzag index 0..63) of the current block:
+ * recimg_ctx_predict. recimg_ctx_predict_general computes it for every zz and kind;
+ * recimg_ctx_predict does the common case, an AC coefficient of the CONTINUOUS kind
+ * (REC mode, 63 of every 64 calls there), inline in the coding loops with the same
+ * expressions and sends the rest to the general function (speed, issue 8: the call
+ * and the returned struct cost more than the work). tests/codec/test_speed_ctx_ref
+ * checks both against a plain reference, bit for bit. */
+void recimg_ctx_predict_general(const recimg_ctx *c, int zz, recimg_ctx_pred *out);
+
+/* log2-spaced buckets of a 16.16 magnitude: 0 for 0, 1 below 4096 = 2^12, then
+ * floor(log2 x) - 10 up to NB - 1. The binary exponent of (double)x (exact for
+ * 32-bit x) is floor(log2 x): no search loop. */
+static inline int recimg_ctx_bucket(uint32_t x)
+{
+    double d;
+    uint64_t bits;
+    if (x < 4096u)
+        return x != 0;
+    if (x >= 2097152u)
+        return RECIMG_CTX_NB - 1;
+    d = (double)x;
+    memcpy(&bits, &d, sizeof bits);
+    return (int)((bits >> 52) & 0x7FF) - 1023 - 10;
+}
+
+static inline void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
+{
+    uint32_t in, ci, fi;
+    const recimg_ctx_cell *f;
+    double m;
+    if (zz == 0 || c->kind != RECIMG_CTX_CONTINUOUS) {
+        recimg_ctx_predict_general(c, zz, out);
+        return;
+    }
+    in = (uint32_t)(((uint64_t)c->cb[c->zn0[zz]] + c->cb[c->zn1[zz]]) / 2);
+    ci = (uint32_t)(c->nbq[zz] + recimg_ctx_bucket(in));
+    fi = (uint32_t)zz * (RECIMG_CTX_NB * RECIMG_CTX_NB) + ci;
+    out->coarse = ci;   /* AC: the coarse cell of the bucket pair */
+    out->fine = fi;
+    f = &c->fine[fi];
+    m = (f->sum_d + c->coarse[ci].wmean) / f->den_d;
+    if (m < 1.0 / 65536.0)
+        m = 1.0 / 65536.0;
+    out->m = sqrt(0.5 * m);
+    out->t = 0.0;
+}
 
 /* Laplace scale b (step units) of a prediction: -1/(2 log t) for DISCRETE
  * (recimg_ctx_scale_discrete, uses rec_log), m for CONTINUOUS. */
