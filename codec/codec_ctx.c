@@ -16,12 +16,10 @@ const uint8_t recimg_zigzag[64] = {
 enum {
     NB = RECIMG_CTX_NB,
     NCOARSE = RECIMG_CTX_NCOARSE,
-    NFINE = RECIMG_CTX_NFINE,
-    FINE_LIMIT = 256,        /* halve statistics beyond this count: adapt */
-    COARSE_LIMIT = 4096
+    NFINE = RECIMG_CTX_NFINE
 };
-#define FINE_PRIOR_WEIGHT 6.0
-#define COARSE_PRIOR_WEIGHT 2.0
+#define FINE_PRIOR_WEIGHT RECIMG_CTX_FINE_PRIOR_WEIGHT
+#define COARSE_PRIOR_WEIGHT RECIMG_CTX_COARSE_PRIOR_WEIGHT
 
 typedef recimg_ctx_cell cell_stats;
 typedef recimg_ctx_coarse_cell coarse_stats;
@@ -49,15 +47,6 @@ static int bucket_sixth(uint64_t s)
     return (int)(v >> 1) - 1023 - 3 + (int)(v & 1u) - 10;
 }
 
-/* Backed-off mean of a coarse cell from its statistics (the kind's clamp included). */
-static double coarse_mean(const recimg_ctx *c, const coarse_stats *co, uint32_t idx)
-{
-    double mc = ((double)co->sum / 65536.0 + c->coarse_prior[idx]) / ((double)co->count + COARSE_PRIOR_WEIGHT);
-    if (c->kind == RECIMG_CTX_CONTINUOUS && mc < 1.0 / 65536.0)
-        mc = 1.0 / 65536.0;
-    return mc;
-}
-
 /* In-block neighbours of raster index k = v*8 + u (k > 0): the activity is the
  * mean of cur[k - in_off[k][0]] and cur[k - in_off[k][1]], i.e. of (u-1, v) and
  * (u, v-1), or twice the one that exists on the first row or column (the mean of
@@ -71,13 +60,6 @@ static const uint8_t in_off[64][2] = {
     {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
     {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8},
     {8, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}, {1, 8}};
-
-/* The fine cell's statistics as doubles, the terms of the prediction's backed-off mean. */
-static void fine_cache(cell_stats *f)
-{
-    f->sum_d = (double)f->sum / 65536.0;
-    f->den_d = (double)f->count + FINE_PRIOR_WEIGHT;
-}
 
 recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_ctx **out)
 {
@@ -112,7 +94,7 @@ recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_
         c->zn1[zz] = (uint8_t)(k - in_off[k][1]);
     }
     for (uint32_t i = 0; i < NFINE; i++)
-        fine_cache(&c->fine[i]);
+        recimg_ctx_cell_cache(&c->fine[i]);
     c->bucket_centre[0] = 0.0;
     c->bucket_centre[1] = 0.04;
     for (int i = 2; i < NB; i++)   /* geometric centre of [2^(i-6), 2^(i-5)) */
@@ -123,7 +105,7 @@ recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_
         if (kind == RECIMG_CTX_CONTINUOUS)
             mc = 2.0 * mc * mc;   /* statistics are E[y^2] estimates: see predict */
         c->coarse_prior[idx] = COARSE_PRIOR_WEIGHT * mc;
-        c->coarse[idx].wmean = FINE_PRIOR_WEIGHT * coarse_mean(c, &c->coarse[idx], idx);
+        c->coarse[idx].wmean = FINE_PRIOR_WEIGHT * recimg_ctx_coarse_mean(c, &c->coarse[idx], idx);
     }
     *out = c;
     return RECIMG_OK;
@@ -258,10 +240,10 @@ void recimg_ctx_predict_general(const recimg_ctx *c, int zz, recimg_ctx_pred *ou
     out->coarse = coi;
     out->fine = fi;
     f = &c->fine[fi];
-    /* the coarse cell's backed-off mean is cached (coarse_mean): for CONTINUOUS the
+    /* the coarse cell's backed-off mean is cached (recimg_ctx_coarse_mean): for CONTINUOUS the
        statistics are unbiased estimates of E[y^2] (step units) and the cell's variance
        v gives the Laplace scale sqrt(v / 2) */
-    m = (f->sum_d + c->coarse[coi].wmean) / f->den_d;   /* see fine_cache, wmean */
+    m = (f->sum_d + c->coarse[coi].wmean) / f->den_d;   /* see recimg_ctx_cell_cache, wmean */
     if (c->kind == RECIMG_CTX_CONTINUOUS) {
         if (m < 1.0 / 65536.0)
             m = 1.0 / 65536.0;
@@ -285,33 +267,6 @@ void recimg_ctx_update(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uint32_t
     if (mag_q16 > RECIMG_CTX_MAG_MAX)
         mag_q16 = RECIMG_CTX_MAG_MAX;
     recimg_ctx_update_stat(c, zz, p, mag_q16, (int32_t)mag_q16);
-}
-
-void recimg_ctx_update_stat(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uint32_t mag_q16,
-                            int32_t stat_q16)
-{
-    cell_stats *f = &c->fine[p->fine];
-    coarse_stats *co = &c->coarse[p->coarse];
-    if (mag_q16 > RECIMG_CTX_MAG_MAX)
-        mag_q16 = RECIMG_CTX_MAG_MAX;
-    if (stat_q16 > (int32_t)RECIMG_CTX_MAG_MAX)
-        stat_q16 = (int32_t)RECIMG_CTX_MAG_MAX;
-    if (stat_q16 < -(int32_t)RECIMG_CTX_MAG_MAX)
-        stat_q16 = -(int32_t)RECIMG_CTX_MAG_MAX;
-    c->cb[c->zk[zz]] = mag_q16;
-    *c->cm |= (uint64_t)1 << c->zk[zz];
-    f->sum += stat_q16;
-    if (++f->count >= FINE_LIMIT) {
-        f->sum /= 2;      /* C division truncates toward zero on both sides alike */
-        f->count /= 2;
-    }
-    fine_cache(f);
-    co->sum += stat_q16;
-    if (++co->count >= COARSE_LIMIT) {
-        co->sum /= 2;
-        co->count /= 2;
-    }
-    co->wmean = FINE_PRIOR_WEIGHT * coarse_mean(c, co, p->coarse);
 }
 
 int32_t recimg_ctx_dc_predict(const recimg_ctx *c)

@@ -57,8 +57,13 @@ typedef struct recimg_ctx recimg_ctx;
 enum {
     RECIMG_CTX_NB = 12,                                  /* activity buckets */
     RECIMG_CTX_NCOARSE = 2 * RECIMG_CTX_NB * RECIMG_CTX_NB,   /* DC and AC halves */
-    RECIMG_CTX_NFINE = 64 * RECIMG_CTX_NB * RECIMG_CTX_NB
+    RECIMG_CTX_NFINE = 64 * RECIMG_CTX_NB * RECIMG_CTX_NB,
+    RECIMG_CTX_FINE_LIMIT = 256,     /* halve a cell's statistics at this count: adapt */
+    RECIMG_CTX_COARSE_LIMIT = 4096
 };
+/* prior weights of the backed-off means (in samples) */
+#define RECIMG_CTX_FINE_PRIOR_WEIGHT 6.0
+#define RECIMG_CTX_COARSE_PRIOR_WEIGHT 2.0
 
 typedef struct {
     int64_t sum;     /* sum of recorded statistics, 16.16 (magnitudes, or variance estimates) */
@@ -109,6 +114,24 @@ struct recimg_ctx {
     double bucket_centre[RECIMG_CTX_NB];
     double coarse_prior[RECIMG_CTX_NCOARSE];   /* prior weight times prior mean of each coarse cell */
 };
+
+/* The fine cell's statistics as doubles, the terms of the prediction's backed-off mean. */
+static inline void recimg_ctx_cell_cache(recimg_ctx_cell *f)
+{
+    f->sum_d = (double)f->sum / 65536.0;
+    f->den_d = (double)f->count + RECIMG_CTX_FINE_PRIOR_WEIGHT;
+}
+
+/* Backed-off mean of coarse cell idx from its statistics (the kind's clamp included). */
+static inline double recimg_ctx_coarse_mean(const recimg_ctx *c, const recimg_ctx_coarse_cell *co,
+                                            uint32_t idx)
+{
+    double mc = ((double)co->sum / 65536.0 + c->coarse_prior[idx])
+                / ((double)co->count + RECIMG_CTX_COARSE_PRIOR_WEIGHT);
+    if (c->kind == RECIMG_CTX_CONTINUOUS && mc < 1.0 / 65536.0)
+        mc = 1.0 / 65536.0;
+    return mc;
+}
 
 /* A model for one plane of blocks_w blocks per row. */
 recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_ctx **out);
@@ -178,8 +201,33 @@ void recimg_ctx_update(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uint32_t
 
 /* General form: mag_q16 is the neighbour activity recorded for later
  * predictions, stat_q16 (signed, 16.16) the value added to the cell statistics. */
-void recimg_ctx_update_stat(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uint32_t mag_q16,
-                            int32_t stat_q16);
+static inline void recimg_ctx_update_stat(recimg_ctx *c, int zz, const recimg_ctx_pred *p,
+                                          uint32_t mag_q16, int32_t stat_q16)
+{
+    /* inline in the coding loops (speed, issue 8) */
+    recimg_ctx_cell *f = &c->fine[p->fine];
+    recimg_ctx_coarse_cell *co = &c->coarse[p->coarse];
+    if (mag_q16 > RECIMG_CTX_MAG_MAX)
+        mag_q16 = RECIMG_CTX_MAG_MAX;
+    if (stat_q16 > (int32_t)RECIMG_CTX_MAG_MAX)
+        stat_q16 = (int32_t)RECIMG_CTX_MAG_MAX;
+    if (stat_q16 < -(int32_t)RECIMG_CTX_MAG_MAX)
+        stat_q16 = -(int32_t)RECIMG_CTX_MAG_MAX;
+    c->cb[c->zk[zz]] = mag_q16;
+    *c->cm |= (uint64_t)1 << c->zk[zz];
+    f->sum += stat_q16;
+    if (++f->count >= RECIMG_CTX_FINE_LIMIT) {   /* halve: adapt */
+        f->sum /= 2;      /* C division truncates toward zero on both sides alike */
+        f->count /= 2;
+    }
+    recimg_ctx_cell_cache(f);
+    co->sum += stat_q16;
+    if (++co->count >= RECIMG_CTX_COARSE_LIMIT) {
+        co->sum /= 2;
+        co->count /= 2;
+    }
+    co->wmean = RECIMG_CTX_FINE_PRIOR_WEIGHT * recimg_ctx_coarse_mean(c, co, p->coarse);
+}
 
 /* Zero-bit rule support. A skipped coefficient records activity 0 and leaves
  * the statistics alone; recimg_ctx_explore counts the cell's skipped visits and
