@@ -22,6 +22,9 @@ extern "C" {
 #endif
 
 double rec_exp(double x);
+/* out[i] = rec_exp(x[i]) bit for bit, both computed together (SSE2 where built);
+ * x and out may be the same array. */
+void rec_exp_x2(const double x[2], double out[2]);
 double rec_expm1(double x);
 /* log(x): -inf at 0, NaN for x < 0. */
 double rec_log(double x);

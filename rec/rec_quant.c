@@ -610,6 +610,22 @@ static uint32_t cf_cum(const cfctx *c, int64_t k, double *e)
     return 1u + (uint32_t)(k - c->k_lo) + (uint32_t)((double)c->s * f);
 }
 
+/* cf_cum of the edges k and k + 1 together, with their E in e[0], e[1]: the same
+   expressions, the two exponentials in one rec_exp_x2 (bit for bit rec_exp; speed) */
+static inline void cf_cum_pair(const cfctx *c, int64_t k, uint32_t cum[2], double e[2])
+{
+    const double z0 = (c->step * (((double)k - c->u) - 0.5) - c->mean) * c->inv_scale;
+    const double z1 = (c->step * (((double)(k + 1) - c->u) - 0.5) - c->mean) * c->inv_scale;
+    double a[2], f0, f1;
+    a[0] = z0 < 0 ? z0 : -z0;
+    a[1] = z1 < 0 ? z1 : -z1;
+    rec_exp_x2(a, e);
+    f0 = z0 < 0 ? 0.5 * e[0] : 1.0 - 0.5 * e[0];
+    f1 = z1 < 0 ? 0.5 * e[1] : 1.0 - 0.5 * e[1];
+    cum[0] = 1u + (uint32_t)(k - c->k_lo) + (uint32_t)((double)c->s * f0);
+    cum[1] = 1u + (uint32_t)(k + 1 - c->k_lo) + (uint32_t)((double)c->s * f1);
+}
+
 static double cf_edge_exp(const cfctx *c, int64_t k)
 {
     double e;
@@ -640,12 +656,16 @@ rec_status rec_quant_code_bin_cf(rec_rc_encoder *enc, int64_t k, double step, do
         rec_rc_encode_uint_escape(enc, NULL, (uint64_t)(k - c.k_hi - 1));
     } else {
         /* the edge exponentials are wanted even at the window's ends (feedback) */
-        uint32_t c0 = cf_cum(&c, k, &ed.e_lo), c1 = cf_cum(&c, k + 1, &ed.e_hi);
+        uint32_t cum[2];
+        double e[2];
+        cf_cum_pair(&c, k, cum, e);
         if (k == c.k_lo)
-            c0 = 1u;
+            cum[0] = 1u;
         if (k == c.k_hi)
-            c1 = TOTAL - 1u;
-        rec_rc_encode_freq(enc, c0, c1 - c0, TOTAL_BITS);
+            cum[1] = TOTAL - 1u;
+        rec_rc_encode_freq(enc, cum[0], cum[1] - cum[0], TOTAL_BITS);
+        ed.e_lo = e[0];
+        ed.e_hi = e[1];
         ed.known = 1;
         if (edges)
             *edges = ed;
@@ -739,20 +759,24 @@ static inline int64_t cf_find(const cfctx *c, uint32_t t, uint32_t *c0, uint32_t
 {
     const int64_t h = cf_hint(c, t);
     cfedge lo, hi;
+    uint32_t cum[2];
+    double e[2];
     ed->known = 1;
-    /* cf_hint keeps h in [k_lo, k_hi]; E is wanted at the window's ends too */
-    *c0 = cf_cum(c, h, &ed->e_lo);
+    /* cf_hint keeps h in [k_lo, k_hi]; E is wanted at the window's ends too. Both
+       edges at once: the candidate is nearly always right (docs/SPEED.md) */
+    cf_cum_pair(c, h, cum, e);
     if (h == c->k_lo)
-        *c0 = 1u;
-    if (*c0 <= t) {
-        *c1 = cf_cum(c, h + 1, &ed->e_hi);
-        if (h == c->k_hi)
-            *c1 = TOTAL - 1u;
-        if (t < *c1) {
-            if (probes)
-                *probes = 2;
-            return h;
-        }
+        cum[0] = 1u;
+    if (h == c->k_hi)
+        cum[1] = TOTAL - 1u;
+    if (cum[0] <= t && t < cum[1]) {
+        *c0 = cum[0];
+        *c1 = cum[1];
+        ed->e_lo = e[0];
+        ed->e_hi = e[1];
+        if (probes)
+            *probes = 2;
+        return h;
     }
     cf_locate(c, t, &lo, &hi, probes);
     *c0 = lo.cum;

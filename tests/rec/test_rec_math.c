@@ -172,9 +172,61 @@ static void test_phi(void)
     CHECK(rec_Phi(-1.5) == rec_Phi_c(1.5));
 }
 
+/* rec_exp_x2 (SSE2 where built) against rec_exp bit for bit: the codec's edge range,
+ * the whole domain, the ends of the vector path (-708, 709) and their neighbours, ties
+ * of round_int (x * 64 / ln 2 near n + 1/2), signed zeros, subnormal and huge results,
+ * infinities and NaN, each value in both lanes and next to a value of the other kind. */
+static int exp_x2_same(double a, double b)
+{
+    const double x[2] = {a, b};
+    double o[2];
+    const double ea = rec_exp(a), eb = rec_exp(b);
+    rec_exp_x2(x, o);
+    if ((memcmp(&o[0], &ea, sizeof ea) != 0 && !(isnan(o[0]) && isnan(ea))) ||
+        (memcmp(&o[1], &eb, sizeof eb) != 0 && !(isnan(o[1]) && isnan(eb)))) {
+        fprintf(stderr, "rec_exp_x2(%.17g, %.17g) differs from rec_exp\n", a, b);
+        return 0;
+    }
+    return 1;
+}
+
+static void test_exp_x2(void)
+{
+    static const double special[] = {0.0, -0.0, 1e-300, -1e-300, 5e-324, -708.0, 709.0,
+                                     -745.2, -745.3, -746.0, 709.78, 709.8, 710.0, -1e9, 1e9,
+                                     1.0 / 0.0, -1.0 / 0.0, 0.0 / 0.0, 1.0, -1.0, -12.0, -24.5};
+    const int ns = (int)(sizeof special / sizeof special[0]);
+    int i, j, ok = 1;
+    for (i = 0; i < ns && ok; i++)
+        for (j = 0; j < ns && ok; j++)
+            ok = exp_x2_same(special[i], special[j]);
+    for (i = 0; i < 64 && ok; i++) {   /* the ends of the vector path, ulp by ulp */
+        const double lo = nextafter(-708.0, i < 32 ? -800.0 : 0.0);
+        const double hi = nextafter(709.0, i < 32 ? 800.0 : 0.0);
+        ok = exp_x2_same(i % 2 ? lo : -708.0, i % 3 ? hi : 709.0) && exp_x2_same(lo, rnd(-30, 1)) &&
+             exp_x2_same(rnd(-30, 1), hi);
+    }
+    for (i = -65400; i <= 65400 && ok; i += 7) {   /* round_int ties and their neighbours */
+        const double c = ((double)i + 0.5) * (0.69314718055994530942 / 64.0);
+        ok = exp_x2_same(c, nextafter(c, 0.0)) && exp_x2_same(nextafter(c, 1e9), -c);
+    }
+    for (i = 0; i < 1000000 && ok; i++) {
+        const double a = i % 3 == 0 ? rnd(-750, 712) : rnd(-40, 2);
+        const double b = i % 5 == 0 ? rnd(-750, 712) : i % 7 == 0 ? special[i % ns] : rnd(-40, 2);
+        ok = exp_x2_same(a, b);
+    }
+    CHECK(ok);
+    {
+        double xo[2] = {-1.5, 0.25}, e0 = rec_exp(-1.5), e1 = rec_exp(0.25);
+        rec_exp_x2(xo, xo);   /* in place */
+        CHECK(xo[0] == e0 && xo[1] == e1);
+    }
+}
+
 int main(void)
 {
     test_elementary();
     test_phi();
+    test_exp_x2();
     return rec_test_finish("test_rec_math");
 }
