@@ -113,7 +113,8 @@ typedef struct {
     recimg_chroma chroma;    /* default RECIMG_CHROMA_420 */
     recimg_sampler sampler;  /* REC only (NONE = the default sampler, uq); must be NONE in round mode */
     uint32_t transform_id;   /* default 1 (orthonormal DCT-II); 2 learned KLT, 3 learned
-                                separable, 4 custom (transform_file); docs/TRANSFORMS.md */
+                                separable, 4 custom (transform_file), 5 learned rd
+                                (sparsity-refined DCT); docs/TRANSFORMS.md */
     uint64_t seed;           /* shared-randomness seed stored in the file (REC); default fixed */
     int threads;             /* 0 = automatic; output bytes never depend on it */
     uint64_t max_pixels;     /* refuse larger images; default RECIMG_DEFAULT_MAX_PIXELS */
@@ -123,7 +124,8 @@ typedef struct {
     uint32_t matrix_id;
     double chroma_step_scale;
     /* REC: zero-bit rule threshold tau in bits (0..16; 0 = code every
-       coefficient; -1 = the sampler's measured default, uq 0.12, block 0.08, lrq 0.15);
+       coefficient; -1 = the sampler's measured default: 0.12 (uq, gprs-bnb, gprs, pfr),
+       lrq 0.15, block 0.08);
        coefficients whose predicted channel information is below tau are
        reconstructed from the prior at zero bits. */
     double rec_zero_bits;
@@ -177,7 +179,7 @@ typedef struct recimg_encoder recimg_encoder;
 
 /* Validates p and creates an encoder. RECIMG_ERR_INVALID_ARGUMENT on an
  * out-of-range field; RECIMG_ERR_UNSUPPORTED for a mode, sampler or transform
- * this build does not implement (REC mode until it exists). */
+ * this build does not implement. */
 recimg_status recimg_encoder_create(const recimg_encoder_params *p, recimg_encoder **out);
 
 /* Changes the quality of an existing encoder (used by rate control). */
