@@ -139,6 +139,22 @@ static int next_arg(const char *cmd, int argc, char **argv, int *i, const char *
     return ARG_OPTION;
 }
 
+/* File names: "" cannot be opened, and "-" would read as standard input or output,
+ * which the tool does not do. Returns 0, or EXIT_USAGE after printing the error. */
+static int check_file_name(const char *cmd, const char *name)
+{
+    char msg[128];
+    if (name[0] == '\0') {
+        snprintf(msg, sizeof msg, "%s: empty file name%%s", cmd);
+        return usage_error(msg, "");
+    }
+    if (!strcmp(name, "-")) {
+        snprintf(msg, sizeof msg, "%s: '%%s' (standard input/output) is not supported; name a file", cmd);
+        return usage_error(msg, name);
+    }
+    return 0;
+}
+
 /* A positive limit (pixels or bytes). */
 static int parse_limit(const char *s, unsigned long long *out)
 {
@@ -380,6 +396,8 @@ static int cmd_compress(int argc, char **argv)
         return usage_error("compress: no input file%s", "");
     if (!out)
         return usage_error("compress: no output file (-o OUT.rec)%s", "");
+    if (check_file_name("compress", in) || check_file_name("compress", out))
+        return EXIT_USAGE;
     if (have_q && have_bpp)
         return usage_error("compress: give --quality or --bpp, not both%s", "");
     if (p.mode == RECIMG_MODE_ROUND && p.sampler != RECIMG_SAMPLER_NONE)
@@ -551,6 +569,8 @@ static int cmd_decompress(int argc, char **argv)
         return usage_error("decompress: no input file%s", "");
     if (!out)
         return usage_error("decompress: no output file (-o OUT.png)%s", "");
+    if (check_file_name("decompress", in) || check_file_name("decompress", out))
+        return EXIT_USAGE;
     if (imageio_same_file(in, out)) {
         fprintf(stderr, "recimg: %s: refusing to overwrite the input file\n", out);
         return EXIT_FAIL;
@@ -627,6 +647,8 @@ static int cmd_info(int argc, char **argv)
     }
     if (!in)
         return usage_error("info: no input file%s", "");
+    if (check_file_name("info", in))
+        return EXIT_USAGE;
     if (imageio_read_file(in, max_input > SIZE_MAX ? SIZE_MAX : (size_t)max_input, &data, &size, err,
                           sizeof err) != 0) {
         fprintf(stderr, "recimg: %s\n", err);

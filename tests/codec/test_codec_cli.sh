@@ -180,6 +180,14 @@ expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --bogus
 expect 2 "$recimg" decompress "$tmp/a.rec"
 expect 2 "$recimg" decompress "$tmp/a.rec" -o "$tmp/u.png" --realism 2
 expect 2 "$recimg" info
+# "" and "-" (stdin/stdout, not supported) are usage errors before any work, not
+# "cannot open" or "cannot rename" after the encode
+expect 2 "$recimg" compress "$tmp/gray8.png" -o ""
+grep -q "empty file name" "$tmp/err.txt" || bad "-o '': $(cat "$tmp/err.txt")"
+expect 2 "$recimg" compress - -o "$tmp/u.rec"
+grep -q "standard input/output" "$tmp/err.txt" || bad "compress -: $(cat "$tmp/err.txt")"
+expect 2 "$recimg" decompress "$tmp/a.rec" -o -
+expect 2 "$recimg" info ""
 expect 0 "$recimg" --help
 grep -q "compress" "$tmp/out.txt" || bad "--help does not describe compress"
 expect 0 "$recimg" compress --help
