@@ -62,17 +62,6 @@ double rec_rs_log_r(const rec_rs_target *t, double x)
     return t->dinf - t->a * d * d;
 }
 
-double rec_rs_normal_mass(double lo, double hi)
-{
-    if (!(hi > lo))
-        return 0.0;
-    if (lo >= 0.0)
-        return rec_Phi_c(lo) - rec_Phi_c(hi);
-    if (hi <= 0.0)
-        return rec_Phi(hi) - rec_Phi(lo);
-    return 1.0 - rec_Phi(lo) - rec_Phi_c(hi);
-}
-
 /* N(0,1) mass of c +- d (d > 0) with two interleaved Phi evaluations, in the accurate
  * tail: Phi_c(lo) - Phi_c(hi) = Phi(-lo) - Phi(-hi) right of 0, Phi(hi) - Phi(lo) left of
  * it, 1 - Phi(lo) - Phi(-hi) across it. */

@@ -46,9 +46,6 @@ rec_status rec_rs_target_init(rec_rs_target *t, double mu, double s);
 /* log r(x) in nats. */
 double rec_rs_log_r(const rec_rs_target *t, double x);
 
-/* N(0,1) mass of (lo, hi), accurate in both tails (lo may be -inf, hi +inf). */
-double rec_rs_normal_mass(double lo, double hi);
-
 /* Level-set quantities at eta = exp(D_inf - t), t >= 0 (DESIGN 3.2):
  * wp = w_P(eta), g = w_Q(eta) - eta * w_P(eta) (computed without cancellation near the
  * mode). */
