@@ -847,5 +847,5 @@ rec_status rec_quant_decode_bin_cf(rec_rc_decoder *dec, double step, double u,
     if (edges)
         *edges = ed;
     *k_out = k;
-    return rec_rc_decoder_error(dec) ? REC_ERR_CORRUPT : REC_OK;
+    return dec->error ? REC_ERR_CORRUPT : REC_OK;   /* rec_rc_decoder_error, without the call */
 }

@@ -23,7 +23,7 @@ rec_status rec_uq_draws(double delta, const rec_key *key, rec_quant_draws *out)
 {
     if (!key || !out || !(delta > 0) || !isfinite(delta) || key->index >= REC_KEY_INDEX_LIMIT)
         return REC_ERR_INVALID_ARG;
-    out->u = rec_key_uniform(key, 0) - 0.5;
+    out->u = rec_prng_uniform(key->seed, key->stream, key->index * REC_KEY_DRAWS) - 0.5;   /* rec_key_uniform(key, 0) */
     out->step = delta;
     out->half_width = 0.5 * delta;
     return REC_OK;
