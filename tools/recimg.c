@@ -125,7 +125,7 @@ static int next_arg(const char *cmd, int argc, char **argv, int *i, const char *
     }
     if (a[0] != '-' || !strcmp(a, "-")) {
         if (*in) {
-            snprintf(msg, sizeof msg, "%s: unexpected argument '%%s'", cmd);
+            snprintf(msg, sizeof msg, "%s: unexpected argument '%%s' (the output is named with -o)", cmd);
             return usage_error(msg, a);
         }
         *in = a;

@@ -157,6 +157,9 @@ expect 2 "$recimg" compress "$tmp/rgb8.png" -o "$tmp/lim.rec" --max-pixels abc
 expect 2 "$recimg"
 expect 2 "$recimg" frobnicate
 expect 2 "$recimg" compress "$tmp/gray8.png"
+expect 2 "$recimg" compress "$tmp/gray8.png" "$tmp/pos.rec"     # cwebp/cjpeg habit: says -o
+grep -q "named with -o" "$tmp/err.txt" || bad "positional output: $(cat "$tmp/err.txt")"
+[ ! -e "$tmp/pos.rec" ] || bad "positional output written"
 expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality 101
 expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality abc
 expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality 5x
