@@ -184,7 +184,7 @@ typedef struct {
 
 static void block_gain_update(block_gain_state *bg)
 {
-    bg->g = rec_exp(GAIN_BETA * rec_log((bg->e2 + GAIN_C) / (bg->b2 + GAIN_C)));
+    bg->g = rec_exp_mul_log(GAIN_BETA, (bg->e2 + GAIN_C) / (bg->b2 + GAIN_C));   /* = rec_exp(GAIN_BETA * rec_log(.)) */
 }
 
 /* Fresh sums for a block (the factor of empty sums, 1 up to rec_math's rounding). The

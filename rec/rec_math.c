@@ -99,7 +99,7 @@ static double scale2(double y, int k)
     return y * pow2i(k);
 }
 
-double rec_exp(double x)
+static inline double exp_body(double x)
 {
     int k, j;
     double r, p, t;
@@ -121,6 +121,11 @@ double rec_exp(double x)
     p = r + (r * r) * p; /* e^r - 1 to degree 6 */
     t = exp_tab[j][0];
     return scale2(t + (exp_tab[j][1] + t * p), (k - j) / 64);
+}
+
+double rec_exp(double x)
+{
+    return exp_body(x);
 }
 
 #if defined(__SSE2__) && !defined(RECIMG_NO_SIMD)
@@ -226,7 +231,7 @@ static double log_series(double f)
     return 2.0 * f + f * s * p;
 }
 
-double rec_log(double x)
+static inline double log_body(double x)
 {
     uint64_t b;
     int e;
@@ -251,6 +256,19 @@ double rec_log(double x)
     }
     lm = log_series((m - 1.0) / (m + 1.0)); /* m - 1 is exact (Sterbenz) */
     return e * LN2_HI + (e * LN2_LO + lm);
+}
+
+double rec_log(double x)
+{
+    return log_body(x);
+}
+
+/* One function with both bodies inlined (speed, issue 8: the codec's in-block
+ * gain evaluates it for every coded coefficient): the same operations as the two
+ * calls, so the same bits (test_rec_math compares them). */
+double rec_exp_mul_log(double a, double q)
+{
+    return exp_body(a * log_body(q));
 }
 
 double rec_log1p(double x)

@@ -30,6 +30,8 @@ double rec_expm1(double x);
 double rec_log(double x);
 /* *la = rec_log(a), *lb = rec_log(b), bit-identical, computed together. */
 void rec_log_pair(double a, double b, double *la, double *lb);
+/* rec_exp(a * rec_log(q)) bit for bit (q^a for q > 0), in one call. */
+double rec_exp_mul_log(double a, double q);
 /* log(1 + x): -inf at -1, NaN for x < -1. */
 double rec_log1p(double x);
 /* Standard normal CDF and its upper tail 1 - Phi(x), each accurate in the
