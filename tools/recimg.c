@@ -13,6 +13,7 @@
 #include "recimg.h"
 #include "tool_args.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,6 +154,25 @@ static int check_file_name(const char *cmd, const char *name)
         return usage_error(msg, name);
     }
     return 0;
+}
+
+/* The image-format extension path ends in (".png", ...; any case), or NULL. compress
+ * refuses such an output name: it would get .rec bytes under an image's name (the
+ * mirror of decompress refusing .jpg or .rec, tools/imageio.c). */
+static const char *image_extension(const char *path)
+{
+    static const char *const exts[] = {".png", ".jpg", ".jpeg", ".ppm", ".pgm", ".pnm", ".jxl",
+                                       ".webp", ".avif", ".gif", ".bmp", ".tif", ".tiff"};
+    const size_t n = strlen(path);
+    for (size_t k = 0; k < sizeof exts / sizeof *exts; k++) {
+        const size_t m = strlen(exts[k]);
+        size_t i = 0;
+        while (i < m && n >= m && tolower((unsigned char)path[n - m + i]) == exts[k][i])
+            i++;
+        if (i == m)
+            return exts[k];
+    }
+    return NULL;
 }
 
 /* A positive limit (pixels or bytes). */
@@ -406,6 +426,11 @@ static int cmd_compress(int argc, char **argv)
         return usage_error("compress: --zero-bits needs --mode rec%s", "");
     if (imageio_same_file(in, out)) {
         fprintf(stderr, "recimg: %s: refusing to overwrite the input file\n", out);
+        return EXIT_FAIL;
+    }
+    if (image_extension(out)) {
+        fprintf(stderr, "recimg: %s: compress writes .rec files, not %s; name the output .rec\n", out,
+                image_extension(out) + 1);
         return EXIT_FAIL;
     }
 

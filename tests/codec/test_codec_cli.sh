@@ -113,6 +113,11 @@ else
   bad "decompress replaced the FIFO output with a regular file"
   kill "$reader" 2>/dev/null; wait "$reader" 2>/dev/null
 fi
+# compress never writes .rec bytes under an image's name (the mirror of decompress -o x.jpg)
+expect 1 "$recimg" compress "$tmp/gray8.png" -o "$tmp/swapped.PNG"
+grep -q "compress writes .rec files" "$tmp/err.txt" || bad "compress -o .PNG: $(cat "$tmp/err.txt")"
+[ ! -e "$tmp/swapped.PNG" ] || bad "compress wrote .rec bytes into swapped.PNG"
+expect 0 "$recimg" compress "$tmp/gray8.png" -o "$tmp/noext"     # any other name is fine
 # no temporary files left anywhere
 ls -a "$tmp" | grep -q '\.tmp' && bad "temporary files left: $(ls -a "$tmp" | grep '\.tmp')"
 
