@@ -54,6 +54,9 @@ int tool_cmd_compare(int argc, char **argv)
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return 0;
+        } else if (strcmp(argv[i], "--alpha") == 0) {
+            fprintf(stderr, "recimg compare: option '--alpha' needs a value (drop or refuse)\n");
+            return 2;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "recimg compare: unknown option '%s'\n", argv[i]);
             usage(stderr);

@@ -1776,7 +1776,13 @@ int tool_cmd_rd(int argc, char **argv)
             free(extra);
             return 0;
         } else if (a[0] == '-') {
-            fprintf(stderr, "recimg rd: unknown option '%s'\n", a);
+            static const char *const takes_value[] = {"--images", "-o", "--output", "--codecs",
+                                                      "--points", "--threads", "--shard", "--bpp-range"};
+            const char *why = "unknown option";
+            for (size_t k = 0; k < sizeof(takes_value) / sizeof(takes_value[0]); k++)
+                if (strcmp(a, takes_value[k]) == 0)
+                    why = "missing value for option";   /* the loop's tests need `has` */
+            fprintf(stderr, "recimg rd: %s '%s'\n", why, a);
             goto usage_error;
         } else {
             extra[nextra++] = argv[i];
@@ -1784,6 +1790,12 @@ int tool_cmd_rd(int argc, char **argv)
     }
     if (outdir == NULL || (merge ? (nextra == 0 || images_dir != NULL)
                                  : (images_dir == NULL || nextra != 0))) {
+        fprintf(stderr, "recimg rd: %s\n",
+                outdir == NULL ? "-o OUTDIR is required"
+                : merge        ? (images_dir != NULL ? "--merge takes shard directories, not --images"
+                                                     : "--merge needs at least one shard directory")
+                : images_dir == NULL ? "--images DIR is required"
+                                     : "unexpected argument (shard directories go with --merge)");
         usage(stderr);
         goto usage_error;
     }

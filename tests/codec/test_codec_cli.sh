@@ -196,6 +196,12 @@ expect 2 "$recimg" compress - -o "$tmp/u.rec"
 grep -q "standard input/output" "$tmp/err.txt" || bad "compress -: $(cat "$tmp/err.txt")"
 expect 2 "$recimg" decompress "$tmp/a.rec" -o -
 expect 2 "$recimg" info ""
+expect 2 "$recimg" compare "$tmp/gray8.png" "$tmp/gray8.png" --alpha
+grep -q "'--alpha' needs a value" "$tmp/err.txt" || bad "compare --alpha: $(cat "$tmp/err.txt")"
+expect 2 "$recimg" rd --images "$tmp" -o
+grep -q "missing value for option '-o'" "$tmp/err.txt" || bad "rd -o: $(head -1 "$tmp/err.txt")"
+expect 2 "$recimg" rd --images "$tmp"
+grep -q "OUTDIR is required" "$tmp/err.txt" || bad "rd without -o: $(head -1 "$tmp/err.txt")"
 expect 0 "$recimg" --help
 grep -q "compress" "$tmp/out.txt" || bad "--help does not describe compress"
 expect 0 "$recimg" compress --help
