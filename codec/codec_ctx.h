@@ -97,10 +97,6 @@ struct recimg_ctx {
     uint32_t *cb;            /* the current block's 64 magnitudes (cur + bx * 64) */
     uint64_t *cm;            /* and its mask (mcur + bx) */
     int32_t *dc_prev, *dc_cur;
-    /* neighbour blocks of the current block (begin_block): left in cur, above,
-       above-left and above-right in prev; interior = all four exist */
-    const uint32_t *nl, *na, *nal, *nar;
-    int interior;
     /* bucket(neighbour-block activity) * NB of each zigzag index of the current block:
        the neighbour blocks do not change while a block is coded, so begin_block
        computes all 64 at once instead of predict per coefficient (speed, issue 8) */
