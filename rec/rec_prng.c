@@ -75,8 +75,10 @@ static __m128i philox10_sse2(__m128i s, uint32_t k0, uint32_t k1)
     __m128i k = _mm_set_epi32(0, (int)k1, 0, (int)k0);
     int r;
     for (r = 0; r < 10; r++) {
-        const __m128i p = _mm_shuffle_epi32(_mm_mul_epu32(s, m), 0x1B);
-        s = _mm_xor_si128(p, _mm_xor_si128(_mm_srli_epi64(s, 32), k));
+        /* the shifted old state and the key first: the product may then overwrite s
+           (fewer register copies) */
+        const __m128i t = _mm_xor_si128(_mm_srli_epi64(s, 32), k);
+        s = _mm_xor_si128(_mm_shuffle_epi32(_mm_mul_epu32(s, m), 0x1B), t);
         k = _mm_add_epi32(k, w);
     }
     return s;
