@@ -247,7 +247,9 @@ static inline int recimg_ctx_explore(recimg_ctx *c, const recimg_ctx_pred *p)
 }
 
 /* DC: predicted DC index of the current block (MED of left, above,
- * above-left), and the record of the actual DC index once known. */
+ * above-left), and the record of the actual DC index once known. Recorded
+ * indices must lie within +-2^22 (both coding modes clamp to that: DC_LIMIT in
+ * codec_rec.c, RECIMG_ROUND_MAX_INDEX), so the MED's l + a - al cannot overflow. */
 int32_t recimg_ctx_dc_predict(const recimg_ctx *c);
 void recimg_ctx_dc_record(recimg_ctx *c, int32_t dc);
 

@@ -267,7 +267,11 @@ static void run_plane(recimg_ctx_kind kind, uint32_t bw, uint32_t bh, int skip_p
                     ref_update_stat(r, zz, &q, mag, stat);
                 }
                 if (zz == 0) {
-                    const int32_t dc = (int32_t)(rnd() % 4 == 0 ? rnd() : rnd() % 4001) - 2000;
+                    /* DC indices within the +-2^22 both coding modes clamp to (codec_ctx.h) */
+                    const uint64_t pick = rnd() % 8;
+                    const int32_t dc = pick == 0   ? (int32_t)(rnd() % ((1u << 23) + 1)) - (1 << 22)
+                                       : pick == 1 ? (rnd() % 2 ? 1 : -1) * (1 << 22)
+                                                   : (int32_t)(rnd() % 4001) - 2000;
                     recimg_ctx_dc_record(c, dc);
                     r->dc[(size_t)by * bw + bx] = dc;
                 }
