@@ -46,6 +46,7 @@
 #include "jpegref.h"
 #include "metrics.h"
 #include "recimg.h"
+#include "tool_args.h"
 
 extern char **environ;
 
@@ -1615,11 +1616,12 @@ static void usage(FILE *f)
             default_codecs);
 }
 
+/* An integer option value in [lo, hi] (lo >= 0), read like every recimg option
+ * (tools/tool_args.h: digits only). */
 static int parse_int(const char *s, int lo, int hi, int *v)
 {
-    char *end;
-    long x = strtol(s, &end, 10);
-    if (end == s || *end != '\0' || x < lo || x > hi)
+    unsigned long long x;
+    if (tool_parse_u64(s, &x) != 0 || x < (unsigned long long)lo || x > (unsigned long long)hi)
         return -1;
     *v = (int)x;
     return 0;

@@ -200,6 +200,9 @@ expect 2 "$recimg" compare "$tmp/gray8.png" "$tmp/gray8.png" --alpha
 grep -q "'--alpha' needs a value" "$tmp/err.txt" || bad "compare --alpha: $(cat "$tmp/err.txt")"
 expect 2 "$recimg" rd --images "$tmp" -o
 grep -q "missing value for option '-o'" "$tmp/err.txt" || bad "rd -o: $(head -1 "$tmp/err.txt")"
+expect 2 "$recimg" rd --images "$tmp" -o "$tmp/rdout" --points " 5"   # read like every option
+expect 2 "$recimg" rd --images "$tmp" -o "$tmp/rdout" --threads 0x2
+[ ! -e "$tmp/rdout" ] || bad "rd made its OUTDIR on a usage error"
 expect 2 "$recimg" rd --images "$tmp"
 grep -q "OUTDIR is required" "$tmp/err.txt" || bad "rd without -o: $(head -1 "$tmp/err.txt")"
 expect 0 "$recimg" --help
