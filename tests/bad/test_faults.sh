@@ -40,10 +40,15 @@ for out in "$tmp/nodir/x.png" "$tmp/afile/x.png" "$tmp/adir"; do
   st=$?
   [ "$st" -eq 1 ] || bad "decompress -o $out: exit $st (want 1)"
   grep -q "$out" "$tmp/err.txt" || bad "decompress -o $out: message does not name it: $(cat "$tmp/err.txt")"
-  "$recimg" compress "$tmp/big.ppm" -o "$out" >/dev/null 2>"$tmp/err.txt"
+  # compress refuses an image name (x.png) before writing: give it a .rec name so the
+  # unwritable path itself is what fails
+  cout=$out
+  case "$out" in *.png) cout=${out%.png}.rec ;; esac
+  "$recimg" compress "$tmp/big.ppm" -o "$cout" >/dev/null 2>"$tmp/err.txt"
   st=$?
-  [ "$st" -eq 1 ] || bad "compress -o $out: exit $st (want 1)"
-  grep -q "$out" "$tmp/err.txt" || bad "compress -o $out: message does not name it: $(cat "$tmp/err.txt")"
+  [ "$st" -eq 1 ] || bad "compress -o $cout: exit $st (want 1)"
+  grep -q "$cout" "$tmp/err.txt" || bad "compress -o $cout: message does not name it: $(cat "$tmp/err.txt")"
+  grep -q "writes .rec files" "$tmp/err.txt" && bad "compress -o $cout: refused by name, path not tried"
 done
 [ -d "$tmp/adir" ] && [ -z "$(ls -A "$tmp/adir")" ] || bad "the directory given as output was changed"
 no_tmp "$tmp" "unwritable paths"
