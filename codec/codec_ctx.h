@@ -91,8 +91,8 @@ struct recimg_ctx {
     uint32_t bx, by;
     uint32_t row;            /* block row held in cur */
     uint32_t *prev, *cur;    /* bw*64 magnitudes of the previous / current block row */
-    /* per block of prev / cur: bit k (raster index) clear => magnitude k is 0; begin_block
-       skips the positions clear in all four neighbour blocks (speed, issue 8) */
+    /* per block of prev / cur: bit k (raster index) set <=> magnitude k is nonzero;
+       begin_block skips the positions clear in all four neighbour blocks (speed, issue 8) */
     uint64_t *mprev, *mcur;
     uint32_t *cb;            /* the current block's 64 magnitudes (cur + bx * 64) */
     uint64_t *cm;            /* and its mask (mcur + bx) */
@@ -210,7 +210,7 @@ static inline void recimg_ctx_update_stat(recimg_ctx *c, int zz, const recimg_ct
     if (stat_q16 < -(int32_t)RECIMG_CTX_MAG_MAX)
         stat_q16 = -(int32_t)RECIMG_CTX_MAG_MAX;
     c->cb[c->zk[zz]] = mag_q16;
-    *c->cm |= (uint64_t)1 << c->zk[zz];
+    *c->cm |= (uint64_t)(mag_q16 != 0) << c->zk[zz];   /* only nonzero: round mode records every coefficient */
     f->sum += stat_q16;
     if (++f->count >= RECIMG_CTX_FINE_LIMIT) {   /* halve: adapt */
         f->sum /= 2;      /* C division truncates toward zero on both sides alike */
