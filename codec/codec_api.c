@@ -149,6 +149,7 @@ void recimg_encoder_params_default(recimg_encoder_params *p)
     p->chroma_step_scale = 0.0;
     p->rec_zero_bits = -1.0;   /* the sampler's default */
     p->rec_uq_far_bin = 1;
+    p->rec_skip_energy = 1;
 }
 
 static recimg_status validate_encoder_params(const recimg_encoder_params *p)
@@ -167,6 +168,7 @@ static recimg_status validate_encoder_params(const recimg_encoder_params *p)
     RETURN_IF(p->rec_zero_bits != -1.0 && !(p->rec_zero_bits >= 0.0 && p->rec_zero_bits <= 16.0),
               RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_uq_far_bin != 0 && p->rec_uq_far_bin != 1, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->rec_skip_energy != 0 && p->rec_skip_energy != 1, RECIMG_ERR_INVALID_ARGUMENT);
     /* learned-transform: id 4 takes its matrix from transform_file, other ids never do */
     RETURN_IF((p->transform_id == RTX_TRANSFORM_EMBEDDED) != (p->transform_file != NULL),
               RECIMG_ERR_INVALID_ARGUMENT);
@@ -329,6 +331,10 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
     /* skipped draws of prior id 2 on: wider, with a floor, on the luma plane (codec_rec.c) */
     pp->skip_draw_wide = h->prior_id != RECIMG_PRIOR_LAPLACE_CTX1 && plane == 0;
     pp->uq_far_bin = (h->flags & RECIMG_FLAG_UQ_FAR_BIN) != 0;
+    /* the decoder sets skip_scale from the file's table (decode_plane_start) */
+    pp->skip_energy = (h->flags & RECIMG_FLAG_SKIP_ENERGY) != 0;
+    for (int g = 0; g < RECIMG_SKIP_GROUPS; g++)
+        pp->skip_scale[g] = 1.0;
     pp->sigma = step;
 }
 
@@ -540,6 +546,29 @@ static void put_u32le(uint8_t *b, size_t v)
     b[3] = (uint8_t)(v >> 24);
 }
 
+/* Bytes of the skip-energy table at the payload's start (header flag 0x04): one
+   byte per band group and plane kind (luma; chroma, shared by Cb and Cr). */
+static size_t skip_table_size(const recimg_header *h, int nplanes)
+{
+    if (!(h->flags & RECIMG_FLAG_SKIP_ENERGY))
+        return 0;
+    return (size_t)RECIMG_SKIP_GROUPS * (nplanes > 1 ? 2u : 1u);
+}
+
+/* Writes the table from the planes' sums (chroma: Cb and Cr summed, in plane order). */
+static void put_skip_table(const encode_jobs *jb, uint8_t *out)
+{
+    for (int kind = 0; kind < (jb->pl.nplanes > 1 ? 2 : 1); kind++)
+        for (int g = 0; g < RECIMG_SKIP_GROUPS; g++) {
+            double num = 0.0, den = 0.0;
+            for (int i = kind; i < (kind == 0 ? 1 : jb->pl.nplanes); i++) {
+                num += jb->rs[i].skip_num[g];
+                den += jb->rs[i].skip_den[g];
+            }
+            out[kind * RECIMG_SKIP_GROUPS + g] = (uint8_t)(int8_t)recimg_skip_q(num, den);
+        }
+}
+
 static recimg_status encode_planes(recimg_encoder *enc, const recimg_image *img, const recimg_header *h,
                                    uint32_t band_rows_luma, uint8_t **payload, size_t *payload_size,
                                    recimg_rec_stats *rs)
@@ -547,14 +576,15 @@ static recimg_status encode_planes(recimg_encoder *enc, const recimg_image *img,
     encode_jobs jb;
     recimg_status st = RECIMG_OK;
     int nthreads;
-    size_t table, total, at;
+    size_t skip_table, table, total, at;
     uint8_t *out = NULL;
     memset(&jb, 0, sizeof jb);
     jb.h = h;
     jb.img = img;
     jb.want_kl = rs->want_kl;
     recimg_planes_init(&jb.pl, img->width, img->height, img->channels == 1 ? 1 : 3, h->subsampling == 1);
-    table = 4 * (size_t)(jb.pl.nplanes - 1);
+    skip_table = skip_table_size(h, jb.pl.nplanes);
+    table = skip_table + 4 * (size_t)(jb.pl.nplanes - 1);
     total = at = table;
     for (int i = 0; i < jb.pl.nplanes; i++)   /* the encoder's unit is the chunk (band 0: no limit) */
         jb.band[i] = chunk_rows(&jb.pl, i, band_rows_luma == 0 ? UINT32_MAX
@@ -580,9 +610,11 @@ static recimg_status encode_planes(recimg_encoder *enc, const recimg_image *img,
     }
     if (st == RECIMG_OK && !(out = (uint8_t *)malloc(total ? total : 1)))
         st = RECIMG_ERR_OUT_OF_MEMORY;
+    if (st == RECIMG_OK && skip_table)
+        put_skip_table(&jb, out);
     for (int i = 0; st == RECIMG_OK && i < jb.pl.nplanes; i++) {
         if (i + 1 < jb.pl.nplanes)
-            put_u32le(out + 4 * (size_t)i, jb.stream_size[i]);
+            put_u32le(out + skip_table + 4 * (size_t)i, jb.stream_size[i]);
         if (jb.stream_size[i])
             memcpy(out + at, jb.stream[i], jb.stream_size[i]);
         at += jb.stream_size[i];
@@ -661,6 +693,10 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
        reconstruction") */
     if (enc->p.mode == RECIMG_MODE_REC && h.sampler == RECIMG_SAMPLER_UQ && enc->p.rec_uq_far_bin)
         h.flags |= RECIMG_FLAG_UQ_FAR_BIN;
+    /* the skip-energy table for the sample/realism decoders (decoder-only side
+       information; codec_rec.c, docs/REC_CODEC.md "Skip-energy table") */
+    if (enc->p.mode == RECIMG_MODE_REC && enc->p.rec_skip_energy)
+        h.flags |= RECIMG_FLAG_SKIP_ENERGY;
     h.step_code = step_code_from_quality(enc->p.quality,
                                          enc->p.mode == RECIMG_MODE_REC ? REC_NOISE_FACTOR : 1.0);
     h.chroma_scale_code = chroma_scale_code(&enc->p);
@@ -756,6 +792,7 @@ typedef struct {
     uint32_t by0[3], by1[3];      /* block rows of the current band */
     int started[3];
     recimg_status st[3];
+    int skip_q[2][RECIMG_SKIP_GROUPS];   /* header flag 0x04: the table (luma, chroma) */
 } decode_jobs;
 
 /* A plane's decoding state, made by its job at the first band (the round
@@ -771,6 +808,9 @@ static recimg_status decode_plane_start(decode_jobs *jb, int i)
                                                                           : RECIMG_CTX_DISCRETE,
                                        &jb->ctx[i]));
     rec_params(h, (uint32_t)i, jb->step[i], &jb->pp[i]);
+    if (jb->pp[i].skip_energy)
+        for (int g = 0; g < RECIMG_SKIP_GROUPS; g++)
+            jb->pp[i].skip_scale[g] = recimg_skip_scale(jb->skip_q[i > 0][g]);
     recimg_rec_plane_state_init(&jb->rps[i]);
     if (h->mode != RECIMG_MODE_REC) {
         recimg_round_recon rr;
@@ -925,20 +965,27 @@ static recimg_status decode_planes(recimg_decoder *dec, const recimg_header *h, 
     recimg_status st = RECIMG_OK;
     int nthreads;
     const size_t n = (size_t)h->payload_size;
-    size_t table, at, nscratch;
+    size_t skip_table, table, at, nscratch;
     double *scratch = NULL;
     memset(&jb, 0, sizeof jb);
     jb.h = h;
     jb.dec = dec;
     recimg_planes_init(&jb.pl, h->width, h->height, h->color == 1 ? 1 : 3, h->subsampling == 1);
-    table = 4 * (size_t)(jb.pl.nplanes - 1);
+    skip_table = skip_table_size(h, jb.pl.nplanes);
+    table = skip_table + 4 * (size_t)(jb.pl.nplanes - 1);
     at = table;
-    /* every stream length is checked against the payload before anything is allocated */
+    /* every stream length and table value is checked against the payload before
+       anything is allocated */
     RETURN_IF(n < table, RECIMG_ERR_CORRUPT);
+    for (size_t j = 0; j < skip_table; j++) {
+        const int q = payload[j] < 128 ? (int)payload[j] : (int)payload[j] - 256;
+        RETURN_IF(q < -RECIMG_SKIP_Q_MAX || q > RECIMG_SKIP_Q_MAX, RECIMG_ERR_CORRUPT);
+        jb.skip_q[j / RECIMG_SKIP_GROUPS][j % RECIMG_SKIP_GROUPS] = q;
+    }
     for (int i = 0; i < jb.pl.nplanes; i++) {
         size_t len = n - at;
         if (i + 1 < jb.pl.nplanes) {
-            const uint8_t *b = payload + 4 * (size_t)i;
+            const uint8_t *b = payload + skip_table + 4 * (size_t)i;
             len = (size_t)b[0] | (size_t)b[1] << 8 | (size_t)b[2] << 16 | (size_t)b[3] << 24;
             RETURN_IF(len > n - at, RECIMG_ERR_CORRUPT);
         }

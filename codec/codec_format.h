@@ -14,7 +14,8 @@
  *   25     1    prior id (1 = Laplace context model v1; 2 = v2, rec mode only)
  *   26     1    step matrix id
  *   27     1    flags: bit 0 (0x01) closed-form bin coder (rec mode only); bit 1 (0x02) uq
- *                far-bin reconstruction (rec uq only); others 0
+ *                far-bin reconstruction (rec uq only); bit 2 (0x04) skip-energy table at
+ *                the payload's start (rec mode only); others 0
  *   28     4    step code: global step in 1/1024 units
  *   32     2    chroma step multiplier in 1/256 units
  *   34     2    quality * 100 (informational)
@@ -42,6 +43,8 @@
 #define RECIMG_PRIOR_LAPLACE_CTX3 3   /* v3: v2 plus the in-block gain of the REC prior scale */
 #define RECIMG_FLAG_CLOSED_CDF 0x01u   /* rec mode: bins coded by rec_quant_code_bin_cf */
 #define RECIMG_FLAG_UQ_FAR_BIN 0x02u   /* rec mode, sampler uq: far-bin reconstruction (codec_rec.c) */
+#define RECIMG_FLAG_SKIP_ENERGY 0x04u  /* rec mode: the payload starts with the skip-energy table
+                                          (codec_rec.h RECIMG_SKIP_GROUPS bytes per plane kind) */
 #define RECIMG_STEP_CODE_MIN 64u              /* step >= 1/16 */
 #define RECIMG_STEP_CODE_MAX ((uint32_t)1 << 22) /* step <= 4096 */
 #define RECIMG_CHROMA_SCALE_MIN 64u           /* 0.25 */

@@ -664,6 +664,9 @@ static recimg_status group_add_encode(rec_rc_encoder *enc, recimg_ctx *ctx, coef
     return RECIMG_OK;
 }
 
+static void skip_energy_add(const recimg_rec_plane_params *pp, double b, int k, int zz, double coef,
+                            recimg_rec_stats *stats);
+
 recimg_status recimg_rec_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state *bnb,
                                      const double *coef, uint32_t bw, uint32_t by0, uint32_t by1,
                                      const recimg_rec_plane_params *pp, recimg_rec_stats *stats)
@@ -689,6 +692,8 @@ recimg_status recimg_rec_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_s
                 if (cs.skip) {
                     recimg_ctx_record_skip(ctx, zz);
                     stats->skipped++;
+                    if (pp->skip_energy)   /* decoder-only side information */
+                        skip_energy_add(pp, cs.b, k, zz, coef[k], stats);
                     continue;
                 }
                 y = coef[k] / pp->sigma[k];   /* sigma units */
@@ -760,6 +765,72 @@ static double skip_draw_b(const recimg_rec_plane_params *pp, double b, int k)
     m = SKIP_DRAW_MULT * br;
     f = SKIP_DRAW_FLOOR / pp->sigma[k];
     return sqrt(m * m + f * f);
+}
+
+/* Skip-energy table (header flag 0x04; docs/REC_CODEC.md, "Skip-energy table"). The
+ * rule b_s above is a guess from the context's scale, and under context model v3 it is
+ * wrong both ways (TRAIN's high bands under-filled, the held-out textures' over-filled
+ * 2-4.5x in sd at 0.15 bpp): a skipped coefficient's context scale is what the
+ * zero-bit rule found too small to code, not a measurement of its energy. The encoder
+ * knows that energy, so it sends it, as audio codecs do for noise substitution: per
+ * plane kind and band group one byte, 16 log2 of the factor the decoder applies to its
+ * draws' scale. MMSE decoding and everything the contexts see are untouched, so the
+ * plane streams are those of a file without the table. The encoder matches the mean
+ * |y| of the group's skipped coefficients (sample units) to the mean |draw| (E|Laplace(b)|
+ * = b), times 2^(SKIP_Q_BIAS / 16) = 0.84. Chosen on TRAIN (realism A = 1, DCT-W1 at
+ * 0.15 / 0.5 / 1 bpp; docs/REC_CODEC.md): matching the mean square instead gave 0.234 /
+ * 0.119 / 0.082 (without the table 0.254 / 0.129 / 0.075), the mean |y| 0.190 / 0.107 /
+ * 0.075, with the factor 0.84 0.185 / 0.106 / 0.074 and 0.71 0.198 / 0.122 / 0.081: the
+ * skipped coefficients are heavier-tailed than the Laplace draws, so a draw of the
+ * right mean square puts too much mass at middling values. Band groups: zigzag 1-5,
+ * 6-14, 15-20, 21-27, 28-35, 36-44, 45-54, 55-63 (finer where most is skipped). */
+#define SKIP_Q_BIAS (-4.0)
+static const int skip_group_start[RECIMG_SKIP_GROUPS + 1] = {1, 6, 15, 21, 28, 36, 45, 55, 64};
+
+int recimg_skip_group(int zz)
+{
+    int g = 0;
+    if (zz < 1 || zz > 63)
+        return 0;
+    while (zz >= skip_group_start[g + 1])
+        g++;
+    return g;
+}
+
+int recimg_skip_q(double num, double den)
+{
+    double q;
+    if (!(den > 0.0))
+        return 0;
+    if (!(num > 0.0))
+        return -RECIMG_SKIP_Q_MAX;
+    q = RECIMG_SKIP_Q_PER_LOG2 * (rec_log(num) - rec_log(den)) / 0.69314718055994530942 + SKIP_Q_BIAS;
+    if (!(q < RECIMG_SKIP_Q_MAX))
+        return RECIMG_SKIP_Q_MAX;
+    if (!(q > -RECIMG_SKIP_Q_MAX))
+        return -RECIMG_SKIP_Q_MAX;
+    return (int)floor(q + 0.5);
+}
+
+double recimg_skip_scale(int q)
+{
+    return rec_exp((double)q * (0.69314718055994530942 / RECIMG_SKIP_Q_PER_LOG2));
+}
+
+/* Encoder: a skipped coefficient's share of its band group's sums (coef in sample units). */
+static void skip_energy_add(const recimg_rec_plane_params *pp, double b, int k, int zz, double coef,
+                            recimg_rec_stats *stats)
+{
+    const int g = recimg_skip_group(zz);
+    stats->skip_num[g] += fabs(coef);
+    stats->skip_den[g] += skip_draw_b(pp, b, k) * pp->sigma[k];
+}
+
+/* Decoder: the scale of a skipped coefficient's private draw, table factor included. */
+static double skip_draw_scale(const recimg_rec_plane_params *pp, double b, int k, int zz)
+{
+    const double bs = skip_draw_b(pp, b, k);
+    return pp->skip_energy ? bs * pp->skip_scale[recimg_skip_group(zz)] : bs;
 }
 
 /* Decoder reconstruction of a coded coefficient from its sample x and E[y | code]
@@ -865,7 +936,7 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
                     if (private_draws) {
                         const double u = rec_prng_uniform(recon->private_seed, 1000u + pp->plane,
                                                           block * 64 + (uint64_t)zz);
-                        out = (sample ? 1.0 : A) * laplace_draw(skip_draw_b(pp, cs.b, k), u);
+                        out = (sample ? 1.0 : A) * laplace_draw(skip_draw_scale(pp, cs.b, k, zz), u);
                     }
                     coef[k] = out * pp->sigma[k];
                     continue;

@@ -11,6 +11,18 @@
 
 #include <stdint.h>
 
+/* Skip-energy table (header flag 0x04, docs/FORMAT.md): the zigzag indices 1..63 fall
+ * into RECIMG_SKIP_GROUPS band groups; per plane kind (luma; chroma) and group the file
+ * carries one signed byte q in [-RECIMG_SKIP_Q_MAX, RECIMG_SKIP_Q_MAX]: the sample and
+ * realism decoders multiply the scale of the group's skipped-coefficient draws by
+ * 2^(q / RECIMG_SKIP_Q_PER_LOG2). */
+#define RECIMG_SKIP_GROUPS 8
+#define RECIMG_SKIP_Q_MAX 96
+#define RECIMG_SKIP_Q_PER_LOG2 16.0
+
+/* Band group of zigzag index zz (1..63; 0 for zz = 0, which is never skipped). */
+int recimg_skip_group(int zz);
+
 typedef struct {
     recimg_sampler sampler;     /* LRQ, UQ, GPRS_BNB, GPRS, PFR or BLOCK (recimg_rec_sampler_supported) */
     uint64_t seed;              /* shared randomness (from the file) */
@@ -37,6 +49,11 @@ typedef struct {
                                    hold the prior mean are reconstructed under the Laplace
                                    scale max(b, 1) (codec_rec.c far_bin_estimate); 0 in
                                    initializers that stop before it */
+    int skip_energy;            /* header flag 0x04. Encoder: accumulate stats->skip_num/den.
+                                   Decoder: a skipped coefficient's private draw is scaled
+                                   by skip_scale[recimg_skip_group(zz)]. 0 in initializers
+                                   that stop before it (draws unscaled). */
+    double skip_scale[RECIMG_SKIP_GROUPS];   /* decoder, skip_energy only: recimg_skip_scale(q) */
 } recimg_rec_plane_params;
 
 typedef struct {
@@ -50,7 +67,20 @@ typedef struct {
        fraction) */
     uint64_t groups, group_escapes;
     double group_bits, group_dot, group_norm2;
+    /* skip_energy only, per band group: sum of |y| (sample units) over the skipped
+       coefficients and sum of the scales b_s (sample units; E|draw| = b_s) of their
+       draws without the table */
+    double skip_num[RECIMG_SKIP_GROUPS], skip_den[RECIMG_SKIP_GROUPS];
 } recimg_rec_stats;
+
+/* The encoder's table byte for one band group from its sums (rec_math only, so the
+ * bytes do not depend on the compiler): round(RECIMG_SKIP_Q_PER_LOG2 log2(num / den)
+ * + SKIP_Q_BIAS) (codec_rec.c) clamped to +-RECIMG_SKIP_Q_MAX; 0 when den is 0 (no
+ * skipped coefficient). */
+int recimg_skip_q(double num, double den);
+
+/* The decoder's factor on the draws' scale for table byte q: 2^(q / RECIMG_SKIP_Q_PER_LOG2). */
+double recimg_skip_scale(int q);
 
 /* True if this build implements the sampler in the codec. */
 int recimg_rec_sampler_supported(recimg_sampler s);

@@ -714,6 +714,8 @@ static int cmd_info(int argc, char **argv)
                 printf(", zero-bit threshold %.4f bits", info.rec_zero_bits);
             if (info.flags & 0x02u)
                 printf(", far-bin reconstruction");
+            if (info.flags & 0x04u)
+                printf(", skip-energy table");
             printf("\n");
             printf("  model       context model v%u (prior id %u)%s\n", info.prior_id, info.prior_id,
                    info.mode != RECIMG_MODE_REC ? ""

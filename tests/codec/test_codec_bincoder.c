@@ -13,7 +13,8 @@
  *    pixels or fails cleanly: the bit really selects the coder.
  * uq runs twice: with rec_uq_far_bin = 0 (flags 0x01 / 0) and with the default
  * far-bin reconstruction (flag 0x02 on top: 0x03 / 0x02), so both coders are
- * checked in combination with it. */
+ * checked in combination with it. Files are made without the skip-energy table
+ * (flag 0x04; tests/codec/test_codec_skip_energy.c checks it with both). */
 #include "codec_test_util.h"
 
 #include <math.h>
@@ -62,6 +63,7 @@ static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sa
     p.quality = q;
     p.rec_legacy_bin_coder = legacy;
     p.rec_uq_far_bin = far_bin;
+    p.rec_skip_energy = 0;   /* flag 0x04 and its combinations: test_codec_skip_energy */
     st = recimg_encoder_create(&p, &e);
     if (st == RECIMG_OK)
         st = recimg_encode(e, img, out, size, NULL);
@@ -134,7 +136,7 @@ static void check(const recimg_image *img, recimg_sampler s, double q, int far_b
             memcpy(g, f[0], n[0]);
             set_flags(g, n[0], 0x81);
             CHECK(decode(g, n[0], 1, &x) == RECIMG_ERR_CORRUPT);
-            set_flags(g, n[0], 0x04);
+            set_flags(g, n[0], 0x08);
             CHECK(decode(g, n[0], 1, &x) == RECIMG_ERR_CORRUPT);
             free(g);
         }

@@ -146,18 +146,19 @@ int main(void)
             }
             CHECK(mutate(25, 1, 4) == RECIMG_ERR_CORRUPT);
             CHECK(mutate(25, 1, 0) == RECIMG_ERR_CORRUPT);
-            /* uq (the default sampler) files carry flags 0x01 (closed-form bin coder) and
-               0x02 (far-bin reconstruction, decoder only: without it the payload decodes);
-               without 0x01 the payload is read by the other coder: some image or corrupt;
-               unknown bits are errors */
-            CHECK(rec_file[24] == RECIMG_SAMPLER_UQ && rec_file[27] == 0x03);
-            CHECK(mutate(27, 1, 0x01) == RECIMG_OK);
-            for (uint64_t fl = 0; fl < 3; fl += 2) {
+            /* uq (the default sampler) files carry flags 0x01 (closed-form bin coder),
+               0x02 (far-bin reconstruction, decoder only: without it the payload decodes)
+               and 0x04 (skip-energy table at the payload's start); without 0x01 the
+               payload is read by the other coder, without 0x04 the table is read as the
+               stream lengths: some image or corrupt; unknown bits are errors */
+            CHECK(rec_file[24] == RECIMG_SAMPLER_UQ && rec_file[27] == 0x07);
+            CHECK(mutate(27, 1, 0x05) == RECIMG_OK);
+            for (uint64_t fl = 0; fl < 7; fl++) {
                 const recimg_status s0 = mutate(27, 1, fl);
                 CHECK(s0 == RECIMG_OK || s0 == RECIMG_ERR_CORRUPT);
             }
-            CHECK(mutate(27, 1, 0x04) == RECIMG_ERR_CORRUPT);
-            CHECK(mutate(27, 1, 0x07) == RECIMG_ERR_CORRUPT);
+            CHECK(mutate(27, 1, 0x08) == RECIMG_ERR_CORRUPT);
+            CHECK(mutate(27, 1, 0x0F) == RECIMG_ERR_CORRUPT);
             CHECK(mutate(27, 1, 0x80) == RECIMG_ERR_CORRUPT);
             {   /* flag 0x02 is defined for uq only */
                 uint8_t *f = malloc(file_size);

@@ -140,6 +140,19 @@ static const golden table[] = {
     {"golden_rec3cf_far_uq_rgb420_q30.rec", 56, 40, 3, RECIMG_CHROMA_420, 30, 27, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
      {"0fb9c256729704278d326f5eeebf1013", "9e5b5d32d20946b532431b0fba30ec01",
       "e02d5012278f53029409d0f3cb272ab3", "a683721f4347bf7533f5f98cfaefb288"}},
+    /* header flag 0x04 (skip-energy table at the payload's start; sample and realism
+       scale the skipped coefficients' draws): with 0x01 and 0x02 (0x07, what the encoder
+       writes by default for uq), with 0x01 (0x05, block) and alone (0x04, window coder,
+       gray); every file above carries no table */
+    {"golden_rec3cf_far_se_uq_rgb420_q30.rec", 56, 40, 3, RECIMG_CHROMA_420, 30, 28, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"ed41dd0e9cd30066bb236daa040cdec0", "cd50d46360c95269c5795b23386a3b80",
+      "d433a73f04173573e4e26fc6fe4202d0", "d41f03592e66fa8ac0f15f5768475a97"}},
+    {"golden_rec3cf_se_block_rgb420_q90.rec", 64, 48, 3, RECIMG_CHROMA_420, 90, 29, RECIMG_MODE_REC, RECIMG_SAMPLER_BLOCK,
+     {"7010e404a410f667c99488e46d493176", "3864ad5a1fbcaf40ac0d0f6dd8af229e",
+      "6044e235d952b8046117396e7ab53abe", "4f0b8356ec63c4ae0f578325a1f0085f"}},
+    {"golden_rec3_se_lrq_gray_q60.rec", 40, 32, 1, RECIMG_CHROMA_420, 60, 30, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ,
+     {"1bc5242e0599e26da505e32b68466974", "7ea1ec71fcce6bc171844e7d3b308dd4",
+      "e82abed5caa4a5b60e45ef6587ebc763", "4a205867d91ac5da57250419a32b301b"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
@@ -201,6 +214,7 @@ static int make(const char *dir, const char *prefix)
         /* the flags the file's name says it pins (see the flag check in main) */
         p.rec_legacy_bin_coder = g->mode == RECIMG_MODE_REC && strstr(g->file, "cf_") == NULL;
         p.rec_uq_far_bin = strstr(g->file, "_far_") != NULL;
+        p.rec_skip_energy = strstr(g->file, "_se_") != NULL;
         if (recimg_encoder_create(&p, &e) || recimg_encode(e, &img, &data, &size, &st)) return 1;
         if (g->sampler == RECIMG_SAMPLER_BLOCK && !(st.block_groups > 0 && st.block_index_bits > 0.0)) {
             fprintf(stderr, "%s: no group with index bits; pick another image or quality\n", g->file);
@@ -242,7 +256,8 @@ int main(int argc, char **argv)
                                         : strncmp(g->file, "golden_rec3", 11) == 0 ? 3
                                                                                    : 1));
         CHECK(data[27] == ((strstr(g->file, "cf_") != NULL ? 0x01 : 0)
-                           | (strstr(g->file, "_far_") ? 0x02 : 0)));
+                           | (strstr(g->file, "_far_") ? 0x02 : 0)
+                           | (strstr(g->file, "_se_") ? 0x04 : 0)));
         for (int m = 0; m < 4; m++)
             CHECK(decode_md5(data, size, modes[m], md5[m]) == 0);
         CHECK(decode_md5(data, size, RECIMG_DECODE_DEFAULT, again) == 0);

@@ -45,7 +45,7 @@ static void run(recimg_sampler s, rec_quant_rev rev, const char *name, int spike
         rec_rc_encoder enc;
         rec_rc_decoder dec;
         recimg_ctx *ce = NULL, *cd = NULL;
-        recimg_rec_plane_params pp = {s, seed * 1000003u, 0, 0.0, sigma, 0, 0.0, 1.5, rev, 0, 0, 0};
+        recimg_rec_plane_params pp = {s, seed * 1000003u, 0, 0.0, sigma, 0, 0.0, 1.5, rev, 0, 0, 0, 0, {0}};
         recimg_rec_stats rs;
         recimg_rec_recon recon = {RECIMG_DECODE_SAMPLE, 0.0, 0};
         uint8_t *buf = NULL;

@@ -225,6 +225,11 @@ int main(int argc, char **argv)
     rec_seed(argv[1], "rec_cf_uq_rgb_q90.rec", 24, 16, 3, 90, RECIMG_CHROMA_420, 1, 0, 100 + 5);
     rec_seed(argv[1], "rec_cf_lrq_gray_q90.rec", 16, 16, 1, 90, RECIMG_CHROMA_420, 1, 0, 100 + 1);
     rec_seed(argv[1], "rec_cf_block_rgb_q70.rec", 24, 16, 3, 70, RECIMG_CHROMA_420, 1, 0, 100 + 6);
+    /* The skip-energy table (header flags bit 2, the encoder's default since
+       docs/REC_CODEC.md "Skip-energy table"; the seeds above were committed before it
+       and carry no table): colour (luma and chroma rows) and gray (luma row only) */
+    rec_seed(argv[1], "rec_se_uq_rgb_q40.rec", 24, 16, 3, 40, RECIMG_CHROMA_420, 1, 0, 100 + 5);
+    rec_seed(argv[1], "rec_se_lrq_gray_q60.rec", 16, 16, 1, 60, RECIMG_CHROMA_420, 1, 0, 100 + 1);
     image_seeds(argv[1]);
     roundtrip_seeds(argv[1]);
     return failures ? 1 : 0;
