@@ -331,8 +331,8 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
     /* skipped draws of prior id 2 on: wider, with a floor, on the luma plane (codec_rec.c) */
     pp->skip_draw_wide = h->prior_id != RECIMG_PRIOR_LAPLACE_CTX1 && plane == 0;
     pp->uq_far_bin = (h->flags & RECIMG_FLAG_UQ_FAR_BIN) != 0;
-    /* the decoder sets skip_scale from the file's table (decode_plane_start) */
-    pp->skip_energy = (h->flags & RECIMG_FLAG_SKIP_ENERGY) != 0;
+    /* luma only; the decoder sets skip_scale from the file's table (decode_plane_start) */
+    pp->skip_energy = (h->flags & RECIMG_FLAG_SKIP_ENERGY) != 0 && plane == 0;
     for (int g = 0; g < RECIMG_SKIP_GROUPS; g++)
         pp->skip_scale[g] = 1.0;
     pp->sigma = step;
@@ -547,26 +547,17 @@ static void put_u32le(uint8_t *b, size_t v)
 }
 
 /* Bytes of the skip-energy table at the payload's start (header flag 0x04): one
-   byte per band group and plane kind (luma; chroma, shared by Cb and Cr). */
-static size_t skip_table_size(const recimg_header *h, int nplanes)
+   byte per band group of the luma plane. */
+static size_t skip_table_size(const recimg_header *h)
 {
-    if (!(h->flags & RECIMG_FLAG_SKIP_ENERGY))
-        return 0;
-    return (size_t)RECIMG_SKIP_GROUPS * (nplanes > 1 ? 2u : 1u);
+    return (h->flags & RECIMG_FLAG_SKIP_ENERGY) ? (size_t)RECIMG_SKIP_GROUPS : 0;
 }
 
-/* Writes the table from the planes' sums (chroma: Cb and Cr summed, in plane order). */
+/* Writes the table from the luma plane's sums. */
 static void put_skip_table(const encode_jobs *jb, uint8_t *out)
 {
-    for (int kind = 0; kind < (jb->pl.nplanes > 1 ? 2 : 1); kind++)
-        for (int g = 0; g < RECIMG_SKIP_GROUPS; g++) {
-            double num = 0.0, den = 0.0;
-            for (int i = kind; i < (kind == 0 ? 1 : jb->pl.nplanes); i++) {
-                num += jb->rs[i].skip_num[g];
-                den += jb->rs[i].skip_den[g];
-            }
-            out[kind * RECIMG_SKIP_GROUPS + g] = (uint8_t)(int8_t)recimg_skip_q(num, den);
-        }
+    for (int g = 0; g < RECIMG_SKIP_GROUPS; g++)
+        out[g] = (uint8_t)(int8_t)recimg_skip_q(jb->rs[0].skip_num[g], jb->rs[0].skip_den[g]);
 }
 
 static recimg_status encode_planes(recimg_encoder *enc, const recimg_image *img, const recimg_header *h,
@@ -583,7 +574,7 @@ static recimg_status encode_planes(recimg_encoder *enc, const recimg_image *img,
     jb.img = img;
     jb.want_kl = rs->want_kl;
     recimg_planes_init(&jb.pl, img->width, img->height, img->channels == 1 ? 1 : 3, h->subsampling == 1);
-    skip_table = skip_table_size(h, jb.pl.nplanes);
+    skip_table = skip_table_size(h);
     table = skip_table + 4 * (size_t)(jb.pl.nplanes - 1);
     total = at = table;
     for (int i = 0; i < jb.pl.nplanes; i++)   /* the encoder's unit is the chunk (band 0: no limit) */
@@ -792,7 +783,7 @@ typedef struct {
     uint32_t by0[3], by1[3];      /* block rows of the current band */
     int started[3];
     recimg_status st[3];
-    int skip_q[2][RECIMG_SKIP_GROUPS];   /* header flag 0x04: the table (luma, chroma) */
+    int skip_q[RECIMG_SKIP_GROUPS];   /* header flag 0x04: the table (luma) */
 } decode_jobs;
 
 /* A plane's decoding state, made by its job at the first band (the round
@@ -810,7 +801,7 @@ static recimg_status decode_plane_start(decode_jobs *jb, int i)
     rec_params(h, (uint32_t)i, jb->step[i], &jb->pp[i]);
     if (jb->pp[i].skip_energy)
         for (int g = 0; g < RECIMG_SKIP_GROUPS; g++)
-            jb->pp[i].skip_scale[g] = recimg_skip_scale(jb->skip_q[i > 0][g]);
+            jb->pp[i].skip_scale[g] = recimg_skip_scale(jb->skip_q[g]);
     recimg_rec_plane_state_init(&jb->rps[i]);
     if (h->mode != RECIMG_MODE_REC) {
         recimg_round_recon rr;
@@ -971,7 +962,7 @@ static recimg_status decode_planes(recimg_decoder *dec, const recimg_header *h, 
     jb.h = h;
     jb.dec = dec;
     recimg_planes_init(&jb.pl, h->width, h->height, h->color == 1 ? 1 : 3, h->subsampling == 1);
-    skip_table = skip_table_size(h, jb.pl.nplanes);
+    skip_table = skip_table_size(h);
     table = skip_table + 4 * (size_t)(jb.pl.nplanes - 1);
     at = table;
     /* every stream length and table value is checked against the payload before
@@ -980,7 +971,7 @@ static recimg_status decode_planes(recimg_decoder *dec, const recimg_header *h, 
     for (size_t j = 0; j < skip_table; j++) {
         const int q = payload[j] < 128 ? (int)payload[j] : (int)payload[j] - 256;
         RETURN_IF(q < -RECIMG_SKIP_Q_MAX || q > RECIMG_SKIP_Q_MAX, RECIMG_ERR_CORRUPT);
-        jb.skip_q[j / RECIMG_SKIP_GROUPS][j % RECIMG_SKIP_GROUPS] = q;
+        jb.skip_q[j] = q;
     }
     for (int i = 0; i < jb.pl.nplanes; i++) {
         size_t len = n - at;

@@ -44,7 +44,7 @@
 #define RECIMG_FLAG_CLOSED_CDF 0x01u   /* rec mode: bins coded by rec_quant_code_bin_cf */
 #define RECIMG_FLAG_UQ_FAR_BIN 0x02u   /* rec mode, sampler uq: far-bin reconstruction (codec_rec.c) */
 #define RECIMG_FLAG_SKIP_ENERGY 0x04u  /* rec mode: the payload starts with the skip-energy table
-                                          (codec_rec.h RECIMG_SKIP_GROUPS bytes per plane kind) */
+                                          (codec_rec.h, RECIMG_SKIP_GROUPS bytes) */
 #define RECIMG_STEP_CODE_MIN 64u              /* step >= 1/16 */
 #define RECIMG_STEP_CODE_MAX ((uint32_t)1 << 22) /* step <= 4096 */
 #define RECIMG_CHROMA_SCALE_MIN 64u           /* 0.25 */

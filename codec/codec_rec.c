@@ -773,17 +773,20 @@ static double skip_draw_b(const recimg_rec_plane_params *pp, double b, int k)
  * 2-4.5x in sd at 0.15 bpp): a skipped coefficient's context scale is what the
  * zero-bit rule found too small to code, not a measurement of its energy. The encoder
  * knows that energy, so it sends it, as audio codecs do for noise substitution: per
- * plane kind and band group one byte, 16 log2 of the factor the decoder applies to its
- * draws' scale. MMSE decoding and everything the contexts see are untouched, so the
+ * band group of the luma plane one byte, 16 log2 of the factor the decoder applies to
+ * its draws' scale. MMSE decoding and everything the contexts see are untouched, so the
  * plane streams are those of a file without the table. The encoder matches the mean
  * |y| of the group's skipped coefficients (sample units) to the mean |draw| (E|Laplace(b)|
- * = b), times 2^(SKIP_Q_BIAS / 16) = 0.84. Chosen on TRAIN (realism A = 1, DCT-W1 at
- * 0.15 / 0.5 / 1 bpp; docs/REC_CODEC.md): matching the mean square instead gave 0.234 /
+ * = b), times 2^(SKIP_Q_BIAS / 16) = 0.84. Chosen on TRAIN (realism A = 1, DCT-W1 / SWD
+ * at 0.15 / 0.5 / 1 bpp; docs/REC_CODEC.md): matching the mean square gave DCT-W1 0.234 /
  * 0.119 / 0.082 (without the table 0.254 / 0.129 / 0.075), the mean |y| 0.190 / 0.107 /
  * 0.075, with the factor 0.84 0.185 / 0.106 / 0.074 and 0.71 0.198 / 0.122 / 0.081: the
  * skipped coefficients are heavier-tailed than the Laplace draws, so a draw of the
- * right mean square puts too much mass at middling values. Band groups: zigzag 1-5,
- * 6-14, 15-20, 21-27, 28-35, 36-44, 45-54, 55-63 (finer where most is skipped). */
+ * right mean square puts too much mass at middling values. A chroma row (Cb and Cr,
+ * same rule) left DCT-W1 (luma) alone and raised SWD (RGB) at every rate (0.0657 /
+ * 0.0287 / 0.0185 against 0.0634 / 0.0269 / 0.0179 luma only), so chroma draws keep
+ * b_s. Band groups: zigzag 1-5, 6-14, 15-20, 21-27, 28-35, 36-44, 45-54, 55-63 (finer
+ * where most is skipped). */
 #define SKIP_Q_BIAS (-4.0)
 static const int skip_group_start[RECIMG_SKIP_GROUPS + 1] = {1, 6, 15, 21, 28, 36, 45, 55, 64};
 

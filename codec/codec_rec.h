@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 /* Skip-energy table (header flag 0x04, docs/FORMAT.md): the zigzag indices 1..63 fall
- * into RECIMG_SKIP_GROUPS band groups; per plane kind (luma; chroma) and group the file
- * carries one signed byte q in [-RECIMG_SKIP_Q_MAX, RECIMG_SKIP_Q_MAX]: the sample and
- * realism decoders multiply the scale of the group's skipped-coefficient draws by
+ * into RECIMG_SKIP_GROUPS band groups; per group the file carries one signed byte q in
+ * [-RECIMG_SKIP_Q_MAX, RECIMG_SKIP_Q_MAX]: the sample and realism decoders multiply the
+ * scale of the luma plane's skipped-coefficient draws in that group by
  * 2^(q / RECIMG_SKIP_Q_PER_LOG2). */
 #define RECIMG_SKIP_GROUPS 8
 #define RECIMG_SKIP_Q_MAX 96
@@ -49,10 +49,10 @@ typedef struct {
                                    hold the prior mean are reconstructed under the Laplace
                                    scale max(b, 1) (codec_rec.c far_bin_estimate); 0 in
                                    initializers that stop before it */
-    int skip_energy;            /* header flag 0x04. Encoder: accumulate stats->skip_num/den.
-                                   Decoder: a skipped coefficient's private draw is scaled
-                                   by skip_scale[recimg_skip_group(zz)]. 0 in initializers
-                                   that stop before it (draws unscaled). */
+    int skip_energy;            /* header flag 0x04, luma plane. Encoder: accumulate
+                                   stats->skip_num/den. Decoder: a skipped coefficient's
+                                   private draw is scaled by skip_scale[recimg_skip_group(zz)].
+                                   0 in initializers that stop before it (draws unscaled). */
     double skip_scale[RECIMG_SKIP_GROUPS];   /* decoder, skip_energy only: recimg_skip_scale(q) */
 } recimg_rec_plane_params;
 

@@ -148,10 +148,10 @@ typedef struct {
        Ignored by the other samplers and in round mode. */
     int rec_uq_far_bin;
     /* REC: 1 (default) = header flag 0x04, the payload starts with the skip-energy
-       table (8 bytes per plane kind: luma, chroma), which tells the sample and realism
-       decoders how much energy the coefficients the zero-bit rule skipped had, per
-       band group (docs/FORMAT.md); 0 = without it, as files made before it. The
-       plane streams are the same either way. Ignored in round mode. */
+       table (8 bytes), which tells the sample and realism decoders how much energy
+       the luma coefficients the zero-bit rule skipped had, per band group
+       (docs/FORMAT.md); 0 = without it, as files made before it. The plane streams
+       are the same either way. Ignored in round mode. */
     int rec_skip_energy;
 } recimg_encoder_params;
 

@@ -1,6 +1,6 @@
 /* The skip-energy table (header flag 0x04, docs/FORMAT.md "Payload of the rec mode";
- * codec_rec.c): per plane kind and band group one signed byte q, the sample and
- * realism decoders scale the skipped coefficients' private draws by 2^(q / 16).
+ * codec_rec.c): per band group one signed byte q, the sample and realism decoders
+ * scale the luma plane's skipped coefficients' private draws by 2^(q / 16).
  *  - the helpers: band groups of the zigzag indices, the encoder's byte from its sums
  *    (bias, clamps), the decoder's factor;
  *  - inside the REC stage (a synthetic plane, prior id 3's rules): the encoder's sum
@@ -11,9 +11,9 @@
  *  - through the API, for uq with every combination of flags 0x01 and 0x02 and for
  *    lrq, RGB 4:2:0 and gray: the default encoder sets 0x04; the file is the one made
  *    without the table (rec_skip_energy = 0) with the table inserted at the payload's
- *    start (8 bytes per plane kind) and the header's flag and payload size changed;
+ *    start (8 bytes) and the header's flag and payload size changed;
  *    mmse and centre decode to the same pixels as without it, sample and realism do
- *    not; threads 1 and 2 agree;
+ *    not (unless the table is set to zeros); threads 1 and 2 agree;
  *  - hostile input (CRC recomputed, so only the table rule can refuse): a table byte
  *    outside [-96, 96] is RECIMG_ERR_CORRUPT, +-96 decode; a payload shorter than the
  *    table is corrupt; flag 0x04 in a round-mode file is corrupt. */
@@ -248,7 +248,7 @@ static uint64_t get64(const uint8_t *p)
 
 static void file_pair(const recimg_image *img, recimg_sampler s, int legacy, int far_bin, const char *name)
 {
-    const size_t table = (size_t)RECIMG_SKIP_GROUPS * (img->channels == 3 ? 2 : 1);
+    const size_t table = RECIMG_SKIP_GROUPS;
     const size_t npx = (size_t)img->width * img->height * img->channels;
     const uint8_t base = (uint8_t)((legacy ? 0 : 0x01) | (s == RECIMG_SAMPLER_UQ && far_bin ? 0x02 : 0));
     uint8_t *a = NULL, *z = NULL, *d = NULL;
@@ -289,6 +289,23 @@ static void file_pair(const recimg_image *img, recimg_sampler s, int legacy, int
             recimg_free(p2);
             recimg_free(p3);
         }
+    }
+    {   /* a table of zeros (factor 1) decodes like no table at all, in every mode */
+        uint8_t *f = malloc(na);
+        CHECK(f != NULL);
+        if (f) {
+            recimg_status s1, s2;
+            uint8_t *p1, *p2;
+            memcpy(f, a, na);
+            memset(f + HDR, 0, table);
+            fix_crc(f, na);
+            p1 = decode(f, na, RECIMG_DECODE_SAMPLE, 1, &s1);
+            p2 = decode(z, nz, RECIMG_DECODE_SAMPLE, 1, &s2);
+            CHECK(p1 && p2 && memcmp(p1, p2, npx) == 0);
+            recimg_free(p1);
+            recimg_free(p2);
+        }
+        free(f);
     }
     {   /* table bytes: +-96 decode, anything beyond is corrupt (first and last byte) */
         uint8_t *f = malloc(na);
