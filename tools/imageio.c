@@ -1048,6 +1048,23 @@ static int ends_with_ci(const char *s, const char *suffix)
     return 1;
 }
 
+int imageio_check_output_name(const char *path, char *err, size_t err_size)
+{
+    /* A name that asks for a format we do not write would otherwise get PNG
+     * bytes under a misleading extension. */
+    static const char *const other[] = {".jpg", ".jpeg", ".jxl", ".webp", ".avif", ".gif",
+                                        ".bmp", ".tif", ".tiff", ".rec"};
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+        if (ends_with_ci(path, other[i])) {
+            imageio_set_error(err, err_size,
+                              "%s: cannot write %s files; name the output .png, .ppm or .pgm",
+                              path, other[i] + 1);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int imageio_write(const char *path, const imageio_image *img, char *err, size_t err_size)
 {
     size_t bytes;
@@ -1059,20 +1076,8 @@ int imageio_write(const char *path, const imageio_image *img, char *err, size_t 
                           path);
         return -1;
     }
-    {
-        /* A name that asks for a format we do not write would otherwise get PNG
-         * bytes under a misleading extension. */
-        static const char *const other[] = {".jpg", ".jpeg", ".jxl", ".webp", ".avif", ".gif",
-                                            ".bmp", ".tif", ".tiff", ".rec"};
-        for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
-            if (ends_with_ci(path, other[i])) {
-                imageio_set_error(err, err_size,
-                                  "%s: cannot write %s files; name the output .png, .ppm or .pgm",
-                                  path, other[i] + 1);
-                return -1;
-            }
-        }
-    }
+    if (imageio_check_output_name(path, err, err_size) != 0)
+        return -1;
     /* Straight into the temporary file: the image is written from img->pixels with no
      * second copy (PPM) and no compressed copy in memory (PNG), so writing holds no
      * buffer of the image's size beyond the caller's (issue 7, memory). */

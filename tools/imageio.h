@@ -75,6 +75,11 @@ int imageio_decode(const uint8_t *data, size_t size, const char *name, imageio_a
  * Returns 0 on success, -1 with a message naming `path` otherwise. */
 int imageio_write(const char *path, const imageio_image *img, char *err, size_t err_size);
 
+/* The name check imageio_write starts with: -1 (message in err) when path ends in the
+ * extension of a format it does not write (.jpg, .webp, .rec, ...; any case), else 0.
+ * Callers use it to refuse such a name before any expensive work. */
+int imageio_check_output_name(const char *path, char *err, size_t err_size);
+
 /* Encodes img (1 or 3 channels) as an 8-bit PNG in memory with the given zlib level
  * (0..9). 0 ok: *data is malloc'd (caller frees), *size its length; -1 with a message. */
 int imageio_encode_png(const imageio_image *img, int zlib_level, uint8_t **data, size_t *size,

@@ -600,6 +600,10 @@ static int cmd_decompress(int argc, char **argv)
         fprintf(stderr, "recimg: %s: refusing to overwrite the input file\n", out);
         return EXIT_FAIL;
     }
+    if (imageio_check_output_name(out, err, sizeof err) != 0) {   /* before the decode */
+        fprintf(stderr, "recimg: %s\n", err);
+        return EXIT_FAIL;
+    }
     if (imageio_read_file(in, p.max_input_size > SIZE_MAX ? SIZE_MAX : (size_t)p.max_input_size, &data,
                           &size, err, sizeof err) != 0) {
         fprintf(stderr, "recimg: %s\n", err);

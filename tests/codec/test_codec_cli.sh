@@ -77,6 +77,9 @@ grep -q "notimage.png" "$tmp/err.txt" || bad "not-an-image message does not name
 expect 1 "$recimg" compress "$tmp/missing.png" -o "$tmp/missing.rec"
 expect 1 "$recimg" decompress "$tmp/gray8.png" -o "$tmp/x.png"       # a PNG is not a .rec
 [ ! -e "$tmp/x.png" ] || bad "output left for a non-.rec input"
+# an output name decompress cannot write (.jpg) is refused before the input is decoded
+expect 1 "$recimg" decompress "$tmp/corrupt.rec" -o "$tmp/early.jpg"
+grep -q "early.jpg: cannot write jpg files" "$tmp/err.txt" || bad "decompress -o .jpg not checked first: $(cat "$tmp/err.txt")"
 # a failed decode never clobbers an existing output file
 cp "$tmp/gray8.out.png" "$tmp/keep.png"
 expect 1 "$recimg" decompress "$tmp/corrupt.rec" -o "$tmp/keep.png"
