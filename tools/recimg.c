@@ -348,6 +348,8 @@ static int cmd_compress(int argc, char **argv)
             continue;
         }
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (out)   /* two outputs: the first would be silently dropped */
+                return usage_error("compress: more than one output (-o) given%s", "");
             out = v;
         } else if (!strcmp(a, "--quality") || !strcmp(a, "-q")) {
             if (tool_parse_double(v, qmin, qmax, &p.quality))
@@ -562,6 +564,8 @@ static int cmd_decompress(int argc, char **argv)
             continue;
         }
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (out)   /* two outputs: the first would be silently dropped */
+                return usage_error("decompress: more than one output (-o) given%s", "");
             out = v;
         } else if (!strcmp(a, "--decode")) {
             if (!strcmp(v, "mmse")) p.decode = RECIMG_DECODE_MMSE;

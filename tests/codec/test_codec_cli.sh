@@ -170,6 +170,10 @@ expect 2 "$recimg" compress "$tmp/gray8.png"
 expect 2 "$recimg" compress "$tmp/gray8.png" "$tmp/pos.rec"     # cwebp/cjpeg habit: says -o
 grep -q "named with -o" "$tmp/err.txt" || bad "positional output: $(cat "$tmp/err.txt")"
 [ ! -e "$tmp/pos.rec" ] || bad "positional output written"
+expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/o1.rec" -o "$tmp/o2.rec"
+grep -q "more than one output" "$tmp/err.txt" || bad "two -o: $(cat "$tmp/err.txt")"
+[ ! -e "$tmp/o1.rec" ] && [ ! -e "$tmp/o2.rec" ] || bad "two -o: something written"
+expect 2 "$recimg" decompress "$tmp/a.rec" -o "$tmp/o1.png" --output "$tmp/o2.png"
 expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality 101
 expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality abc
 expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality 5x
