@@ -14,7 +14,13 @@
  *               [--matrix N] [--chroma-step X] [--reps N]
  *               [--mode round|rec] [--sampler uq|lrq|gprs-bnb|gprs|pfr|block] [--zero-bits T]
  *               [--decode mmse|center|sample|realism] [--realism A]
- *               [--anchor jpeg|round] [--anchor-decode mmse|center] IMAGE...
+ *               [--anchor jpeg|round] [--anchor-decode mmse|center]
+ *               [--anchor-matrix N] [--anchor-chroma-step X] [--zero-bits-q "T1,T2,..."] IMAGE...
+ *
+ * --matrix / --chroma-step set the test's step matrix and chroma multiplier,
+ * --anchor-matrix / --anchor-chroma-step the rounding anchor's (with --anchor round), so
+ * that both sides of a comparison can run at their own tuned setting. --zero-bits-q gives
+ * the test one zero-bit threshold per --q quality (same count), for tuning a per-rate tau.
  *
  * Never part of ctest. Timing is wall-clock, median of --reps runs (default 3). */
 #define _POSIX_C_SOURCE 200809L
@@ -186,8 +192,8 @@ static int run_jpeg(const imageio_image *img, int q, int chroma, int reps, point
 
 int main(int argc, char **argv)
 {
-    double rq[MAXQ] = {5, 10, 20, 35, 50, 65, 80}, jq[MAXQ] = {10, 25, 40, 55, 70, 85, 95};
-    int nrq = 7, njq = 7, reps = 3, nimg = 0, chroma = 420;
+    double rq[MAXQ] = {5, 10, 20, 35, 50, 65, 80}, jq[MAXQ] = {10, 25, 40, 55, 70, 85, 95}, tq[MAXQ];
+    int ntq = 0, nrq = 7, njq = 7, reps = 3, nimg = 0, chroma = 420;
     const char *files[MAXIMG];
     static point rp[MAXIMG][MAXQ], jp[MAXIMG][MAXQ];
     double mpix = 0.0;
@@ -201,6 +207,7 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--q") && i + 1 < argc) nrq = parse_list(argv[++i], rq);
         else if (!strcmp(argv[i], "--jq") && i + 1 < argc) njq = parse_list(argv[++i], jq);
+        else if (!strcmp(argv[i], "--zero-bits-q") && i + 1 < argc) ntq = parse_list(argv[++i], tq);
         else if (!strcmp(argv[i], "--reps") && i + 1 < argc) reps = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--chroma") && i + 1 < argc) chroma = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--matrix") && i + 1 < argc) base.matrix_id = (uint32_t)atoi(argv[++i]);
@@ -208,6 +215,8 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--mode") && i + 1 < argc) {
             i++;
             base.mode = !strcmp(argv[i], "rec") ? RECIMG_MODE_REC : RECIMG_MODE_ROUND;
+            if (base.mode == RECIMG_MODE_ROUND)
+                base.sampler = RECIMG_SAMPLER_NONE;   /* a later --mode round undoes an earlier --sampler */
             tname = base.mode == RECIMG_MODE_REC ? "rec" : "round";
         } else if (!strcmp(argv[i], "--sampler") && i + 1 < argc) {
             i++;
@@ -224,10 +233,12 @@ int main(int argc, char **argv)
         } else if (!strcmp(argv[i], "--anchor-decode") && i + 1 < argc) {
             if (decode_mode_of(argv[++i], &anchor_dp.decode)) return 2;
         } else if (!strcmp(argv[i], "--anchor-realism") && i + 1 < argc) anchor_dp.realism = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--anchor-matrix") && i + 1 < argc) abase.matrix_id = (uint32_t)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--anchor-chroma-step") && i + 1 < argc) abase.chroma_step_scale = atof(argv[++i]);
         else if (argv[i][0] == '-') { fprintf(stderr, "bench_round: unknown option %s\n", argv[i]); return 2; }
         else if (nimg < MAXIMG) files[nimg++] = argv[i];
     }
-    if (nimg == 0 || nrq < 4 || njq < 4 || reps < 1 || reps > 16) {
+    if (nimg == 0 || nrq < 4 || njq < 4 || reps < 1 || reps > 16 || (ntq && ntq != nrq)) {
         fprintf(stderr, "usage: bench_round [--q LIST] [--jq LIST] [--reps N] [--chroma 420|444] IMAGE...\n");
         return 2;
     }
@@ -241,8 +252,11 @@ int main(int argc, char **argv)
             return 1;
         }
         mpix += (double)img.width * img.height / 1e6;
-        for (int i = 0; i < nrq; i++)
+        for (int i = 0; i < nrq; i++) {
+            if (ntq)
+                base.rec_zero_bits = tq[i];
             if (run_rec(&img, rq[i], &base, &test_dp, reps, &rp[f][i])) { fprintf(stderr, "%s: recimg failed\n", files[f]); return 1; }
+        }
         for (int i = 0; i < njq; i++) {
             const int r = anchor_round ? run_rec(&img, jq[i], &abase, &anchor_dp, reps, &jp[f][i])
                                        : run_jpeg(&img, (int)jq[i], chroma, reps, &jp[f][i]);
@@ -257,6 +271,16 @@ int main(int argc, char **argv)
         printf("images: %d (%.3f Mpixel total), chroma %d, timing median of %d runs\n", nimg, mpix, chroma, reps);
         printf("test: %s%s, anchor: %s\n", tname,
                base.mode == RECIMG_MODE_REC ? sampler_label(base.sampler) : "", aname);
+        printf("test: matrix %u, chroma step %g (255 / 0 = the mode's default), zero bits %g (-1 = default); "
+               "anchor%s: matrix %u, chroma step %g\n", (unsigned)base.matrix_id, base.chroma_step_scale,
+               base.rec_zero_bits, anchor_round ? "" : " (jpeg: unused)", (unsigned)abase.matrix_id,
+               abase.chroma_step_scale);
+        if (ntq) {
+            printf("test zero bits per quality:");
+            for (int i = 0; i < ntq; i++)
+                printf(" q%g:%g", rq[i], tq[i]);
+            printf("\n");
+        }
         printf("%-8s %8s %10s %10s %10s %10s %10s\n", "codec", "quality", "mean_bpp", "psnr_rgb", "psnr_y",
                "dct_w1", "overhead");
         for (int i = 0; i < nrq; i++) {
