@@ -29,7 +29,7 @@
 #define DEFAULT_SAMPLER RECIMG_SAMPLER_UQ
 #define DEFAULT_ZERO_BITS_UQ 0.12
 #define DEFAULT_ZERO_BITS_LRQ 0.15
-#define DEFAULT_ZERO_BITS_BLOCK 0.08
+#define DEFAULT_ZERO_BITS_BLOCK 0.16   /* 0.08 until session 4 (retuned under v3, docs/REC_CODEC.md) */
 /* REC: channel noise sd = REC_NOISE_FACTOR x the rounding step of the same quality */
 #define REC_NOISE_FACTOR 0.5
 

@@ -125,7 +125,7 @@ typedef struct {
     double chroma_step_scale;
     /* REC: zero-bit rule threshold tau in bits (0..16; 0 = code every
        coefficient; -1 = the sampler's measured default: 0.12 (uq, gprs-bnb, gprs, pfr),
-       lrq 0.15, block 0.08);
+       lrq 0.15, block 0.16);
        coefficients whose predicted channel information is below tau are
        reconstructed from the prior at zero bits. */
     double rec_zero_bits;

@@ -53,7 +53,7 @@ static void usage(FILE *f)
         "      --seed N                shared-randomness seed stored in the file\n"
         "      --zero-bits T           REC zero-bit rule: coefficients predicted to carry < T bits\n"
         "                              are rebuilt from the prior at no cost (0..16, 0 = off;\n"
-        "                              default 0.12; lrq 0.15, block 0.08; needs --mode rec)\n"
+        "                              default 0.12; lrq 0.15, block 0.16; needs --mode rec)\n"
         "      --alpha refuse|drop     what to do with an alpha channel (default refuse)\n"
         "      --threads N             worker threads (default 0 = all cores; output never depends on it)\n"
         "      --matrix 0|1|2          step matrix: 0 flat, 1 gentle slope (default), 2 JPEG shape\n"

@@ -153,6 +153,12 @@ static const golden table[] = {
     {"golden_rec3_se_lrq_gray_q60.rec", 40, 32, 1, RECIMG_CHROMA_420, 60, 30, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ,
      {"1bc5242e0599e26da505e32b68466974", "7ea1ec71fcce6bc171844e7d3b308dd4",
       "e82abed5caa4a5b60e45ef6587ebc763", "4a205867d91ac5da57250419a32b301b"}},
+    /* a rec file with the flat step matrix (id 0), chroma step code 141 (0.55) and tau
+       code 206 (the setting measured in docs/REC_CODEC.md "Session 4 levers"); every rec
+       file above has matrix 1 and chroma code 218 */
+    {"golden_rec3cf_far_flat_uq_rgb420_q20.rec", 56, 40, 3, RECIMG_CHROMA_420, 20, 28, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"41ae6084ed7bc4a6e09c4b174b948b18", "e846af435e1399cf5d4476983fe30e89",
+      "2dc01ea20521185f480a29e96f3ade9c", "631e1f68b92d0a93a934752aa6632e2f"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
@@ -210,11 +216,16 @@ static int make(const char *dir, const char *prefix)
         p.mode = g->mode;
         p.sampler = g->sampler;
         if (!strncmp(g->file, "golden_rec3", 11) && g->sampler == RECIMG_SAMPLER_BLOCK)
-            p.rec_zero_bits = 0.02;   /* at the default 0.08 no group of these images gets index bits */
+            p.rec_zero_bits = 0.02;   /* at the default (0.08 then, 0.16 now) no group of these images gets index bits */
         /* the flags the file's name says it pins (see the flag check in main) */
         p.rec_legacy_bin_coder = g->mode == RECIMG_MODE_REC && strstr(g->file, "cf_") == NULL;
         p.rec_uq_far_bin = strstr(g->file, "_far_") != NULL;
         p.rec_skip_energy = strstr(g->file, "_se_") != NULL;
+        if (strstr(g->file, "_flat_")) {
+            p.matrix_id = 0;
+            p.chroma_step_scale = 141.0 / 256.0;
+            p.rec_zero_bits = 206.0 / 1024.0;
+        }
         if (recimg_encoder_create(&p, &e) || recimg_encode(e, &img, &data, &size, &st)) return 1;
         if (g->sampler == RECIMG_SAMPLER_BLOCK && !(st.block_groups > 0 && st.block_index_bits > 0.0)) {
             fprintf(stderr, "%s: no group with index bits; pick another image or quality\n", g->file);
@@ -258,6 +269,9 @@ int main(int argc, char **argv)
         CHECK(data[27] == ((strstr(g->file, "cf_") != NULL ? 0x01 : 0)
                            | (strstr(g->file, "_far_") ? 0x02 : 0)
                            | (strstr(g->file, "_se_") ? 0x04 : 0)));
+        /* the step matrix and chroma step code a "_flat_" file pins (bytes 26, 32-33) */
+        if (strstr(g->file, "_flat_"))
+            CHECK(size > 33 && data[26] == 0 && data[32] + 256 * data[33] == 141);
         for (int m = 0; m < 4; m++)
             CHECK(decode_md5(data, size, modes[m], md5[m]) == 0);
         CHECK(decode_md5(data, size, RECIMG_DECODE_DEFAULT, again) == 0);
