@@ -23,6 +23,10 @@
 #define DEFAULT_SEED UINT64_C(0x7265636967736565)   /* "recigsee" */
 #define DEFAULT_CHROMA_SCALE_CODE 218u                /* chroma step = 0.85 x luma step (measured) */
 #define DEFAULT_MATRIX_ID 1u
+/* rec mode's chroma step since session 4: 0.65 x luma (166/256 = 0.6484), tuned on TRAIN
+   against the rounding baseline at its own best chroma step 0.7 (docs/REC_CODEC.md
+   "Session 4 levers"); the round mode keeps 0.85 */
+#define DEFAULT_REC_CHROMA_SCALE_CODE 166u
 /* REC defaults, chosen by measurement (docs/REC_CODEC.md): uq with tau = 0.08 bits
    (0.12 since context model v3, whose in-block gain sharpens the zero-bit rule)
    beat lrq (best tau 0.15) by about 10 points of BD-rate against the rounding baseline. */
@@ -311,7 +315,7 @@ void recimg_encoder_free(recimg_encoder *enc)
 static uint32_t chroma_scale_code(const recimg_encoder_params *p)
 {
     if (p->chroma_step_scale == 0.0)
-        return DEFAULT_CHROMA_SCALE_CODE;
+        return p->mode == RECIMG_MODE_REC ? DEFAULT_REC_CHROMA_SCALE_CODE : DEFAULT_CHROMA_SCALE_CODE;
     return (uint32_t)floor(p->chroma_step_scale * 256.0 + 0.5);
 }
 

@@ -120,7 +120,8 @@ typedef struct {
     uint64_t max_pixels;     /* refuse larger images; default RECIMG_DEFAULT_MAX_PIXELS */
     /* Advanced (experiments): per-band step matrix id (0 flat, 1 gentle slope
        (16 + 2(u+v))/16 = default, 2 JPEG Annex K luminance shape) and chroma step
-       multiplier (0 = default 0.85, else 0.25..16). */
+       multiplier (0 = the mode's default: 0.85 in round mode, 0.65 in rec mode; else
+       0.25..16). */
     uint32_t matrix_id;
     double chroma_step_scale;
     /* REC: zero-bit rule threshold tau in bits (0..16; 0 = code every

@@ -57,7 +57,7 @@ static void usage(FILE *f)
         "      --alpha refuse|drop     what to do with an alpha channel (default refuse)\n"
         "      --threads N             worker threads (default 0 = all cores; output never depends on it)\n"
         "      --matrix 0|1|2          step matrix: 0 flat, 1 gentle slope (default), 2 JPEG shape\n"
-        "      --chroma-step X         chroma step multiplier 0.25..16 (default 0.85)\n"
+        "      --chroma-step X         chroma step multiplier 0.25..16 (default 0.85; rec 0.65)\n"
         "      --transform T           dct (default), learned (64-point KLT), learned-sep (separable),\n"
         "                              learned-rd (sparsity-refined DCT), or FILE.rtx from\n"
         "                              train-transform (embedded in the .rec)\n"
