@@ -219,9 +219,39 @@ static void test_determinism_and_limits(void)
     free(img.pixels);
 }
 
+/* The step defaults depend on the mode (codec_api.c, docs/REC_CODEC.md "Session 4
+   levers"): chroma step code 218 (0.85) in round mode and 166 (0.65) in rec mode, step
+   matrix 1 in both; an explicit chroma step overrides either. */
+static void test_mode_step_defaults(void)
+{
+    static const struct { recimg_mode mode; double chroma_step; uint32_t code; } cases[] = {
+        {RECIMG_MODE_ROUND, 0.0, 218}, {RECIMG_MODE_REC, 0.0, 166}, {RECIMG_MODE_REC, 0.85, 218},
+        {RECIMG_MODE_ROUND, 0.65, 166}};
+    recimg_image img;
+    CHECK(ct_make_image(&img, 24, 16, 3, 11) == 0);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        recimg_encoder_params p;
+        recimg_encoder *e = NULL;
+        uint8_t *a = NULL;
+        size_t na = 0;
+        recimg_info info;
+        recimg_encoder_params_default(&p);
+        p.mode = cases[i].mode;
+        p.chroma_step_scale = cases[i].chroma_step;
+        CHECK(recimg_encoder_create(&p, &e) == RECIMG_OK);
+        CHECK(e && recimg_encode(e, &img, &a, &na, NULL) == RECIMG_OK);
+        CHECK(a && recimg_read_info(a, na, &info) == RECIMG_OK);
+        CHECK(info.mode == cases[i].mode && info.chroma_scale_code == cases[i].code && info.matrix_id == 1);
+        recimg_free(a);
+        recimg_encoder_free(e);
+    }
+    free(img.pixels);
+}
+
 int main(void)
 {
     test_params();
+    test_mode_step_defaults();
     test_sizes();
     test_quality_order();
     test_determinism_and_limits();
