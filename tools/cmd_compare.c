@@ -11,6 +11,14 @@
 #include "imageio.h"
 #include "metrics.h"
 
+/* Ends a usage error (its message is printed) with the --help hint; returns 1, the exit
+ * status of every recimg error. */
+static int usage_fail(void)
+{
+    fputs("Try 'recimg compare --help'.\n", stderr);
+    return 1;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: recimg compare REF TEST [--json] [--alpha drop|refuse]\n"
@@ -49,29 +57,29 @@ int tool_cmd_compare(int argc, char **argv)
             } else {
                 fprintf(stderr, "recimg compare: --alpha takes drop or refuse, not '%s'\n",
                         argv[i]);
-                return 2;
+                return usage_fail();
             }
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return 0;
         } else if (strcmp(argv[i], "--alpha") == 0) {
             fprintf(stderr, "recimg compare: option '--alpha' needs a value (drop or refuse)\n");
-            return 2;
+            return usage_fail();
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "recimg compare: unknown option '%s'\n", argv[i]);
             usage(stderr);
-            return 2;
+            return usage_fail();
         } else if (npaths < 2) {
             paths[npaths++] = argv[i];
         } else {
             fprintf(stderr, "recimg compare: too many arguments ('%s')\n", argv[i]);
             usage(stderr);
-            return 2;
+            return usage_fail();
         }
     }
     if (npaths != 2) {
         usage(stderr);
-        return 2;
+        return usage_fail();
     }
     if (imageio_read(paths[0], alpha, &ref, err, sizeof(err)) != 0) {
         fprintf(stderr, "recimg compare: %s\n", err);

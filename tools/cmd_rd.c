@@ -1820,8 +1820,9 @@ int tool_cmd_rd(int argc, char **argv)
         goto out;
     pthread_mutex_init(&run->lock, NULL);
     pthread_mutex_init(&run->codec_lock, NULL);
-    if (parse_codec_list(codecs, run) != 0) {
-        rc = 2;
+    if (parse_codec_list(codecs, run) != 0) {   /* a bad --codecs value: a usage error */
+        fputs("Try 'recimg rd --help'.\n", stderr);
+        rc = 1;
         goto out;
     }
     run->outdir = outdir;
@@ -2023,7 +2024,8 @@ out:
     if (rc != 0 && outdir_is_new)
         remove_empty_outdir(outdir);
     return rc;
-usage_error:
+usage_error:   /* the message is printed; exit 1 like every other error */
+    fputs("Try 'recimg rd --help'.\n", stderr);
     free(extra);
-    return 2;
+    return 1;
 }

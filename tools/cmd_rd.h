@@ -12,8 +12,8 @@ extern "C" {
  * Rate-distortion-perception sweep of every codec configuration over the images of DIR;
  * writes results.csv, results.json (CompressAI format), BD-rate tables, gnuplot plots and
  * report.html into OUTDIR (a --shard run writes only results.csv and crops, for --merge).
- * argv[0] is "rd". Returns the exit status: 0 ok, 1 on a failure (message on stderr),
- * 2 on a usage error. */
+ * argv[0] is "rd". Returns the exit status: 0 ok, 1 on any error (message on stderr; a
+ * usage error ends with "Try 'recimg rd --help'."). */
 int tool_cmd_rd(int argc, char **argv);
 
 #ifdef __cplusplus

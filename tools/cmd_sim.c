@@ -32,8 +32,13 @@
 
 int tool_cmd_sim(int argc, char **argv);
 
-/* Exit status of a usage error (bad or missing option), as in the rest of recimg. */
-#define EXIT_USAGE 2
+/* Ends a usage error (bad or missing option; its message is already printed) with the
+ * --help hint; returns 1, the exit status of every recimg error. */
+static int usage_fail(void)
+{
+    fputs("Try 'recimg sim --help'.\n", stderr);
+    return 1;
+}
 
 #define STREAM_KEYS 1u
 #define STREAM_MU 2u
@@ -641,7 +646,7 @@ int tool_cmd_sim(int argc, char **argv)
         } else if (!val) {
             fprintf(stderr, "recimg sim: %s needs a value (or is unknown)\n", a);
             usage(stderr);
-            return EXIT_USAGE;
+            return usage_fail();
         } else if (!strcmp(a, "--sampler")) {
             name = val, i++;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
@@ -649,31 +654,31 @@ int tool_cmd_sim(int argc, char **argv)
         } else if (!strcmp(a, "--info-bits")) {
             if (tool_parse_double(val, 0.0, 30.0, &p.info_bits) || !(p.info_bits > 0)) {
                 fprintf(stderr, "recimg sim: --info-bits must be a number in (0, 30]\n");
-                return EXIT_USAGE;
+                return usage_fail();
             }
             have_info = 1, i++;
         } else if (!strcmp(a, "--trials")) {
             if (tool_parse_u64(val, &v) || v < 1 || v > 100000000) {
                 fprintf(stderr, "recimg sim: --trials must be in [1, 1e8]\n");
-                return EXIT_USAGE;
+                return usage_fail();
             }
             p.trials = (long)v, explicit_trials = 1, i++;
         } else if (!strcmp(a, "--seed")) {
             if (tool_parse_u64(val, &v)) {
                 fprintf(stderr, "recimg sim: --seed must be a non-negative integer\n");
-                return EXIT_USAGE;
+                return usage_fail();
             }
             p.seed = v, i++;
         } else if (!strcmp(a, "--max-steps")) {
             if (tool_parse_u64(val, &v) || v < 1) {
                 fprintf(stderr, "recimg sim: --max-steps must be a positive integer\n");
-                return EXIT_USAGE;
+                return usage_fail();
             }
             p.max_steps = v, i++;
         } else if (!strcmp(a, "--kappa") || !strcmp(a, "--t")) {
             if (tool_parse_u64(val, &v) || v > REC_BLOCK_MAX_LOG2N) {
                 fprintf(stderr, "recimg sim: %s must be in [0, %u]\n", a, REC_BLOCK_MAX_LOG2N);
-                return EXIT_USAGE;
+                return usage_fail();
             }
             if (a[2] == 'k')
                 p.kappa = (unsigned)v;
@@ -683,24 +688,24 @@ int tool_cmd_sim(int argc, char **argv)
         } else {
             fprintf(stderr, "recimg sim: unknown option %s\n", a);
             usage(stderr);
-            return EXIT_USAGE;
+            return usage_fail();
         }
     }
     if (p.kappa + p.t_extra > REC_BLOCK_MAX_LOG2N) {
         fprintf(stderr, "recimg sim: kappa + t must be at most %u\n", REC_BLOCK_MAX_LOG2N);
-        return EXIT_USAGE;
+        return usage_fail();
     }
     if (sweep) {
         if (!outdir) {
             fprintf(stderr, "recimg sim: --sweep needs -o DIR\n");
-            return EXIT_USAGE;
+            return usage_fail();
         }
         return run_sweep(outdir, &p, explicit_trials);
     }
     if (!name || !have_info) {
         fprintf(stderr, "recimg sim: --sampler and --info-bits are required\n");
         usage(stderr);
-        return EXIT_USAGE;
+        return usage_fail();
     }
     {
         const sampler_entry *e = find_sampler(name);
@@ -715,7 +720,7 @@ int tool_cmd_sim(int argc, char **argv)
                 }
             fprintf(stderr, "recimg sim: unknown sampler '%s'\n", name);
             usage(stderr);
-            return EXIT_USAGE;
+            return usage_fail();
         }
         memset(&r, 0, sizeof r);
         if (e->run(e->name, &p, &r, err, sizeof err) != 0) {

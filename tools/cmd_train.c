@@ -58,7 +58,7 @@
 
 int tool_cmd_train(int argc, char **argv);
 
-enum { EXIT_FAIL = 1, EXIT_USAGE = 2, MAX_INPUTS = 4096 };
+enum { EXIT_FAIL = 1, MAX_INPUTS = 4096 };
 /* --kind rd keeps its blocks in memory (512 bytes each): at most this many (512 MiB). */
 #define RD_MAX_BLOCKS ((size_t)1 << 20)
 
@@ -82,7 +82,8 @@ typedef struct {
     uint64_t n;
 } moments;
 
-/* Prints "recimg: train-transform: WHAT 'ARG'" (ARG omitted when NULL) and the usage. */
+/* Prints "recimg: train-transform: WHAT 'ARG'" (ARG omitted when NULL) and the usage;
+ * returns EXIT_FAIL (usage errors exit 1 like every other error). */
 static int train_usage(const char *what, const char *arg)
 {
     fprintf(stderr, "recimg: train-transform: %s", what);
@@ -92,7 +93,7 @@ static int train_usage(const char *what, const char *arg)
                     "         [--kind klt|separable|rd] [--stride N] [--order variance|dct]"
                     " [--emit-c FILE.c]\n"
                     "         rd only: [--init dct|klt] [--threshold T] [--iterations N]\n");
-    return EXIT_USAGE;
+    return EXIT_FAIL;
 }
 
 static int has_image_ext(const char *name)

@@ -2,7 +2,7 @@
  * are dispatched to tools/cmd_compare.c and tools/cmd_sim.c).
  *
  * Conventions (README.md, Usage): errors go to stderr naming the file; exit status
- * 1 for a failure on valid usage (bad input, I/O), 2 for a usage error; output
+ * 1 for every error (usage errors, bad input, I/O), as cjpeg/cwebp do; output
  * files are written atomically (temporary file + rename) and the input is never
  * overwritten. Uses only the public API <recimg.h> and the tools' image I/O. */
 #define _POSIX_C_SOURCE 200809L
@@ -27,7 +27,7 @@ int tool_cmd_sim(int argc, char **argv);
 int tool_cmd_train(int argc, char **argv);
 #endif
 
-enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
+enum { EXIT_FAIL = 1 };
 #define BPP_TOLERANCE 0.03
 #define MAX_RC_ITERATIONS 24
 
@@ -85,10 +85,12 @@ static void usage(FILE *f)
 #endif
         "  --help, --version\n"
         "\n"
-        "Exit status: 0 success, 1 failure (message names the file), 2 usage error.\n");
+        "Exit status: 0 success, 1 any error, usage errors included (the message names the\n"
+        "file or the option).\n");
 }
 
-/* Prints "recimg: MSG" with every %s in msg replaced by arg; returns EXIT_USAGE. */
+/* Prints "recimg: MSG" with every %s in msg replaced by arg and the --help hint;
+ * returns EXIT_FAIL (usage errors exit 1 like every other error). */
 static int usage_error(const char *msg, const char *arg)
 {
     fputs("recimg: ", stderr);
@@ -104,17 +106,17 @@ static int usage_error(const char *msg, const char *arg)
         }
     }
     fputs("\nTry 'recimg --help'.\n", stderr);
-    return EXIT_USAGE;
+    return EXIT_FAIL;
 }
 
-/* What next_arg found. */
-enum { ARG_CONSUMED = 0, ARG_OPTION = 1 };
+/* What next_arg found (internal codes, never exit statuses). */
+enum { ARG_ERROR = -1, ARG_CONSUMED = 0, ARG_OPTION = 1 };
 
 /* One step of the compress/decompress option loop over argv[*i]: "--stats" sets *stats;
  * a word that does not start with '-' (or is "-") is the input file (*in; a second one
  * is a usage error); anything else is an option whose value is the next word (*value,
  * *i advanced past it). Returns ARG_CONSUMED, ARG_OPTION for the caller to interpret,
- * or EXIT_USAGE after printing the error. */
+ * or ARG_ERROR after printing the error. */
 static int next_arg(const char *cmd, int argc, char **argv, int *i, const char **in, int *stats,
                     const char **value)
 {
@@ -127,21 +129,23 @@ static int next_arg(const char *cmd, int argc, char **argv, int *i, const char *
     if (a[0] != '-' || !strcmp(a, "-")) {
         if (*in) {
             snprintf(msg, sizeof msg, "%s: unexpected argument '%%s' (the output is named with -o)", cmd);
-            return usage_error(msg, a);
+            usage_error(msg, a);
+            return ARG_ERROR;
         }
         *in = a;
         return ARG_CONSUMED;
     }
     if (*i + 1 >= argc) {
         snprintf(msg, sizeof msg, "%s: option '%%s' needs a value", cmd);
-        return usage_error(msg, a);
+        usage_error(msg, a);
+        return ARG_ERROR;
     }
     *value = argv[++*i];
     return ARG_OPTION;
 }
 
 /* File names: "" cannot be opened, and "-" would read as standard input or output,
- * which the tool does not do. Returns 0, or EXIT_USAGE after printing the error. */
+ * which the tool does not do. Returns 0, or EXIT_FAIL after printing the error. */
 static int check_file_name(const char *cmd, const char *name)
 {
     char msg[128];
@@ -343,8 +347,8 @@ static int cmd_compress(int argc, char **argv)
         unsigned long long u;
         const int r = next_arg("compress", argc, argv, &i, &in, &stats, &v);
         if (r != ARG_OPTION) {
-            if (r == EXIT_USAGE)
-                return r;
+            if (r == ARG_ERROR)
+                return EXIT_FAIL;
             continue;
         }
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
@@ -419,7 +423,7 @@ static int cmd_compress(int argc, char **argv)
     if (!out)
         return usage_error("compress: no output file (-o OUT.rec)%s", "");
     if (check_file_name("compress", in) || check_file_name("compress", out))
-        return EXIT_USAGE;
+        return EXIT_FAIL;
     if (have_q && have_bpp)
         return usage_error("compress: give --quality or --bpp, not both%s", "");
     if (p.mode == RECIMG_MODE_ROUND && p.sampler != RECIMG_SAMPLER_NONE)
@@ -559,8 +563,8 @@ static int cmd_decompress(int argc, char **argv)
         unsigned long long u;
         const int r = next_arg("decompress", argc, argv, &i, &in, &stats, &v);
         if (r != ARG_OPTION) {
-            if (r == EXIT_USAGE)
-                return r;
+            if (r == ARG_ERROR)
+                return EXIT_FAIL;
             continue;
         }
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
@@ -599,7 +603,7 @@ static int cmd_decompress(int argc, char **argv)
     if (!out)
         return usage_error("decompress: no output file (-o OUT.png)%s", "");
     if (check_file_name("decompress", in) || check_file_name("decompress", out))
-        return EXIT_USAGE;
+        return EXIT_FAIL;
     if (imageio_same_file(in, out)) {
         fprintf(stderr, "recimg: %s: refusing to overwrite the input file\n", out);
         return EXIT_FAIL;
@@ -681,7 +685,7 @@ static int cmd_info(int argc, char **argv)
     if (!in)
         return usage_error("info: no input file%s", "");
     if (check_file_name("info", in))
-        return EXIT_USAGE;
+        return EXIT_FAIL;
     if (imageio_read_file(in, max_input > SIZE_MAX ? SIZE_MAX : (size_t)max_input, &data, &size, err,
                           sizeof err) != 0) {
         fprintf(stderr, "recimg: %s\n", err);
@@ -742,7 +746,7 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
-        return EXIT_USAGE;
+        return EXIT_FAIL;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);

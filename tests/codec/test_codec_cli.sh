@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The recimg command as a user meets it: every PNG kind and JPEG input round-trips
 # with the input's size; bad input gives exit status 1, a message naming the file
-# and no output file; usage errors give 2; the input is never overwritten; --stats
+# and no output file; usage errors also give 1 and are told apart by the --help hint
+# (or the usage text) on stderr; the input is never overwritten; --stats
 # is one JSON object; --bpp lands within 3%; info reads the header.
 # usage: test_codec_cli.sh RECIMG CODEC_MAKE_INPUTS TESTIMAGES_DIR
 set -u
@@ -13,12 +14,23 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 bad() { echo "FAIL: $*" >&2; fail=1; }
 
-# expect STATUS CMD...: runs CMD, checks its exit status
+# A usage error's stderr: "Try 'recimg [CMD] --help'." or the usage text itself.
+usage_hint="Try 'recimg\|^usage: recimg"
+# expect STATUS CMD...: runs CMD, checks its exit status. STATUS "usage" is a usage
+# error: exit status 1 (like every error) with the hint on stderr; STATUS 1 is any
+# other failure, whose message must not carry the hint.
 expect() {
   local want=$1; shift
+  local code=$want
+  [ "$want" = usage ] && code=1
   "$@" >"$tmp/out.txt" 2>"$tmp/err.txt"
   local got=$?
-  [ "$got" -eq "$want" ] || bad "exit $got (want $want): $* : $(cat "$tmp/err.txt")"
+  [ "$got" -eq "$code" ] || bad "exit $got (want $want): $* : $(cat "$tmp/err.txt")"
+  if [ "$want" = usage ]; then
+    grep -q "$usage_hint" "$tmp/err.txt" || bad "usage error without the --help hint: $* : $(cat "$tmp/err.txt")"
+  elif [ "$want" = 1 ]; then
+    ! grep -q "$usage_hint" "$tmp/err.txt" || bad "failure reported as a usage error: $* : $(cat "$tmp/err.txt")"
+  fi
 }
 
 "$make_inputs" pngs "$tmp" || bad "cannot make PNG inputs"
@@ -146,9 +158,9 @@ grep -q '"block_retained"' "$tmp/out.txt" || bad "compress --sampler block --sta
 expect 0 "$recimg" decompress "$tmp/block.rec" -o "$tmp/block.png" --decode realism --realism 0.7
 expect 0 "$recimg" info "$tmp/block.rec"
 grep -q "sampler block" "$tmp/out.txt" || bad "info does not name the block sampler"
-expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/nosuch.rec" --mode rec --sampler blocks
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/nosuch.rec" --mode rec --sampler blocks
 [ ! -e "$tmp/nosuch.rec" ] || bad "output left for an unknown sampler"
-expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --sampler uq
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --sampler uq
 
 # --- limits from the command line
 expect 0 "$recimg" compress "$tmp/rgb8.png" -o "$tmp/lim.rec" --max-pixels 851
@@ -160,62 +172,64 @@ size=$(wc -c < "$tmp/lim.rec")
 expect 1 "$recimg" decompress "$tmp/lim.rec" -o "$tmp/lim3.png" --max-input-size $((size - 1))
 expect 1 "$recimg" info "$tmp/lim.rec" --max-pixels 850
 expect 1 "$recimg" info "$tmp/absurd.rec" --max-pixels 268435456
-expect 2 "$recimg" decompress "$tmp/lim.rec" -o "$tmp/lim.png" --max-pixels 0
-expect 2 "$recimg" compress "$tmp/rgb8.png" -o "$tmp/lim.rec" --max-pixels abc
+expect usage "$recimg" decompress "$tmp/lim.rec" -o "$tmp/lim.png" --max-pixels 0
+expect usage "$recimg" compress "$tmp/rgb8.png" -o "$tmp/lim.rec" --max-pixels abc
 
-# --- usage errors: status 2
-expect 2 "$recimg"
-expect 2 "$recimg" frobnicate
-expect 2 "$recimg" compress "$tmp/gray8.png"
-expect 2 "$recimg" compress "$tmp/gray8.png" "$tmp/pos.rec"     # cwebp/cjpeg habit: says -o
+# --- usage errors: status 1 with the --help hint
+expect usage "$recimg"
+expect usage "$recimg" frobnicate
+expect usage "$recimg" compress "$tmp/gray8.png"
+expect usage "$recimg" compress "$tmp/gray8.png" "$tmp/pos.rec"     # cwebp/cjpeg habit: says -o
 grep -q "named with -o" "$tmp/err.txt" || bad "positional output: $(cat "$tmp/err.txt")"
 [ ! -e "$tmp/pos.rec" ] || bad "positional output written"
-expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/o1.rec" -o "$tmp/o2.rec"
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/o1.rec" -o "$tmp/o2.rec"
 grep -q "more than one output" "$tmp/err.txt" || bad "two -o: $(cat "$tmp/err.txt")"
 [ ! -e "$tmp/o1.rec" ] && [ ! -e "$tmp/o2.rec" ] || bad "two -o: something written"
-expect 2 "$recimg" decompress "$tmp/a.rec" -o "$tmp/o1.png" --output "$tmp/o2.png"
-expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality 101
-expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality abc
-expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality 5x
-expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality " 5"
-expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality nan
-expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality
+expect usage "$recimg" decompress "$tmp/a.rec" -o "$tmp/o1.png" --output "$tmp/o2.png"
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality 101
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality abc
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality 5x
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality " 5"
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality nan
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality
 grep -q "'--quality' needs a value" "$tmp/err.txt" || bad "missing value: $(cat "$tmp/err.txt")"
-expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --matrix 0x1    # decimal only
-expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --threads " 2"
-expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --threads +2
-expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --seed 0x10
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --matrix 0x1    # decimal only
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --threads " 2"
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --threads +2
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --seed 0x10
 expect 0 "$recimg" compress "$tmp/gray8.png" -o "$tmp/t08.rec" --threads 08   # not octal
-expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --zero-bits 0.1   # round ignores it
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --zero-bits 0.1   # round ignores it
 grep -q "zero-bits needs --mode rec" "$tmp/err.txt" || bad "--zero-bits in round mode: $(cat "$tmp/err.txt")"
 expect 1 "$recimg" compress "$tmp/gray8.png" -o "$tmp/t.rec" --transform nosuch
 grep -q "transform takes dct" "$tmp/err.txt" || bad "--transform nosuch: $(cat "$tmp/err.txt")"
 [ ! -e "$tmp/t.rec" ] || bad "output left for an unknown transform"
-expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --chroma 422
-expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality 50 --bpp 1
-expect 2 "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --bogus
-expect 2 "$recimg" decompress "$tmp/a.rec"
-expect 2 "$recimg" decompress "$tmp/a.rec" -o "$tmp/u.png" --realism 2
-expect 2 "$recimg" info
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --chroma 422
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality 50 --bpp 1
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --bogus
+expect usage "$recimg" decompress "$tmp/a.rec"
+expect usage "$recimg" decompress "$tmp/a.rec" -o "$tmp/u.png" --realism 2
+expect usage "$recimg" info
 # "" and "-" (stdin/stdout, not supported) are usage errors before any work, not
 # "cannot open" or "cannot rename" after the encode
-expect 2 "$recimg" compress "$tmp/gray8.png" -o ""
+expect usage "$recimg" compress "$tmp/gray8.png" -o ""
 grep -q "empty file name" "$tmp/err.txt" || bad "-o '': $(cat "$tmp/err.txt")"
-expect 2 "$recimg" compress - -o "$tmp/u.rec"
+expect usage "$recimg" compress - -o "$tmp/u.rec"
 grep -q "standard input/output" "$tmp/err.txt" || bad "compress -: $(cat "$tmp/err.txt")"
-expect 2 "$recimg" decompress "$tmp/a.rec" -o -
-expect 2 "$recimg" info ""
-expect 2 "$recimg" compare "$tmp/gray8.png" "$tmp/gray8.png" --alpha
+expect usage "$recimg" decompress "$tmp/a.rec" -o -
+expect usage "$recimg" info ""
+expect usage "$recimg" compare "$tmp/gray8.png" "$tmp/gray8.png" --alpha
 grep -q "'--alpha' needs a value" "$tmp/err.txt" || bad "compare --alpha: $(cat "$tmp/err.txt")"
-expect 2 "$recimg" rd --images "$tmp" -o
+expect usage "$recimg" rd --images "$tmp" -o
 grep -q "missing value for option '-o'" "$tmp/err.txt" || bad "rd -o: $(head -1 "$tmp/err.txt")"
-expect 2 "$recimg" rd --images "$tmp" -o "$tmp/rdout" --points " 5"   # read like every option
-expect 2 "$recimg" rd --images "$tmp" -o "$tmp/rdout" --threads 0x2
+expect usage "$recimg" rd --images "$tmp" -o "$tmp/rdout" --points " 5"   # read like every option
+expect usage "$recimg" rd --images "$tmp" -o "$tmp/rdout" --threads 0x2
 [ ! -e "$tmp/rdout" ] || bad "rd made its OUTDIR on a usage error"
-expect 2 "$recimg" rd --images "$tmp"
+expect usage "$recimg" rd --images "$tmp"
 grep -q "OUTDIR is required" "$tmp/err.txt" || bad "rd without -o: $(head -1 "$tmp/err.txt")"
 expect 0 "$recimg" --help
 grep -q "compress" "$tmp/out.txt" || bad "--help does not describe compress"
+grep -q "Exit status: 0 success, 1 any error, usage errors included" "$tmp/out.txt" ||
+  bad "--help does not state the exit status policy"
 expect 0 "$recimg" compress --help
 
 [ "$fail" -eq 0 ] && echo "test_codec_cli: all checks passed"

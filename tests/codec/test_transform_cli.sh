@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # recimg train-transform and compress --transform (issue 5): every kind trains and
 # writes a valid .rtx that compress embeds; the built-in names work; bad usage
-# exits 2, bad input exits 1 with a message naming the file, and no output file
+# exits 1 with the usage text on stderr, bad input exits 1 with a message naming the
+# file (and no usage text), and no output file
 # is left behind on failure; no progress line when stderr is not a terminal.
 #   test_transform_cli.sh RECIMG TESTIMAGES_DIR
 set -u
@@ -12,12 +13,23 @@ trap 'rm -rf "$tmp"' EXIT
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-# expect STATUS CMD...: run, compare the exit status
+# A usage error's stderr: "Try 'recimg [CMD] --help'." or the usage text itself.
+usage_hint="Try 'recimg\|^usage: recimg"
+# expect STATUS CMD...: run, compare the exit status. STATUS "usage" is a usage error:
+# exit 1 (like every error) with the usage hint on stderr; STATUS 1 is any other
+# failure, whose message must not carry it.
 expect() {
   local want=$1; shift
+  local code=$want
+  [ "$want" = usage ] && code=1
   "$@" >"$tmp/out" 2>"$tmp/err"
   local got=$?
-  [ "$got" -eq "$want" ] || fail "exit $got (want $want): $* : $(head -c 300 "$tmp/err")"
+  [ "$got" -eq "$code" ] || fail "exit $got (want $want): $* : $(head -c 300 "$tmp/err")"
+  if [ "$want" = usage ]; then
+    grep -q "$usage_hint" "$tmp/err" || fail "usage error without the usage hint: $* : $(head -c 300 "$tmp/err")"
+  elif [ "$want" = 1 ]; then
+    ! grep -q "$usage_hint" "$tmp/err" || fail "failure reported as a usage error: $* : $(head -c 300 "$tmp/err")"
+  fi
 }
 
 img=$images/astronaut.png
@@ -59,15 +71,15 @@ done
 expect 0 "$recimg" info "$tmp/a.rec"
 grep -q 'embedded' "$tmp/out" || fail "info does not name the embedded transform"
 
-# usage errors: exit 2
-expect 2 "$recimg" train-transform --images "$img" --kind pca -o "$tmp/x.rtx"
-expect 2 "$recimg" train-transform --images "$img"
-expect 2 "$recimg" train-transform -o "$tmp/x.rtx"
-expect 2 "$recimg" train-transform --images "$img" --stride 0 -o "$tmp/x.rtx"
-expect 2 "$recimg" train-transform --images "$img" --stride " 4" -o "$tmp/x.rtx"
-expect 2 "$recimg" train-transform --images "$img" --stride +4 -o "$tmp/x.rtx"
-expect 2 "$recimg" train-transform --images "$img" --kind rd --threshold " 2" -o "$tmp/x.rtx"
-expect 2 "$recimg" train-transform --images "$img" -o
+# usage errors: exit 1 with the usage text
+expect usage "$recimg" train-transform --images "$img" --kind pca -o "$tmp/x.rtx"
+expect usage "$recimg" train-transform --images "$img"
+expect usage "$recimg" train-transform -o "$tmp/x.rtx"
+expect usage "$recimg" train-transform --images "$img" --stride 0 -o "$tmp/x.rtx"
+expect usage "$recimg" train-transform --images "$img" --stride " 4" -o "$tmp/x.rtx"
+expect usage "$recimg" train-transform --images "$img" --stride +4 -o "$tmp/x.rtx"
+expect usage "$recimg" train-transform --images "$img" --kind rd --threshold " 2" -o "$tmp/x.rtx"
+expect usage "$recimg" train-transform --images "$img" -o
 # bad input: exit 1, message, no output
 expect 1 "$recimg" train-transform --images "$tmp/missing.png" -o "$tmp/x.rtx"
 grep -q 'missing.png' "$tmp/err" || fail "error does not name the missing file"
@@ -92,7 +104,7 @@ cmp -s "$img" "$tmp/in.png" || fail "train-transform -o overwrote its input imag
 expect 1 "$recimg" train-transform --images "$tmp/in.png" --stride 8 -o "$tmp/y.rtx" --emit-c "$tmp/in.png"
 cmp -s "$img" "$tmp/in.png" || fail "train-transform --emit-c overwrote its input image"
 [ -e "$tmp/y.rtx" ] && fail ".rtx written although --emit-c named an input"
-expect 2 "$recimg" train-transform --images "$img" --stride 8 -o "$tmp/y.rtx" --emit-c "$tmp/y.rtx"
+expect usage "$recimg" train-transform --images "$img" --stride 8 -o "$tmp/y.rtx" --emit-c "$tmp/y.rtx"
 [ -e "$tmp/y.rtx" ] && fail "output written although -o and --emit-c are the same file"
 
 # compress with a malformed transform file: exit 1, clear message, no output

@@ -1,5 +1,5 @@
 #!/bin/sh
-# `recimg sim`: usage errors exit 2, a run prints the documented JSON fields
+# `recimg sim`: usage errors exit 1 with the --help hint, a run prints the documented JSON fields
 # with a bit-exact round trip, and --sweep writes the CSV and the plots
 # without leaving temporary files.  Usage: test_rec_sim.sh PATH_TO_RECIMG
 set -u
@@ -17,18 +17,25 @@ expect_exit() { # expected-status description command...
     fi
 }
 
+expect_usage() { # description command...: exit 1 (every error) ending with the hint
+    what=$1
+    expect_exit 1 "$@"
+    tail -n 1 "$tmp/err" | grep -q "^Try 'recimg sim --help'\.\$" ||
+        { echo "FAIL: $what: no --help hint"; cat "$tmp/err"; fail=1; }
+}
+
 expect_exit 0 "help" "$recimg" sim --help
-expect_exit 2 "no arguments" "$recimg" sim
-expect_exit 2 "unknown sampler" "$recimg" sim --sampler nope --info-bits 1
-expect_exit 2 "bad info bits" "$recimg" sim --sampler lrq --info-bits -1
-expect_exit 2 "non-numeric info bits" "$recimg" sim --sampler lrq --info-bits 1x
-expect_exit 2 "zero trials" "$recimg" sim --sampler lrq --info-bits 1 --trials 0
-expect_exit 2 "missing value" "$recimg" sim --sampler
-expect_exit 2 "hex trials" "$recimg" sim --sampler lrq --info-bits 1 --trials 0x10
-expect_exit 2 "blank before info bits" "$recimg" sim --sampler lrq --info-bits " 1"
-expect_exit 2 "signed seed" "$recimg" sim --sampler lrq --info-bits 1 --seed +3
-expect_exit 2 "nan info bits" "$recimg" sim --sampler lrq --info-bits nan
-expect_exit 2 "sweep without -o" "$recimg" sim --sweep
+expect_usage "no arguments" "$recimg" sim
+expect_usage "unknown sampler" "$recimg" sim --sampler nope --info-bits 1
+expect_usage "bad info bits" "$recimg" sim --sampler lrq --info-bits -1
+expect_usage "non-numeric info bits" "$recimg" sim --sampler lrq --info-bits 1x
+expect_usage "zero trials" "$recimg" sim --sampler lrq --info-bits 1 --trials 0
+expect_usage "missing value" "$recimg" sim --sampler
+expect_usage "hex trials" "$recimg" sim --sampler lrq --info-bits 1 --trials 0x10
+expect_usage "blank before info bits" "$recimg" sim --sampler lrq --info-bits " 1"
+expect_usage "signed seed" "$recimg" sim --sampler lrq --info-bits 1 --seed +3
+expect_usage "nan info bits" "$recimg" sim --sampler lrq --info-bits nan
+expect_usage "sweep without -o" "$recimg" sim --sweep
 
 for s in pfr gprs gprs-bnb uq lrq block; do
     expect_exit 0 "$s run" "$recimg" sim --sampler "$s" --info-bits 2 --trials 300 --json

@@ -1,6 +1,7 @@
 /* tests/tools/test_cmd_compare.c: `recimg compare` (tool_cmd_compare) end to end: text
- * and JSON output on identical and different images, exit status 1 for unreadable or
- * mismatched inputs and 2 for usage errors. stdout is redirected to a file to read it. */
+ * and JSON output on identical and different images; exit status 1 for every error, a
+ * usage error told apart from an unreadable or mismatched input by the "Try 'recimg
+ * compare --help'." hint on stderr. stdout and stderr are redirected to files to read them. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
@@ -13,8 +14,12 @@
 #include "tools_test_util.h"
 
 static char out_buf[8192];
+static char err_buf[8192];
 
-/* Runs tool_cmd_compare with stdout captured into out_buf; returns its status. */
+#define HINT "Try 'recimg compare --help'."
+
+/* Runs tool_cmd_compare with stdout captured into out_buf and stderr into err_buf;
+ * returns its status. */
 static int run(int argc, const char **argv)
 {
     char *args[8];
@@ -28,7 +33,11 @@ static int run(int argc, const char **argv)
     saved = dup(1);
     if (freopen(cap, "w", stdout) == NULL)
         return -100;
-    rc = tool_cmd_compare(argc, args);
+    {
+        const int saved_err = tt_stderr_begin();
+        rc = tool_cmd_compare(argc, args);
+        tt_stderr_end(saved_err, err_buf, sizeof(err_buf));
+    }
     fflush(stdout);
     dup2(saved, 1);
     close(saved);
@@ -81,23 +90,34 @@ int main(void)
         CHECK(run(3, argv) == 0);
         CHECK(strstr(out_buf, "PSNR-RGB") != NULL && strstr(out_buf, "MS-SSIM") != NULL);
     }
-    {   /* mismatched size, missing file, not an image: 1 */
+    {   /* mismatched size, missing file, not an image: 1, a message, no --help hint */
         const char *argv1[] = {"compare", pa, pc};
         const char *argv2[] = {"compare", pa, pm};
         const char *argv3[] = {"compare", "/dev/null", pa};
         CHECK(run(3, argv1) == 1);
+        CHECK(err_buf[0] != '\0' && strstr(err_buf, HINT) == NULL);
         CHECK(run(3, argv2) == 1);
+        CHECK(strstr(err_buf, "missing.png") != NULL && strstr(err_buf, HINT) == NULL);
         CHECK(run(3, argv3) == 1);
+        CHECK(strstr(err_buf, "/dev/null") != NULL && strstr(err_buf, HINT) == NULL);
     }
-    {   /* usage errors: 2 */
+    {   /* usage errors: 1 too (every error is 1), ending with the --help hint */
         const char *argv1[] = {"compare", pa};
         const char *argv2[] = {"compare", pa, pa, "--bogus"};
         const char *argv3[] = {"compare", pa, pa, pa};
         const char *argv4[] = {"compare", pa, pa, "--alpha", "keep"};
-        CHECK(run(2, argv1) == 2);
-        CHECK(run(4, argv2) == 2);
-        CHECK(run(4, argv3) == 2);
-        CHECK(run(5, argv4) == 2);
+        const char *argv5[] = {"compare", pa, pa, "--alpha"};
+        const size_t hl = strlen(HINT "\n");
+        CHECK(run(2, argv1) == 1);
+        CHECK(strlen(err_buf) >= hl && strcmp(err_buf + strlen(err_buf) - hl, HINT "\n") == 0);
+        CHECK(run(4, argv2) == 1);
+        CHECK(strstr(err_buf, "unknown option '--bogus'") != NULL && strstr(err_buf, HINT) != NULL);
+        CHECK(run(4, argv3) == 1);
+        CHECK(strstr(err_buf, "too many arguments") != NULL && strstr(err_buf, HINT) != NULL);
+        CHECK(run(5, argv4) == 1);
+        CHECK(strstr(err_buf, "'keep'") != NULL && strstr(err_buf, HINT) != NULL);
+        CHECK(run(4, argv5) == 1);
+        CHECK(strstr(err_buf, "needs a value") != NULL && strstr(err_buf, HINT) != NULL);
     }
     imageio_image_free(&a);
     imageio_image_free(&b);

@@ -1,7 +1,8 @@
 /* tests/tools/test_rd.c: `recimg rd` (tool_cmd_rd) end to end on two small images cut from
  * testimages/: valid results.csv and results.json (CompressAI layout), BD-rate tables,
  * gnuplot plots (SVG and PNG) and report.html whose images exist; --shard 0/2 + 1/2 merged
- * gives the same rows as one run (timings aside); usage errors.
+ * gives the same rows as one run (timings aside); usage errors (exit 1 with the --help
+ * hint) apart from input errors (exit 1 without it).
  *   test_rd TESTIMAGES            the run above
  *   test_rd TESTIMAGES chromium   opens report.html in headless Chromium and checks that
  *                                 every image displays; exit 77 (ctest: skipped) when
@@ -469,12 +470,26 @@ int main(int argc, char **argv)
         const char *u2[] = {"rd", "--images", imgdir, "-o", out, "--codecs", "rec-nope-mmse"};
         const char *u3[] = {"rd", "--images", imgdir, "-o", out, "--points", "3"};
         const char *u4[] = {"rd", "--images", imgdir, "-o", out, "--shard", "2/2"};
-        const char *e1[] = {"rd", "--images", tt_path("nonexistent"), "-o", out, "--quiet"};
-        CHECK(run_rd(3, u1) == 2);
-        CHECK(run_rd(7, u2) == 2);
-        CHECK(run_rd(7, u3) == 2);
-        CHECK(run_rd(7, u4) == 2);
+        char nonexistent[700];   /* tt_path's buffers rotate (tt_stderr_begin uses one) */
+        const char *e1[] = {"rd", "--images", nonexistent, "-o", out, "--quiet"};
+        /* every error exits 1; a usage error ends with the --help hint, a failure does not */
+        static const char hint[] = "Try 'recimg rd --help'.\n";
+        const char **const uargv[] = {u1, u2, u3, u4};
+        const int uargc[] = {3, 7, 7, 7};
+        static char err[8192];
+        int k, saved;
+        xfmt(nonexistent, sizeof(nonexistent), "%s", tt_path("nonexistent"));
+        for (k = 0; k < 4; k++) {
+            saved = tt_stderr_begin();
+            CHECK(run_rd(uargc[k], uargv[k]) == 1);
+            tt_stderr_end(saved, err, sizeof(err));
+            CHECK(strlen(err) > strlen(hint) &&
+                  strcmp(err + strlen(err) - strlen(hint), hint) == 0);
+        }
+        saved = tt_stderr_begin();
         CHECK(run_rd(6, e1) == 1);
+        tt_stderr_end(saved, err, sizeof(err));
+        CHECK(strstr(err, "nonexistent") != NULL && strstr(err, "Try 'recimg") == NULL);
     }
     /* A run or merge that fails on its input leaves no output directory it created. */
     {

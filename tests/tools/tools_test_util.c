@@ -142,3 +142,37 @@ int tt_make_image(imageio_image *img, uint32_t w, uint32_t h, int channels, uint
             }
     return 0;
 }
+
+int tt_stderr_begin(void)
+{
+    int saved;
+    fflush(stderr);
+    saved = dup(2);
+    if (saved < 0)
+        return -1;
+    if (freopen(tt_path("stderr.txt"), "w", stderr) == NULL) {
+        dup2(saved, 2);
+        close(saved);
+        return -1;
+    }
+    return saved;
+}
+
+void tt_stderr_end(int saved, char *buf, size_t size)
+{
+    FILE *f;
+    size_t n = 0;
+    buf[0] = '\0';
+    if (saved < 0)
+        return;
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    f = fopen(tt_path("stderr.txt"), "r");
+    if (f != NULL) {
+        n = fread(buf, 1, size - 1, f);
+        fclose(f);
+    }
+    buf[n] = '\0';
+    fputs(buf, stderr);
+}

@@ -30,5 +30,11 @@ int tt_count_temporaries(void);
 /* Deterministic pseudo-random photograph-like test image (smooth gradients + texture). */
 int tt_make_image(imageio_image *img, uint32_t w, uint32_t h, int channels, uint64_t seed);
 uint64_t tt_rand(uint64_t *state);
+/* Sends stderr to a file in the tmp dir until tt_stderr_end; returns the saved descriptor
+ * for tt_stderr_end, or -1 on failure. */
+int tt_stderr_begin(void);
+/* Restores stderr, copies what was written meanwhile into buf (NUL-terminated, at most
+ * size - 1 bytes; "" if begin failed) and echoes it to the restored stderr for the log. */
+void tt_stderr_end(int saved, char *buf, size_t size);
 
 #endif
