@@ -480,15 +480,6 @@ recimg_status recimg_planes_to_image(const recimg_planes *pl, recimg_image *out)
     return RECIMG_OK;
 }
 
-void recimg_rows_to_blocks(const double *rows, size_t stride, uint32_t bw, uint32_t nbrows,
-                           double *blocks)
-{
-    for (size_t by = 0; by < nbrows; by++)
-        for (size_t bx = 0; bx < bw; bx++, blocks += 64)
-            for (size_t y = 0; y < 8; y++)
-                memcpy(blocks + y * 8, rows + (by * 8 + y) * stride + bx * 8, 8 * sizeof(double));
-}
-
 void recimg_rows_from_blocks(double *rows, size_t stride, uint32_t bw, uint32_t nbrows,
                              const double *blocks)
 {

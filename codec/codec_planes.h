@@ -65,11 +65,8 @@ void recimg_chroma_blocks_from_image(const recimg_planes *pl, const recimg_image
                                      uint32_t by1, double *cb_row, double *cr_row, double *cb_blocks,
                                      double *cr_blocks);
 
-/* Gathers nbrows block rows held as sample rows (stride doubles apart, bw
- * blocks across) into blocks, raster order, 64 samples each. */
-void recimg_rows_to_blocks(const double *rows, size_t stride, uint32_t bw, uint32_t nbrows,
-                           double *blocks);
-/* Scatters blocks back into sample rows (inverse of recimg_rows_to_blocks). */
+/* Scatters nbrows block rows of blocks (raster order, 64 samples each) into
+ * sample rows (stride doubles apart, bw blocks across). */
 void recimg_rows_from_blocks(double *rows, size_t stride, uint32_t bw, uint32_t nbrows,
                              const double *blocks);
 
