@@ -147,10 +147,20 @@ double ct_psnr(const recimg_image *a, const recimg_image *b)
     return 10.0 * log10(255.0 * 255.0 * (double)n / se);
 }
 
+recimg_status ct_encode(const recimg_encoder_params *p, const recimg_image *img, uint8_t **data,
+                        size_t *size, recimg_encode_stats *st)
+{
+    recimg_encoder *e = NULL;
+    recimg_status r = recimg_encoder_create(p, &e);
+    if (r == RECIMG_OK)
+        r = recimg_encode(e, img, data, size, st);
+    recimg_encoder_free(e);
+    return r;
+}
+
 recimg_status ct_roundtrip(const recimg_image *img, const recimg_encoder_params *p,
                            recimg_image *out, size_t *bytes)
 {
-    recimg_encoder *enc = NULL;
     recimg_decoder *dec = NULL;
     recimg_decoder_params dp;
     uint8_t *data = NULL;
@@ -159,16 +169,13 @@ recimg_status ct_roundtrip(const recimg_image *img, const recimg_encoder_params 
     memset(out, 0, sizeof *out);
     *bytes = 0;
     recimg_decoder_params_default(&dp);
-    st = recimg_encoder_create(p, &enc);
-    if (st == RECIMG_OK)
-        st = recimg_encode(enc, img, &data, &size, NULL);
+    st = ct_encode(p, img, &data, &size, NULL);
     if (st == RECIMG_OK)
         st = recimg_decoder_create(&dp, &dec);
     if (st == RECIMG_OK)
         st = recimg_decode(dec, data, size, out);
     *bytes = size;
     recimg_free(data);
-    recimg_encoder_free(enc);
     recimg_decoder_free(dec);
     return st;
 }

@@ -35,6 +35,11 @@ void ct_laplace_coefficients(double *coef, int n, uint64_t seed, double scale);
 /* PSNR in dB over all samples (99 when identical). */
 double ct_psnr(const recimg_image *a, const recimg_image *b);
 
+/* Creates an encoder with p, encodes img into *data (recimg_free) and *size, and
+ * frees the encoder; st (may be NULL) receives the encoder's statistics. */
+recimg_status ct_encode(const recimg_encoder_params *p, const recimg_image *img, uint8_t **data,
+                        size_t *size, recimg_encode_stats *st);
+
 /* Encodes with p and decodes with default decoder params. Returns RECIMG_OK or
  * the first failing status; *bytes receives the file size. */
 recimg_status ct_roundtrip(const recimg_image *img, const recimg_encoder_params *p,

@@ -55,8 +55,6 @@ static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sa
                             int legacy, int far_bin, uint8_t **out, size_t *size)
 {
     recimg_encoder_params p;
-    recimg_encoder *e = NULL;
-    recimg_status st;
     recimg_encoder_params_default(&p);
     p.mode = mode;
     p.sampler = s;
@@ -64,11 +62,7 @@ static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sa
     p.rec_legacy_bin_coder = legacy;
     p.rec_uq_far_bin = far_bin;
     p.rec_skip_energy = 0;   /* flag 0x04 and its combinations: test_codec_skip_energy */
-    st = recimg_encoder_create(&p, &e);
-    if (st == RECIMG_OK)
-        st = recimg_encode(e, img, out, size, NULL);
-    recimg_encoder_free(e);
-    return st;
+    return ct_encode(&p, img, out, size, NULL);
 }
 
 static recimg_status decode(const uint8_t *f, size_t n, int threads, recimg_image *out)

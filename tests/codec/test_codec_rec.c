@@ -26,17 +26,6 @@ static recimg_image crop(const imageio_image *in, uint32_t x0, uint32_t y0, uint
     return out;
 }
 
-static recimg_status run_encoder(const recimg_encoder_params *p, const recimg_image *img,
-                                 uint8_t **data, size_t *size, recimg_encode_stats *st)
-{
-    recimg_encoder *e = NULL;
-    recimg_status r = recimg_encoder_create(p, &e);
-    if (r == RECIMG_OK)
-        r = recimg_encode(e, img, data, size, st);
-    recimg_encoder_free(e);
-    return r;
-}
-
 static void rec_params(recimg_encoder_params *p, recimg_sampler s, double q, uint64_t seed)
 {
     recimg_encoder_params_default(p);
@@ -52,7 +41,7 @@ static recimg_status encode(const recimg_image *img, recimg_sampler s, double q,
     recimg_encoder_params p;
     rec_params(&p, s, q, seed);
     p.rec_zero_bits = zero_bits;
-    return run_encoder(&p, img, data, size, st);
+    return ct_encode(&p, img, data, size, st);
 }
 
 /* uq without the far-bin flag (rec_uq_far_bin = 0) */
@@ -62,7 +51,7 @@ static recimg_status encode_no_far_bin(const recimg_image *img, double q, uint64
     recimg_encoder_params p;
     rec_params(&p, RECIMG_SAMPLER_UQ, q, seed);
     p.rec_uq_far_bin = 0;
-    return run_encoder(&p, img, data, size, NULL);
+    return ct_encode(&p, img, data, size, NULL);
 }
 
 /* Decoded pixels (malloc'd, caller frees) or NULL; realism A = 0.5. */

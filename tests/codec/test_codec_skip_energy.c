@@ -195,8 +195,6 @@ static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sa
                             int far_bin, int skip_energy, uint8_t **out, size_t *size)
 {
     recimg_encoder_params p;
-    recimg_encoder *e = NULL;
-    recimg_status st;
     recimg_encoder_params_default(&p);
     p.mode = mode;
     p.sampler = s;
@@ -205,11 +203,7 @@ static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sa
     p.rec_uq_far_bin = far_bin;
     if (skip_energy >= 0)
         p.rec_skip_energy = skip_energy;
-    st = recimg_encoder_create(&p, &e);
-    if (st == RECIMG_OK)
-        st = recimg_encode(e, img, out, size, NULL);
-    recimg_encoder_free(e);
-    return st;
+    return ct_encode(&p, img, out, size, NULL);
 }
 
 /* Decoded pixels (malloc'd by the codec; recimg_free) or NULL with *st set. */
