@@ -1627,6 +1627,39 @@ static int parse_int(const char *s, int lo, int hi, int *v)
     return 0;
 }
 
+/* "A<sep>B" with A and B as parse_int takes them (0..100000): the word is split at its
+ * first sep and each half must be the whole number. */
+static int parse_pair(const char *s, char sep, int *a, int *b)
+{
+    char buf[64];
+    char *mid;
+    if (strlen(s) >= sizeof(buf))
+        return -1;
+    strcpy(buf, s);
+    mid = strchr(buf, sep);
+    if (!mid)
+        return -1;
+    *mid = '\0';
+    return parse_int(buf, 0, 100000, a) != 0 || parse_int(mid + 1, 0, 100000, b) != 0 ? -1 : 0;
+}
+
+/* "LO,HI" bits per pixel with 0 < LO < HI <= 64. */
+static int parse_range(const char *s, double *lo, double *hi)
+{
+    char buf[128];
+    char *mid;
+    if (strlen(s) >= sizeof(buf))
+        return -1;
+    strcpy(buf, s);
+    mid = strchr(buf, ',');
+    if (!mid)
+        return -1;
+    *mid = '\0';
+    if (tool_parse_double(buf, 0.0, 64.0, lo) != 0 || tool_parse_double(mid + 1, 0.0, 64.0, hi) != 0)
+        return -1;
+    return *lo > 0.0 && *hi > *lo ? 0 : -1;
+}
+
 static int do_merge(const char *outdir, char **dirs, int ndirs, int quiet)
 {
     rd_row *rows = NULL;
@@ -1740,33 +1773,16 @@ int tool_cmd_rd(int argc, char **argv)
                 goto usage_error;
             }
         } else if (strcmp(a, "--shard") == 0 && has) {
-            char *end;
-            const char *s = argv[++i];
-            long x = strtol(s, &end, 10), y;
-            if (end == s || *end != '/') {
-                fprintf(stderr, "recimg rd: --shard takes i/n\n");
+            int x, y;
+            if (parse_pair(argv[++i], '/', &x, &y) != 0 || y < 1 || y > 100000 || x >= y) {
+                fprintf(stderr, "recimg rd: --shard takes i/n with 0 <= i < n <= 100000\n");
                 goto usage_error;
             }
-            s = end + 1;
-            y = strtol(s, &end, 10);
-            if (end == s || *end != '\0' || y < 1 || y > 100000 || x < 0 || x >= y) {
-                fprintf(stderr, "recimg rd: --shard takes i/n with 0 <= i < n\n");
-                goto usage_error;
-            }
-            shard_i = (int)x;
-            shard_n = (int)y;
+            shard_i = x;
+            shard_n = y;
         } else if (strcmp(a, "--bpp-range") == 0 && has) {
-            char *end;
-            const char *s = argv[++i];
-            bmin = strtod(s, &end);
-            if (end == s || *end != ',' || !(bmin > 0)) {
-                fprintf(stderr, "recimg rd: --bpp-range takes LO,HI with 0 < LO < HI\n");
-                goto usage_error;
-            }
-            s = end + 1;
-            bmax = strtod(s, &end);
-            if (end == s || *end != '\0' || !(bmax > bmin) || !isfinite(bmax)) {
-                fprintf(stderr, "recimg rd: --bpp-range takes LO,HI with 0 < LO < HI\n");
+            if (parse_range(argv[++i], &bmin, &bmax) != 0) {
+                fprintf(stderr, "recimg rd: --bpp-range takes LO,HI with 0 < LO < HI <= 64\n");
                 goto usage_error;
             }
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {

@@ -10,8 +10,12 @@ int tool_parse_double(const char *s, double lo, double hi, double *out)
 {
     char *end;
     double v;
+    const char *c;
     if (!(isdigit((unsigned char)s[0]) || s[0] == '.' || s[0] == '-' || s[0] == '+'))
         return -1;
+    for (c = s; *c; c++)   /* decimal only: strtod would also read "0x1p-2" as hex */
+        if (!(isdigit((unsigned char)*c) || *c == '.' || *c == '-' || *c == '+' || *c == 'e' || *c == 'E'))
+            return -1;
     errno = 0;
     v = strtod(s, &end);
     if (errno || end == s || *end != '\0' || !(v >= lo && v <= hi))

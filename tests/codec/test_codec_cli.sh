@@ -191,6 +191,7 @@ expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality abc
 expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality 5x
 expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality " 5"
 expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality nan
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality 0x20   # decimal only, not a hex float
 expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality
 grep -q "'--quality' needs a value" "$tmp/err.txt" || bad "missing value: $(cat "$tmp/err.txt")"
 expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --matrix 0x1    # decimal only

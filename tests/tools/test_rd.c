@@ -470,16 +470,22 @@ int main(int argc, char **argv)
         const char *u2[] = {"rd", "--images", imgdir, "-o", out, "--codecs", "rec-nope-mmse"};
         const char *u3[] = {"rd", "--images", imgdir, "-o", out, "--points", "3"};
         const char *u4[] = {"rd", "--images", imgdir, "-o", out, "--shard", "2/2"};
+        /* forms strtol/strtod took before tool_args: blanks, signs, hex, a trailing word */
+        const char *u5[] = {"rd", "--images", imgdir, "-o", out, "--shard", " 0/2"};
+        const char *u6[] = {"rd", "--images", imgdir, "-o", out, "--shard", "-0/2"};
+        const char *u7[] = {"rd", "--images", imgdir, "-o", out, "--bpp-range", "0x1p-2,1"};
+        const char *u8[] = {"rd", "--images", imgdir, "-o", out, "--bpp-range", "0.1,3x"};
+        const char *u9[] = {"rd", "--images", imgdir, "-o", out, "--bpp-range", "0.5,0.5"};
         char nonexistent[700];   /* tt_path's buffers rotate (tt_stderr_begin uses one) */
         const char *e1[] = {"rd", "--images", nonexistent, "-o", out, "--quiet"};
         /* every error exits 1; a usage error ends with the --help hint, a failure does not */
         static const char hint[] = "Try 'recimg rd --help'.\n";
-        const char **const uargv[] = {u1, u2, u3, u4};
-        const int uargc[] = {3, 7, 7, 7};
+        const char **const uargv[] = {u1, u2, u3, u4, u5, u6, u7, u8, u9};
+        const int uargc[] = {3, 7, 7, 7, 7, 7, 7, 7, 7};
         static char err[8192];
         int k, saved;
         xfmt(nonexistent, sizeof(nonexistent), "%s", tt_path("nonexistent"));
-        for (k = 0; k < 4; k++) {
+        for (k = 0; k < 9; k++) {
             saved = tt_stderr_begin();
             CHECK(run_rd(uargc[k], uargv[k]) == 1);
             tt_stderr_end(saved, err, sizeof(err));
