@@ -15,6 +15,9 @@
 #include "rec.h"
 #include "rec_stats.h"
 
+#include "bench_args.h"
+#include "tool_args.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,31 +184,39 @@ static int cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static const char usage_text[] =
+    "usage: bench_rec [--repeats 1..99] [--scale F]   (F in (0, 100], default 1)\n"
+    "       bench_rec --block-bias T BLOCKS             (T in 0..8, BLOCKS in 1..100000)\n";
+
 int main(int argc, char **argv)
 {
     int repeats = 5, i;
     double scale = 1.0;
     size_t k;
     for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--repeats") && i + 1 < argc) {
-            repeats = atoi(argv[++i]);
-        } else if (!strcmp(argv[i], "--scale") && i + 1 < argc) {
-            scale = atof(argv[++i]);
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(usage_text, stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--repeats") && v) {
+            if (bench_parse_int(v, 1, 99, &repeats))
+                return bench_usage_error(usage_text, "bench_rec: --repeats must be an integer in 1..99, not '%s'", v);
+            i++;
+        } else if (!strcmp(argv[i], "--scale") && v) {
+            if (tool_parse_double(v, 0.0, 100.0, &scale) || !(scale > 0.0))
+                return bench_usage_error(usage_text, "bench_rec: --scale must be a number in (0, 100], not '%s'", v);
+            i++;
         } else if (!strcmp(argv[i], "--block-bias") && i + 2 < argc) {
-            const int t = atoi(argv[i + 1]), nb = atoi(argv[i + 2]);
-            if (t < 0 || t > 8 || nb < 1 || nb > 100000) {
-                fprintf(stderr, "bench_rec: --block-bias T BLOCKS with T in [0, 8]\n");
-                return 1;
-            }
+            int t, nb;
+            if (bench_parse_int(argv[i + 1], 0, 8, &t) || bench_parse_int(argv[i + 2], 1, 100000, &nb))
+                return bench_usage_error(usage_text, "bench_rec: --block-bias T BLOCKS with T in 0..8 and BLOCKS "
+                                         "in 1..100000, not '%s %s'", argv[i + 1], argv[i + 2]);
+            if (i + 3 < argc)
+                return bench_usage_error(usage_text, "bench_rec: --block-bias takes no other option");
             return block_bias((unsigned)t, nb);
         } else {
-            fprintf(stderr, "usage: bench_rec [--repeats R] [--scale F] | --block-bias T BLOCKS\n");
-            return 1;
+            return bench_usage_error(usage_text, "bench_rec: unknown option %s, or it needs a value", argv[i]);
         }
-    }
-    if (repeats < 1 || repeats > 99 || !(scale > 0) || scale > 100) {
-        fprintf(stderr, "bench_rec: repeats in [1, 99], scale in (0, 100]\n");
-        return 1;
     }
     printf("%-12s %5s %10s %14s %14s\n", "sampler", "I", "coefs/run", "encode coef/s", "decode coef/s");
     for (k = 0; k < sizeof(entries) / sizeof(entries[0]); k++) {

@@ -30,6 +30,9 @@
 #include "metrics.h"
 #include "recimg.h"
 
+#include "bench_args.h"
+#include "tool_args.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,18 +46,6 @@ static double now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
-
-static int parse_list(const char *s, double *v)
-{
-    int n = 0;
-    char *end;
-    while (*s && n < MAXQ) {
-        v[n++] = strtod(s, &end);
-        if (end == s) return -1;
-        s = *end == ',' ? end + 1 : end;
-    }
-    return n;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -190,58 +181,166 @@ static int run_jpeg(const imageio_image *img, int q, int chroma, int reps, point
     return 0;
 }
 
+static const char usage_text[] =
+    "usage: bench_round [--q LIST] [--jq LIST] [--chroma 420|444] [--matrix 0|1|2] [--chroma-step X]\n"
+    "                   [--reps 1..16] [--mode round|rec] [--sampler uq|lrq|gprs-bnb|gprs|pfr|block]\n"
+    "                   [--zero-bits T] [--zero-bits-q LIST] [--decode mmse|center|sample|realism]\n"
+    "                   [--realism A] [--anchor jpeg|round] [--anchor-decode MODE] [--anchor-realism A]\n"
+    "                   [--anchor-matrix 0|1|2] [--anchor-chroma-step X] IMAGE...\n"
+    "  LIST: 4..16 comma-separated qualities (--zero-bits-q: one tau per --q quality)\n";
+
+/* The command line, after parse_args. */
+typedef struct {
+    double rq[MAXQ], jq[MAXQ], tq[MAXQ];
+    int ntq, nrq, njq, reps, nimg, chroma, anchor_round;
+    const char *files[MAXIMG];
+    const char *tname, *aname;
+    recimg_encoder_params base, abase;
+} options;
+
+/* A step-matrix id (0 flat, 1 gentle slope, 2 JPEG shape; recimg.h). */
+static int parse_matrix(const char *s, uint32_t *id)
+{
+    int v;
+    if (bench_parse_int(s, 0, 2, &v))
+        return -1;
+    *id = (uint32_t)v;
+    return 0;
+}
+
+/* A chroma step multiplier: 0 (the mode's default) or 0.25..16 (recimg.h). */
+static int parse_chroma_step(const char *s, double *x)
+{
+    double v;
+    if (tool_parse_double(s, 0.0, 16.0, &v) || (v != 0.0 && v < 0.25))
+        return -1;
+    *x = v;
+    return 0;
+}
+
+/* A zero-bit threshold: -1 (the sampler's default) or 0..16 bits (recimg.h). */
+static int parse_zero_bits(const char *s, double *t)
+{
+    double v;
+    if (tool_parse_double(s, -1.0, 16.0, &v) || (v != -1.0 && v < 0.0))
+        return -1;
+    *t = v;
+    return 0;
+}
+
+/* Fills o from argv. -1 on success; otherwise the exit status (0 after --help, 1 after
+ * an error, reported on stderr with the usage text). Reads no file. */
+static int parse_args(int argc, char **argv, options *o)
+{
+    static const char *const modes[] = {"round", "rec"}, *const anchors[] = {"jpeg", "round"};
+    static const char *const chromas[] = {"420", "444"};
+    double qmin, qmax, amin, amax;
+    recimg_quality_range(&qmin, &qmax);
+    recimg_realism_range(&amin, &amax);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const int anchor = !strncmp(a, "--anchor-", 9);   /* the anchor's twin of a test option */
+        int k;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
+        if (a[0] != '-') {
+            if (o->nimg == MAXIMG)
+                return bench_usage_error(usage_text, "bench_round: too many images (at most %d)", MAXIMG);
+            o->files[o->nimg++] = a;
+            continue;
+        }
+        if (!v)
+            return bench_usage_error(usage_text, "bench_round: unknown option %s, or it needs a value", a);
+        i++;
+        if (!strcmp(a, "--q") || !strcmp(a, "--jq")) {
+            const int n = bench_parse_list(v, qmin, qmax, 0, !strcmp(a, "--q") ? o->rq : o->jq, MAXQ);
+            if (n < 0)
+                return bench_usage_error(usage_text, "bench_round: %s must be 1..%d comma-separated qualities "
+                                         "in %g..%g, not '%s'", a, MAXQ, qmin, qmax, v);
+            *(!strcmp(a, "--q") ? &o->nrq : &o->njq) = n;
+        } else if (!strcmp(a, "--zero-bits-q")) {
+            if ((o->ntq = bench_parse_list(v, 0.0, 16.0, 0, o->tq, MAXQ)) < 0)
+                return bench_usage_error(usage_text, "bench_round: --zero-bits-q must be 1..%d comma-separated "
+                                         "thresholds in 0..16, not '%s'", MAXQ, v);
+        } else if (!strcmp(a, "--reps")) {
+            if (bench_parse_int(v, 1, 16, &o->reps))
+                return bench_usage_error(usage_text, "bench_round: --reps must be an integer in 1..16, not '%s'", v);
+        } else if (!strcmp(a, "--chroma")) {
+            if ((k = bench_word(v, chromas, 2)) < 0)
+                return bench_usage_error(usage_text, "bench_round: --chroma must be 420 or 444, not '%s'", v);
+            o->chroma = k ? 444 : 420;
+        } else if (!strcmp(a, "--matrix") || !strcmp(a, "--anchor-matrix")) {
+            if (parse_matrix(v, anchor ? &o->abase.matrix_id : &o->base.matrix_id))
+                return bench_usage_error(usage_text, "bench_round: %s must be 0, 1 or 2, not '%s'", a, v);
+        } else if (!strcmp(a, "--chroma-step") || !strcmp(a, "--anchor-chroma-step")) {
+            if (parse_chroma_step(v, anchor ? &o->abase.chroma_step_scale : &o->base.chroma_step_scale))
+                return bench_usage_error(usage_text, "bench_round: %s must be 0 (default) or in 0.25..16, "
+                                         "not '%s'", a, v);
+        } else if (!strcmp(a, "--mode")) {
+            if ((k = bench_word(v, modes, 2)) < 0)
+                return bench_usage_error(usage_text, "bench_round: --mode must be round or rec, not '%s'", v);
+            o->base.mode = k ? RECIMG_MODE_REC : RECIMG_MODE_ROUND;
+            if (o->base.mode == RECIMG_MODE_ROUND)
+                o->base.sampler = RECIMG_SAMPLER_NONE;   /* a later --mode round undoes an earlier --sampler */
+            o->tname = modes[k];
+        } else if (!strcmp(a, "--sampler")) {
+            o->base.sampler = sampler_of(v);
+            if (o->base.sampler == RECIMG_SAMPLER_NONE)
+                return bench_usage_error(usage_text, "bench_round: unknown sampler '%s'", v);
+            if (o->base.mode != RECIMG_MODE_REC)
+                return bench_usage_error(usage_text, "bench_round: --sampler after --mode rec");
+        } else if (!strcmp(a, "--zero-bits")) {
+            if (parse_zero_bits(v, &o->base.rec_zero_bits))
+                return bench_usage_error(usage_text, "bench_round: --zero-bits must be -1 (default) or in 0..16, "
+                                         "not '%s'", v);
+        } else if (!strcmp(a, "--decode") || !strcmp(a, "--anchor-decode")) {
+            if (decode_mode_of(v, anchor ? &anchor_dp.decode : &test_dp.decode))
+                return bench_usage_error(usage_text, "bench_round: %s must be mmse, center, sample or realism, "
+                                         "not '%s'", a, v);
+        } else if (!strcmp(a, "--realism") || !strcmp(a, "--anchor-realism")) {
+            if (tool_parse_double(v, amin, amax, anchor ? &anchor_dp.realism : &test_dp.realism))
+                return bench_usage_error(usage_text, "bench_round: %s must be in %g..%g, not '%s'", a, amin,
+                                         amax, v);
+        } else if (!strcmp(a, "--anchor")) {
+            if ((k = bench_word(v, anchors, 2)) < 0)
+                return bench_usage_error(usage_text, "bench_round: --anchor must be jpeg or round, not '%s'", v);
+            o->anchor_round = k;
+            o->aname = anchors[k];
+        } else {
+            return bench_usage_error(usage_text, "bench_round: unknown option %s", a);
+        }
+    }
+    if (o->nimg == 0)
+        return bench_usage_error(usage_text, "bench_round: no IMAGE given");
+    if (o->nrq < 4 || o->njq < 4)
+        return bench_usage_error(usage_text, "bench_round: --q and --jq need at least 4 qualities each "
+                                 "(for the BD-rate)");
+    if (o->ntq && o->ntq != o->nrq)
+        return bench_usage_error(usage_text, "bench_round: --zero-bits-q has %d thresholds for %d --q qualities",
+                                 o->ntq, o->nrq);
+    return -1;
+}
+
 int main(int argc, char **argv)
 {
-    double rq[MAXQ] = {5, 10, 20, 35, 50, 65, 80}, jq[MAXQ] = {10, 25, 40, 55, 70, 85, 95}, tq[MAXQ];
-    int ntq = 0, nrq = 7, njq = 7, reps = 3, nimg = 0, chroma = 420;
-    const char *files[MAXIMG];
+    static options opt = {.rq = {5, 10, 20, 35, 50, 65, 80}, .jq = {10, 25, 40, 55, 70, 85, 95},
+                          .nrq = 7, .njq = 7, .reps = 3, .chroma = 420, .tname = "round", .aname = "jpeg"};
     static point rp[MAXIMG][MAXQ], jp[MAXIMG][MAXQ];
     double mpix = 0.0;
-    recimg_encoder_params base, abase;
-    int anchor_round = 0;
-    const char *tname = "round", *aname = "jpeg";
-    recimg_encoder_params_default(&base);
-    recimg_encoder_params_default(&abase);
+    int rc;
+    recimg_encoder_params_default(&opt.base);
+    recimg_encoder_params_default(&opt.abase);
     recimg_decoder_params_default(&test_dp);
     recimg_decoder_params_default(&anchor_dp);
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--q") && i + 1 < argc) nrq = parse_list(argv[++i], rq);
-        else if (!strcmp(argv[i], "--jq") && i + 1 < argc) njq = parse_list(argv[++i], jq);
-        else if (!strcmp(argv[i], "--zero-bits-q") && i + 1 < argc) ntq = parse_list(argv[++i], tq);
-        else if (!strcmp(argv[i], "--reps") && i + 1 < argc) reps = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--chroma") && i + 1 < argc) chroma = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--matrix") && i + 1 < argc) base.matrix_id = (uint32_t)atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--chroma-step") && i + 1 < argc) base.chroma_step_scale = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--mode") && i + 1 < argc) {
-            i++;
-            base.mode = !strcmp(argv[i], "rec") ? RECIMG_MODE_REC : RECIMG_MODE_ROUND;
-            if (base.mode == RECIMG_MODE_ROUND)
-                base.sampler = RECIMG_SAMPLER_NONE;   /* a later --mode round undoes an earlier --sampler */
-            tname = base.mode == RECIMG_MODE_REC ? "rec" : "round";
-        } else if (!strcmp(argv[i], "--sampler") && i + 1 < argc) {
-            i++;
-            base.sampler = sampler_of(argv[i]);
-            if (base.sampler == RECIMG_SAMPLER_NONE) { fprintf(stderr, "bench_round: unknown sampler '%s'\n", argv[i]); return 2; }
-            if (base.mode != RECIMG_MODE_REC) { fprintf(stderr, "bench_round: --sampler after --mode rec\n"); return 2; }
-        } else if (!strcmp(argv[i], "--zero-bits") && i + 1 < argc) base.rec_zero_bits = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--decode") && i + 1 < argc) {
-            if (decode_mode_of(argv[++i], &test_dp.decode)) return 2;
-        } else if (!strcmp(argv[i], "--realism") && i + 1 < argc) test_dp.realism = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--anchor") && i + 1 < argc) {
-            anchor_round = !strcmp(argv[++i], "round");
-            aname = anchor_round ? "round" : "jpeg";
-        } else if (!strcmp(argv[i], "--anchor-decode") && i + 1 < argc) {
-            if (decode_mode_of(argv[++i], &anchor_dp.decode)) return 2;
-        } else if (!strcmp(argv[i], "--anchor-realism") && i + 1 < argc) anchor_dp.realism = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--anchor-matrix") && i + 1 < argc) abase.matrix_id = (uint32_t)atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--anchor-chroma-step") && i + 1 < argc) abase.chroma_step_scale = atof(argv[++i]);
-        else if (argv[i][0] == '-') { fprintf(stderr, "bench_round: unknown option %s\n", argv[i]); return 2; }
-        else if (nimg < MAXIMG) files[nimg++] = argv[i];
-    }
-    if (nimg == 0 || nrq < 4 || njq < 4 || reps < 1 || reps > 16 || (ntq && ntq != nrq)) {
-        fprintf(stderr, "usage: bench_round [--q LIST] [--jq LIST] [--reps N] [--chroma 420|444] IMAGE...\n");
-        return 2;
-    }
+    if ((rc = parse_args(argc, argv, &opt)) >= 0)
+        return rc;
+    const double *rq = opt.rq, *jq = opt.jq, *tq = opt.tq;
+    const int ntq = opt.ntq, nrq = opt.nrq, njq = opt.njq, reps = opt.reps, nimg = opt.nimg, chroma = opt.chroma;
+    const int anchor_round = opt.anchor_round;
+    const char *const *files = opt.files, *tname = opt.tname, *aname = opt.aname;
+    recimg_encoder_params base = opt.base, abase = opt.abase;
     base.chroma = chroma == 444 ? RECIMG_CHROMA_444 : RECIMG_CHROMA_420;
     abase.chroma = base.chroma;
     for (int f = 0; f < nimg; f++) {

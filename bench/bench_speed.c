@@ -33,13 +33,15 @@
 #include "metrics.h"
 #include "recimg.h"
 
+#include "bench_args.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-enum { MAXLIST = 8, MAXREPS = 99, MAXCFG = 8 };
+enum { MAXLIST = 8, MAXREPS = 99, MAXCFG = 8, MAXIMG = 64 };
 
 typedef struct {
     double cpu_ms, wall_ms;
@@ -75,19 +77,6 @@ static double median(double *v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-static int parse_list(const char *s, double *v)
-{
-    int n = 0;
-    char *end;
-    while (*s && n < MAXLIST) {
-        v[n++] = strtod(s, &end);
-        if (end == s)
-            return -1;
-        s = *end == ',' ? end + 1 : end;
-    }
-    return n;
 }
 
 /* A codec configuration under test. */
@@ -368,53 +357,64 @@ static int run_slice_cost(const char *const *paths, int nimg, const double *targ
     return 0;
 }
 
-static void usage(void)
-{
-    fprintf(stderr, "usage: bench_speed [--reps R] [--bpp \"0.5,1.5\"] [--threads \"1,2\"] "
-                    "[--search N] IMAGE...\n"
-                    "       bench_speed --slice-cost \"64,128,256\" [--bpp \"0.5,1.5\"] IMAGE...\n");
-}
+static const char usage_text[] =
+    "usage: bench_speed [--reps 1..99] [--bpp \"0.5,1.5\"] [--threads \"1,2\"] [--search 1..30] IMAGE...\n"
+    "       bench_speed --slice-cost \"64,128,256\" [--bpp \"0.5,1.5\"] [--search 1..30] IMAGE...\n"
+    "  lists: 1..8 comma-separated values; bpp in 0.0001..64, threads 0..1024 (0 = all cores),\n"
+    "  slice rows 8..65536\n";
 
 int main(int argc, char **argv)
 {
     double targets[MAXLIST] = {0.5, 1.5}, thr_list[MAXLIST] = {1, 2};
     double slice_rows[MAXLIST];
     int ntargets = 2, nthreads = 2, reps = 5, search = 9, nimg = 0, nslice = 0;
-    const char *paths[64];
+    const char *paths[MAXIMG];
     /* totals[target][config][threads]: megapixels and summed median times */
     static double tot_mp[MAXLIST][NCFG][MAXLIST], tot[4][MAXLIST][NCFG][MAXLIST];
     static double tot_bpp[MAXLIST][NCFG][MAXLIST], tot_psnr[MAXLIST][NCFG][MAXLIST];
     static int tot_n[MAXLIST][NCFG][MAXLIST], unsupported[NCFG];
 
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--reps") && i + 1 < argc) {
-            reps = atoi(argv[++i]);
-            if (reps < 1 || reps > MAXREPS) { usage(); return 2; }
-        } else if (!strcmp(argv[i], "--bpp") && i + 1 < argc) {
-            ntargets = parse_list(argv[++i], targets);
-            if (ntargets < 1) { usage(); return 2; }
-        } else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
-            nthreads = parse_list(argv[++i], thr_list);
-            if (nthreads < 1) { usage(); return 2; }
-        } else if (!strcmp(argv[i], "--slice-cost") && i + 1 < argc) {
-            nslice = parse_list(argv[++i], slice_rows);
-            if (nslice < 1) { usage(); return 2; }
-            for (int r = 0; r < nslice; r++)
-                if (!(slice_rows[r] >= 8.0 && slice_rows[r] <= 65536.0)) { usage(); return 2; }
-        } else if (!strcmp(argv[i], "--search") && i + 1 < argc) {
-            search = atoi(argv[++i]);
-            if (search < 1 || search > 30) { usage(); return 2; }
-        } else if (argv[i][0] == '-') {
-            usage();
-            return 2;
-        } else if (nimg < 64) {
-            paths[nimg++] = argv[i];
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
+        if (a[0] != '-') {
+            if (nimg == MAXIMG)
+                return bench_usage_error(usage_text, "bench_speed: too many images (at most %d)", MAXIMG);
+            paths[nimg++] = a;
+            continue;
+        }
+        if (!v)
+            return bench_usage_error(usage_text, "bench_speed: unknown option %s, or it needs a value", a);
+        i++;
+        if (!strcmp(a, "--reps")) {
+            if (bench_parse_int(v, 1, MAXREPS, &reps))
+                return bench_usage_error(usage_text, "bench_speed: --reps must be an integer in 1..%d, not '%s'",
+                                         MAXREPS, v);
+        } else if (!strcmp(a, "--bpp")) {
+            if ((ntargets = bench_parse_list(v, 1e-4, 64.0, 0, targets, MAXLIST)) < 0)
+                return bench_usage_error(usage_text, "bench_speed: --bpp must be 1..%d comma-separated rates in "
+                                         "0.0001..64, not '%s'", MAXLIST, v);
+        } else if (!strcmp(a, "--threads")) {
+            if ((nthreads = bench_parse_list(v, 0.0, 1024.0, 1, thr_list, MAXLIST)) < 0)
+                return bench_usage_error(usage_text, "bench_speed: --threads must be 1..%d comma-separated "
+                                         "integers in 0..1024, not '%s'", MAXLIST, v);
+        } else if (!strcmp(a, "--slice-cost")) {
+            if ((nslice = bench_parse_list(v, 8.0, 65536.0, 1, slice_rows, MAXLIST)) < 0)
+                return bench_usage_error(usage_text, "bench_speed: --slice-cost must be 1..%d comma-separated "
+                                         "integers in 8..65536, not '%s'", MAXLIST, v);
+        } else if (!strcmp(a, "--search")) {
+            if (bench_parse_int(v, 1, 30, &search))
+                return bench_usage_error(usage_text, "bench_speed: --search must be an integer in 1..30, not '%s'",
+                                         v);
+        } else {
+            return bench_usage_error(usage_text, "bench_speed: unknown option %s", a);
         }
     }
-    if (nimg == 0) {
-        usage();
-        return 2;
-    }
+    if (nimg == 0)
+        return bench_usage_error(usage_text, "bench_speed: no IMAGE given");
     if (nslice > 0)
         return run_slice_cost(paths, nimg, targets, ntargets, slice_rows, nslice, search);
 

@@ -25,6 +25,9 @@
 #include "imageio.h"
 #include "jpegref.h"
 
+#include "bench_args.h"
+#include "tool_args.h"
+
 #include <fcntl.h>
 #include <math.h>
 #include <spawn.h>
@@ -41,7 +44,7 @@
 
 extern char **environ;
 
-enum { MAXREPS = 99, MAXARGS = 24, MAXMODES = 4 };
+enum { MAXREPS = 99, MAXARGS = 24, MAXMODES = 4, MAXIMG = 64 };
 
 /* argv entries are char * by POSIX; the strings are never modified */
 static char *mut(const char *s)
@@ -202,50 +205,98 @@ static int jpeg_quality(const imageio_image *img, double bpp, int *quality, doub
     return 0;
 }
 
-static void usage(void)
+/* Splits a --modes list into modes[0..*n) (pointers into buf): 1..MAXMODES items, each
+ * one of names[0..1]; an empty item is refused. 0 on success, -1 otherwise. */
+static int parse_modes(const char *s, const char *const names[2], char *buf, size_t size,
+                       const char *modes[MAXMODES], int *n)
 {
-    fprintf(stderr, "usage: bench_speed_process --recimg PATH [--cjpeg cjpeg] [--djpeg djpeg] "
-                    "[--dir DIR] [--reps R] [--bpp B] [--modes \"rec,round\"] [--sampler S] "
-                    "[--threads T] IMAGE...\n");
+    char *p = buf;
+    int k = 0;
+    if (strlen(s) >= size)
+        return -1;
+    memcpy(buf, s, strlen(s) + 1);
+    for (;;) {
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        if (k == MAXMODES || bench_word(p, names, 2) < 0)
+            return -1;
+        modes[k++] = p;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    *n = k;
+    return 0;
 }
+
+static const char usage_text[] =
+    "usage: bench_speed_process --recimg PATH [--cjpeg cjpeg] [--djpeg djpeg] [--dir DIR] [--reps 1..99]\n"
+    "                           [--bpp B] [--modes \"rec,round\"] [--sampler S] [--threads 0..1024] IMAGE...\n"
+    "  B in 0.0001..64; --modes: 1..4 of rec, round; S: uq, lrq, gprs-bnb, gprs, pfr or block\n";
 
 int main(int argc, char **argv)
 {
+    static const char *const mode_names[] = {"rec", "round"};
+    static const char *const samplers[] = {"uq", "lrq", "gprs-bnb", "gprs", "pfr", "block"};
     const char *recimg = NULL, *cjpeg = "cjpeg", *djpeg = "djpeg", *dir = "/tmp/bench_speed_process";
     const char *sampler = NULL, *threads = "1";
     const char *modes[MAXMODES] = {"rec", "round"};
-    int nmodes = 2, reps = 7, nimg = 0;
+    int nmodes = 2, reps = 7, nimg = 0, nthreads;
     double target = 1.0;
-    const char *paths[64];
+    const char *paths[MAXIMG];
     double tot_mp = 0.0, tot_j[4] = {0}, tot_r[MAXMODES][4] = {{0}}, tot_bpp_j = 0.0,
            tot_bpp_r[MAXMODES] = {0};
     static char modebuf[256];
 
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--recimg") && i + 1 < argc) recimg = argv[++i];
-        else if (!strcmp(argv[i], "--cjpeg") && i + 1 < argc) cjpeg = argv[++i];
-        else if (!strcmp(argv[i], "--djpeg") && i + 1 < argc) djpeg = argv[++i];
-        else if (!strcmp(argv[i], "--dir") && i + 1 < argc) dir = argv[++i];
-        else if (!strcmp(argv[i], "--sampler") && i + 1 < argc) sampler = argv[++i];
-        else if (!strcmp(argv[i], "--threads") && i + 1 < argc) threads = argv[++i];
-        else if (!strcmp(argv[i], "--bpp") && i + 1 < argc) target = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--reps") && i + 1 < argc) {
-            reps = atoi(argv[++i]);
-            if (reps < 1 || reps > MAXREPS) { usage(); return 2; }
-        } else if (!strcmp(argv[i], "--modes") && i + 1 < argc) {
-            char *s;
-            snprintf(modebuf, sizeof modebuf, "%s", argv[++i]);
-            nmodes = 0;
-            for (s = strtok(modebuf, ","); s && nmodes < MAXMODES; s = strtok(NULL, ","))
-                modes[nmodes++] = s;
-            if (nmodes == 0) { usage(); return 2; }
-        } else if (argv[i][0] == '-') { usage(); return 2; }
-        else if (nimg < 64) paths[nimg++] = argv[i];
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
+        if (a[0] != '-') {
+            if (nimg == MAXIMG)
+                return bench_usage_error(usage_text, "bench_speed_process: too many images (at most %d)", MAXIMG);
+            paths[nimg++] = a;
+            continue;
+        }
+        if (!v)
+            return bench_usage_error(usage_text, "bench_speed_process: unknown option %s, or it needs a value", a);
+        i++;
+        if (!strcmp(a, "--recimg")) recimg = v;
+        else if (!strcmp(a, "--cjpeg")) cjpeg = v;
+        else if (!strcmp(a, "--djpeg")) djpeg = v;
+        else if (!strcmp(a, "--dir")) dir = v;
+        else if (!strcmp(a, "--sampler")) {
+            if (bench_word(v, samplers, (int)(sizeof samplers / sizeof *samplers)) < 0)
+                return bench_usage_error(usage_text, "bench_speed_process: unknown --sampler '%s'", v);
+            sampler = v;
+        } else if (!strcmp(a, "--threads")) {
+            if (bench_parse_int(v, 0, 1024, &nthreads))   /* passed on to recimg as written */
+                return bench_usage_error(usage_text, "bench_speed_process: --threads must be an integer in "
+                                         "0..1024, not '%s'", v);
+            threads = v;
+        } else if (!strcmp(a, "--bpp")) {
+            if (tool_parse_double(v, 1e-4, 64.0, &target))
+                return bench_usage_error(usage_text, "bench_speed_process: --bpp must be a rate in 0.0001..64, "
+                                         "not '%s'", v);
+        } else if (!strcmp(a, "--reps")) {
+            if (bench_parse_int(v, 1, MAXREPS, &reps))
+                return bench_usage_error(usage_text, "bench_speed_process: --reps must be an integer in 1..%d, "
+                                         "not '%s'", MAXREPS, v);
+        } else if (!strcmp(a, "--modes")) {
+            if (parse_modes(v, mode_names, modebuf, sizeof modebuf, modes, &nmodes))
+                return bench_usage_error(usage_text, "bench_speed_process: --modes must be 1..%d comma-separated "
+                                         "modes, each rec or round, not '%s'", MAXMODES, v);
+        } else {
+            return bench_usage_error(usage_text, "bench_speed_process: unknown option %s", a);
+        }
     }
-    if (!recimg || nimg == 0 || !(target > 0.0)) {
-        usage();
-        return 2;
-    }
+    if (!recimg)
+        return bench_usage_error(usage_text, "bench_speed_process: --recimg PATH is required");
+    if (nimg == 0)
+        return bench_usage_error(usage_text, "bench_speed_process: no IMAGE given");
     if (mkdir(dir, 0755) != 0 && access(dir, W_OK) != 0) {
         fprintf(stderr, "bench_speed_process: cannot use directory %s\n", dir);
         return 1;

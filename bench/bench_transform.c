@@ -22,6 +22,8 @@
 #include "metrics.h"
 #include "recimg.h"
 
+#include "bench_args.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,18 +39,6 @@ typedef struct {
 } transform_spec;
 
 typedef struct { double bpp, psnr; } point;
-
-static int parse_list(const char *s, double *v)
-{
-    int n = 0;
-    char *end;
-    while (*s && n < MAXQ) {
-        v[n++] = strtod(s, &end);
-        if (end == s) return -1;
-        s = *end == ',' ? end + 1 : end;
-    }
-    return n;
-}
 
 static int spec_from_arg(const char *arg, transform_spec *t, char *err, size_t n)
 {
@@ -111,6 +101,11 @@ static recimg_status run_point(const imageio_image *img, const recimg_encoder_pa
     return st;
 }
 
+static const char usage_text[] =
+    "usage: bench_transform [--q LIST (4..16 qualities)] [--mode round|rec] [--sampler NAME]\n"
+    "         [--chroma 420|444] [--matrix 0|1|2] --test T [--test T]... IMAGE...\n"
+    "  NAME: lrq, gprs-bnb, gprs, pfr, uq or block; T: learned, learned-sep, learned-rd, dct or FILE.rtx\n";
+
 int main(int argc, char **argv)
 {
     double qs[MAXQ] = {20, 35, 50, 65, 80, 90};
@@ -121,57 +116,67 @@ int main(int argc, char **argv)
     recimg_encoder_params base;
     char err[512];
     static const char *const samplers[] = {"none", "lrq", "gprs-bnb", "gprs", "pfr", "uq", "block"};
+    static const char *const modes[] = {"round", "rec"}, *const chromas[] = {"420", "444"};
+    double qmin, qmax;
 
+    recimg_quality_range(&qmin, &qmax);
     recimg_encoder_params_default(&base);
     spec_from_arg("dct", &ts[0], err, sizeof err);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (a[0] == '-' && !v) {
-            fprintf(stderr, "bench_transform: option %s needs a value\n", a);
-            return 2;
+        int k;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(usage_text, stdout);
+            return 0;
         }
+        if (a[0] != '-') {
+            if (nimg == MAXIMG)
+                return bench_usage_error(usage_text, "bench_transform: too many images (at most %d)", MAXIMG);
+            files[nimg++] = a;
+            continue;
+        }
+        if (!v)
+            return bench_usage_error(usage_text, "bench_transform: unknown option %s, or it needs a value", a);
+        i++;
         if (!strcmp(a, "--q")) {
-            nq = parse_list(argv[++i], qs);
+            if ((nq = bench_parse_list(v, qmin, qmax, 0, qs, MAXQ)) < 0)
+                return bench_usage_error(usage_text, "bench_transform: --q must be 1..%d comma-separated qualities "
+                                         "in %g..%g, not '%s'", MAXQ, qmin, qmax, v);
         } else if (!strcmp(a, "--mode")) {
-            base.mode = !strcmp(argv[++i], "rec") ? RECIMG_MODE_REC : RECIMG_MODE_ROUND;
+            if ((k = bench_word(v, modes, 2)) < 0)
+                return bench_usage_error(usage_text, "bench_transform: --mode must be round or rec, not '%s'", v);
+            base.mode = k ? RECIMG_MODE_REC : RECIMG_MODE_ROUND;
         } else if (!strcmp(a, "--sampler")) {
-            unsigned k;
-            ++i;
-            for (k = 1; k < sizeof samplers / sizeof *samplers && strcmp(argv[i], samplers[k]); k++) {}
-            if (k == sizeof samplers / sizeof *samplers) {
-                fprintf(stderr, "bench_transform: unknown sampler %s\n", argv[i]);
-                return 2;
-            }
+            if ((k = bench_word(v, samplers, (int)(sizeof samplers / sizeof *samplers))) < 1)
+                return bench_usage_error(usage_text, "bench_transform: unknown sampler %s", v);
             base.sampler = (recimg_sampler)k;
         } else if (!strcmp(a, "--chroma")) {
-            base.chroma = atoi(argv[++i]) == 444 ? RECIMG_CHROMA_444 : RECIMG_CHROMA_420;
+            if ((k = bench_word(v, chromas, 2)) < 0)
+                return bench_usage_error(usage_text, "bench_transform: --chroma must be 420 or 444, not '%s'", v);
+            base.chroma = k ? RECIMG_CHROMA_444 : RECIMG_CHROMA_420;
         } else if (!strcmp(a, "--matrix")) {
-            base.matrix_id = (uint32_t)atoi(argv[++i]);
+            if (bench_parse_int(v, 0, 2, &k))
+                return bench_usage_error(usage_text, "bench_transform: --matrix must be 0, 1 or 2, not '%s'", v);
+            base.matrix_id = (uint32_t)k;
         } else if (!strcmp(a, "--test")) {
-            if (nt == MAXT) {
-                fprintf(stderr, "bench_transform: too many --test transforms\n");
-                return 2;
-            }
-            if (spec_from_arg(argv[++i], &ts[nt], err, sizeof err) != 0) {
+            if (nt == MAXT)
+                return bench_usage_error(usage_text, "bench_transform: too many --test transforms (at most %d)",
+                                         MAXT - 1);
+            if (spec_from_arg(v, &ts[nt], err, sizeof err) != 0) {
                 fprintf(stderr, "bench_transform: %s\n", err);
                 return 1;
             }
             nt++;
-        } else if (a[0] == '-') {
-            fprintf(stderr, "bench_transform: unknown option %s\n", a);
-            return 2;
-        } else if (nimg == MAXIMG) {
-            fprintf(stderr, "bench_transform: too many images (at most %d)\n", MAXIMG);
-            return 2;
         } else {
-            files[nimg++] = a;
+            return bench_usage_error(usage_text, "bench_transform: unknown option %s", a);
         }
     }
-    if (nimg == 0 || nq < 4 || nt < 2) {
-        fprintf(stderr, "usage: bench_transform [--q LIST (>= 4 values)] [--mode round|rec] [--sampler NAME]\n"
-                        "         [--chroma 420|444] [--matrix N] --test T [--test T]... IMAGE...\n");
-        return 2;
-    }
+    if (nimg == 0)
+        return bench_usage_error(usage_text, "bench_transform: no IMAGE given");
+    if (nq < 4)
+        return bench_usage_error(usage_text, "bench_transform: --q needs at least 4 qualities (for the BD-rate)");
+    if (nt < 2)
+        return bench_usage_error(usage_text, "bench_transform: no --test transform given");
     if (base.mode == RECIMG_MODE_REC && base.sampler == RECIMG_SAMPLER_NONE)
         base.sampler = RECIMG_SAMPLER_LRQ;
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_args.h"
 #include "imageio.h"
 
 static double now_ms(void)
@@ -28,30 +29,40 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static const char usage_text[] = "usage: png_level [--reps 1..99] IMAGE...   (at most 64 images)\n";
+
 int main(int argc, char **argv)
 {
     imageio_image imgs[64];
+    const char *paths[64];
     int nimg = 0, reps = 3, i, level, r;
     double mpix = 0.0, size_at[10] = {0}, ms_at[10] = {0};
     char err[512];
 
     for (i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
-            reps = atoi(argv[++i]);
-            if (reps < 1 || reps > 99)
-                reps = 3;
-        } else if (nimg < 64) {
-            if (imageio_read(argv[i], IMAGEIO_ALPHA_DROP, &imgs[nimg], err, sizeof(err)) != 0) {
-                fprintf(stderr, "png_level: %s\n", err);
-                return 1;
-            }
-            mpix += (double)imgs[nimg].width * imgs[nimg].height / 1e6;
-            nimg++;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage_text, stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
+            if (bench_parse_int(argv[++i], 1, 99, &reps) != 0)
+                return bench_usage_error(usage_text, "png_level: --reps must be an integer in 1..99, not '%s'",
+                                         argv[i]);
+        } else if (argv[i][0] == '-') {
+            return bench_usage_error(usage_text, "png_level: unknown option %s, or it needs a value", argv[i]);
+        } else if (nimg == 64) {
+            return bench_usage_error(usage_text, "png_level: too many images (at most 64)");
+        } else {
+            paths[nimg++] = argv[i];
         }
     }
-    if (nimg == 0) {
-        fprintf(stderr, "usage: png_level [--reps N] IMAGE...\n");
-        return 2;
+    if (nimg == 0)
+        return bench_usage_error(usage_text, "png_level: no IMAGE given");
+    for (i = 0; i < nimg; i++) {   /* read only once the whole command line is known to be good */
+        if (imageio_read(paths[i], IMAGEIO_ALPHA_DROP, &imgs[i], err, sizeof(err)) != 0) {
+            fprintf(stderr, "png_level: %s\n", err);
+            return 1;
+        }
+        mpix += (double)imgs[i].width * imgs[i].height / 1e6;
     }
     for (level = 1; level <= 9; level++) {
         for (i = 0; i < nimg; i++) {

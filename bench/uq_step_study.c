@@ -21,10 +21,16 @@
  * (grid over 0.5 .. 64 x sqrt 12, or skip) and its J, in units of lambda
  * (bits-equivalent per coefficient).
  *
- * Build: cc -O2 -std=c11 -o uq_step_study bench/uq_step_study.c -lm
- * Run:   ./uq_step_study [p c]   (default: p = 0, 0.01, 0.03 with c = 2)
- *        ./uq_step_study curve b p c   (R, D, J against the step for one b)
+ * Build: with the tree (target uq_step_study: build/bench/uq_step_study), or alone:
+ *        cc -O2 -std=c11 -Itools -Ibench -o uq_step_study bench/uq_step_study.c
+ *           bench/bench_args.c tools/tool_args.c -lm
+ * Run:   uq_step_study [p c]   (default: p = 0, 0.01, 0.03 with c = 2)
+ *        uq_step_study curve b p c   (R, D, J against the step for one b)
+ * A bad command line is refused with exit status 1 and the usage text.
  * Not part of the codec: libm throughout. */
+#include "bench_args.h"
+#include "tool_args.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,17 +169,45 @@ static void curve(double b, double p, double c, double lambda)
     }
 }
 
+static const char usage_text[] =
+    "usage: uq_step_study [P C]        (default: P = 0, 0.01, 0.03 with C = 2)\n"
+    "       uq_step_study curve B P C\n"
+    "  P (share of the wide Laplace) in 0..1; B, C (Laplace scales, sigma units) in (0, 1000]\n";
+
+/* A Laplace scale in sigma units: (0, 1000]. 0 and *out set, or -1. */
+static int parse_scale(const char *s, double *out)
+{
+    double v;
+    if (tool_parse_double(s, 0.0, 1000.0, &v) || !(v > 0.0))
+        return -1;
+    *out = v;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const double lambda = 2.0 * log(2.0);
+    double b, p, c;
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
     if (argc == 5 && !strcmp(argv[1], "curve")) {
-        curve(atof(argv[2]), atof(argv[3]), atof(argv[4]), lambda);
+        if (parse_scale(argv[2], &b) || tool_parse_double(argv[3], 0.0, 1.0, &p) || parse_scale(argv[4], &c))
+            return bench_usage_error(usage_text, "uq_step_study: curve B P C needs B, C in (0, 1000] and P in "
+                                     "0..1, not '%s %s %s'", argv[2], argv[3], argv[4]);
+        curve(b, p, c, lambda);
         return 0;
     }
     if (argc == 3) {
-        table(atof(argv[1]), atof(argv[2]), lambda);
+        if (tool_parse_double(argv[1], 0.0, 1.0, &p) || parse_scale(argv[2], &c))
+            return bench_usage_error(usage_text, "uq_step_study: P C needs P in 0..1 and C in (0, 1000], "
+                                     "not '%s %s'", argv[1], argv[2]);
+        table(p, c, lambda);
         return 0;
     }
+    if (argc != 1)
+        return bench_usage_error(usage_text, "uq_step_study: unexpected arguments (%d given)", argc - 1);
     table(0.0, 2.0, lambda);
     table(0.01, 2.0, lambda);
     table(0.03, 2.0, lambda);

@@ -27,4 +27,6 @@ target_link_libraries(recimg_imageio
 if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/../bench/png_level.c)
   add_executable(bench_png_level ${CMAKE_CURRENT_LIST_DIR}/../bench/png_level.c)
   target_link_libraries(bench_png_level PRIVATE recimg_imageio recimg_flags)
+  include(${CMAKE_CURRENT_LIST_DIR}/../bench/bench_args.cmake)
+  recimg_bench_args(bench_png_level)
 endif()
