@@ -8,11 +8,13 @@
  * (the band's term of dct_w1, whose mean over the 64 bands is dct_w1) and of
  * sd_test / max(sd_ref, 1) (below 1: too little energy); then the same grouped by zigzag
  * ranges (w1: the range's share of dct_w1, i.e. its sum / 64; sd_ratio: its mean), and
- * dct_w1. Never part of ctest. */
+ * dct_w1. Never part of ctest. A bad command line gets the usage text and exit status 1. */
+#include "bench_args.h"
 #include "imageio.h"
 #include "metrics.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static const int zigzag[64] = {
     0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,
@@ -23,15 +25,23 @@ static const int zigzag[64] = {
 /* zigzag ranges of the summary: [range_lo[i], range_lo[i + 1]) */
 static const int range_lo[] = {0, 1, 3, 6, 10, 15, 21, 28, 36, 45, 55, 64};
 
+static const char usage_text[] = "usage: band_w1 REF TEST [REF TEST ...]\n";
+
 int main(int argc, char **argv)
 {
     double w1_sum[64] = {0}, ratio_sum[64] = {0}, total = 0.0;
     int zz, i, pairs;
 
-    if (argc < 3 || argc % 2 != 1) {
-        fprintf(stderr, "usage: band_w1 REF TEST [REF TEST ...]\n");
-        return 1;
+    for (i = 1; i < argc; i++) {   /* no options: a word starting with '-' is not a path here */
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
+        if (argv[i][0] == '-')
+            return bench_usage_error(usage_text, "band_w1: unknown option %s", argv[i]);
     }
+    if (argc < 3 || argc % 2 != 1)
+        return bench_usage_error(usage_text, "band_w1: REF and TEST images come in pairs (%d given)", argc - 1);
     pairs = (argc - 1) / 2;
     for (i = 0; i < pairs; i++) {
         imageio_image ref = {0}, test = {0};

@@ -8,7 +8,8 @@
  * bench_rec --block-bias T BLOCKS instead measures the bias of the block
  * simulator in the setting of DESIGN.md 3.5 (d = 64, KL = 16 bits).  Times are
  * process CPU time (CLOCK_PROCESS_CPUTIME_ID), so other load on a shared
- * machine inflates them less than wall time would.
+ * machine inflates them less than wall time would. A bad command line gets a
+ * message, the usage text and exit status 1.
  */
 #define _POSIX_C_SOURCE 200809L
 

@@ -14,15 +14,18 @@
  *               [--matrix N] [--chroma-step X] [--reps N]
  *               [--mode round|rec] [--sampler uq|lrq|gprs-bnb|gprs|pfr|block] [--zero-bits T]
  *               [--decode mmse|center|sample|realism] [--realism A]
- *               [--anchor jpeg|round] [--anchor-decode mmse|center]
- *               [--anchor-matrix N] [--anchor-chroma-step X] [--zero-bits-q "T1,T2,..."] IMAGE...
+ *               [--anchor jpeg|round] [--anchor-decode mmse|center|sample|realism]
+ *               [--anchor-realism A] [--anchor-matrix N] [--anchor-chroma-step X]
+ *               [--zero-bits-q "T1,T2,..."] IMAGE...
  *
  * --matrix / --chroma-step set the test's step matrix and chroma multiplier,
  * --anchor-matrix / --anchor-chroma-step the rounding anchor's (with --anchor round), so
  * that both sides of a comparison can run at their own tuned setting. --zero-bits-q gives
  * the test one zero-bit threshold per --q quality (same count), for tuning a per-rate tau.
  *
- * Never part of ctest. Timing is wall-clock, median of --reps runs (default 3). */
+ * Never part of ctest. Timing is wall-clock, median of --reps runs (default 3).
+ * A bad command line (a value that is not a whole number in range, an unknown word or
+ * option, too many images) is refused before any image is read: message, usage text, exit 1. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "imageio.h"

@@ -25,7 +25,9 @@
  *
  * Prints one row per (image, rate, configuration, threads) and a summary per
  * (rate, configuration, threads) over all images: total megapixels / total median time.
- * Never part of ctest. */
+ * Never part of ctest.
+ * A bad command line (a value that is not a whole number in range, an unknown word or
+ * option, too many images) is refused before any image is read: message, usage text, exit 1. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "imageio.h"

@@ -18,7 +18,9 @@
  *                       [--reps R] [--bpp B] [--modes "rec,round"] [--sampler S]
  *                       [--threads T] IMAGE...
  *
- * Never part of ctest. */
+ * Never part of ctest.
+ * A bad command line (a value that is not a whole number in range, an unknown word or
+ * option, too many images) is refused before any image is read: message, usage text, exit 1. */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE   /* wait4 */
 

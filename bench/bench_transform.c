@@ -15,7 +15,9 @@
  * were trained on the TRAIN split.
  *
  * Never part of ctest. Prints "unsupported" and exits 1 when the codec build
- * does not implement the requested mode. */
+ * does not implement the requested mode.
+ * A bad command line (a value that is not a whole number in range, an unknown word or
+ * option, too many images) is refused before any image is read: message, usage text, exit 1. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "imageio.h"

@@ -5,7 +5,9 @@
  *
  *   png_level [--reps N] IMAGE...
  *
- * Never part of ctest. */
+ * Never part of ctest.
+ * A bad command line (a value that is not a whole number in range, an unknown word or
+ * option, too many images) is refused before any image is read: message, usage text, exit 1. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>

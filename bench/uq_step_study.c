@@ -188,10 +188,11 @@ int main(int argc, char **argv)
 {
     const double lambda = 2.0 * log(2.0);
     double b, p, c;
-    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        fputs(usage_text, stdout);
-        return 0;
-    }
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
     if (argc == 5 && !strcmp(argv[1], "curve")) {
         if (parse_scale(argv[2], &b) || tool_parse_double(argv[3], 0.0, 1.0, &p) || parse_scale(argv[4], &c))
             return bench_usage_error(usage_text, "uq_step_study: curve B P C needs B, C in (0, 1000] and P in "
