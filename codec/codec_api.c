@@ -412,8 +412,8 @@ static uint32_t chunk_rows(const recimg_planes *pl, int i, uint32_t band)
 }
 
 /* Buffers of plane i: sample rows for window_brows block rows plus extra_rows
- * (stride doubles each), and the coefficients of coef_brows block rows (block
- * row counts capped at the plane's). */
+ * (stride doubles each; none when rows is NULL), and the coefficients of
+ * coef_brows block rows (block row counts capped at the plane's). */
 static recimg_status plane_buffers(const recimg_planes *pl, int i, uint32_t window_brows,
                                    uint32_t extra_rows, uint32_t coef_brows, double **rows,
                                    double **coef)
@@ -422,18 +422,23 @@ static recimg_status plane_buffers(const recimg_planes *pl, int i, uint32_t wind
     const uint32_t nc = coef_brows < p->bh ? coef_brows : p->bh;
     const uint32_t nw = window_brows < p->bh ? window_brows : p->bh;
     size_t n_rows, n_coef;
-    *rows = NULL;
+    double *r = NULL;
+    if (rows)
+        *rows = NULL;
     *coef = NULL;
     RETURN_IF(recimg_size_mul3(p->stride, (size_t)nw * 8 + extra_rows, sizeof(double), &n_rows) != 0 ||
               recimg_size_mul3((size_t)p->bw * nc, 64, sizeof(double), &n_coef) != 0, RECIMG_ERR_LIMIT);
-    *rows = (double *)malloc(n_rows);
+    if (rows)
+        r = (double *)malloc(n_rows);
     *coef = (double *)malloc(n_coef);
-    if (!*rows || !*coef) {
-        free(*rows);
+    if ((rows && !r) || !*coef) {
+        free(r);
         free(*coef);
-        *rows = *coef = NULL;
+        *coef = NULL;
         return RECIMG_ERR_OUT_OF_MEMORY;
     }
+    if (rows)
+        *rows = r;
     return RECIMG_OK;
 }
 
@@ -467,7 +472,7 @@ typedef struct {
     recimg_rec_plane_params pp;
     recimg_rec_plane_state ps;
     double step[64];
-    double *rows, *coef;
+    double *coef;              /* the band's blocks, filled straight from the pixels */
 } plane_coder;
 
 static recimg_status plane_coder_init(encode_jobs *jb, int i, plane_coder *c)
@@ -485,7 +490,7 @@ static recimg_status plane_coder_init(encode_jobs *jb, int i, plane_coder *c)
     FORWARD_IF_ERROR(recimg_ctx_create(jb->pl.p[i].bw, h->mode == RECIMG_MODE_REC ? RECIMG_CTX_CONTINUOUS
                                                                                  : RECIMG_CTX_DISCRETE,
                                        &c->ctx));
-    return plane_buffers(&jb->pl, i, 0, 1, jb->band[i], &c->rows, &c->coef);
+    return plane_buffers(&jb->pl, i, 0, 0, jb->band[i], NULL, &c->coef);
 }
 
 /* Transforms and codes the blocks of rows [by0, by1) already in c->coef. */
@@ -503,7 +508,6 @@ static recimg_status plane_coder_band(encode_jobs *jb, plane_coder *c, uint32_t 
 /* Hands over the stream (status st so far) and releases the coder. */
 static recimg_status plane_coder_finish(encode_jobs *jb, plane_coder *c, recimg_status st)
 {
-    free(c->rows);
     free(c->coef);
     recimg_ctx_free(c->ctx);
     if (c->rc_live && st == RECIMG_OK &&
@@ -531,10 +535,9 @@ static void encode_plane_job(void *arg, int j)
     for (uint32_t by0 = 0; st == RECIMG_OK && by0 < p->bh; by0 += jb->band[j]) {
         const uint32_t by1 = p->bh - by0 < jb->band[j] ? p->bh : by0 + jb->band[j];
         if (pair)
-            recimg_chroma_blocks_from_image(&jb->pl, jb->img, by0, by1, c[0].rows, c[1].rows, c[0].coef,
-                                            c[1].coef);
+            recimg_chroma_blocks_from_image(&jb->pl, jb->img, by0, by1, c[0].coef, c[1].coef);
         else
-            recimg_plane_blocks_from_image(&jb->pl, j, jb->img, by0, by1, c[0].rows, c[0].coef);
+            recimg_plane_blocks_from_image(&jb->pl, j, jb->img, by0, by1, c[0].coef);
         for (int m = 0; m < n && st == RECIMG_OK; m++)
             st = plane_coder_band(jb, &c[m], by0, by1);
     }

@@ -123,6 +123,36 @@ static double cr_of(const uint8_t *px)
     return ctab.c[0][px[0]].v[1] + ctab.c[1][px[1]].v[1] + ctab.c[2][px[2]].v[1];
 }
 
+/* The 4:2:0 box mean of one 2x2 group (pixels q[0..3]: (0,0), (0,1), (1,0),
+ * (1,1)) into cb and cr. The scalar sums start from 0.0 as the reference does;
+ * the vector form starts from the first pixel's term instead, the same bits:
+ * 0.0 + t == t for every t but -0.0, and no term is -0.0 (Cb's last product
+ * 0.5 b and Cr's first 0.5 r are +0.0 or positive, and a round-to-nearest sum is
+ * -0.0 only when both addends are). */
+static inline void box420(const uint8_t *const q[4], double *cb, double *cr)
+{
+    const cpair *tr = ctab.c[0], *tg = ctab.c[1], *tb = ctab.c[2];
+#if defined(__SSE2__) && !defined(RECIMG_NO_SIMD)
+    __m128d acc = _mm_add_pd(_mm_add_pd(_mm_load_pd(tr[q[0][0]].v), _mm_load_pd(tg[q[0][1]].v)),
+                             _mm_load_pd(tb[q[0][2]].v));
+    for (int k = 1; k < 4; k++)
+        acc = _mm_add_pd(acc, _mm_add_pd(_mm_add_pd(_mm_load_pd(tr[q[k][0]].v), _mm_load_pd(tg[q[k][1]].v)),
+                                         _mm_load_pd(tb[q[k][2]].v)));
+    acc = _mm_mul_pd(acc, _mm_set1_pd(0.25));
+    _mm_storel_pd(cb, acc);
+    _mm_storeh_pd(cr, acc);
+#else
+    double b = 0.0, r = 0.0;
+    for (int k = 0; k < 4; k++) {
+        const double *pr = tr[q[k][0]].v, *pg = tg[q[k][1]].v, *pb = tb[q[k][2]].v;
+        b += pr[0] + pg[0] + pb[0];
+        r += pr[1] + pg[1] + pb[1];
+    }
+    *cb = 0.25 * b;
+    *cr = 0.25 * r;
+#endif
+}
+
 /* 4:2:0 chroma row y (< height) of Cb (into cb unless NULL) and Cr (into cr unless
  * NULL): the 2x2 box mean; odd edges replicate the last pixel. Both at once share
  * the pixels' loads (the encoder codes Cb and Cr in one job). */
@@ -132,42 +162,19 @@ static void chroma420_row(const recimg_planes *pl, const recimg_image *img, size
     const size_t w = img->width, h = img->height, cw = pl->p[1].width;
     const size_t y0 = 2 * y, y1 = 2 * y + 1 < h ? 2 * y + 1 : h - 1;
     const uint8_t *r0 = img->pixels + y0 * w * 3, *r1 = img->pixels + y1 * w * 3;
-    const cpair *tr = ctab.c[0], *tg = ctab.c[1], *tb = ctab.c[2];
     for (size_t cx = 0; cx < cw; cx++) {
         const size_t x0 = 2 * cx, x1 = 2 * cx + 1 < w ? 2 * cx + 1 : w - 1;
         const uint8_t *q[4];
-        double s[2];
+        double sb, sr;
         q[0] = r0 + x0 * 3;
         q[1] = r0 + x1 * 3;
         q[2] = r1 + x0 * 3;
         q[3] = r1 + x1 * 3;
-#if defined(__SSE2__) && !defined(RECIMG_NO_SIMD)
-        {
-            /* the two lanes are the scalar sums below, operation for operation */
-            __m128d acc = _mm_setzero_pd();
-            for (int k = 0; k < 4; k++) {
-                const __m128d t = _mm_add_pd(_mm_add_pd(_mm_load_pd(tr[q[k][0]].v), _mm_load_pd(tg[q[k][1]].v)),
-                                             _mm_load_pd(tb[q[k][2]].v));
-                acc = _mm_add_pd(acc, t);
-            }
-            _mm_storeu_pd(s, _mm_mul_pd(acc, _mm_set1_pd(0.25)));
-        }
-#else
-        {
-            double b = 0.0, r = 0.0;
-            for (int k = 0; k < 4; k++) {
-                const double *pr = tr[q[k][0]].v, *pg = tg[q[k][1]].v, *pb = tb[q[k][2]].v;
-                b += pr[0] + pg[0] + pb[0];
-                r += pr[1] + pg[1] + pb[1];
-            }
-            s[0] = 0.25 * b;
-            s[1] = 0.25 * r;
-        }
-#endif
+        box420(q, &sb, &sr);
         if (cb)
-            cb[cx] = s[0];
+            cb[cx] = sb;
         if (cr)
-            cr[cx] = s[1];
+            cr[cx] = sr;
     }
 }
 
@@ -248,47 +255,146 @@ void recimg_chroma_rows_from_image(const recimg_planes *pl, const recimg_image *
     }
 }
 
-/* Copies sample row y (band coordinates, 0 = the first row of block row 0 of
- * blocks) of a plane bw blocks across into its blocks. */
-static void scatter_row(const double *row, uint32_t bw, uint32_t y, double *blocks)
+/* ---- encoder, straight into blocks ----
+ *
+ * Speed (issue 8): the blocks forms convert each image row straight into the
+ * 8-sample rows of its blocks (no row buffer and no second pass to scatter it),
+ * in runs of 8 samples that the compiler unrolls. Every sample is the same
+ * expression as in the row forms above (y_of, cb_of, cr_of, the 4:2:0 box mean
+ * of chroma420_row), so the blocks hold the same bits as the rows form scattered
+ * into blocks (test_speed_planes compares the two on random images). */
+
+/* n (1..8) luma / 4:4:4 chroma / gray samples of the pixels px (channels
+ * interleaved) into dst; k selects the expression: 0 Y, 1 Cb, 2 Cr, 3 gray. */
+static inline void run_samples(int k, const uint8_t *px, size_t n, double *dst)
 {
-    double *b = blocks + (size_t)(y / 8) * bw * 64 + (size_t)(y % 8) * 8;
-    for (uint32_t bx = 0; bx < bw; bx++, b += 64)
-        memcpy(b, row + (size_t)bx * 8, 8 * sizeof(double));
+    switch (k) {
+    case 0:
+        for (size_t x = 0; x < n; x++)
+            dst[x] = y_of(px + 3 * x);
+        break;
+    case 1:
+        for (size_t x = 0; x < n; x++)
+            dst[x] = cb_of(px + 3 * x);
+        break;
+    case 2:
+        for (size_t x = 0; x < n; x++)
+            dst[x] = cr_of(px + 3 * x);
+        break;
+    default:
+        for (size_t x = 0; x < n; x++)
+            dst[x] = (double)px[x] - 128.0;
+        break;
+    }
+}
+
+/* n (1..8) 4:2:0 chroma samples from chroma column cx0 of the pixel rows r0 and
+ * r1 (image width w) into cb and cr; odd edges replicate the last pixel. */
+static inline void run420(const uint8_t *r0, const uint8_t *r1, size_t w, size_t cx0, size_t n,
+                          double *cb, double *cr)
+{
+    for (size_t c = 0; c < n; c++) {
+        const size_t x0 = 2 * (cx0 + c), x1 = x0 + 1 < w ? x0 + 1 : w - 1;
+        const uint8_t *q[4];
+        q[0] = r0 + x0 * 3;
+        q[1] = r0 + x1 * 3;
+        q[2] = r1 + x0 * 3;
+        q[3] = r1 + x1 * 3;
+        box420(q, cb + c, cr + c);
+    }
+}
+
+/* The same for 8 samples whose pixels are all inside the row (2 cx0 + 16 <= w). */
+static inline void run420_8(const uint8_t *r0, const uint8_t *r1, size_t cx0, double *cb, double *cr)
+{
+    for (size_t c = 0; c < 8; c++) {
+        const size_t x0 = 2 * (cx0 + c);
+        const uint8_t *q[4];
+        q[0] = r0 + x0 * 3;
+        q[1] = q[0] + 3;
+        q[2] = r1 + x0 * 3;
+        q[3] = q[2] + 3;
+        box420(q, cb + c, cr + c);
+    }
+}
+
+/* Padding columns of a plane's last block: the last meaningful sample (the
+ * last block always holds it). n meaningful samples at seg[0..n). */
+static void pad_segment(double *seg, size_t n)
+{
+    for (size_t x = n; x < 8; x++)
+        seg[x] = seg[n - 1];
+}
+
+/* Plane row y (< height) of plane i (not 4:2:0 chroma) into the blocks at dst
+ * (the row's first 8-sample run; the next block's run is 64 doubles on). */
+static void row_to_blocks(const recimg_planes *pl, int i, const recimg_image *img, size_t y, double *dst)
+{
+    const size_t w = img->width;
+    const int k = pl->nplanes == 1 ? 3 : i;
+    const size_t ch = pl->nplanes == 1 ? 1 : 3;
+    const uint8_t *px = img->pixels + y * w * ch;
+    size_t x = 0;
+    for (; x + 8 <= w; x += 8, dst += 64)
+        run_samples(k, px + x * ch, 8, dst);
+    if (x < w) {
+        run_samples(k, px + x * ch, w - x, dst);
+        pad_segment(dst, w - x);
+    }
+}
+
+/* 4:2:0 chroma row y (< height) of both planes into their blocks. */
+static void row420_to_blocks(const recimg_planes *pl, const recimg_image *img, size_t y, double *cb,
+                             double *cr)
+{
+    const size_t w = img->width, h = img->height, cw = pl->p[1].width;
+    const size_t y0 = 2 * y, y1 = 2 * y + 1 < h ? 2 * y + 1 : h - 1;
+    const uint8_t *r0 = img->pixels + y0 * w * 3, *r1 = img->pixels + y1 * w * 3;
+    size_t cx = 0;
+    for (; 2 * cx + 16 <= w; cx += 8, cb += 64, cr += 64)
+        run420_8(r0, r1, cx, cb, cr);
+    if (cx < cw) {
+        run420(r0, r1, w, cx, cw - cx, cb, cr);
+        pad_segment(cb, cw - cx);
+        pad_segment(cr, cw - cx);
+    }
+}
+
+/* Padding row (>= height, never the first of a block row): a copy of the row
+ * above in every block. dst as for row_to_blocks. */
+static void pad_row_blocks(uint32_t bw, double *dst)
+{
+    for (uint32_t bx = 0; bx < bw; bx++, dst += 64)
+        memcpy(dst, dst - 8, 8 * sizeof(double));
 }
 
 void recimg_plane_blocks_from_image(const recimg_planes *pl, int i, const recimg_image *img,
-                                    uint32_t by0, uint32_t by1, double *row, double *blocks)
+                                    uint32_t by0, uint32_t by1, double *blocks)
 {
     ctab_init();
     const recimg_plane *p = &pl->p[i];
-    const uint32_t y0 = by0 * 8;
-    for (uint32_t y = y0; y < by1 * 8; y++) {
-        /* a padding row below the first of the call: row still holds the last
-           meaningful row (computed, or itself kept from the row above) */
-        if (!(y >= p->height && y > y0)) {
-            row_from_image(pl, i, img, y < p->height ? y : p->height - 1, row);
-            pad_row_right(p, row);
-        }
-        scatter_row(row, p->bw, y - y0, blocks);
+    for (uint32_t y = by0 * 8; y < by1 * 8; y++) {
+        double *dst = blocks + (size_t)(y / 8 - by0) * p->bw * 64 + (size_t)(y % 8) * 8;
+        if (y < p->height)
+            row_to_blocks(pl, i, img, y, dst);
+        else
+            pad_row_blocks(p->bw, dst);
     }
 }
 
 void recimg_chroma_blocks_from_image(const recimg_planes *pl, const recimg_image *img, uint32_t by0,
-                                     uint32_t by1, double *cb_row, double *cr_row, double *cb_blocks,
-                                     double *cr_blocks)
+                                     uint32_t by1, double *cb_blocks, double *cr_blocks)
 {
     ctab_init();
     const recimg_plane *p = &pl->p[1];
-    const uint32_t y0 = by0 * 8;
-    for (uint32_t y = y0; y < by1 * 8; y++) {
-        if (!(y >= p->height && y > y0)) {
-            chroma420_row(pl, img, y < p->height ? y : p->height - 1, cb_row, cr_row);
-            pad_row_right(p, cb_row);
-            pad_row_right(p, cr_row);
+    for (uint32_t y = by0 * 8; y < by1 * 8; y++) {
+        const size_t at = (size_t)(y / 8 - by0) * p->bw * 64 + (size_t)(y % 8) * 8;
+        if (y < p->height) {
+            row420_to_blocks(pl, img, y, cb_blocks + at, cr_blocks + at);
+        } else {
+            pad_row_blocks(p->bw, cb_blocks + at);
+            pad_row_blocks(p->bw, cr_blocks + at);
         }
-        scatter_row(cb_row, p->bw, y - y0, cb_blocks);
-        scatter_row(cr_row, p->bw, y - y0, cr_blocks);
     }
 }
 

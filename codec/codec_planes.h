@@ -56,14 +56,12 @@ void recimg_chroma_rows_from_image(const recimg_planes *pl, const recimg_image *
 
 /* Encoder, without a buffer of sample rows: the blocks of block rows [by0, by1)
  * of plane i (raster order, 64 samples each, the values of
- * recimg_plane_rows_from_image) straight from the image; row is scratch of
- * stride doubles. */
+ * recimg_plane_rows_from_image) straight from the image. */
 void recimg_plane_blocks_from_image(const recimg_planes *pl, int i, const recimg_image *img,
-                                    uint32_t by0, uint32_t by1, double *row, double *blocks);
+                                    uint32_t by0, uint32_t by1, double *blocks);
 /* The same for both 4:2:0 chroma planes at once. */
 void recimg_chroma_blocks_from_image(const recimg_planes *pl, const recimg_image *img, uint32_t by0,
-                                     uint32_t by1, double *cb_row, double *cr_row, double *cb_blocks,
-                                     double *cr_blocks);
+                                     uint32_t by1, double *cb_blocks, double *cr_blocks);
 
 /* Scatters nbrows block rows of blocks (raster order, 64 samples each) into
  * sample rows (stride doubles apart, bw blocks across). */

@@ -180,6 +180,81 @@ static void one_case(uint32_t w, uint32_t h, int ch, int sub)
     free(ob.pixels);
 }
 
+/* The encoder's blocks forms (recimg_plane_blocks_from_image,
+ * recimg_chroma_blocks_from_image: conversion straight into 8x8 blocks) against
+ * the rows form scattered into blocks here, padding included, for the whole plane
+ * and for bands of one and of three block rows. */
+static void scatter(const double *rows, size_t stride, uint32_t bw, uint32_t nbrows, double *blocks)
+{
+    for (uint32_t by = 0; by < nbrows; by++)
+        for (uint32_t bx = 0; bx < bw; bx++)
+            for (size_t y = 0; y < 8; y++)
+                for (size_t x = 0; x < 8; x++)
+                    blocks[((size_t)by * bw + bx) * 64 + y * 8 + x] = rows[(by * 8 + y) * stride + bx * 8 + x];
+}
+
+static void blocks_case(uint32_t w, uint32_t h, int ch, int sub)
+{
+    recimg_planes pl;
+    recimg_image img;
+    const size_t n = (size_t)w * h * (size_t)ch;
+    double *rows[3], *want[3], *got[3];
+    img.width = w;
+    img.height = h;
+    img.channels = (uint32_t)ch;
+    img.pixels = (uint8_t *)malloc(n);
+    recimg_planes_init(&pl, w, h, ch, sub);
+    for (int p = 0; p < pl.nplanes; p++) {
+        const size_t m = pl.p[p].stride * (size_t)pl.p[p].bh * 8;
+        rows[p] = (double *)malloc(m * sizeof(double));
+        want[p] = (double *)malloc(m * sizeof(double));
+        got[p] = (double *)malloc(m * sizeof(double));
+        if (!rows[p] || !want[p] || !got[p]) {
+            fprintf(stderr, "FAIL: out of memory\n");
+            exit(1);
+        }
+    }
+    if (!img.pixels) {
+        fprintf(stderr, "FAIL: out of memory\n");
+        exit(1);
+    }
+    for (size_t i = 0; i < n; i++)
+        img.pixels[i] = (uint8_t)(rnd() & 255);
+    for (int p = 0; p < pl.nplanes; p++) {
+        recimg_plane_rows_from_image(&pl, p, &img, 0, pl.p[p].bh * 8, rows[p]);
+        scatter(rows[p], pl.p[p].stride, pl.p[p].bw, pl.p[p].bh, want[p]);
+    }
+    for (int b = 0; b < 3; b++) {
+        static const uint32_t bands[3] = {0, 1, 3};   /* block rows per call; 0: the whole plane */
+        for (int p = 0; p < pl.nplanes; p++) {
+            const recimg_plane *q = &pl.p[p];
+            const uint32_t step = bands[b] && bands[b] < q->bh ? bands[b] : q->bh;
+            if (sub && p == 2)
+                break;   /* 4:2:0 chroma: both planes from one call below */
+            for (uint32_t by0 = 0; by0 < q->bh; by0 += step) {
+                const uint32_t by1 = q->bh - by0 < step ? q->bh : by0 + step;
+                const size_t at = (size_t)by0 * q->bw * 64;
+                /* fill first, so that a sample left unwritten shows */
+                for (size_t i = 0; i < (size_t)(by1 - by0) * q->bw * 64; i++)
+                    got[p][at + i] = -1e300;
+                if (sub && p == 1)
+                    recimg_chroma_blocks_from_image(&pl, &img, by0, by1, got[1] + at, got[2] + at);
+                else
+                    recimg_plane_blocks_from_image(&pl, p, &img, by0, by1, got[p] + at);
+            }
+        }
+        for (int p = 0; p < pl.nplanes; p++)
+            check(memcmp(got[p], want[p], pl.p[p].stride * (size_t)pl.p[p].bh * 8 * sizeof(double)) == 0,
+                  b == 0 ? "blocks_from_image" : "blocks_from_image (bands)", w, h, ch, sub);
+    }
+    for (int p = 0; p < pl.nplanes; p++) {
+        free(rows[p]);
+        free(want[p]);
+        free(got[p]);
+    }
+    free(img.pixels);
+}
+
 /* Every 8-bit colour (2^24) through the encoder's table-driven conversion against
  * the expressions of the reference: luma and 4:4:4 chroma per pixel, and 4:2:0
  * chroma of 2x2 blocks of one colour (the box mean's per-pixel terms). One image
@@ -261,9 +336,14 @@ int main(void)
         one_case(sizes[s][0], sizes[s][1], 1, 0);
         one_case(sizes[s][0], sizes[s][1], 3, 0);
         one_case(sizes[s][0], sizes[s][1], 3, 1);
+        blocks_case(sizes[s][0], sizes[s][1], 1, 0);
+        blocks_case(sizes[s][0], sizes[s][1], 3, 0);
+        blocks_case(sizes[s][0], sizes[s][1], 3, 1);
     }
     for (int t = 0; t < 40; t++)
         one_case(1 + rnd() % 97, 1 + rnd() % 97, 3, 1);
+    for (int t = 0; t < 40; t++)
+        blocks_case(1 + rnd() % 97, 1 + rnd() % 97, 3, 1 - (t & 1));
     all_colours();
     if (failures) {
         fprintf(stderr, "%d failure(s)\n", failures);
