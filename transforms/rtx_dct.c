@@ -11,6 +11,9 @@
 #include "rtx_learned.h"   /* learned-transform (issue 5): built-in learned ids */
 
 #include <fftw3.h>
+#if defined(__SSE2__) && !defined(RECIMG_NO_SIMD)
+#include <emmintrin.h>
+#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +23,8 @@ enum { BATCH = 256 };
 typedef struct {
     fftw_plan fwd, inv;
     double *buf_in, *buf_out;       /* BATCH * 64 doubles each, fftw_malloc'd */
-    double scale_fwd[64];           /* per-coefficient orthonormalisation factors */
-    double scale_inv[64];
+    _Alignas(16) double scale_fwd[64];   /* per-coefficient orthonormalisation factors */
+    _Alignas(16) double scale_inv[64];
 } dct_state;
 
 /* FFTW may apply a plan to other arrays than it was planned on (fftw_execute_r2r)
@@ -37,6 +40,28 @@ static int same_alignment(const double *a, const double *planned)
     return fftw_alignment_of((double *)(uintptr_t)a) == fftw_alignment_of((double *)(uintptr_t)planned);
 }
 
+/* out[b * 64 + k] = in[b * 64 + k] * scale[k] for n blocks: one product per
+ * coefficient. Speed (issue 8): the SSE2 form multiplies two coefficients per
+ * instruction, lane for lane the scalar product (the same bits), with the block
+ * loop unrolled; the scalar loop is the reference and the -DRECIMG_NO_SIMD twin. */
+static void scale_blocks(const double *restrict in, const double *restrict scale, double *restrict out,
+                         size_t n)
+{
+    for (size_t b = 0; b < n; b++, in += 64, out += 64) {
+#if defined(__SSE2__) && !defined(RECIMG_NO_SIMD)
+        for (int k = 0; k < 64; k += 8) {
+            _mm_storeu_pd(out + k, _mm_mul_pd(_mm_loadu_pd(in + k), _mm_load_pd(scale + k)));
+            _mm_storeu_pd(out + k + 2, _mm_mul_pd(_mm_loadu_pd(in + k + 2), _mm_load_pd(scale + k + 2)));
+            _mm_storeu_pd(out + k + 4, _mm_mul_pd(_mm_loadu_pd(in + k + 4), _mm_load_pd(scale + k + 4)));
+            _mm_storeu_pd(out + k + 6, _mm_mul_pd(_mm_loadu_pd(in + k + 6), _mm_load_pd(scale + k + 6)));
+        }
+#else
+        for (int k = 0; k < 64; k++)
+            out[k] = in[k] * scale[k];
+#endif
+    }
+}
+
 static void dct_forward(recimg_transform *t, const double *in, double *out, size_t nblocks)
 {
     dct_state *s = (dct_state *)t->impl;
@@ -50,9 +75,7 @@ static void dct_forward(recimg_transform *t, const double *in, double *out, size
                 memset(s->buf_in + n * 64, 0, (BATCH - n) * 64 * sizeof(double));
             fftw_execute(s->fwd);
         }
-        for (size_t b = 0; b < n; b++)
-            for (int k = 0; k < 64; k++)
-                out[b * 64 + (size_t)k] = s->buf_out[b * 64 + (size_t)k] * s->scale_fwd[k];
+        scale_blocks(s->buf_out, s->scale_fwd, out, n);
         in += n * 64;
         out += n * 64;
         nblocks -= n;
@@ -64,9 +87,7 @@ static void dct_inverse(recimg_transform *t, const double *in, double *out, size
     dct_state *s = (dct_state *)t->impl;
     while (nblocks > 0) {
         const size_t n = nblocks < BATCH ? nblocks : BATCH;
-        for (size_t b = 0; b < n; b++)
-            for (int k = 0; k < 64; k++)
-                s->buf_in[b * 64 + (size_t)k] = in[b * 64 + (size_t)k] * s->scale_inv[k];
+        scale_blocks(in, s->scale_inv, s->buf_in, n);
         if (n < BATCH)
             memset(s->buf_in + n * 64, 0, (BATCH - n) * 64 * sizeof(double));
         if (n == BATCH && same_alignment(out, s->buf_out)) {
