@@ -446,7 +446,10 @@ static void hrow_up(const double *restrict c, size_t cw, size_t w, double *restr
 /* Two pixels of rgb_row / rgb_row_v at once, lane for lane the scalar
  * expressions: the products and sums in the same order, and clamp_round as
  * MAXPD(v, 0) (= v > 0 ? v : 0, NaN included), MINPD(., 255) (= . < 255 ? . : 255),
- * + 0.5 and a truncating conversion. The six bytes go out as R G B R G B. */
+ * + 0.5 and a truncating conversion. Each pixel goes out as the four bytes
+ * R G B 0 (one store each; speed, issue 8), the second at px + 3: its fourth
+ * byte lands on the next pixel's R, which the caller writes afterwards, so the
+ * caller keeps a third pixel after the pair. */
 static void rgb2(__m128d yy, __m128d cb, __m128d cr, uint8_t *px)
 {
     const __m128d zero = _mm_setzero_pd(), top = _mm_set1_pd(255.0), half = _mm_set1_pd(0.5);
@@ -458,12 +461,10 @@ static void rgb2(__m128d yy, __m128d cb, __m128d cr, uint8_t *px)
     const __m128i gi = _mm_cvttpd_epi32(_mm_add_pd(_mm_min_pd(_mm_max_pd(g, zero), top), half));
     const __m128i bi = _mm_cvttpd_epi32(_mm_add_pd(_mm_min_pd(_mm_max_pd(b, zero), top), half));
     const __m128i v = _mm_or_si128(_mm_or_si128(ri, _mm_slli_epi32(gi, 8)), _mm_slli_epi32(bi, 16));
+    /* SSE2 means x86: little-endian, so a lane's bytes are R G B 0 in memory order */
     const uint32_t p0 = (uint32_t)_mm_cvtsi128_si32(v), p1 = (uint32_t)_mm_cvtsi128_si32(_mm_srli_si128(v, 4));
-    /* SSE2 means x86: little-endian, so the bytes of lo and hi are in memory order */
-    const uint32_t lo = p0 | (p1 << 24);
-    const uint16_t hi = (uint16_t)(p1 >> 8);
-    memcpy(px, &lo, 4);
-    memcpy(px + 4, &hi, 2);
+    memcpy(px, &p0, 4);
+    memcpy(px + 3, &p1, 4);
 }
 #define RGB_SIMD 1
 #else
@@ -475,7 +476,7 @@ static void rgb_row(const double *restrict py, const double *restrict cb, const 
 {
     size_t x = 0;
 #if RGB_SIMD
-    for (; x + 2 <= w; x += 2, px += 6)
+    for (; x + 2 < w; x += 2, px += 6)   /* a pixel after the pair: see rgb2 */
         rgb2(_mm_add_pd(_mm_loadu_pd(py + x), _mm_set1_pd(128.0)), _mm_loadu_pd(cb + x),
              _mm_loadu_pd(cr + x), px);
 #endif
@@ -497,7 +498,7 @@ static void rgb_row_v(const double *restrict py, const double *restrict b0, cons
     size_t x = 0;
 #if RGB_SIMD
     const __m128d q3 = _mm_set1_pd(0.75), q1 = _mm_set1_pd(0.25);
-    for (; x + 2 <= w; x += 2, px += 6)
+    for (; x + 2 < w; x += 2, px += 6)   /* a pixel after the pair: see rgb2 */
         rgb2(_mm_add_pd(_mm_loadu_pd(py + x), _mm_set1_pd(128.0)),
              _mm_add_pd(_mm_mul_pd(q3, _mm_loadu_pd(b0 + x)), _mm_mul_pd(q1, _mm_loadu_pd(b1 + x))),
              _mm_add_pd(_mm_mul_pd(q3, _mm_loadu_pd(r0 + x)), _mm_mul_pd(q1, _mm_loadu_pd(r1 + x))), px);
