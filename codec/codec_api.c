@@ -40,7 +40,7 @@
 struct recimg_encoder {
     recimg_encoder_params p;
     recimg_transform *tx;
-    recimg_transform *tx_more[2];   /* planes 1 and 2 when planes run on threads */
+    recimg_transform *tx_more[2];   /* planes 1 and 2 when planes run on threads (4:2:0: [0] for both) */
     uint8_t *tx_embed;        /* learned-transform: record written into every .rec (id 4) */
     size_t tx_embed_size;
 };
@@ -183,29 +183,34 @@ static recimg_status validate_encoder_params(const recimg_encoder_params *p)
     return RECIMG_OK;
 }
 
-/* A second transform object like t (same id, or the same embedded record):
- * transform objects hold scratch buffers, so each thread needs its own. */
+/* A second transform object like t (same id, or the same embedded record) with
+ * the directions dirs: transform objects hold scratch buffers, so each thread
+ * needs its own. */
 static recimg_status transform_like(const recimg_transform *t, const uint8_t *embed,
-                                    size_t embed_size, recimg_transform **out)
+                                    size_t embed_size, int dirs, recimg_transform **out)
 {
     int rc;
     *out = NULL;
     if (t->id == RTX_TRANSFORM_EMBEDDED)
         rc = rtx_embed_create(embed, embed_size, out);
     else
-        rc = rtx_transform_create(t->id, out);
+        rc = rtx_transform_create_dirs(t->id, dirs, out);
     RETURN_IF(rc == -2, RECIMG_ERR_OUT_OF_MEMORY);
     RETURN_IF(rc != 0, RECIMG_ERR_INTERNAL);
     return RECIMG_OK;
 }
 
 /* Last step of encoder creation: the per-plane transforms a threaded encode
- * uses (the FFTW plans are made here, at creation, never during encoding). */
+ * uses (the FFTW plans are made here, at creation, never during encoding). The
+ * encoder only transforms forward; with 4:2:0 one job codes both chroma planes,
+ * which then share one object (speed, issue 8: fewer FFTW plans to make). */
 static recimg_status encoder_finish(recimg_encoder *e, recimg_encoder **out)
 {
     if (recimg_thread_count(e->p.threads, 3) > 1) {
-        for (int j = 0; j < 2; j++) {
-            const recimg_status st = transform_like(e->tx, e->tx_embed, e->tx_embed_size, &e->tx_more[j]);
+        const int more = e->p.chroma == RECIMG_CHROMA_420 ? 1 : 2;
+        for (int j = 0; j < more; j++) {
+            const recimg_status st = transform_like(e->tx, e->tx_embed, e->tx_embed_size, RTX_DIR_FORWARD,
+                                                    &e->tx_more[j]);
             if (st != RECIMG_OK) {
                 recimg_encoder_free(e);
                 return st;
@@ -236,7 +241,7 @@ recimg_status recimg_encoder_create(const recimg_encoder_params *p, recimg_encod
             e->p.transform_id = known;
             e->p.transform_file = NULL;
             e->p.transform_file_size = 0;
-            if (rtx_transform_create(known, &e->tx) != 0) {
+            if (rtx_transform_create_dirs(known, RTX_DIR_FORWARD, &e->tx) != 0) {
                 free(e);
                 return RECIMG_ERR_INTERNAL;
             }
@@ -263,7 +268,7 @@ recimg_status recimg_encoder_create(const recimg_encoder_params *p, recimg_encod
         }
         return encoder_finish(e, out);
     }
-    if (rtx_transform_create(p->transform_id, &e->tx) != 0) {
+    if (rtx_transform_create_dirs(p->transform_id, RTX_DIR_FORWARD, &e->tx) != 0) {
         free(e);
         return RECIMG_ERR_INTERNAL;
     }
@@ -590,6 +595,8 @@ static recimg_status encode_planes(recimg_encoder *enc, const recimg_image *img,
     nthreads = recimg_thread_count(enc->p.threads, jb.pl.nplanes);
     for (int i = 0; i < 3; i++)   /* the per-plane transforms exist whenever threads do */
         jb.tx[i] = i == 0 || nthreads == 1 ? enc->tx : enc->tx_more[i - 1];
+    if (jb.pl.subsampled)         /* one job codes both chroma planes (encode_plane_job) */
+        jb.tx[2] = jb.tx[1];
     recimg_run_jobs(nthreads, jb.pl.subsampled ? 2 : jb.pl.nplanes, encode_plane_job, &jb);
     for (int i = 0; i < jb.pl.nplanes; i++) {   /* plane order: identical sums for any thread count */
         if (st == RECIMG_OK)
@@ -948,7 +955,8 @@ static recimg_status decoder_transforms(recimg_decoder *dec, const recimg_header
         if (nthreads > 1 && (!t || t->id != dec->tx->id || t->id == RTX_TRANSFORM_EMBEDDED)) {
             rtx_transform_destroy(t);
             dec->tx_more[j] = NULL;
-            FORWARD_IF_ERROR(transform_like(dec->tx, h->tx_embed, h->tx_embed_size, &dec->tx_more[j]));
+            FORWARD_IF_ERROR(transform_like(dec->tx, h->tx_embed, h->tx_embed_size, RTX_DIR_INVERSE,
+                                            &dec->tx_more[j]));
         }
     }
     for (int i = 0; i < 3; i++)
@@ -1051,7 +1059,8 @@ recimg_status recimg_decode_bands(recimg_decoder *dec, const uint8_t *data, size
     } else if (!dec->tx || dec->tx->id != h.transform_id) {
         rtx_transform_destroy(dec->tx);
         dec->tx = NULL;
-        RETURN_IF(rtx_transform_create(h.transform_id, &dec->tx) != 0, RECIMG_ERR_INTERNAL);
+        RETURN_IF(rtx_transform_create_dirs(h.transform_id, RTX_DIR_INVERSE, &dec->tx) != 0,
+                  RECIMG_ERR_INTERNAL);
     }
     RETURN_IF(recimg_size_mul3(h.width, h.height, h.color == 1 ? 1 : 3, &npix) != 0, RECIMG_ERR_LIMIT);
     out->pixels = (uint8_t *)malloc(npix ? npix : 1);
