@@ -154,6 +154,7 @@ void recimg_encoder_params_default(recimg_encoder_params *p)
     p->rec_zero_bits = -1.0;   /* the sampler's default */
     p->rec_uq_far_bin = 1;
     p->rec_skip_energy = 1;
+    p->rec_fast_chain = 1;
 }
 
 static recimg_status validate_encoder_params(const recimg_encoder_params *p)
@@ -173,6 +174,7 @@ static recimg_status validate_encoder_params(const recimg_encoder_params *p)
               RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_uq_far_bin != 0 && p->rec_uq_far_bin != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_skip_energy != 0 && p->rec_skip_energy != 1, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->rec_fast_chain != 0 && p->rec_fast_chain != 1, RECIMG_ERR_INVALID_ARGUMENT);
     /* learned-transform: id 4 takes its matrix from transform_file, other ids never do */
     RETURN_IF((p->transform_id == RTX_TRANSFORM_EMBEDDED) != (p->transform_file != NULL),
               RECIMG_ERR_INVALID_ARGUMENT);
@@ -336,7 +338,10 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
     pp->skip_bits = (double)h->skip_code / 1024.0;
     pp->stat_weight = h->prior_id == RECIMG_PRIOR_LAPLACE_CTX1 ? 2.0 : 1.5;
     pp->block_gain = h->prior_id == RECIMG_PRIOR_LAPLACE_CTX3;
-    pp->quant_rev = (h->flags & RECIMG_FLAG_CLOSED_CDF) ? REC_QUANT_REV_CLOSED : REC_QUANT_REV_WINDOW;
+    pp->quant_rev = (h->flags & RECIMG_FLAG_CLOSED_CDF)
+                        ? ((h->flags & RECIMG_FLAG_FAST_CHAIN) ? REC_QUANT_REV_FAST : REC_QUANT_REV_CLOSED)
+                        : REC_QUANT_REV_WINDOW;
+    pp->fast_chain = (h->flags & RECIMG_FLAG_FAST_CHAIN) != 0;
     /* skipped draws of prior id 2 on: wider, with a floor, on the luma plane (codec_rec.c) */
     pp->skip_draw_wide = h->prior_id != RECIMG_PRIOR_LAPLACE_CTX1 && plane == 0;
     pp->uq_far_bin = (h->flags & RECIMG_FLAG_UQ_FAR_BIN) != 0;
@@ -702,6 +707,9 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
        information; codec_rec.c, docs/REC_CODEC.md "Skip-energy table") */
     if (enc->p.mode == RECIMG_MODE_REC && enc->p.rec_skip_energy)
         h.flags |= RECIMG_FLAG_SKIP_ENERGY;
+    /* the short-chain coding revision (issue 8, docs/SPEED.md "Speed pass 8") */
+    if (enc->p.mode == RECIMG_MODE_REC && enc->p.rec_fast_chain)
+        h.flags |= RECIMG_FLAG_FAST_CHAIN;
     h.step_code = step_code_from_quality(enc->p.quality,
                                          enc->p.mode == RECIMG_MODE_REC ? REC_NOISE_FACTOR : 1.0);
     h.chroma_scale_code = chroma_scale_code(&enc->p);

@@ -130,11 +130,14 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
     h->matrix_id = recimg_reader_u8(&r);
     RETURN_IF(!recimg_matrix_id_valid(h->matrix_id), RECIMG_ERR_CORRUPT);
     h->flags = recimg_reader_u8(&r);
-    /* unknown bits are errors; the closed-form bin coder and the skip-energy table exist
-       in rec mode only, the far-bin reconstruction with sampler uq only */
-    RETURN_IF((h->flags & ~(RECIMG_FLAG_CLOSED_CDF | RECIMG_FLAG_UQ_FAR_BIN | RECIMG_FLAG_SKIP_ENERGY)) != 0,
+    /* unknown bits are errors; the closed-form bin coder, the skip-energy table and the
+       short-chain revision exist in rec mode only, the far-bin reconstruction with
+       sampler uq only */
+    RETURN_IF((h->flags & ~(RECIMG_FLAG_CLOSED_CDF | RECIMG_FLAG_UQ_FAR_BIN | RECIMG_FLAG_SKIP_ENERGY
+                            | RECIMG_FLAG_FAST_CHAIN)) != 0,
               RECIMG_ERR_CORRUPT);
-    RETURN_IF((h->flags & (RECIMG_FLAG_CLOSED_CDF | RECIMG_FLAG_SKIP_ENERGY)) && h->mode != RECIMG_MODE_REC,
+    RETURN_IF((h->flags & (RECIMG_FLAG_CLOSED_CDF | RECIMG_FLAG_SKIP_ENERGY | RECIMG_FLAG_FAST_CHAIN))
+                  && h->mode != RECIMG_MODE_REC,
               RECIMG_ERR_CORRUPT);
     RETURN_IF((h->flags & RECIMG_FLAG_UQ_FAR_BIN) &&
               !(h->mode == RECIMG_MODE_REC && h->sampler == RECIMG_SAMPLER_UQ), RECIMG_ERR_CORRUPT);

@@ -45,6 +45,9 @@
 #define RECIMG_FLAG_UQ_FAR_BIN 0x02u   /* rec mode, sampler uq: far-bin reconstruction (codec_rec.c) */
 #define RECIMG_FLAG_SKIP_ENERGY 0x04u  /* rec mode: the payload starts with the skip-energy table
                                           (codec_rec.h, RECIMG_SKIP_GROUPS bytes) */
+#define RECIMG_FLAG_FAST_CHAIN 0x08u   /* rec mode: the short-chain revision (codec_rec.c): the
+                                          in-block gain from rec_pow_table, and with 0x01 the bin
+                                          coder's edge exponentials from rec_exp_neg_fast */
 #define RECIMG_STEP_CODE_MIN 64u              /* step >= 1/16 */
 #define RECIMG_STEP_CODE_MAX ((uint32_t)1 << 22) /* step <= 4096 */
 #define RECIMG_CHROMA_SCALE_MIN 64u           /* 0.25 */

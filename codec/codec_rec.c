@@ -176,6 +176,11 @@ static double skip_threshold(double tau)
  * keep learning from e (the gain only scales their prediction), and S uses b0,
  * so the gain cannot feed on itself. rec_exp/rec_log only: lock-step; the
  * factor is recomputed only when the sums change (speed).
+ * Header flag 0x08 (pp->fast_chain; issue 8, docs/SPEED.md "Speed pass 8"): the
+ * factor is rec_pow_table_ratio(GAIN_BETA table, E + C, S + C) instead, from the
+ * exponent and top mantissa bits of the two sums (no division, log or exp; within
+ * 0.23% of the exact power): rec_log and rec_exp were ~126 instructions and ~30
+ * dependent operations between one coded coefficient and the next one's scale.
  * Chosen on TRAIN (docs/REC_CODEC.md, "Context model v3"): at tau 0.08, beta
  * 0.08 / 0.13 / 0.2 / 0.3 (C = 2) gave BD-rate +6.67% / +6.51% / +6.57% / +7.38%
  * against rounding (v2: +7.41%); with tau 0.12 beta 0.15, C = 1 +6.07%. Most of
@@ -187,19 +192,33 @@ static double skip_threshold(double tau)
 typedef struct {
     double e2, b2;   /* E and S above */
     double g;        /* the factor exp(GAIN_BETA log((E + C) / (S + C))) */
+    const rec_pow_table *pt;   /* flag 0x08: the factor from this table; NULL: exact */
 } block_gain_state;
 
 static void block_gain_update(block_gain_state *bg)
 {
-    bg->g = rec_exp_mul_log(GAIN_BETA, (bg->e2 + GAIN_C) / (bg->b2 + GAIN_C));   /* = rec_exp(GAIN_BETA * rec_log(.)) */
+    if (bg->pt)
+        bg->g = rec_pow_table_ratio(bg->pt, bg->e2 + GAIN_C, bg->b2 + GAIN_C);
+    else
+        bg->g = rec_exp_mul_log(GAIN_BETA, (bg->e2 + GAIN_C) / (bg->b2 + GAIN_C));   /* = rec_exp(GAIN_BETA * rec_log(.)) */
 }
 
-/* Fresh sums for a block (the factor of empty sums, 1 up to rec_math's rounding). The
- * row loops evaluate it once and copy the state into every block (the same g). */
-static void block_gain_init(block_gain_state *bg)
+/* Fresh sums for a block (the factor of empty sums, 1 up to rounding). The row loops
+ * evaluate it once and copy the state into every block (the same g). With
+ * pp->fast_chain the plane state's table is filled at the plane's first rows. */
+static void block_gain_init(block_gain_state *bg, const recimg_rec_plane_params *pp,
+                            recimg_rec_plane_state *ps)
 {
     bg->e2 = 0.0;
     bg->b2 = 0.0;
+    bg->pt = NULL;
+    if (pp->fast_chain) {
+        if (!ps->gain_table_ready) {
+            rec_pow_table_init(&ps->gain_table, GAIN_BETA);
+            ps->gain_table_ready = 1;
+        }
+        bg->pt = &ps->gain_table;
+    }
     block_gain_update(bg);
 }
 
@@ -318,6 +337,7 @@ void recimg_rec_plane_state_init(recimg_rec_plane_state *ps)
     rec_gprs_bnb_model_init(&ps->bnb);
     rec_rc_bit_model_init(&ps->far);
     rec_rc_bit_model_init(&ps->group_escape);
+    ps->gain_table_ready = 0;
 }
 
 /* Encoder-only rule: does the target y need the lrq fallback? Depends on y and
@@ -682,7 +702,7 @@ recimg_status recimg_rec_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_s
     coef_group grp;            /* block sampler: the open group of the current block */
     group_init(&grp);
     block_gain_state bg_empty;
-    block_gain_init(&bg_empty);
+    block_gain_init(&bg_empty, pp, bnb);
     skip_energy_prep sep;
     skip_energy_prepare(pp, &sep);
     grp.escape = bnb->group_escape;   /* adaptive across the plane's bands */
@@ -950,7 +970,7 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
     coef_group grp;
     group_init(&grp);
     block_gain_state bg_empty;
-    block_gain_init(&bg_empty);
+    block_gain_init(&bg_empty, pp, bnb);
     grp.escape = bnb->group_escape;   /* adaptive across the plane's bands */
     for (uint32_t by = by0; by < by1; by++) {
         for (uint32_t bx = 0; bx < bw; bx++, coef += 64, block++) {

@@ -34,9 +34,9 @@ typedef struct {
                                    0 = the format's value (codec_rec.c GROUP_I_HI) */
     double stat_weight;         /* w of the context cell statistic w e^2 (codec_rec.c):
                                    2 for prior id 1, 1.5 for prior ids 2 and 3 (docs/FORMAT.md) */
-    rec_quant_rev quant_rev;    /* bin coder of uq / lrq: WINDOW (header flags 0) or CLOSED
-                                   (flags bit 0x01); positional initializers that stop before
-                                   it get WINDOW */
+    rec_quant_rev quant_rev;    /* bin coder of uq / lrq: WINDOW (header flags 0), CLOSED
+                                   (flags bit 0x01) or FAST (0x01 with 0x08); positional
+                                   initializers that stop before it get WINDOW */
     int skip_draw_wide;         /* decoder only: a skipped coefficient's private draw (sample,
                                    realism) is Laplace(b_r) if 0 (prior id 1, chroma planes,
                                    initializers that stop before it), Laplace(b_s) if 1, b_s =
@@ -54,6 +54,10 @@ typedef struct {
                                    private draw is scaled by skip_scale[recimg_skip_group(zz)].
                                    0 in initializers that stop before it (draws unscaled). */
     double skip_scale[RECIMG_SKIP_GROUPS];   /* decoder, skip_energy only: recimg_skip_scale(q) */
+    int fast_chain;             /* header flag 0x08: the in-block gain (block_gain) from
+                                   rec_pow_table instead of rec_exp(beta rec_log(.)) (codec_rec.c);
+                                   the bin coder's part of the flag is quant_rev = FAST.
+                                   0 in initializers that stop before it */
 } recimg_rec_plane_params;
 
 typedef struct {
@@ -92,6 +96,8 @@ typedef struct {
     rec_gprs_bnb_model bnb;
     rec_rc_bit_model far;
     rec_rc_bit_model group_escape;
+    int gain_table_ready;       /* gain_table filled (fast_chain planes, at their first rows) */
+    rec_pow_table gain_table;   /* (ratio)^GAIN_BETA for the in-block gain (codec_rec.c) */
 } recimg_rec_plane_state;
 
 /* Fresh state for a plane (before its first rows). */

@@ -154,6 +154,13 @@ typedef struct {
        (docs/FORMAT.md); 0 = without it, as files made before it. The plane streams
        are the same either way. Ignored in round mode. */
     int rec_skip_energy;
+    /* REC: 1 (default) = header flag 0x08, the short-chain coding revision (issue 8,
+       docs/FORMAT.md and docs/SPEED.md "Speed pass 8"): the in-block gain from a table
+       on the bits of its two sums, and the closed-form bin coder's edge exponentials
+       from a table, in place of rec_exp / rec_log. Different bits, the same rate and
+       quality within noise, fewer instructions. 0 = without it, as files made before
+       it. Ignored in round mode. */
+    int rec_fast_chain;
 } recimg_encoder_params;
 
 /* Per-encode figures, filled by recimg_encode when a pointer is given. */

@@ -5,6 +5,7 @@
  *   rec_rc.h    binary range coder (adaptive/fixed bits, frequency symbols)
  *   rec_math.h  deterministic exp/log/expm1/log1p/Phi/Phi_inv (+ - * / sqrt only)
  *   rec_prng.h  counter-based PRNG keyed by (seed, stream, index)
+ *   rec_fast.h  table-driven e^(-a) and ratio powers (short dependency chains)
  * and, declared below, the channel simulators:
  *   uq     universal (dithered) quantization, uniform noise, exact
  *   lrq    layered randomized quantization, Gaussian noise, exact, O(1)
@@ -26,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rec_fast.h"
 #include "rec_math.h"
 #include "rec_prng.h"
 #include "rec_rc.h"
@@ -101,12 +103,16 @@ typedef struct {
 /* Revision of the bin coder (rec_quant.c).
  * WINDOW (0): the original exact-pmf coder (window, buckets, search).
  * CLOSED (1): closed-form integer CDF of the Laplace prior (rec_quant_code_bin_cf);
- *             different bits, about the same rate, far fewer instructions. */
-typedef enum { REC_QUANT_REV_WINDOW = 0, REC_QUANT_REV_CLOSED = 1 } rec_quant_rev;
+ *             different bits, about the same rate, far fewer instructions.
+ * FAST (2):   CLOSED with every edge exponential from rec_exp_neg_fast (rec_fast.h)
+ *             instead of rec_exp: a shorter dependency chain, different bits
+ *             (.rec header flag 0x08 with 0x01). */
+typedef enum { REC_QUANT_REV_WINDOW = 0, REC_QUANT_REV_CLOSED = 1, REC_QUANT_REV_FAST = 2 } rec_quant_rev;
 
 /* The prior's tail exponentials at the coded bin's two edges, as the CLOSED
  * coder computed them for its counts: with z the standardized edge
- * (edge - mean) / scale of a Laplace prior, e = rec_exp(-|z|).  `known` is 0
+ * (edge - mean) / scale of a Laplace prior, e = rec_exp(-|z|) (revision FAST:
+ * rec_exp_neg_fast(|z|)).  `known` is 0
  * when the coder did not compute them (revision WINDOW, a Gaussian prior, an
  * escaped bin, or the coder's fallback to WINDOW); a caller then computes what
  * it needs itself.  Encoder and decoder always agree on every field. */
@@ -172,6 +178,13 @@ rec_status rec_quant_code_bin_cf(rec_rc_encoder *enc, int64_t k, double step, do
                                  const rec_prior *prior, rec_quant_edges *edges);
 rec_status rec_quant_decode_bin_cf(rec_rc_decoder *dec, double step, double u,
                                    const rec_prior *prior, int64_t *k, rec_quant_edges *edges);
+/* Revision FAST: rec_quant_code_bin_cf / _decode_bin_cf with E(k) =
+ * rec_exp_neg_fast(|z(k)|) (rec_fast.h) in place of rec_exp(-|z(k)|); everything
+ * else (window, counts, escapes, fallback to WINDOW) as CLOSED. */
+rec_status rec_quant_code_bin_fast(rec_rc_encoder *enc, int64_t k, double step, double u,
+                                   const rec_prior *prior, rec_quant_edges *edges);
+rec_status rec_quant_decode_bin_fast(rec_rc_decoder *dec, double step, double u,
+                                     const rec_prior *prior, int64_t *k, rec_quant_edges *edges);
 
 /* uq and lrq with a chosen coder revision (rec_uq_encode etc. are revision
  * WINDOW); out->edges as for rec_quant_code_bin_cf. */

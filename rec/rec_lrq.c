@@ -75,6 +75,8 @@ rec_status rec_lrq_encode_rev(rec_quant_rev rev, double y, double sigma, const r
     out->edges.known = 0;
     if (rev == REC_QUANT_REV_CLOSED)
         return rec_quant_code_bin_cf(enc, out->k, out->draws.step, out->draws.u, prior, &out->edges);
+    if (rev == REC_QUANT_REV_FAST)
+        return rec_quant_code_bin_fast(enc, out->k, out->draws.step, out->draws.u, prior, &out->edges);
     return rec_quant_code_bin(enc, out->k, out->draws.step, out->draws.u, prior);
 }
 
@@ -90,6 +92,8 @@ rec_status rec_lrq_decode_rev(rec_quant_rev rev, double sigma, const rec_prior *
     out->edges.known = 0;
     st = rev == REC_QUANT_REV_CLOSED
         ? rec_quant_decode_bin_cf(dec, out->draws.step, out->draws.u, prior, &out->k, &out->edges)
+        : rev == REC_QUANT_REV_FAST
+        ? rec_quant_decode_bin_fast(dec, out->draws.step, out->draws.u, prior, &out->k, &out->edges)
         : rec_quant_decode_bin(dec, out->draws.step, out->draws.u, prior, &out->k);
     out->x = out->draws.step * ((double)out->k - out->draws.u);
     return st;

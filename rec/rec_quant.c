@@ -32,6 +32,7 @@
  * Laplace priors and falls back to WINDOW for what it does not cover.
  */
 #include "rec.h"
+#include "rec_fast.h"
 #include "rec_quant_internal.h"
 
 #include <math.h> /* isfinite, sqrt (IEEE correctly rounded) */
@@ -564,10 +565,11 @@ typedef struct {
     double m, bs;          /* mean / step + u + 1/2 and scale / step (decoder's guess) */
     int64_t k_lo, k_hi;
     uint32_t s;
+    int fast;              /* revision FAST: E(k) from rec_exp_neg_fast */
 } cfctx;
 
 /* 1: covered (ctx filled); 0: use the WINDOW coder */
-static int cf_setup(cfctx *c, double step, double u, const rec_prior *prior)
+static int cf_setup(cfctx *c, double step, double u, const rec_prior *prior, int fast)
 {
     double inv_step, m, w, bs;
     /* the comparisons also refuse NaN and infinities (a NaN or infinite u or mean
@@ -592,6 +594,7 @@ static int cf_setup(cfctx *c, double step, double u, const rec_prior *prior)
     c->k_lo = floor_i64(m - w);
     c->k_hi = floor_i64(m + w);
     c->s = TOTAL - 2u - (uint32_t)(c->k_hi - c->k_lo + 1);
+    c->fast = fast;
     return 1;
 }
 
@@ -600,13 +603,11 @@ static uint32_t cf_cum(const cfctx *c, int64_t k, double *e)
 {
     const double z = (c->step * (((double)k - c->u) - 0.5) - c->mean) * c->inv_scale;
     double f;
-    if (z < 0) {
-        *e = rec_exp(z);
-        f = 0.5 * *e;
-    } else {
-        *e = rec_exp(-z);
-        f = 1.0 - 0.5 * *e;
-    }
+    if (c->fast)
+        *e = rec_exp_neg_fast(z < 0 ? -z : z);
+    else
+        *e = rec_exp(z < 0 ? z : -z);
+    f = z < 0 ? 0.5 * *e : 1.0 - 0.5 * *e;
     return 1u + (uint32_t)(k - c->k_lo) + (uint32_t)((double)c->s * f);
 }
 
@@ -617,9 +618,14 @@ static inline void cf_cum_pair(const cfctx *c, int64_t k, uint32_t cum[2], doubl
     const double z0 = (c->step * (((double)k - c->u) - 0.5) - c->mean) * c->inv_scale;
     const double z1 = (c->step * (((double)(k + 1) - c->u) - 0.5) - c->mean) * c->inv_scale;
     double a[2], f0, f1;
-    a[0] = z0 < 0 ? z0 : -z0;
-    a[1] = z1 < 0 ? z1 : -z1;
-    rec_exp_x2(a, e);
+    if (c->fast) {
+        e[0] = rec_exp_neg_fast(z0 < 0 ? -z0 : z0);
+        e[1] = rec_exp_neg_fast(z1 < 0 ? -z1 : z1);
+    } else {
+        a[0] = z0 < 0 ? z0 : -z0;
+        a[1] = z1 < 0 ? z1 : -z1;
+        rec_exp_x2(a, e);
+    }
     f0 = z0 < 0 ? 0.5 * e[0] : 1.0 - 0.5 * e[0];
     f1 = z1 < 0 ? 0.5 * e[1] : 1.0 - 0.5 * e[1];
     cum[0] = 1u + (uint32_t)(k - c->k_lo) + (uint32_t)((double)c->s * f0);
@@ -633,8 +639,8 @@ static double cf_edge_exp(const cfctx *c, int64_t k)
     return e;
 }
 
-rec_status rec_quant_code_bin_cf(rec_rc_encoder *enc, int64_t k, double step, double u,
-                                 const rec_prior *prior, rec_quant_edges *edges)
+static rec_status code_bin_cf(rec_rc_encoder *enc, int64_t k, double step, double u,
+                              const rec_prior *prior, rec_quant_edges *edges, int fast)
 {
     cfctx c;
     rec_quant_edges ed = {0, 0.0, 0.0};
@@ -642,7 +648,7 @@ rec_status rec_quant_code_bin_cf(rec_rc_encoder *enc, int64_t k, double step, do
         return REC_ERR_INVALID_ARG;
     if (edges)
         *edges = ed;
-    if (!cf_setup(&c, step, u, prior))
+    if (!cf_setup(&c, step, u, prior, fast))
         return rec_quant_code_bin(enc, k, step, u, prior);
     if (k < c.k_lo) {
         if (k < -((int64_t)1 << 52))
@@ -671,6 +677,18 @@ rec_status rec_quant_code_bin_cf(rec_rc_encoder *enc, int64_t k, double step, do
             *edges = ed;
     }
     return enc->oom ? REC_ERR_NOMEM : REC_OK;
+}
+
+rec_status rec_quant_code_bin_cf(rec_rc_encoder *enc, int64_t k, double step, double u,
+                                 const rec_prior *prior, rec_quant_edges *edges)
+{
+    return code_bin_cf(enc, k, step, u, prior, edges, 0);
+}
+
+rec_status rec_quant_code_bin_fast(rec_rc_encoder *enc, int64_t k, double step, double u,
+                                   const rec_prior *prior, rec_quant_edges *edges)
+{
+    return code_bin_cf(enc, k, step, u, prior, edges, 1);
 }
 
 /* Candidate bin for target t (1 <= t < T - 1), clamped to the window: the
@@ -792,35 +810,36 @@ static inline int64_t cf_find(const cfctx *c, uint32_t t, uint32_t *c0, uint32_t
 int rec_quant_cf_window(double step, double u, const rec_prior *prior, int64_t *k_lo, int64_t *k_hi)
 {
     cfctx c;
-    if (!cf_setup(&c, step, u, prior))
+    if (!cf_setup(&c, step, u, prior, 0))   /* the window does not depend on the revision */
         return 0;
     *k_lo = c.k_lo;
     *k_hi = c.k_hi;
     return 1;
 }
 
-uint32_t rec_quant_cf_cum(double step, double u, const rec_prior *prior, int64_t k)
+uint32_t rec_quant_cf_cum(double step, double u, const rec_prior *prior, int64_t k, int fast)
 {
     cfctx c;
     cfedge e;
-    if (!cf_setup(&c, step, u, prior))
+    if (!cf_setup(&c, step, u, prior, fast))
         return 0;
     cf_probe(&c, k, &e);
     return e.cum;
 }
 
-int64_t rec_quant_cf_locate(double step, double u, const rec_prior *prior, uint32_t t, int *probes)
+int64_t rec_quant_cf_locate(double step, double u, const rec_prior *prior, uint32_t t, int *probes,
+                            int fast)
 {
     cfctx c;
     uint32_t c0, c1;
     rec_quant_edges ed;
-    if (!cf_setup(&c, step, u, prior) || t < 1u || t >= TOTAL - 1u)
+    if (!cf_setup(&c, step, u, prior, fast) || t < 1u || t >= TOTAL - 1u)
         return INT64_MIN;
     return cf_find(&c, t, &c0, &c1, &ed, probes);
 }
 
-rec_status rec_quant_decode_bin_cf(rec_rc_decoder *dec, double step, double u,
-                                   const rec_prior *prior, int64_t *k_out, rec_quant_edges *edges)
+static rec_status decode_bin_cf(rec_rc_decoder *dec, double step, double u,
+                                const rec_prior *prior, int64_t *k_out, rec_quant_edges *edges, int fast)
 {
     cfctx c;
     int64_t k;
@@ -830,7 +849,7 @@ rec_status rec_quant_decode_bin_cf(rec_rc_decoder *dec, double step, double u,
         return REC_ERR_INVALID_ARG;
     if (edges)
         *edges = ed;
-    if (!cf_setup(&c, step, u, prior))
+    if (!cf_setup(&c, step, u, prior, fast))
         return rec_quant_decode_bin(dec, step, u, prior, k_out);
     t = rec_rc_decode_target(dec, TOTAL_BITS);
     if (t < 1u) {
@@ -848,4 +867,16 @@ rec_status rec_quant_decode_bin_cf(rec_rc_decoder *dec, double step, double u,
         *edges = ed;
     *k_out = k;
     return dec->error ? REC_ERR_CORRUPT : REC_OK;   /* rec_rc_decoder_error, without the call */
+}
+
+rec_status rec_quant_decode_bin_cf(rec_rc_decoder *dec, double step, double u,
+                                   const rec_prior *prior, int64_t *k_out, rec_quant_edges *edges)
+{
+    return decode_bin_cf(dec, step, u, prior, k_out, edges, 0);
+}
+
+rec_status rec_quant_decode_bin_fast(rec_rc_decoder *dec, double step, double u,
+                                     const rec_prior *prior, int64_t *k_out, rec_quant_edges *edges)
+{
+    return decode_bin_cf(dec, step, u, prior, k_out, edges, 1);
 }

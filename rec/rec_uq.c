@@ -47,6 +47,8 @@ rec_status rec_uq_encode_rev(rec_quant_rev rev, double y, double delta, const re
     out->edges.known = 0;
     if (rev == REC_QUANT_REV_CLOSED)
         return rec_quant_code_bin_cf(enc, out->k, delta, out->draws.u, prior, &out->edges);
+    if (rev == REC_QUANT_REV_FAST)
+        return rec_quant_code_bin_fast(enc, out->k, delta, out->draws.u, prior, &out->edges);
     return rec_quant_code_bin(enc, out->k, delta, out->draws.u, prior);
 }
 
@@ -62,6 +64,8 @@ rec_status rec_uq_decode_rev(rec_quant_rev rev, double delta, const rec_prior *p
     out->edges.known = 0;
     st = rev == REC_QUANT_REV_CLOSED
         ? rec_quant_decode_bin_cf(dec, delta, out->draws.u, prior, &out->k, &out->edges)
+        : rev == REC_QUANT_REV_FAST
+        ? rec_quant_decode_bin_fast(dec, delta, out->draws.u, prior, &out->k, &out->edges)
         : rec_quant_decode_bin(dec, delta, out->draws.u, prior, &out->k);
     out->x = delta * ((double)out->k - out->draws.u);
     return st;

@@ -62,6 +62,7 @@ static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sa
     p.rec_legacy_bin_coder = legacy;
     p.rec_uq_far_bin = far_bin;
     p.rec_skip_energy = 0;   /* flag 0x04 and its combinations: test_codec_skip_energy */
+    p.rec_fast_chain = 0;    /* flag 0x08 and its combinations: test_codec_fast_chain */
     return ct_encode(&p, img, out, size, NULL);
 }
 
@@ -130,7 +131,7 @@ static void check(const recimg_image *img, recimg_sampler s, double q, int far_b
             memcpy(g, f[0], n[0]);
             set_flags(g, n[0], 0x81);
             CHECK(decode(g, n[0], 1, &x) == RECIMG_ERR_CORRUPT);
-            set_flags(g, n[0], 0x08);
+            set_flags(g, n[0], 0x10);
             CHECK(decode(g, n[0], 1, &x) == RECIMG_ERR_CORRUPT);
             free(g);
         }

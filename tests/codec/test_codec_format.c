@@ -100,6 +100,7 @@ int main(void)
     CHECK(mutate(26, 1, 9) == RECIMG_ERR_CORRUPT);                 /* matrix */
     CHECK(mutate(27, 1, 1) == RECIMG_ERR_CORRUPT);                 /* flags */
     CHECK(mutate(27, 1, 2) == RECIMG_ERR_CORRUPT);                 /* far-bin flag: rec uq only */
+    CHECK(mutate(27, 1, 0x08) == RECIMG_ERR_CORRUPT);              /* short-chain revision: rec only */
     CHECK(mutate(27, 1, 0x80) == RECIMG_ERR_CORRUPT);
     CHECK(mutate(28, 4, 0) == RECIMG_ERR_CORRUPT);                 /* step */
     CHECK(mutate(28, 4, 0xFFFFFFFFu) == RECIMG_ERR_CORRUPT);
@@ -148,17 +149,18 @@ int main(void)
             CHECK(mutate(25, 1, 0) == RECIMG_ERR_CORRUPT);
             /* uq (the default sampler) files carry flags 0x01 (closed-form bin coder),
                0x02 (far-bin reconstruction, decoder only: without it the payload decodes)
-               and 0x04 (skip-energy table at the payload's start); without 0x01 the
-               payload is read by the other coder, without 0x04 the table is read as the
-               stream lengths: some image or corrupt; unknown bits are errors */
-            CHECK(rec_file[24] == RECIMG_SAMPLER_UQ && rec_file[27] == 0x07);
-            CHECK(mutate(27, 1, 0x05) == RECIMG_OK);
-            for (uint64_t fl = 0; fl < 7; fl++) {
+               0x04 (skip-energy table at the payload's start) and 0x08 (short-chain
+               revision); without 0x01 or 0x08 the payload is read by another coder,
+               without 0x04 the table is read as the stream lengths: some image or
+               corrupt; unknown bits are errors */
+            CHECK(rec_file[24] == RECIMG_SAMPLER_UQ && rec_file[27] == 0x0F);
+            CHECK(mutate(27, 1, 0x0D) == RECIMG_OK);
+            for (uint64_t fl = 0; fl < 15; fl++) {
                 const recimg_status s0 = mutate(27, 1, fl);
                 CHECK(s0 == RECIMG_OK || s0 == RECIMG_ERR_CORRUPT);
             }
-            CHECK(mutate(27, 1, 0x08) == RECIMG_ERR_CORRUPT);
-            CHECK(mutate(27, 1, 0x0F) == RECIMG_ERR_CORRUPT);
+            CHECK(mutate(27, 1, 0x10) == RECIMG_ERR_CORRUPT);
+            CHECK(mutate(27, 1, 0x1F) == RECIMG_ERR_CORRUPT);
             CHECK(mutate(27, 1, 0x80) == RECIMG_ERR_CORRUPT);
             {   /* flag 0x02 is defined for uq only */
                 uint8_t *f = malloc(file_size);

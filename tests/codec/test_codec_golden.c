@@ -159,6 +159,22 @@ static const golden table[] = {
     {"golden_rec3cf_far_flat_uq_rgb420_q20.rec", 56, 40, 3, RECIMG_CHROMA_420, 20, 28, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
      {"41ae6084ed7bc4a6e09c4b174b948b18", "e846af435e1399cf5d4476983fe30e89",
       "2dc01ea20521185f480a29e96f3ade9c", "631e1f68b92d0a93a934752aa6632e2f"}},
+    /* header flag 0x08 (the short-chain revision: in-block gain from rec_pow_table, with
+       0x01 the bin coder's edge exponentials from rec_exp_neg_fast): 0x0F (what the
+       encoder writes by default for uq), 0x0D (block), 0x09 (lrq, gray) and 0x08 alone
+       (window coder, gain table only); every file above carries no 0x08 */
+    {"golden_rec3cf_far_se_fc_uq_rgb420_q30.rec", 56, 40, 3, RECIMG_CHROMA_420, 30, 31, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"d7f760ae76dc582bbe3badaed0e46e1f", "b16ba712dd7c2989f94d4c27ce492ae4",
+      "ae2685292795388c9f82ab74a976515b", "d3794c23ace0fd227b79ed6c7e0c70a8"}},
+    {"golden_rec3cf_se_fc_block_rgb420_q90.rec", 64, 48, 3, RECIMG_CHROMA_420, 90, 32, RECIMG_MODE_REC, RECIMG_SAMPLER_BLOCK,
+     {"ea2830e468d5668acb6717ce6e2a3af2", "7cf1739ee2693c66887f5560deeee162",
+      "4796f009fc8d2369771af5cf249bafc8", "92e3dd0fcc493bbdaa0f9db9b79af3e3"}},
+    {"golden_rec3cf_fc_lrq_gray_q60.rec", 40, 32, 1, RECIMG_CHROMA_420, 60, 33, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ,
+     {"614304e93eed91f4d64de18d1098d212", "a49737e3af559f37ac18ecbf0676df23",
+      "bb2b8ff1b9d6a2e1f7f71e43108d9861", "0a45eb63a5d7981601b3b6c5894dd2fe"}},
+    {"golden_rec3_fc_uq_rgb420_q40.rec", 48, 40, 3, RECIMG_CHROMA_420, 40, 34, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"698075dfbc0f152c8d83d1f2f51fb6f4", "ef31ba79c2396acfd523b05723817144",
+      "2f6efe396bb0c37b4b32076a23fce30d", "46cb5f70f1bcebf4b463840e4b9e81e4"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
@@ -221,6 +237,7 @@ static int make(const char *dir, const char *prefix)
         p.rec_legacy_bin_coder = g->mode == RECIMG_MODE_REC && strstr(g->file, "cf_") == NULL;
         p.rec_uq_far_bin = strstr(g->file, "_far_") != NULL;
         p.rec_skip_energy = strstr(g->file, "_se_") != NULL;
+        p.rec_fast_chain = strstr(g->file, "_fc_") != NULL;
         if (strstr(g->file, "_flat_")) {
             p.matrix_id = 0;
             p.chroma_step_scale = 141.0 / 256.0;
@@ -268,7 +285,8 @@ int main(int argc, char **argv)
                                                                                    : 1));
         CHECK(data[27] == ((strstr(g->file, "cf_") != NULL ? 0x01 : 0)
                            | (strstr(g->file, "_far_") ? 0x02 : 0)
-                           | (strstr(g->file, "_se_") ? 0x04 : 0)));
+                           | (strstr(g->file, "_se_") ? 0x04 : 0)
+                           | (strstr(g->file, "_fc_") ? 0x08 : 0)));
         /* the step matrix and chroma step code a "_flat_" file pins (bytes 26, 32-33) */
         if (strstr(g->file, "_flat_"))
             CHECK(size > 33 && data[26] == 0 && data[32] + 256 * data[33] == 141);

@@ -45,7 +45,9 @@ static void run(recimg_sampler s, rec_quant_rev rev, const char *name, int spike
         rec_rc_encoder enc;
         rec_rc_decoder dec;
         recimg_ctx *ce = NULL, *cd = NULL;
-        recimg_rec_plane_params pp = {s, seed * 1000003u, 0, 0.0, sigma, 0, 0.0, 1.5, rev, 0, 0, 0, 0, {0}};
+        /* revision FAST comes with its in-block gain table (flag 0x08 under prior id 3) */
+        recimg_rec_plane_params pp = {s, seed * 1000003u, 0, 0.0, sigma, 0, 0.0, 1.5, rev, 0,
+                                      rev == REC_QUANT_REV_FAST, 0, 0, {0}, rev == REC_QUANT_REV_FAST};
         recimg_rec_stats rs;
         recimg_rec_recon recon = {RECIMG_DECODE_SAMPLE, 0.0, 0};
         uint8_t *buf = NULL;
@@ -157,6 +159,9 @@ int main(void)
     run(RECIMG_SAMPLER_LRQ, REC_QUANT_REV_CLOSED, "lrq (closed-form coder)", 0);
     run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_CLOSED, "uq (closed-form coder)", 0);
     run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_CLOSED, "uq (closed-form coder, outliers)", 1);
+    run(RECIMG_SAMPLER_LRQ, REC_QUANT_REV_FAST, "lrq (short-chain revision, flag 0x08)", 0);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_FAST, "uq (short-chain revision, flag 0x08)", 0);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_FAST, "uq (short-chain revision, outliers)", 1);
     run(RECIMG_SAMPLER_GPRS_BNB, REC_QUANT_REV_WINDOW, "gprs-bnb", 0);
     run(RECIMG_SAMPLER_GPRS, REC_QUANT_REV_WINDOW, "gprs", 0);
     run(RECIMG_SAMPLER_PFR, REC_QUANT_REV_WINDOW, "pfr", 0);

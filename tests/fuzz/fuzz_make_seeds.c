@@ -230,6 +230,13 @@ int main(int argc, char **argv)
        and carry no table): colour (luma and chroma rows) and gray (luma row only) */
     rec_seed(argv[1], "rec_se_uq_rgb_q40.rec", 24, 16, 3, 40, RECIMG_CHROMA_420, 1, 0, 100 + 5);
     rec_seed(argv[1], "rec_se_lrq_gray_q60.rec", 16, 16, 1, 60, RECIMG_CHROMA_420, 1, 0, 100 + 1);
+    /* The short-chain revision (header flags bit 3, the encoder's default since
+       docs/SPEED.md "Speed pass 8"; the seeds above were committed before it): the
+       table-driven in-block gain and edge exponentials, uq (flags 0x0F), lrq (0x0D, gray)
+       and block (0x0D) at qualities where many bins are coded */
+    rec_seed(argv[1], "rec_fc_uq_rgb_q85.rec", 24, 16, 3, 85, RECIMG_CHROMA_420, 1, 0, 100 + 5);
+    rec_seed(argv[1], "rec_fc_lrq_gray_q80.rec", 16, 16, 1, 80, RECIMG_CHROMA_420, 1, 0, 100 + 1);
+    rec_seed(argv[1], "rec_fc_block_rgb_q70.rec", 24, 16, 3, 70, RECIMG_CHROMA_420, 1, 0, 100 + 6);
     image_seeds(argv[1]);
     roundtrip_seeds(argv[1]);
     return failures ? 1 : 0;

@@ -11,7 +11,10 @@
  *  - the fallback to the WINDOW coder (Gaussian prior, windows too wide) round
  *    trips and reports no edges;
  *  - uq and lrq with revision CLOSED round trip, and a truncated stream sets the
- *    decoder's error. */
+ *    decoder's error.
+ * Everything runs twice: revision CLOSED (rec_exp) and revision FAST (the same
+ * counts with E from rec_exp_neg_fast, .rec flag 0x08; its edges must equal
+ * rec_exp_neg_fast(|z|)). */
 #include "rec.h"
 #include "rec_math.h"
 #include "rec_quant_internal.h"
@@ -39,6 +42,26 @@ static double rnd(void)   /* deterministic uniform in [0, 1) (xorshift64*) */
 }
 
 static long total_probes, total_targets, max_probes;
+static int fast;   /* 0: revision CLOSED, 1: revision FAST */
+
+static rec_status code_bin(rec_rc_encoder *enc, int64_t k, double step, double u, const rec_prior *pr,
+                           rec_quant_edges *ed)
+{
+    return fast ? rec_quant_code_bin_fast(enc, k, step, u, pr, ed) : rec_quant_code_bin_cf(enc, k, step, u, pr, ed);
+}
+
+static rec_status decode_bin(rec_rc_decoder *dec, double step, double u, const rec_prior *pr, int64_t *k,
+                             rec_quant_edges *ed)
+{
+    return fast ? rec_quant_decode_bin_fast(dec, step, u, pr, k, ed)
+                : rec_quant_decode_bin_cf(dec, step, u, pr, k, ed);
+}
+
+/* the revision's E of a standardized edge z */
+static double edge_exp(double z)
+{
+    return fast ? rec_exp_neg_fast(fabs(z)) : rec_exp(-fabs(z));
+}
 
 /* counts and exhaustive target inversion of one case; returns 1 if covered */
 static int check_case(const cfcase *cc)
@@ -51,11 +74,11 @@ static int check_case(const cfcase *cc)
         return 0;
     CHECKF(khi >= klo && khi - klo + 1 <= REC_QUANT_CF_NMAX, "window %lld..%lld", (long long)klo,
            (long long)khi);
-    CHECK(rec_quant_cf_cum(cc->step, cc->u, &pr, klo) == 1u);
-    CHECK(rec_quant_cf_cum(cc->step, cc->u, &pr, khi + 1) == T - 1u);
+    CHECK(rec_quant_cf_cum(cc->step, cc->u, &pr, klo, fast) == 1u);
+    CHECK(rec_quant_cf_cum(cc->step, cc->u, &pr, khi + 1, fast) == T - 1u);
     prev = 1u;
     for (k = klo + 1; k <= khi + 1; k++) {
-        const uint32_t c = rec_quant_cf_cum(cc->step, cc->u, &pr, k);
+        const uint32_t c = rec_quant_cf_cum(cc->step, cc->u, &pr, k, fast);
         if (!(c > prev)) {
             CHECKF(c > prev, "counts not increasing at k = %lld (b %g step %g mean %g u %g)",
                    (long long)k, cc->scale, cc->step, cc->mean, cc->u);
@@ -65,9 +88,9 @@ static int check_case(const cfcase *cc)
     }
     for (t = 1; t < T - 1u; t++) {
         int probes = 0;
-        const int64_t kk = rec_quant_cf_locate(cc->step, cc->u, &pr, t, &probes);
-        const uint32_t c0 = rec_quant_cf_cum(cc->step, cc->u, &pr, kk);
-        const uint32_t c1 = rec_quant_cf_cum(cc->step, cc->u, &pr, kk + 1);
+        const int64_t kk = rec_quant_cf_locate(cc->step, cc->u, &pr, t, &probes, fast);
+        const uint32_t c0 = rec_quant_cf_cum(cc->step, cc->u, &pr, kk, fast);
+        const uint32_t c1 = rec_quant_cf_cum(cc->step, cc->u, &pr, kk + 1, fast);
         if (!(kk >= klo && kk <= khi && c0 <= t && t < c1)) {
             if (bad++ < 3)
                 CHECKF(0, "target %u -> bin %lld [%u, %u) (b %g step %g mean %g u %g)", t,
@@ -115,8 +138,8 @@ static void exhaustive(void)
         covered++;
     }
     CHECKF(covered >= cases * 3 / 4, "only %d of %d cases covered", covered, cases);
-    printf("exhaustive: %d cases (%d covered), %ld targets, mean %.3f probes per target, max %ld\n",
-           cases, covered, total_targets, (double)total_probes / (double)total_targets, max_probes);
+    printf("exhaustive (%s): %d cases (%d covered), %ld targets, mean %.3f probes per target, max %ld\n",
+           fast ? "FAST" : "CLOSED", cases, covered, total_targets, (double)total_probes / (double)total_targets, max_probes);
 }
 
 /* encode every bin of the window and escapes, decode, compare */
@@ -137,29 +160,29 @@ static void round_trip_bins(double scale, double step, double mean, double u)
     CHECK(rec_rc_encoder_init(&enc) == 0);
     for (k = klo - 70; k <= khi + 70; k++) {
         rec_quant_edges ed;
-        ok &= rec_quant_code_bin_cf(&enc, k, step, u, &pr, &ed) == REC_OK;
+        ok &= code_bin(&enc, k, step, u, &pr, &ed) == REC_OK;
         ok &= ed.known == (covered && k >= klo && k <= khi);
         if (ed.known) {
             const double z0 = (step * (((double)k - u) - 0.5) - mean) * (1.0 / scale);
             const double z1 = (step * (((double)(k + 1) - u) - 0.5) - mean) * (1.0 / scale);
-            ok &= ed.e_lo == rec_exp(-fabs(z0)) && ed.e_hi == rec_exp(-fabs(z1));
+            ok &= ed.e_lo == edge_exp(z0) && ed.e_hi == edge_exp(z1);
         }
         n++;
     }
-    CHECK(rec_quant_code_bin_cf(&enc, (int64_t)1 << 40, step, u, &pr, NULL) == REC_OK);
-    CHECK(rec_quant_code_bin_cf(&enc, -((int64_t)1 << 40), step, u, &pr, NULL) == REC_OK);
+    CHECK(code_bin(&enc, (int64_t)1 << 40, step, u, &pr, NULL) == REC_OK);
+    CHECK(code_bin(&enc, -((int64_t)1 << 40), step, u, &pr, NULL) == REC_OK);
     CHECK(rec_rc_encoder_finish(&enc, &buf, &size) == 0);
     rec_rc_decoder_init(&dec, buf, size);
     for (k = klo - 70; k <= khi + 70; k++) {
         rec_quant_edges ed, ee;
         int64_t got = 0;
         const int known = covered && k >= klo && k <= khi;
-        ok &= rec_quant_decode_bin_cf(&dec, step, u, &pr, &got, &ed) == REC_OK;
+        ok &= decode_bin(&dec, step, u, &pr, &got, &ed) == REC_OK;
         ok &= got == k && ed.known == known;
         if (known) {   /* the same values the encoder returns */
             rec_rc_encoder e2;
             CHECK(rec_rc_encoder_init(&e2) == 0);
-            (void)rec_quant_code_bin_cf(&e2, k, step, u, &pr, &ee);
+            (void)code_bin(&e2, k, step, u, &pr, &ee);
             rec_rc_encoder_free(&e2);
             ok &= memcmp(&ed.e_lo, &ee.e_lo, sizeof(double)) == 0 &&
                   memcmp(&ed.e_hi, &ee.e_hi, sizeof(double)) == 0;
@@ -167,12 +190,12 @@ static void round_trip_bins(double scale, double step, double mean, double u)
     }
     {
         int64_t got = 0;
-        CHECK(rec_quant_decode_bin_cf(&dec, step, u, &pr, &got, NULL) == REC_OK && got == (int64_t)1 << 40);
-        CHECK(rec_quant_decode_bin_cf(&dec, step, u, &pr, &got, NULL) == REC_OK &&
+        CHECK(decode_bin(&dec, step, u, &pr, &got, NULL) == REC_OK && got == (int64_t)1 << 40);
+        CHECK(decode_bin(&dec, step, u, &pr, &got, NULL) == REC_OK &&
               got == -((int64_t)1 << 40));
     }
-    CHECKF(ok, "round trip (b %g step %g mean %g u %g, %d bins, covered %d)", scale, step, mean, u,
-           n, covered);
+    CHECKF(ok, "round trip (%s; b %g step %g mean %g u %g, %d bins, covered %d)", fast ? "FAST" : "CLOSED",
+           scale, step, mean, u, n, covered);
     /* truncated: the decoder must flag an error once it reads past the end; only
        meaningful when every bin costs bits (a dominant bin decodes from the zeros
        read past the end at almost no cost, as with any range coder) */
@@ -181,11 +204,11 @@ static void round_trip_bins(double scale, double step, double mean, double u)
         rec_rc_decoder_init(&dec, buf, size / 2);
         for (k = klo - 70; k <= khi + 70 && !flagged; k++) {
             int64_t got;
-            flagged = rec_quant_decode_bin_cf(&dec, step, u, &pr, &got, NULL) == REC_ERR_CORRUPT;
+            flagged = decode_bin(&dec, step, u, &pr, &got, NULL) == REC_ERR_CORRUPT;
         }
         for (int i = 0; i < 40 && !flagged; i++) {   /* reads zeros past the end */
             int64_t got;
-            flagged = rec_quant_decode_bin_cf(&dec, step, u, &pr, &got, NULL) == REC_ERR_CORRUPT;
+            flagged = decode_bin(&dec, step, u, &pr, &got, NULL) == REC_ERR_CORRUPT;
         }
         CHECKF(flagged, "truncated stream not flagged (b %g step %g)", scale, step);
     }
@@ -230,6 +253,7 @@ static void samplers(void)
     uint8_t *buf;
     size_t size;
     int ok = 1;
+    const rec_quant_rev rev = fast ? REC_QUANT_REV_FAST : REC_QUANT_REV_CLOSED;
     for (int which = 0; which < 2; which++) {
         CHECK(rec_rc_encoder_init(&enc) == 0);
         for (int i = 0; i < M; i++) {
@@ -238,8 +262,8 @@ static void samplers(void)
             const double e = rec_prng_exponential(99, 1, (uint64_t)i);
             const double y = pr.mean + pr.scale * ((i & 1) ? e : -e) * (i % 97 == 0 ? 30.0 : 1.0);
             rec_quant_result r;
-            ok &= (which ? rec_lrq_encode_rev(REC_QUANT_REV_CLOSED, y, 1.0, &pr, &key, &enc, &r)
-                         : rec_uq_encode_rev(REC_QUANT_REV_CLOSED, y, 3.46410161513775458705, &pr,
+            ok &= (which ? rec_lrq_encode_rev(rev, y, 1.0, &pr, &key, &enc, &r)
+                         : rec_uq_encode_rev(rev, y, 3.46410161513775458705, &pr,
                                              &key, &enc, &r)) == REC_OK;
             xs[i] = r.x;
             ks[i] = r.k;
@@ -250,24 +274,28 @@ static void samplers(void)
             const rec_key key = {77, 5, (uint64_t)i};
             const rec_prior pr = {REC_PRIOR_LAPLACE, (i % 7) - 3.0, 0.05 + 0.01 * (i % 500)};
             rec_quant_result r;
-            ok &= (which ? rec_lrq_decode_rev(REC_QUANT_REV_CLOSED, 1.0, &pr, &key, &dec, &r)
-                         : rec_uq_decode_rev(REC_QUANT_REV_CLOSED, 3.46410161513775458705, &pr,
+            ok &= (which ? rec_lrq_decode_rev(rev, 1.0, &pr, &key, &dec, &r)
+                         : rec_uq_decode_rev(rev, 3.46410161513775458705, &pr,
                                              &key, &dec, &r)) == REC_OK;
             ok &= r.k == ks[i] && memcmp(&r.x, &xs[i], sizeof(double)) == 0;
         }
         free(buf);
-        CHECKF(ok, "%s rev CLOSED round trip", which ? "lrq" : "uq");
+        CHECKF(ok, "%s rev %s round trip", which ? "lrq" : "uq", fast ? "FAST" : "CLOSED");
     }
 }
 
 int main(void)
 {
-    exhaustive();
-    round_trip_bins(0.3, 3.46410161513775458705, 0.0, 0.1);
-    round_trip_bins(25.0, 1.0, -17.3, -0.4);
-    round_trip_bins(1e-7, 1.0, 2.5, 0.0);   /* edges underflow to 0 */
-    round_trip_bins(2.0, 0.7, 1e6, 0.33);
-    fallback();
-    samplers();
+    for (fast = 0; fast < 2; fast++) {
+        total_probes = total_targets = max_probes = 0;
+        rng_state = 0x9E3779B97F4A7C15u;
+        exhaustive();
+        round_trip_bins(0.3, 3.46410161513775458705, 0.0, 0.1);
+        round_trip_bins(25.0, 1.0, -17.3, -0.4);
+        round_trip_bins(1e-7, 1.0, 2.5, 0.0);   /* edges underflow to 0 */
+        round_trip_bins(2.0, 0.7, 1e6, 0.33);
+        fallback();
+        samplers();
+    }
     return rec_test_finish("test_rec_quant_cf");
 }
