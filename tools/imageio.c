@@ -534,6 +534,62 @@ int imageio_decode(const uint8_t *data, size_t size, const char *name, imageio_a
     return -1;
 }
 
+/* The common PGM/PPM case read without the general path's move of the raster to the
+ * start of the file's buffer (speed, issue 8): a regular file whose header (P5/P6,
+ * maxval 255) lies in its first HEAD_BYTES bytes gets its raster read straight into
+ * the pixel buffer, which holds the same bytes as decode_pnm's. 1 when out is filled;
+ * 0 when the file is anything else or anything fails (a header that does not end in
+ * the first bytes, another maxval, a short read, no memory): nothing is kept and the
+ * caller reads the file the general way, which then reports any error with its usual
+ * message. Regular files only, so a read never blocks. */
+enum { HEAD_BYTES = 256 };
+
+static int read_pnm8_direct(const char *path, imageio_image *out)
+{
+    uint8_t head[HEAD_BYTES];
+    struct stat st;
+    uint32_t w, h, maxval;
+    size_t n, pos = 2, bytes, k;
+    int channels;
+    uint8_t *pixels;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return 0;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
+        (uint64_t)st.st_size > (uint64_t)IMAGEIO_MAX_FILE_BYTES) {
+        fclose(f);
+        return 0;
+    }
+    n = fread(head, 1, sizeof head, f);
+    if (n < 2 || head[0] != 'P' || (head[1] != '5' && head[1] != '6') ||
+        pnm_field(head, n, &pos, &w) != 0 || pnm_field(head, n, &pos, &h) != 0 ||
+        pnm_field(head, n, &pos, &maxval) != 0 || pos >= n || !isspace(head[pos]) || maxval != 255) {
+        fclose(f);
+        return 0;
+    }
+    pos++;
+    channels = head[1] == '6' ? 3 : 1;
+    if (check_dims(w, h, channels, &bytes) != 0 || (uint64_t)st.st_size - pos < (uint64_t)bytes ||
+        (pixels = malloc(bytes)) == NULL) {
+        fclose(f);
+        return 0;
+    }
+    k = n - pos < bytes ? n - pos : bytes;
+    memcpy(pixels, head + pos, k);
+    if (k < bytes && fread(pixels + k, 1, bytes - k, f) != bytes - k) {
+        free(pixels);
+        fclose(f);
+        return 0;
+    }
+    fclose(f);
+    out->pixels = pixels;
+    out->width = w;
+    out->height = h;
+    out->channels = channels;
+    out->source_bit_depth = 8;
+    return 1;
+}
+
 int imageio_read(const char *path, imageio_alpha alpha, imageio_image *out, char *err,
                  size_t err_size)
 {
@@ -543,6 +599,8 @@ int imageio_read(const char *path, imageio_alpha alpha, imageio_image *out, char
     if (out == NULL)
         return -1;
     memset(out, 0, sizeof(*out));
+    if (path != NULL && read_pnm8_direct(path, out) == 1)
+        return 0;
     if (imageio_read_file(path, IMAGEIO_MAX_FILE_BYTES, &data, &size, err, err_size) != 0)
         return -1;
     if (size >= 2 && data[0] == 'P' && (data[1] == '5' || data[1] == '6')) {

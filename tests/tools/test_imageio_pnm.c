@@ -1,7 +1,8 @@
 /* tests/tools/test_imageio_pnm.c: binary PGM/PPM output and input round trip, 16-bit
  * and odd maxval with rounding, header comments, malformed headers, ASCII refusal,
- * extension/channel mismatch, magic bytes win over the file name; atomic whole-file writes
- * and imageio_same_file. */
+ * extension/channel mismatch, magic bytes win over the file name; imageio_read's direct
+ * path for 8-bit files gives what imageio_decode gives; atomic whole-file writes and
+ * imageio_same_file. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
@@ -45,6 +46,56 @@ static int expect_decode_fail(const char *bytes, size_t n, const char *what)
         return 1;
     }
     return 0;
+}
+
+/* imageio_read of a file holding the bytes d[0..n) gives what imageio_decode gives
+ * for the same bytes (width, height, channels, depth, every pixel), or the same failure:
+ * the file read's direct PGM/PPM path (maxval 255, header in the first 256 bytes)
+ * against the general one, and the fallbacks (long header, other maxval, truncated). */
+static int read_equals_decode(const char *name, const uint8_t *d, size_t n)
+{
+    imageio_image a, b;
+    char err[512], err2[512];
+    int rd, dc, ok = 1;
+    const char *p = tt_path(name);
+    if (tt_write_bytes(p, d, n) != 0)
+        return 0;
+    rd = imageio_read(p, IMAGEIO_ALPHA_REFUSE, &a, err, sizeof(err));
+    dc = imageio_decode(d, n, p, IMAGEIO_ALPHA_REFUSE, &b, err2, sizeof(err2));
+    if (rd != dc)
+        ok = 0;
+    else if (rd != 0)
+        ok = strcmp(err, err2) == 0;
+    else
+        ok = a.width == b.width && a.height == b.height && a.channels == b.channels &&
+             a.source_bit_depth == b.source_bit_depth &&
+             memcmp(a.pixels, b.pixels, (size_t)a.width * a.height * (size_t)a.channels) == 0;
+    if (rd == 0)
+        imageio_image_free(&a);
+    if (dc == 0)
+        imageio_image_free(&b);
+    return ok;
+}
+
+/* A PGM/PPM file: header "P<magic>\n" + comment line of pad '#'-led bytes (none when pad
+ * is 0) + "<w> <h>\n<maxval>\n", then nraster bytes (pattern) of raster and trailing data. */
+static size_t make_pnm(uint8_t *buf, char magic, size_t pad, unsigned w, unsigned h, unsigned maxval,
+                       size_t nraster)
+{
+    size_t n = 0;
+    buf[n++] = 'P';
+    buf[n++] = (uint8_t)magic;
+    buf[n++] = '\n';
+    if (pad > 0) {
+        buf[n++] = '#';
+        for (size_t i = 1; i + 1 < pad; i++)
+            buf[n++] = 'c';
+        buf[n++] = '\n';
+    }
+    n += (size_t)sprintf((char *)buf + n, "%u %u\n%u\n", w, h, maxval);
+    for (size_t i = 0; i < nraster; i++)
+        buf[n + i] = (uint8_t)(i * 7 + 3);
+    return n + nraster;
 }
 
 int main(void)
@@ -111,6 +162,26 @@ int main(void)
     CHECK(expect_decode_fail("P6\nx 2 255\n", 11, "malformed") == 0);
     CHECK(expect_decode_fail("P3\n1 1\n255\n1 2 3\n", 17, "binary") == 0);
     CHECK(expect_decode_fail("P2\n1 1\n255\n1\n", 13, "binary") == 0);
+    /* imageio_read's direct path for 8-bit PGM/PPM files against the general decode */
+    {
+        static uint8_t buf[4096];
+        CHECK(read_equals_decode("d1.ppm", buf, make_pnm(buf, '6', 0, 7, 5, 255, 7 * 5 * 3)));
+        CHECK(read_equals_decode("d2.ppm", buf, make_pnm(buf, '6', 0, 7, 5, 255, 7 * 5 * 3 + 9)));   /* trailing */
+        CHECK(read_equals_decode("d3.pgm", buf, make_pnm(buf, '5', 0, 33, 40, 255, 33 * 40)));
+        CHECK(read_equals_decode("d4.ppm", buf, make_pnm(buf, '6', 0, 1, 1, 255, 3)));
+        CHECK(read_equals_decode("d5.ppm", buf, make_pnm(buf, '6', 300, 9, 9, 255, 9 * 9 * 3)));   /* long header */
+        CHECK(read_equals_decode("d6.ppm", buf, make_pnm(buf, '6', 0, 4, 3, 1000, 4 * 3 * 6)));    /* 2-byte samples */
+        CHECK(read_equals_decode("d7.ppm", buf, make_pnm(buf, '6', 0, 7, 5, 255, 7 * 5 * 3 - 1))); /* truncated */
+        CHECK(read_equals_decode("d8.ppm", buf, make_pnm(buf, '6', 0, 7, 5, 255, 0)));
+        /* a header field cut by the end of the first 256 bytes: "P6\n" (3) + comment up to
+           byte 253, then the width 100 at bytes 253..255 and 254..256 */
+        CHECK(read_equals_decode("d9.ppm", buf, make_pnm(buf, '6', 250, 100, 2, 255, 100 * 2 * 3)));
+        CHECK(read_equals_decode("d10.ppm", buf, make_pnm(buf, '6', 251, 100, 2, 255, 100 * 2 * 3)));
+        /* the raster starting exactly at byte 256, and one byte later */
+        CHECK(read_equals_decode("d11.ppm", buf, make_pnm(buf, '6', 256 - 3 - 9, 10, 10, 255, 300)));
+        CHECK(read_equals_decode("d12.ppm", buf, make_pnm(buf, '6', 256 - 3 - 8, 10, 10, 255, 300)));
+        CHECK(read_equals_decode("d13.ppm", buf, make_pnm(buf, '6', 0, 0, 5, 255, 30)));   /* bad dimensions */
+    }
     /* Whole-file helpers: atomic write (new file and overwrite), read back, same_file. */
     {
         char a[700], b[700], l[700], err2[512];
