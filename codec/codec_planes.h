@@ -8,8 +8,9 @@
  * floor() for rounding, so its pixels are identical across builds.
  *
  * Bands (issue 7, bounded memory): the codec never holds a whole plane. The
- * encoder fills the rows of one band of block rows at a time straight from the
- * caller's pixels (recimg_plane_rows_from_image); the decoder keeps a window of
+ * encoder fills the blocks of one band of block rows at a time straight from the
+ * caller's pixels (recimg_plane_blocks_from_image: the samples of
+ * recimg_plane_rows_from_image in block layout); the decoder keeps a window of
  * each plane's rows (the current band plus the one row of context that 4:2:0
  * upsampling needs from the band above) and converts the output rows it can
  * (recimg_rows_to_image). Every sample and pixel is computed by the same

@@ -10,7 +10,10 @@
  *
  * Decoding always works from a memory buffer (the whole file is read first, bounded by
  * IMAGEIO_MAX_FILE_BYTES), so the same code serves files, fuzzers and tests, and a
- * truncated file is seen as a short buffer, never as a blocking read.
+ * truncated file is seen as a short buffer, never as a blocking read. One exception for
+ * speed (issue 8): an 8-bit PGM/PPM regular file whose header ends in its first bytes has
+ * its raster read straight into the pixel buffer (read_pnm8_direct); any other case, and
+ * any failure there, takes the general path.
  */
 #define _POSIX_C_SOURCE 200809L
 
