@@ -155,6 +155,7 @@ void recimg_encoder_params_default(recimg_encoder_params *p)
     p->rec_uq_far_bin = 1;
     p->rec_skip_energy = 1;
     p->rec_fast_chain = 1;
+    p->rec_block_flag = 1;
 }
 
 static recimg_status validate_encoder_params(const recimg_encoder_params *p)
@@ -175,6 +176,7 @@ static recimg_status validate_encoder_params(const recimg_encoder_params *p)
     RETURN_IF(p->rec_uq_far_bin != 0 && p->rec_uq_far_bin != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_skip_energy != 0 && p->rec_skip_energy != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_fast_chain != 0 && p->rec_fast_chain != 1, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->rec_block_flag != 0 && p->rec_block_flag != 1, RECIMG_ERR_INVALID_ARGUMENT);
     /* learned-transform: id 4 takes its matrix from transform_file, other ids never do */
     RETURN_IF((p->transform_id == RTX_TRANSFORM_EMBEDDED) != (p->transform_file != NULL),
               RECIMG_ERR_INVALID_ARGUMENT);
@@ -337,7 +339,9 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
     pp->plane = plane;
     pp->skip_bits = (double)h->skip_code / 1024.0;
     pp->stat_weight = h->prior_id == RECIMG_PRIOR_LAPLACE_CTX1 ? 2.0 : 1.5;
-    pp->block_gain = h->prior_id == RECIMG_PRIOR_LAPLACE_CTX3;
+    pp->block_gain = h->prior_id == RECIMG_PRIOR_LAPLACE_CTX3 || h->prior_id == RECIMG_PRIOR_LAPLACE_CTX4;
+    /* prior id 4: a coded level per block of the luma plane (codec_rec.c, "block flag") */
+    pp->block_flag = h->prior_id == RECIMG_PRIOR_LAPLACE_CTX4 && plane == 0;
     pp->quant_rev = (h->flags & RECIMG_FLAG_CLOSED_CDF)
                         ? ((h->flags & RECIMG_FLAG_FAST_CHAIN) ? REC_QUANT_REV_FAST : REC_QUANT_REV_CLOSED)
                         : REC_QUANT_REV_WINDOW;
@@ -692,9 +696,12 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
                                                       : DEFAULT_ZERO_BITS_UQ;
         h.skip_code = (uint32_t)floor(tau * 1024.0 + 0.5);
     }
-    /* REC files use context model v2 (cell statistic 1.5 e^2, docs/REC_CODEC.md); the
-       rounding baseline has no such statistic and keeps v1 */
-    h.prior_id = enc->p.mode == RECIMG_MODE_REC ? RECIMG_PRIOR_LAPLACE_CTX3 : RECIMG_PRIOR_LAPLACE_CTX1;
+    /* REC files use context model v3 (cell statistic 1.5 e^2 and the in-block gain,
+       docs/REC_CODEC.md), uq files v4 (v3 and a coded level per luma block, "Block
+       flag"); the rounding baseline has no such statistic and keeps v1 */
+    h.prior_id = enc->p.mode != RECIMG_MODE_REC ? RECIMG_PRIOR_LAPLACE_CTX1
+                 : h.sampler == RECIMG_SAMPLER_UQ && enc->p.rec_block_flag ? RECIMG_PRIOR_LAPLACE_CTX4
+                                                                          : RECIMG_PRIOR_LAPLACE_CTX3;
     h.matrix_id = enc->p.matrix_id;
     /* REC files use the closed-form bin coder (issue 8, docs/SPEED.md "Speed pass 5b") */
     h.flags = enc->p.mode == RECIMG_MODE_REC && !enc->p.rec_legacy_bin_coder ? RECIMG_FLAG_CLOSED_CDF : 0u;

@@ -82,7 +82,10 @@ recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_
     c->dc_cur = (int32_t *)calloc(blocks_w, sizeof(int32_t));
     c->mprev = (uint64_t *)calloc(blocks_w, sizeof(uint64_t));
     c->mcur = (uint64_t *)calloc(blocks_w, sizeof(uint64_t));
-    if (!c->prev || !c->cur || !c->dc_prev || !c->dc_cur || !c->mprev || !c->mcur) {
+    c->fl_prev = (uint8_t *)calloc(blocks_w, 1);
+    c->fl_cur = (uint8_t *)calloc(blocks_w, 1);
+    if (!c->prev || !c->cur || !c->dc_prev || !c->dc_cur || !c->mprev || !c->mcur || !c->fl_prev
+        || !c->fl_cur) {
         recimg_ctx_free(c);
         return RECIMG_ERR_OUT_OF_MEMORY;
     }
@@ -121,6 +124,8 @@ void recimg_ctx_free(recimg_ctx *c)
     free(c->dc_cur);
     free(c->mprev);
     free(c->mcur);
+    free(c->fl_prev);
+    free(c->fl_cur);
     free(c);
 }
 
@@ -144,6 +149,9 @@ void recimg_ctx_begin_block(recimg_ctx *c, uint32_t bx, uint32_t by)
         uint32_t *t = c->prev;
         int32_t *d = c->dc_prev;
         uint64_t *m = c->mprev;
+        uint8_t *fl = c->fl_prev;
+        c->fl_prev = c->fl_cur;
+        c->fl_cur = fl;
         c->prev = c->cur;
         c->cur = t;
         c->dc_prev = c->dc_cur;
@@ -158,6 +166,7 @@ void recimg_ctx_begin_block(recimg_ctx *c, uint32_t bx, uint32_t by)
     c->cm = c->mcur + bx;
     memset(c->cb, 0, 64 * sizeof(uint32_t));
     *c->cm = 0;
+    c->fl_cur[bx] = 0;
     {
         const int has_l = bx > 0, has_a = by > 0, has_ar = has_a && bx + 1 < c->bw;
         /* The neighbour-block buckets only where a neighbour block that exists may be
@@ -300,4 +309,42 @@ void recimg_ctx_dc_record(recimg_ctx *c, int32_t dc)
 void recimg_ctx_end_block(recimg_ctx *c)
 {
     (void)c;
+}
+
+int recimg_ctx_flag_neighbours(const recimg_ctx *c)
+{
+    return (c->bx > 0 && c->fl_cur[c->bx - 1] != 0) + (c->by > 0 && c->fl_prev[c->bx] != 0);
+}
+
+void recimg_ctx_flag_record(recimg_ctx *c, int level)
+{
+    c->fl_cur[c->bx] = (uint8_t)level;
+}
+
+void recimg_ctx_snap_begin(const recimg_ctx *c, recimg_ctx_snap *s)
+{
+    memcpy(s->cb, c->cb, sizeof s->cb);
+    s->cm = *c->cm;
+    s->n = 0;
+}
+
+void recimg_ctx_snap_note(const recimg_ctx *c, recimg_ctx_snap *s, const recimg_ctx_pred *p)
+{
+    if (s->n >= RECIMG_CTX_SNAP_MAX)   /* a block has 64 coefficients: cannot happen */
+        return;
+    s->fi[s->n] = p->fine;
+    s->ci[s->n] = p->coarse;
+    s->f[s->n] = c->fine[p->fine];
+    s->co[s->n] = c->coarse[p->coarse];
+    s->n++;
+}
+
+void recimg_ctx_snap_restore(recimg_ctx *c, const recimg_ctx_snap *s)
+{
+    for (int i = s->n - 1; i >= 0; i--) {
+        c->fine[s->fi[i]] = s->f[i];
+        c->coarse[s->ci[i]] = s->co[i];
+    }
+    memcpy(c->cb, s->cb, sizeof s->cb);
+    *c->cm = s->cm;
 }

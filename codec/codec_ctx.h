@@ -97,6 +97,8 @@ struct recimg_ctx {
     uint32_t *cb;            /* the current block's 64 magnitudes (cur + bx * 64) */
     uint64_t *cm;            /* and its mask (mcur + bx) */
     int32_t *dc_prev, *dc_cur;
+    uint8_t *fl_prev, *fl_cur;   /* per block of the previous / current row: its block flag
+                                    (recimg_ctx_flag_*; 0 where none was coded) */
     /* bucket(neighbour-block activity) * NB of each zigzag index of the current block:
        the neighbour blocks do not change while a block is coded, so begin_block
        computes all 64 at once instead of predict per coefficient (speed, issue 8) */
@@ -254,5 +256,31 @@ int32_t recimg_ctx_dc_predict(const recimg_ctx *c);
 void recimg_ctx_dc_record(recimg_ctx *c, int32_t dc);
 
 void recimg_ctx_end_block(recimg_ctx *c);
+
+/* Per-block side information (prior id 4, codec_rec.c "block flag"). A block's flag
+ * level is recorded once coded (recimg_ctx_flag_record; begin_block sets it to 0);
+ * recimg_ctx_flag_neighbours returns how many of the left and above blocks have a
+ * nonzero level (0..2), the context of the flag's coding. */
+int recimg_ctx_flag_neighbours(const recimg_ctx *c);
+void recimg_ctx_flag_record(recimg_ctx *c, int level);
+
+/* Trial coding (encoder only): a snapshot of everything the coding of the rest of
+ * the current block can change in the model, so that the encoder can code the rest
+ * of a block one way, measure it and roll the model back. snap_begin saves the
+ * block's activities; snap_note must be called with each prediction before it is used
+ * (explore, update_stat), and saves the two cells it names; snap_restore puts every
+ * saved value back (in reverse order, so a cell saved twice gets its first value). */
+enum { RECIMG_CTX_SNAP_MAX = 64 };
+typedef struct {
+    uint32_t cb[64];
+    uint64_t cm;
+    int n;
+    uint32_t fi[RECIMG_CTX_SNAP_MAX], ci[RECIMG_CTX_SNAP_MAX];
+    recimg_ctx_cell f[RECIMG_CTX_SNAP_MAX];
+    recimg_ctx_coarse_cell co[RECIMG_CTX_SNAP_MAX];
+} recimg_ctx_snap;
+void recimg_ctx_snap_begin(const recimg_ctx *c, recimg_ctx_snap *s);
+void recimg_ctx_snap_note(const recimg_ctx *c, recimg_ctx_snap *s, const recimg_ctx_pred *p);
+void recimg_ctx_snap_restore(recimg_ctx *c, const recimg_ctx_snap *s);
 
 #endif

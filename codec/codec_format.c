@@ -124,9 +124,13 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
     RETURN_IF(h->mode == RECIMG_MODE_REC && h->sampler == RECIMG_SAMPLER_NONE, RECIMG_ERR_CORRUPT);
     h->prior_id = recimg_reader_u8(&r);
     RETURN_IF(h->prior_id != RECIMG_PRIOR_LAPLACE_CTX1 &&
-              !((h->prior_id == RECIMG_PRIOR_LAPLACE_CTX2 || h->prior_id == RECIMG_PRIOR_LAPLACE_CTX3) &&
+              !((h->prior_id == RECIMG_PRIOR_LAPLACE_CTX2 || h->prior_id == RECIMG_PRIOR_LAPLACE_CTX3 ||
+                 h->prior_id == RECIMG_PRIOR_LAPLACE_CTX4) &&
                 h->mode == RECIMG_MODE_REC),
               RECIMG_ERR_CORRUPT);
+    /* v4's block level exists for sampler uq only */
+    RETURN_IF(h->prior_id == RECIMG_PRIOR_LAPLACE_CTX4 &&
+              !(h->mode == RECIMG_MODE_REC && h->sampler == RECIMG_SAMPLER_UQ), RECIMG_ERR_CORRUPT);
     h->matrix_id = recimg_reader_u8(&r);
     RETURN_IF(!recimg_matrix_id_valid(h->matrix_id), RECIMG_ERR_CORRUPT);
     h->flags = recimg_reader_u8(&r);

@@ -191,7 +191,8 @@ static double skip_threshold(double tau)
 
 typedef struct {
     double e2, b2;   /* E and S above */
-    double g;        /* the factor exp(GAIN_BETA log((E + C) / (S + C))) */
+    double mult;     /* the block flag's multiplier (prior id 4; 1 otherwise: x 1 is exact) */
+    double g;        /* the factor exp(GAIN_BETA log((E + C) / (S + C))) times mult */
     const rec_pow_table *pt;   /* flag 0x08: the factor from this table; NULL: exact */
 } block_gain_state;
 
@@ -201,6 +202,7 @@ static void block_gain_update(block_gain_state *bg)
         bg->g = rec_pow_table_ratio(bg->pt, bg->e2 + GAIN_C, bg->b2 + GAIN_C);
     else
         bg->g = rec_exp_mul_log(GAIN_BETA, (bg->e2 + GAIN_C) / (bg->b2 + GAIN_C));   /* = rec_exp(GAIN_BETA * rec_log(.)) */
+    bg->g *= bg->mult;
 }
 
 /* Fresh sums for a block (the factor of empty sums, 1 up to rounding). The row loops
@@ -211,6 +213,7 @@ static void block_gain_init(block_gain_state *bg, const recimg_rec_plane_params 
 {
     bg->e2 = 0.0;
     bg->b2 = 0.0;
+    bg->mult = 1.0;
     bg->pt = NULL;
     if (pp->fast_chain) {
         if (!ps->gain_table_ready) {
@@ -338,6 +341,9 @@ void recimg_rec_plane_state_init(recimg_rec_plane_state *ps)
     rec_rc_bit_model_init(&ps->far);
     rec_rc_bit_model_init(&ps->group_escape);
     ps->gain_table_ready = 0;
+    for (int i = 0; i < 2; i++)
+        for (int n = 0; n < 3; n++)
+            rec_rc_bit_model_init(&ps->flag[i][n]);
 }
 
 /* Encoder-only rule: does the target y need the lrq fallback? Depends on y and
@@ -684,6 +690,141 @@ static recimg_status group_add_encode(rec_rc_encoder *enc, recimg_ctx *ctx, coef
     return RECIMG_OK;
 }
 
+/* ---- block flag (prior id 4; docs/REC_CODEC.md "Block flag", docs/FORMAT.md) ----
+ *
+ * The zero-bit rule decides from the predicted scale alone, and the in-block gain
+ * corrects that prediction only with what the block's coded coefficients showed. What
+ * only the encoder sees stays unused: whether the block's skipped coefficients hold
+ * large values (an edge; the loss located in "Diagnosis and context model v2") that
+ * are worth their bits, or whether its coded ones cost more than they bring. A flag
+ * per COEFFICIENT costs more than it recovers (the hybrid measured there); prior id 4
+ * sends one level per luma BLOCK: after the DC, a level l in {0, 1, 2} is coded, and
+ * the block's AC prior scales are multiplied by flag_mult[l] = 1, 0.7, 2 (after the
+ * in-block gain, before the zero-bit rule and the coding; the gain's sums keep b0).
+ * Coded coefficients stay exact uq channels: the level changes which coefficients
+ * are coded and the prior they are coded under, nothing else.
+ * Code: an adaptive bit (l != 0), then if set (l == 2), each with a model per number
+ * n (0..2) of the left and above blocks whose level is not 0.
+ * Encoder: codes the rest of the block with each level on a scratch range coder,
+ * rolling the context model back after each try (recimg_ctx_snap), and keeps the
+ * lowest D + lambda R: D the MMSE decoder's squared error over the AC coefficients
+ * (sample units, far-bin estimate included), R the try's bits plus the level's under
+ * the current models, lambda = FLAG_LAMBDA sigma_0^2 (sigma_0 the plane's DC noise
+ * sd). The level is coded, so the decoder needs none of this; rec_math only, so the
+ * bytes are the same on every build.
+ * Chosen on TRAIN with a scratch build (bench/diagnostics/rdflag_hooks.patch;
+ * docs/REC_CODEC.md "Block flag"): BD-rate against round* +5.93% without, levels
+ * {1, 2} +5.53%, {1, 0.7} +5.99%, {1, 0.7, 2} +4.81% (lambda 3 / 5: +5.11% / +5.22%),
+ * {1, 0.5, 2} +5.15%, {1, 0.7, 2, 0.4} +4.87%; chroma planes too +4.80% (not worth
+ * their encoder time). */
+#define FLAG_ZZ 1          /* the level is coded before this zigzag index */
+#define FLAG_LEVELS 3
+#define FLAG_LAMBDA 4.0
+static const double flag_mult[FLAG_LEVELS] = {1.0, 0.7, 2.0};
+
+static void block_gain_set_mult(block_gain_state *bg, double mult)
+{
+    bg->mult = mult;
+    bg->g *= mult;   /* g was computed with mult 1 (nothing coded since the block began) */
+}
+
+/* Encoder: bits of level l under the current models. */
+static double flag_level_bits(const recimg_rec_plane_state *ps, int n, int l)
+{
+    const double p0 = (double)ps->flag[0][n].p / 65536.0;
+    double nats = -rec_log(l != 0 ? 1.0 - p0 : p0);
+    if (l != 0) {
+        const double p1 = (double)ps->flag[1][n].p / 65536.0;
+        nats -= rec_log(l == 2 ? 1.0 - p1 : p1);
+    }
+    return nats / 0.69314718055994530942;
+}
+
+/* Encoder: D and R (bits) of coding zz = FLAG_ZZ..63 of the block blk (64 raster
+ * coefficients, sample units) with the gain state bg (its multiplier set) on the
+ * scratch coder; the context model is left as it was. */
+static recimg_status flag_try(recimg_ctx *ctx, const recimg_rec_plane_params *pp, const double *blk,
+                              uint64_t block, block_gain_state bg, double thr, rec_rc_encoder *scratch,
+                              double *d, double *bits)
+{
+    recimg_ctx_snap snap;
+    recimg_status st = RECIMG_OK;
+    *d = 0.0;
+    recimg_ctx_snap_begin(ctx, &snap);
+    rec_rc_encoder_reset(scratch);
+    for (int zz = FLAG_ZZ; zz < 64 && st == RECIMG_OK; zz++) {
+        const int k = recimg_zigzag[zz];
+        const double y = blk[k] / pp->sigma[k];
+        recimg_ctx_pred p;
+        coef_setup cs;
+        rec_quant_result r;
+        double mmse, est;
+        recimg_ctx_predict(ctx, zz, &p);   /* the cells setup_coef and feedback will change */
+        recimg_ctx_snap_note(ctx, &snap, &p);
+        setup_coef(ctx, zz, thr, pp, block, &bg, &cs);
+        if (cs.skip) {
+            *d += (y - cs.mean) * (y - cs.mean) * pp->sigma[k] * pp->sigma[k];
+            continue;
+        }
+        if (rec_uq_encode_rev(pp->quant_rev, y, SQRT12, &cs.prior, &cs.key, scratch, &r) != REC_OK) {
+            st = RECIMG_ERR_INTERNAL;
+            break;
+        }
+        feedback(ctx, zz, &cs, r.x, r.draws.half_width, &r.edges, &mmse);
+        block_gain_add(&bg, zz, &cs, mmse);
+        est = pp->uq_far_bin ? far_bin_estimate(&cs, r.x, r.draws.half_width, mmse) : mmse;
+        *d += (est - y) * (est - y) * pp->sigma[k] * pp->sigma[k];
+    }
+    recimg_ctx_snap_restore(ctx, &snap);
+    *bits = rec_rc_encoder_cost_bits(scratch);
+    if (st == RECIMG_OK && *bits < 0.0)
+        st = RECIMG_ERR_OUT_OF_MEMORY;
+    return st;
+}
+
+/* Encoder, at zz = FLAG_ZZ of a block of a plane with pp->block_flag: chooses the
+ * level, codes it and applies its multiplier to bg. */
+static recimg_status block_flag_encode(rec_rc_encoder *enc, recimg_ctx *ctx, recimg_rec_plane_state *ps,
+                                       const recimg_rec_plane_params *pp, const double *blk, uint64_t block,
+                                       double thr, rec_rc_encoder *scratch, block_gain_state *bg,
+                                       recimg_rec_stats *stats)
+{
+    const int n = recimg_ctx_flag_neighbours(ctx);
+    const double lambda = FLAG_LAMBDA * pp->sigma[0] * pp->sigma[0];
+    double best = 0.0;
+    int lev = 0;
+    for (int l = 0; l < FLAG_LEVELS; l++) {
+        block_gain_state t = *bg;
+        double d, bits, j;
+        block_gain_set_mult(&t, flag_mult[l]);
+        FORWARD_IF_ERROR(flag_try(ctx, pp, blk, block, t, thr, scratch, &d, &bits));
+        j = (d + lambda * bits) + lambda * flag_level_bits(ps, n, l);
+        if (l == 0 || j < best) {
+            best = j;
+            lev = l;
+        }
+    }
+    rec_rc_encode_bit(enc, &ps->flag[0][n], lev != 0);
+    if (lev != 0)
+        rec_rc_encode_bit(enc, &ps->flag[1][n], lev == 2);
+    recimg_ctx_flag_record(ctx, lev);
+    block_gain_set_mult(bg, flag_mult[lev]);
+    stats->block_levels[lev]++;
+    return RECIMG_OK;
+}
+
+/* Decoder twin of block_flag_encode: reads the level and applies it. */
+static void block_flag_decode(rec_rc_decoder *dec, recimg_ctx *ctx, recimg_rec_plane_state *ps,
+                              block_gain_state *bg)
+{
+    const int n = recimg_ctx_flag_neighbours(ctx);
+    int lev = rec_rc_decode_bit(dec, &ps->flag[0][n]);
+    if (lev != 0)
+        lev += rec_rc_decode_bit(dec, &ps->flag[1][n]);
+    recimg_ctx_flag_record(ctx, lev);
+    block_gain_set_mult(bg, flag_mult[lev]);
+}
+
 typedef struct {
     double rb;          /* sqrt(2.0 / pp->stat_weight) */
     double f[64];       /* SKIP_DRAW_FLOOR / pp->sigma[k] */
@@ -693,9 +834,9 @@ static void skip_energy_prepare(const recimg_rec_plane_params *pp, skip_energy_p
 static void skip_energy_add_prep(const skip_energy_prep *sp, const recimg_rec_plane_params *pp,
                                  double b, int k, int zz, double coef, recimg_rec_stats *stats);
 
-recimg_status recimg_rec_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state *bnb,
-                                     const double *coef, uint32_t bw, uint32_t by0, uint32_t by1,
-                                     const recimg_rec_plane_params *pp, recimg_rec_stats *stats)
+static recimg_status encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state *bnb, const double *coef,
+                                 uint32_t bw, uint32_t by0, uint32_t by1, const recimg_rec_plane_params *pp,
+                                 recimg_rec_stats *stats, rec_rc_encoder *scratch)
 {
     const double thr = skip_threshold(pp->skip_bits);
     uint64_t block = (uint64_t)by0 * bw;
@@ -716,6 +857,8 @@ recimg_status recimg_rec_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_s
                 coef_setup cs;
                 rec_quant_result r;
                 double mmse, info;
+                if (pp->block_flag && zz == FLAG_ZZ)
+                    FORWARD_IF_ERROR(block_flag_encode(enc, ctx, bnb, pp, coef, block, thr, scratch, &bg, stats));
                 setup_coef(ctx, zz, thr, pp, block, &bg, &cs);
                 if (cs.skip) {
                     recimg_ctx_record_skip(ctx, zz);
@@ -752,6 +895,21 @@ recimg_status recimg_rec_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_s
     }
     bnb->group_escape = grp.escape;
     return RECIMG_OK;
+}
+
+recimg_status recimg_rec_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state *bnb,
+                                     const double *coef, uint32_t bw, uint32_t by0, uint32_t by1,
+                                     const recimg_rec_plane_params *pp, recimg_rec_stats *stats)
+{
+    rec_rc_encoder scratch;   /* block flag: the encoder's tries */
+    recimg_status st;
+    if (!pp->block_flag)
+        return encode_rows(enc, ctx, bnb, coef, bw, by0, by1, pp, stats, NULL);
+    RETURN_IF(pp->sampler != RECIMG_SAMPLER_UQ || !pp->block_gain, RECIMG_ERR_INTERNAL);
+    RETURN_IF(rec_rc_encoder_init(&scratch) != 0, RECIMG_ERR_OUT_OF_MEMORY);
+    st = encode_rows(enc, ctx, bnb, coef, bw, by0, by1, pp, stats, &scratch);
+    rec_rc_encoder_free(&scratch);
+    return st;
 }
 
 /* Laplace(0, b) draw from a private uniform u in (0, 1). */
@@ -967,6 +1125,7 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
     const int sample = recon->mode == RECIMG_DECODE_SAMPLE;
     const int private_draws = sample || (recon->mode == RECIMG_DECODE_REALISM && A > 0.0);
     uint64_t block = (uint64_t)by0 * bw;
+    RETURN_IF(pp->block_flag && (pp->sampler != RECIMG_SAMPLER_UQ || !pp->block_gain), RECIMG_ERR_INTERNAL);
     coef_group grp;
     group_init(&grp);
     block_gain_state bg_empty;
@@ -981,6 +1140,8 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
                 coef_setup cs;
                 rec_quant_result r;
                 double mmse, out, info;
+                if (pp->block_flag && zz == FLAG_ZZ)
+                    block_flag_decode(dec, ctx, bnb, &bg);
                 setup_coef(ctx, zz, thr, pp, block, &bg, &cs);
                 if (cs.skip) {
                     recimg_ctx_record_skip(ctx, zz);

@@ -58,6 +58,10 @@ typedef struct {
                                    rec_pow_table instead of rec_exp(beta rec_log(.)) (codec_rec.c);
                                    the bin coder's part of the flag is quant_rev = FAST.
                                    0 in initializers that stop before it */
+    int block_flag;             /* 1 (prior id 4, luma plane, sampler uq): every block codes a
+                                   level after its DC that scales its AC prior scales
+                                   (codec_rec.c, "block flag"); 0 in initializers that stop
+                                   before it. Needs block_gain. */
 } recimg_rec_plane_params;
 
 typedef struct {
@@ -75,6 +79,7 @@ typedef struct {
        coefficients and sum of the scales b_s (sample units; E|draw| = b_s) of their
        draws without the table */
     double skip_num[RECIMG_SKIP_GROUPS], skip_den[RECIMG_SKIP_GROUPS];
+    uint64_t block_levels[3];   /* block_flag only: blocks coded at each level */
 } recimg_rec_stats;
 
 /* The encoder's table byte for one band group from its sums (rec_math only, so the
@@ -98,6 +103,7 @@ typedef struct {
     rec_rc_bit_model group_escape;
     int gain_table_ready;       /* gain_table filled (fast_chain planes, at their first rows) */
     rec_pow_table gain_table;   /* (ratio)^GAIN_BETA for the in-block gain (codec_rec.c) */
+    rec_rc_bit_model flag[2][3];   /* block flag: [bit of the level][neighbours flagged] */
 } recimg_rec_plane_state;
 
 /* Fresh state for a plane (before its first rows). */

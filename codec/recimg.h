@@ -161,6 +161,12 @@ typedef struct {
        quality within noise, fewer instructions. 0 = without it, as files made before
        it. Ignored in round mode. */
     int rec_fast_chain;
+    /* REC with sampler uq: 1 (default) = context model v4 (header prior id 4): after
+       each luma block's DC the encoder codes a level that scales the block's AC prior
+       scales by 1, 0.7 or 2, chosen by trying each (docs/REC_CODEC.md "Block flag";
+       the encoder then takes about twice as long); 0 = v3 (prior id 3), as files
+       made before it. Ignored by the other samplers and in round mode. */
+    int rec_block_flag;
 } recimg_encoder_params;
 
 /* Per-encode figures, filled by recimg_encode when a pointer is given. */
@@ -253,7 +259,7 @@ typedef struct {
     uint64_t payload_size;
     uint32_t crc32;
     uint32_t flags;           /* header flags (docs/FORMAT.md byte 27) */
-    uint32_t prior_id;        /* context model: 1, 2 or 3 (docs/FORMAT.md byte 25) */
+    uint32_t prior_id;        /* context model: 1, 2, 3 or 4 (docs/FORMAT.md byte 25) */
 } recimg_info;
 
 /* Parses and validates the header and checks the CRC; allocates nothing. */

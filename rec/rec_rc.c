@@ -9,6 +9,7 @@
  * zeros past the end (REC_RC_FLUSH_ALLOWANCE) so it reads the same number.
  */
 #include "rec_rc.h"
+#include "rec_math.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,28 @@ void rec_rc_encode_bits(rec_rc_encoder *e, uint32_t value, unsigned nbits)
 size_t rec_rc_encoder_bytes(const rec_rc_encoder *e)
 {
     return e->size + (size_t)e->pending;
+}
+
+double rec_rc_encoder_cost_bits(const rec_rc_encoder *e)
+{
+    /* shift_low has run once per byte: the bytes written (the first, always zero, is
+       dropped and not counted in size) plus the pending ones, less the initial pending 1 */
+    const uint64_t shifts = (e->started ? (uint64_t)e->size + 1u : 0u) + e->pending - 1u;
+    if (e->oom)
+        return -1.0;
+    return 8.0 * (double)shifts + 32.0 - rec_log((double)e->range) / 0.69314718055994530942;
+}
+
+void rec_rc_encoder_reset(rec_rc_encoder *e)
+{
+    e->low = 0;
+    e->range = 0xFFFFFFFFu;
+    e->cache = 0;
+    e->pending = 1;
+    e->started = 0;
+    e->size = 0;
+    if (e->buf)
+        e->oom = 0;
 }
 
 int rec_rc_encoder_finish(rec_rc_encoder *e, uint8_t **out, size_t *out_size)

@@ -96,6 +96,17 @@ int rec_rc_encoder_finish(rec_rc_encoder *e, uint8_t **out, size_t *out_size);
  * measuring code length incrementally. */
 size_t rec_rc_encoder_bytes(const rec_rc_encoder *e);
 
+/* Code length of everything encoded since init or the last reset, in bits with
+ * the fraction the current interval implies: 8 per byte shifted out plus
+ * log2(2^32 / range).  Computed with rec_log, so it is the same on every build.
+ * For encoders that try a choice on a scratch encoder before coding it.
+ * Negative after an allocation failure (the count would be short). */
+double rec_rc_encoder_cost_bits(const rec_rc_encoder *e);
+
+/* Empties an initialized encoder for reuse (as after init), keeping its
+ * buffer; clears a sticky allocation failure only if a buffer is held. */
+void rec_rc_encoder_reset(rec_rc_encoder *e);
+
 /* Releases the buffer; safe after finish, after a failed init and twice. */
 void rec_rc_encoder_free(rec_rc_encoder *e);
 

@@ -192,11 +192,14 @@ static int make_bad(const char *in, const char *dir)
     else
         field("rec_mode_without_sampler", 24, 1, 0, K_CORRUPT);
     field("prior_0", 25, 1, 0, K_CORRUPT);
-    if (buf[23] == 0) {   /* prior ids 2 and 3 (context models v2, v3) exist in rec mode only */
+    if (buf[23] == 0) {   /* prior ids 2, 3 and 4 (context models v2, v3, v4) exist in rec mode only */
         field("prior_2", 25, 1, 2, K_CORRUPT);
         field("prior_3", 25, 1, 3, K_CORRUPT);
+        field("prior_4", 25, 1, 4, K_CORRUPT);
+    } else if (buf[24] != 5) {   /* and v4 with sampler uq (id 5) only */
+        field("prior_4", 25, 1, 4, K_CORRUPT);
     }
-    field("prior_4", 25, 1, 4, K_CORRUPT);
+    field("prior_5", 25, 1, 5, K_CORRUPT);
     field("matrix_3", 26, 1, 3, K_CORRUPT);
     field("matrix_ff", 26, 1, 0xff, K_CORRUPT);
     /* flags: bit 0 = the closed-form bin coder, rec mode only; unknown bits are errors */

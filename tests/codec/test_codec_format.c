@@ -97,6 +97,7 @@ int main(void)
     CHECK(mutate(25, 1, 0) == RECIMG_ERR_CORRUPT);                 /* prior */
     CHECK(mutate(25, 1, 2) == RECIMG_ERR_CORRUPT);                 /* prior v2 is rec mode only */
     CHECK(mutate(25, 1, 3) == RECIMG_ERR_CORRUPT);                 /* so is v3 */
+    CHECK(mutate(25, 1, 4) == RECIMG_ERR_CORRUPT);                 /* and v4 */
     CHECK(mutate(26, 1, 9) == RECIMG_ERR_CORRUPT);                 /* matrix */
     CHECK(mutate(27, 1, 1) == RECIMG_ERR_CORRUPT);                 /* flags */
     CHECK(mutate(27, 1, 2) == RECIMG_ERR_CORRUPT);                 /* far-bin flag: rec uq only */
@@ -125,7 +126,7 @@ int main(void)
             free(f);
         }
     }
-    {   /* a REC file carries prior id 3; ids 1 and 2 (v1, v2) are valid headers, 4 is not */
+    {   /* a uq REC file carries prior id 4; ids 1, 2 and 3 (v1, v2, v3) are valid headers, 5 is not */
         uint8_t *round_file = file, *rec_file = NULL;
         const size_t round_size = file_size;
         size_t rec_size = 0;
@@ -138,14 +139,15 @@ int main(void)
         if (rec_file && rec_size > HDR) {
             file = rec_file;
             file_size = rec_size;
-            CHECK(rec_file[25] == 3);
+            CHECK(rec_file[25] == 4);
             CHECK(decode_bytes(file, file_size) == RECIMG_OK);
-            {   /* v1 and v2 read the v3 payload with another model: some image or corrupt */
-                const recimg_status s1 = mutate(25, 1, 1), s2 = mutate(25, 1, 2);
+            {   /* v1, v2 and v3 read the v4 payload with another model: some image or corrupt */
+                const recimg_status s1 = mutate(25, 1, 1), s2 = mutate(25, 1, 2), s3 = mutate(25, 1, 3);
                 CHECK(s1 == RECIMG_OK || s1 == RECIMG_ERR_CORRUPT);
                 CHECK(s2 == RECIMG_OK || s2 == RECIMG_ERR_CORRUPT);
+                CHECK(s3 == RECIMG_OK || s3 == RECIMG_ERR_CORRUPT);
             }
-            CHECK(mutate(25, 1, 4) == RECIMG_ERR_CORRUPT);
+            CHECK(mutate(25, 1, 5) == RECIMG_ERR_CORRUPT);
             CHECK(mutate(25, 1, 0) == RECIMG_ERR_CORRUPT);
             /* uq (the default sampler) files carry flags 0x01 (closed-form bin coder),
                0x02 (far-bin reconstruction, decoder only: without it the payload decodes)

@@ -175,6 +175,17 @@ static const golden table[] = {
     {"golden_rec3_fc_uq_rgb420_q40.rec", 48, 40, 3, RECIMG_CHROMA_420, 40, 34, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
      {"698075dfbc0f152c8d83d1f2f51fb6f4", "ef31ba79c2396acfd523b05723817144",
       "2f6efe396bb0c37b4b32076a23fce30d", "46cb5f70f1bcebf4b463840e4b9e81e4"}},
+    /* context model v4 (prior id 4: a coded level per luma block, docs/FORMAT.md), what
+       the encoder writes for uq without 0x08 (flags 0x07) and by default (0x0F); every rec
+       file above is v1-v3 */
+    {"golden_rec4cf_far_se_uq_rgb420_q30.rec", 64, 48, 3, RECIMG_CHROMA_420, 30, 31, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"97810af53a109b28e8db6354de39d179", "5e5103b38a2ee3dc07f6a2976fcdb2e1",
+      "d05c172403f7492d2359ed4ea4a0dc4c", "575912f47f1174d402ce189598124cec"}},
+    {"golden_rec4cf_far_se_uq_gray_q60.rec", 48, 40, 1, RECIMG_CHROMA_420, 60, 32, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"9115c780d6db0a7875f85b7e8e1a12a3", "37e8015ec19a66637f4f98f99f1a3c73",
+      "02f37dfaef324119440f12f78083d360", "395077610ace0a28ed4c28847d5665bc"}},
+    {"golden_rec4cf_far_se_fc_uq_rgb420_q40.rec", 64, 48, 3, RECIMG_CHROMA_420, 40, 35, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"", "", "", ""}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
@@ -238,6 +249,7 @@ static int make(const char *dir, const char *prefix)
         p.rec_uq_far_bin = strstr(g->file, "_far_") != NULL;
         p.rec_skip_energy = strstr(g->file, "_se_") != NULL;
         p.rec_fast_chain = strstr(g->file, "_fc_") != NULL;
+        p.rec_block_flag = strncmp(g->file, "golden_rec4", 11) == 0;
         if (strstr(g->file, "_flat_")) {
             p.matrix_id = 0;
             p.chroma_step_scale = 141.0 / 256.0;
@@ -282,6 +294,7 @@ int main(int argc, char **argv)
         /* the prior id and the flags each file pins (docs/FORMAT.md bytes 25, 27) */
         CHECK(size > 27 && data[25] == (strncmp(g->file, "golden_rec2", 11) == 0   ? 2
                                         : strncmp(g->file, "golden_rec3", 11) == 0 ? 3
+                                        : strncmp(g->file, "golden_rec4", 11) == 0 ? 4
                                                                                    : 1));
         CHECK(data[27] == ((strstr(g->file, "cf_") != NULL ? 0x01 : 0)
                            | (strstr(g->file, "_far_") ? 0x02 : 0)

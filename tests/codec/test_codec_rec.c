@@ -44,13 +44,15 @@ static recimg_status encode(const recimg_image *img, recimg_sampler s, double q,
     return ct_encode(&p, img, data, size, st);
 }
 
-/* uq without the far-bin flag (rec_uq_far_bin = 0) */
-static recimg_status encode_no_far_bin(const recimg_image *img, double q, uint64_t seed, uint8_t **data,
-                                       size_t *size)
+/* uq with the far-bin flag (header flag 0x02) or without it (rec_uq_far_bin = 0), and
+   context model v4 (prior id 4, the default) or v3 (rec_block_flag = 0) */
+static recimg_status encode_uq(const recimg_image *img, double q, uint64_t seed, int far_bin, int block_flag,
+                               uint8_t **data, size_t *size)
 {
     recimg_encoder_params p;
     rec_params(&p, RECIMG_SAMPLER_UQ, q, seed);
-    p.rec_uq_far_bin = 0;
+    p.rec_uq_far_bin = far_bin;
+    p.rec_block_flag = block_flag;
     return ct_encode(&p, img, data, size, NULL);
 }
 
@@ -227,16 +229,38 @@ int main(int argc, char **argv)
         recimg_free(b);
     }
     for (int qi = 0; qi < 3; qi++) {
-        /* uq far-bin reconstruction (header flag 0x02, the default): the payload is the
-           one the encoder writes without it (rec_uq_far_bin = 0), so the two files
-           differ in the flag byte and the CRC only; centre and sample decode to the same
-           pixels, mmse and realism differ, and mmse is better on this crop */
-        uint8_t *a = NULL, *b = NULL, *z = NULL;
-        size_t na = 0, nb = 0, nz = 0;
-        CHECK(encode(&img, RECIMG_SAMPLER_UQ, q[qi], -1.0, 11, &a, &na, NULL) == RECIMG_OK);
-        CHECK(encode(&img, RECIMG_SAMPLER_UQ, q[qi], -1.0, 11, &b, &nb, NULL) == RECIMG_OK);
-        CHECK(encode_no_far_bin(&img, q[qi], 11, &z, &nz) == RECIMG_OK);
+        /* uq far-bin reconstruction (header flag 0x02, the default): under context model
+           v3 (prior id 3) the payload is the one the encoder writes without it
+           (rec_uq_far_bin = 0), so the two files differ in the flag byte and the CRC only;
+           centre and sample decode to the same pixels, mmse and realism differ, and mmse
+           is better on this crop. (Under v4, the default, the encoder's choice of each
+           block's level measures the decoder's reconstruction, far-bin estimate included,
+           so there the payload depends on the flag: checked below.) */
+        uint8_t *a = NULL, *b = NULL, *z = NULL, *a4 = NULL, *z4 = NULL;
+        size_t na = 0, nb = 0, nz = 0, na4 = 0, nz4 = 0;
+        CHECK(encode_uq(&img, q[qi], 11, 1, 0, &a, &na) == RECIMG_OK);
+        CHECK(encode_uq(&img, q[qi], 11, 1, 0, &b, &nb) == RECIMG_OK);
+        CHECK(encode_uq(&img, q[qi], 11, 0, 0, &z, &nz) == RECIMG_OK);
         CHECK(a && b && na == nb && memcmp(a, b, na) == 0);
+        CHECK(a && a[25] == 3 && z && z[25] == 3);
+        /* v4 (the default): prior id 4 with and without the flag, both decode; its
+           payload goes through the corruption checks */
+        CHECK(encode(&img, RECIMG_SAMPLER_UQ, q[qi], -1.0, 11, &a4, &na4, NULL) == RECIMG_OK);
+        CHECK(encode_uq(&img, q[qi], 11, 0, 1, &z4, &nz4) == RECIMG_OK);
+        if (a4 && z4 && na4 > 60 && nz4 > 60) {
+            const double p4 = decode_psnr(&img, a4, na4, RECIMG_DECODE_MMSE, 0.0);
+            const double pz4 = decode_psnr(&img, z4, nz4, RECIMG_DECODE_MMSE, 0.0);
+            CHECK(a4[25] == 4 && z4[25] == 4 && a4[27] == 0x07 && z4[27] == 0x05);
+            printf("uq q %2.0f, prior id 4: %zu bytes, mmse PSNR %.4f dB with the far-bin flag; %zu bytes, "
+                   "%.4f dB without\n", q[qi], na4, p4, nz4, pz4);
+            CHECK(p4 > 20.0 && pz4 > 20.0);
+            if (qi == 1)
+                corrupt_payloads(a4, na4, "uq (prior id 4)");
+        } else {
+            CHECK(!"uq files of prior id 4");
+        }
+        recimg_free(a4);
+        recimg_free(z4);
         if (a && z && na > 60 && nz == na) {
             const recimg_decode_mode modes[4] = {RECIMG_DECODE_MMSE, RECIMG_DECODE_CENTER,
                                                  RECIMG_DECODE_SAMPLE, RECIMG_DECODE_REALISM};

@@ -11,7 +11,8 @@
  * Also: recimg_laplace_trunc_mean (the feedback's E[y | bin], closed form with
  * rec_expm1) and recimg_laplace_trunc_mean_edges (from the closed-form bin coder's
  * edge exponentials) against Simpson integration with libm, to 1e-9 of the bin width.
- * uq, lrq and pfr's lrq fallback run with both bin coder revisions. */
+ * uq, lrq and pfr's lrq fallback run with both bin coder revisions; uq also with prior
+ * id 4's in-block gain and block level (the level scales the priors, never the channel). */
 #include "codec_ctx.h"
 #include "codec_rec.h"
 #include "codec_test_util.h"
@@ -30,7 +31,7 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void run(recimg_sampler s, rec_quant_rev rev, const char *name, int spikes)
+static void run(recimg_sampler s, rec_quant_rev rev, const char *name, int spikes, int flag)
 {
     double coef[NCOEF], out[NCOEF], sigma[64];
     double *pit = malloc(sizeof(double) * NCOEF * SEEDS);
@@ -45,9 +46,11 @@ static void run(recimg_sampler s, rec_quant_rev rev, const char *name, int spike
         rec_rc_encoder enc;
         rec_rc_decoder dec;
         recimg_ctx *ce = NULL, *cd = NULL;
-        /* revision FAST comes with its in-block gain table (flag 0x08 under prior id 3) */
+        /* revision FAST comes with its in-block gain table (flag 0x08); flag: prior id 4's
+           in-block gain and block level */
         recimg_rec_plane_params pp = {s, seed * 1000003u, 0, 0.0, sigma, 0, 0.0, 1.5, rev, 0,
-                                      rev == REC_QUANT_REV_FAST, 0, 0, {0}, rev == REC_QUANT_REV_FAST};
+                                      rev == REC_QUANT_REV_FAST || flag, 0, 0, {0}, rev == REC_QUANT_REV_FAST,
+                                      flag};
         recimg_rec_stats rs;
         recimg_rec_recon recon = {RECIMG_DECODE_SAMPLE, 0.0, 0};
         uint8_t *buf = NULL;
@@ -154,20 +157,24 @@ static void trunc_mean_check(void)
 int main(void)
 {
     trunc_mean_check();
-    run(RECIMG_SAMPLER_LRQ, REC_QUANT_REV_WINDOW, "lrq", 0);
-    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_WINDOW, "uq", 0);
-    run(RECIMG_SAMPLER_LRQ, REC_QUANT_REV_CLOSED, "lrq (closed-form coder)", 0);
-    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_CLOSED, "uq (closed-form coder)", 0);
-    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_CLOSED, "uq (closed-form coder, outliers)", 1);
-    run(RECIMG_SAMPLER_LRQ, REC_QUANT_REV_FAST, "lrq (short-chain revision, flag 0x08)", 0);
-    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_FAST, "uq (short-chain revision, flag 0x08)", 0);
-    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_FAST, "uq (short-chain revision, outliers)", 1);
-    run(RECIMG_SAMPLER_GPRS_BNB, REC_QUANT_REV_WINDOW, "gprs-bnb", 0);
-    run(RECIMG_SAMPLER_GPRS, REC_QUANT_REV_WINDOW, "gprs", 0);
-    run(RECIMG_SAMPLER_PFR, REC_QUANT_REV_WINDOW, "pfr", 0);
-    run(RECIMG_SAMPLER_GPRS_BNB, REC_QUANT_REV_WINDOW, "gprs-bnb (outliers)", 1);
-    run(RECIMG_SAMPLER_GPRS, REC_QUANT_REV_WINDOW, "gprs (outliers)", 1);
-    run(RECIMG_SAMPLER_PFR, REC_QUANT_REV_WINDOW, "pfr (outliers)", 1);
-    run(RECIMG_SAMPLER_PFR, REC_QUANT_REV_CLOSED, "pfr (outliers, closed-form coder)", 1);
+    run(RECIMG_SAMPLER_LRQ, REC_QUANT_REV_WINDOW, "lrq", 0, 0);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_WINDOW, "uq", 0, 0);
+    run(RECIMG_SAMPLER_LRQ, REC_QUANT_REV_CLOSED, "lrq (closed-form coder)", 0, 0);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_CLOSED, "uq (closed-form coder)", 0, 0);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_CLOSED, "uq (closed-form coder, outliers)", 1, 0);
+    run(RECIMG_SAMPLER_LRQ, REC_QUANT_REV_FAST, "lrq (short-chain revision, flag 0x08)", 0, 0);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_FAST, "uq (short-chain revision, flag 0x08)", 0, 0);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_FAST, "uq (short-chain revision, outliers)", 1, 0);
+    /* prior id 4: the in-block gain and the block level (codec_rec.c "block flag") */
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_CLOSED, "uq (closed-form coder, gain and block level)", 0, 1);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_CLOSED, "uq (closed-form coder, gain and block level, outliers)", 1, 1);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_FAST, "uq (short-chain revision, gain and block level, outliers)", 1, 1);
+    run(RECIMG_SAMPLER_GPRS_BNB, REC_QUANT_REV_WINDOW, "gprs-bnb", 0, 0);
+    run(RECIMG_SAMPLER_GPRS, REC_QUANT_REV_WINDOW, "gprs", 0, 0);
+    run(RECIMG_SAMPLER_PFR, REC_QUANT_REV_WINDOW, "pfr", 0, 0);
+    run(RECIMG_SAMPLER_GPRS_BNB, REC_QUANT_REV_WINDOW, "gprs-bnb (outliers)", 1, 0);
+    run(RECIMG_SAMPLER_GPRS, REC_QUANT_REV_WINDOW, "gprs (outliers)", 1, 0);
+    run(RECIMG_SAMPLER_PFR, REC_QUANT_REV_WINDOW, "pfr (outliers)", 1, 0);
+    run(RECIMG_SAMPLER_PFR, REC_QUANT_REV_CLOSED, "pfr (outliers, closed-form coder)", 1, 0);
     return ct_finish("test_codec_rec_exact");
 }

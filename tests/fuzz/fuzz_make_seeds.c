@@ -237,6 +237,11 @@ int main(int argc, char **argv)
     rec_seed(argv[1], "rec_fc_uq_rgb_q85.rec", 24, 16, 3, 85, RECIMG_CHROMA_420, 1, 0, 100 + 5);
     rec_seed(argv[1], "rec_fc_lrq_gray_q80.rec", 16, 16, 1, 80, RECIMG_CHROMA_420, 1, 0, 100 + 1);
     rec_seed(argv[1], "rec_fc_block_rgb_q70.rec", 24, 16, 3, 70, RECIMG_CHROMA_420, 1, 0, 100 + 6);
+    /* Context model v4 (header prior id 4, a coded level per luma block; the encoder's
+       default for uq since docs/REC_CODEC.md "Block flag"; the uq seeds above were
+       committed before it and carry prior ids 1-3): colour and gray, with flag 0x08 */
+    rec_seed(argv[1], "rec_v4_uq_rgb_q50.rec", 32, 24, 3, 50, RECIMG_CHROMA_420, 1, 0, 100 + 5);
+    rec_seed(argv[1], "rec_v4_uq_gray_q30.rec", 24, 24, 1, 30, RECIMG_CHROMA_420, 1, 0, 100 + 5);
     image_seeds(argv[1]);
     roundtrip_seeds(argv[1]);
     return failures ? 1 : 0;
