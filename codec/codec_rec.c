@@ -742,17 +742,21 @@ static double flag_level_bits(const recimg_rec_plane_state *ps, int n, int l)
 
 /* Encoder: D and R (bits) of coding zz = FLAG_ZZ..63 of the block blk (64 raster
  * coefficients, sample units) with the gain state bg (its multiplier set) on the
- * scratch coder; the context model is left as it was. */
+ * scratch coder; the context model is left as it was. *coded: how many coefficients
+ * were coded. The try stops early (*bits = -1) once D + lambda R is known to exceed
+ * bound: both only grow, and the coder has used at least 8 (bytes - 1) bits. */
 static recimg_status flag_try(recimg_ctx *ctx, const recimg_rec_plane_params *pp, const double *blk,
-                              uint64_t block, block_gain_state bg, double thr, rec_rc_encoder *scratch,
-                              double *d, double *bits)
+                              uint64_t block, block_gain_state bg, double thr, double lambda, double bound,
+                              rec_rc_encoder *scratch, double *d, double *bits, int *coded)
 {
     recimg_ctx_snap snap;
     recimg_status st = RECIMG_OK;
+    int stopped = 0;
     *d = 0.0;
+    *coded = 0;
     recimg_ctx_snap_begin(ctx, &snap);
     rec_rc_encoder_reset(scratch);
-    for (int zz = FLAG_ZZ; zz < 64 && st == RECIMG_OK; zz++) {
+    for (int zz = FLAG_ZZ; zz < 64; zz++) {
         const int k = recimg_zigzag[zz];
         const double y = blk[k] / pp->sigma[k];
         recimg_ctx_pred p;
@@ -764,46 +768,68 @@ static recimg_status flag_try(recimg_ctx *ctx, const recimg_rec_plane_params *pp
         setup_coef(ctx, zz, thr, pp, block, &bg, &cs);
         if (cs.skip) {
             *d += (y - cs.mean) * (y - cs.mean) * pp->sigma[k] * pp->sigma[k];
-            continue;
+        } else {
+            if (rec_uq_encode_rev(pp->quant_rev, y, SQRT12, &cs.prior, &cs.key, scratch, &r) != REC_OK) {
+                st = RECIMG_ERR_INTERNAL;
+                break;
+            }
+            feedback(ctx, zz, &cs, r.x, r.draws.half_width, &r.edges, &mmse);
+            block_gain_add(&bg, zz, &cs, mmse);
+            est = pp->uq_far_bin ? far_bin_estimate(&cs, r.x, r.draws.half_width, mmse) : mmse;
+            *d += (est - y) * (est - y) * pp->sigma[k] * pp->sigma[k];
+            ++*coded;
         }
-        if (rec_uq_encode_rev(pp->quant_rev, y, SQRT12, &cs.prior, &cs.key, scratch, &r) != REC_OK) {
-            st = RECIMG_ERR_INTERNAL;
+        if (*d + lambda * (8.0 * ((double)rec_rc_encoder_bytes(scratch) - 1.0)) > bound) {
+            stopped = 1;
             break;
         }
-        feedback(ctx, zz, &cs, r.x, r.draws.half_width, &r.edges, &mmse);
-        block_gain_add(&bg, zz, &cs, mmse);
-        est = pp->uq_far_bin ? far_bin_estimate(&cs, r.x, r.draws.half_width, mmse) : mmse;
-        *d += (est - y) * (est - y) * pp->sigma[k] * pp->sigma[k];
     }
     recimg_ctx_snap_restore(ctx, &snap);
-    *bits = rec_rc_encoder_cost_bits(scratch);
-    if (st == RECIMG_OK && *bits < 0.0)
+    *bits = stopped ? -1.0 : rec_rc_encoder_cost_bits(scratch);
+    if (st == RECIMG_OK && !stopped && *bits < 0.0)
         st = RECIMG_ERR_OUT_OF_MEMORY;
     return st;
 }
 
 /* Encoder, at zz = FLAG_ZZ of a block of a plane with pp->block_flag: chooses the
- * level, codes it and applies its multiplier to bg. */
+ * level (the lowest J = D + lambda R + lambda (the level's bits), the lowest level on
+ * a tie), codes it and applies its multiplier to bg. Speed: the largest multiplier is
+ * tried first; if it codes nothing, the smaller ones (smaller scales, the same
+ * predictions and exploration counters) code nothing either and have its D and R
+ * exactly, so only the level's bits differ. Otherwise a try stops as soon as it
+ * cannot beat the best J so far (with a margin for rounding, so the choice is the one
+ * full tries would make). */
 static recimg_status block_flag_encode(rec_rc_encoder *enc, recimg_ctx *ctx, recimg_rec_plane_state *ps,
                                        const recimg_rec_plane_params *pp, const double *blk, uint64_t block,
                                        double thr, rec_rc_encoder *scratch, block_gain_state *bg,
                                        recimg_rec_stats *stats)
 {
+    static const int order[FLAG_LEVELS] = {2, 0, 1};   /* flag_mult 2, 1, 0.7 */
     const int n = recimg_ctx_flag_neighbours(ctx);
     const double lambda = FLAG_LAMBDA * pp->sigma[0] * pp->sigma[0];
-    double best = 0.0;
+    double j[FLAG_LEVELS], best = 1e300;
     int lev = 0;
-    for (int l = 0; l < FLAG_LEVELS; l++) {
+    for (int i = 0; i < FLAG_LEVELS; i++) {
+        const int l = order[i];
+        const double fb = lambda * flag_level_bits(ps, n, l);
         block_gain_state t = *bg;
-        double d, bits, j;
+        double d, bits;
+        int coded;
         block_gain_set_mult(&t, flag_mult[l]);
-        FORWARD_IF_ERROR(flag_try(ctx, pp, blk, block, t, thr, scratch, &d, &bits));
-        j = (d + lambda * bits) + lambda * flag_level_bits(ps, n, l);
-        if (l == 0 || j < best) {
-            best = j;
-            lev = l;
+        FORWARD_IF_ERROR(flag_try(ctx, pp, blk, block, t, thr, lambda, (best - fb) + 1e-9 * best + 1e-6 * lambda,
+                                  scratch, &d, &bits, &coded));
+        j[l] = bits < 0.0 ? 1e300 : (d + lambda * bits) + fb;
+        if (j[l] < best)
+            best = j[l];
+        if (i == 0 && coded == 0) {   /* nothing coded at the largest scales: nowhere */
+            for (int m = 1; m < FLAG_LEVELS; m++)
+                j[order[m]] = (d + lambda * bits) + lambda * flag_level_bits(ps, n, order[m]);
+            break;
         }
     }
+    for (int l = 1; l < FLAG_LEVELS; l++)
+        if (j[l] < j[lev])
+            lev = l;
     rec_rc_encode_bit(enc, &ps->flag[0][n], lev != 0);
     if (lev != 0)
         rec_rc_encode_bit(enc, &ps->flag[1][n], lev == 2);
