@@ -185,7 +185,8 @@ static const golden table[] = {
      {"9115c780d6db0a7875f85b7e8e1a12a3", "37e8015ec19a66637f4f98f99f1a3c73",
       "02f37dfaef324119440f12f78083d360", "395077610ace0a28ed4c28847d5665bc"}},
     {"golden_rec4cf_far_se_fc_uq_rgb420_q40.rec", 64, 48, 3, RECIMG_CHROMA_420, 40, 35, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
-     {"", "", "", ""}},
+     {"235e27c87ff68b89c274140ed161e54b", "d2176d9a2de72352b49323ce837a6702",
+      "343090656c261f240235adf2b3081b11", "8574b49385b5271bd5cf9c36b59d956c"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)

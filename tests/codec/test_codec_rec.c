@@ -250,7 +250,7 @@ int main(int argc, char **argv)
         if (a4 && z4 && na4 > 60 && nz4 > 60) {
             const double p4 = decode_psnr(&img, a4, na4, RECIMG_DECODE_MMSE, 0.0);
             const double pz4 = decode_psnr(&img, z4, nz4, RECIMG_DECODE_MMSE, 0.0);
-            CHECK(a4[25] == 4 && z4[25] == 4 && a4[27] == 0x07 && z4[27] == 0x05);
+            CHECK(a4[25] == 4 && z4[25] == 4 && a4[27] == 0x0F && z4[27] == 0x0D);
             printf("uq q %2.0f, prior id 4: %zu bytes, mmse PSNR %.4f dB with the far-bin flag; %zu bytes, "
                    "%.4f dB without\n", q[qi], na4, p4, nz4, pz4);
             CHECK(p4 > 20.0 && pz4 > 20.0);
