@@ -5,6 +5,9 @@ C99 hexadecimal literal (exact bits, so every compiler reads the same table).
 Computed in 60-digit arithmetic (python3-mpmath). Run from the repo root:
     python3 rec/gen_rec_fast_tables.py > rec/rec_fast_tables.inc
 tests/rec/test_rec_fast.c checks every entry against libm's exp and rec_exp.
+Also the table of the decoder's search hint (rec/rec_quant.c hint_log):
+log(1 + j/256) and 1 / (1 + j/256), j = 0 .. 255, correctly rounded (only a hint:
+any values give the same decoded bins).
 """
 import mpmath as mp
 
@@ -28,4 +31,11 @@ def nearest(x):
 vals = [nearest(mp.exp(-mp.mpf(q) / 64)).hex() for q in range(N)]
 for i in range(0, N, 4):
     print("    " + ", ".join(vals[i:i + 4]) + ", \\")
+print("}")
+
+print("#define REC_HINTLOG_INIT { \\")
+for j in range(256):
+    a = nearest(mp.log(1 + mp.mpf(j) / 256))
+    b = nearest(1 / (1 + mp.mpf(j) / 256))
+    print("    {%s, %s}, \\" % (a.hex(), b.hex()))
 print("}")

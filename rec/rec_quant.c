@@ -33,6 +33,7 @@
  */
 #include "rec.h"
 #include "rec_fast.h"
+#include "rec_fast_tables.inc" /* REC_HINTLOG_INIT */
 #include "rec_quant_internal.h"
 
 #include <math.h> /* isfinite, sqrt (IEEE correctly rounded) */
@@ -320,22 +321,25 @@ static double top_edge(const binctx *c, const window *w, int64_t j)
     return edge_cdf(c, k);
 }
 
-/* Natural log of x (normal, > 0) to about 1.5e-4 absolute, for search hints only:
- * x = 2^e m with m in [1, 2), log m = 2 atanh(f), f = (m - 1)/(m + 1) in [0, 1/3),
- * series to f^5.  A quarter of rec_log's cost (speed, issue 8); the hint only
- * decides where the search starts, never its result. */
+/* Natural log of x (normal, > 0) to about 8e-6 absolute, for search hints only:
+ * x = 2^e (1 + j/256 + r) with j the top 8 mantissa bits and 0 <= r < 1/256,
+ * log x ~ e ln2 + log(1 + j/256) + r / (1 + j/256) from a table (rec_fast_tables.inc).
+ * No division: in the decoder the hint sits between the range decoder's target and
+ * the candidate's counts (speed, issue 8); the hint only decides where the search
+ * starts, never its result. */
+static const double hint_log_tab[256][2] = REC_HINTLOG_INIT;
+
 static double hint_log(double x)
 {
     uint64_t b;
-    double m, f, f2;
-    int e;
+    double m;
+    int e, j;
     memcpy(&b, &x, sizeof b);
     e = (int)((b >> 52) & 0x7FF) - 1023;
-    b = (b & 0x000FFFFFFFFFFFFFu) | 0x3FF0000000000000u;
+    j = (int)((b >> 44) & 0xFF);
+    b = (b & 0x00000FFFFFFFFFFFu) | 0x3FF0000000000000u;   /* 1 + r */
     memcpy(&m, &b, sizeof m);
-    f = (m - 1.0) / (m + 1.0);
-    f2 = f * f;
-    return (double)e * 0.69314718055994530942 + 2.0 * f * (1.0 + f2 * (1.0 / 3.0 + f2 * 0.2));
+    return (double)e * 0.69314718055994530942 + hint_log_tab[j][0] + (m - 1.0) * hint_log_tab[j][1];
 }
 
 /* Approximate symbol for target t: invert 1 + j + S G(e_j) ~ t ignoring j,
