@@ -13,12 +13,13 @@
  * mantissa bits; see rec_fast.h. */
 #include "rec_fast.h"
 
+#include "rec_fast_internal.h"
 #include "rec_math.h"
 
-#include "rec_fast_tables.inc"
-
-/* the table of rec_exp_neg_fast (inline in rec_fast.h) */
-const double rec_exptab_neg[1025] = REC_EXPTAB_NEG_INIT;
+double rec_exp_neg_fast(double a)
+{
+    return rec_fast_exp_neg_body(a);
+}
 
 void rec_pow_table_init(rec_pow_table *t, double a)
 {

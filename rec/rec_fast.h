@@ -14,12 +14,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "rec_math.h"
-
-/* The table of rec_exp_neg_fast: rec_exptab_neg[q] = exp(-q / 64) correctly rounded,
- * q = 0 .. 1024 (rec/rec_fast_tables.inc, exact constants). */
-extern const double rec_exptab_neg[1025];
-
 /* e^(-a) for a >= 0, relative error below 1e-12 (tests/rec/test_rec_fast.c).
  * Definition (exact, the format depends on it): for 0 <= a < 16, with
  * q = (int)(a * 64 + 0.5) and d = a - q * (1/64) (exact), the table value
@@ -27,23 +21,9 @@ extern const double rec_exptab_neg[1025];
  * e^(-d), p = 1 + d (-1 + d (1/2 + d (-1/6 + d (1/24)))) evaluated in this order:
  * T[q] * p. Any other a (a >= 16, negative, NaN) returns rec_exp(-a).
  * Strictly decreasing in a at spacings of 1e-10 and more (tested), as the codec's
- * bin counts need. Thread-safe, no state. Inline: two of these sit on the codec's
- * per-coefficient chain. */
-static inline double rec_exp_neg_fast(double a)
-{
-    int q;
-    double d, p;
-    if (!(a >= 0.0 && a < 16.0))
-        return rec_exp(-a);
-    q = (int)(a * 64.0 + 0.5);           /* 0 .. 1024 */
-    d = a - (double)q * (1.0 / 64.0);    /* exact, |d| <= 1/128 */
-    p = 1.0 / 24.0;
-    p = -1.0 / 6.0 + d * p;
-    p = 0.5 + d * p;
-    p = -1.0 + d * p;
-    p = 1.0 + d * p;
-    return rec_exptab_neg[q] * p;
-}
+ * bin counts need. Thread-safe, no state. (The bin coder uses the same body inline,
+ * rec_fast_internal.h.) */
+double rec_exp_neg_fast(double a);
 
 /* Powers q^a of a positive ratio q = num / den without a division, log or exp:
  * with num = 2^en (1 + fn/64 + ...) and den = 2^ed (1 + fd/64 + ...) (fn, fd the top 6

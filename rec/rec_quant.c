@@ -33,7 +33,7 @@
  */
 #include "rec.h"
 #include "rec_fast.h"
-#include "rec_fast_tables.inc" /* REC_HINTLOG_INIT */
+#include "rec_fast_internal.h" /* rec_fast_exp_neg_body; REC_HINTLOG_INIT */
 #include "rec_quant_internal.h"
 
 #include <math.h> /* isfinite, sqrt (IEEE correctly rounded) */
@@ -608,7 +608,7 @@ static uint32_t cf_cum(const cfctx *c, int64_t k, double *e)
     const double z = (c->step * (((double)k - c->u) - 0.5) - c->mean) * c->inv_scale;
     double f;
     if (c->fast)
-        *e = rec_exp_neg_fast(z < 0 ? -z : z);
+        *e = rec_fast_exp_neg_body(z < 0 ? -z : z);
     else
         *e = rec_exp(z < 0 ? z : -z);
     f = z < 0 ? 0.5 * *e : 1.0 - 0.5 * *e;
@@ -623,8 +623,8 @@ static inline void cf_cum_pair(const cfctx *c, int64_t k, uint32_t cum[2], doubl
     const double z1 = (c->step * (((double)(k + 1) - c->u) - 0.5) - c->mean) * c->inv_scale;
     double a[2], f0, f1;
     if (c->fast) {
-        e[0] = rec_exp_neg_fast(z0 < 0 ? -z0 : z0);
-        e[1] = rec_exp_neg_fast(z1 < 0 ? -z1 : z1);
+        e[0] = rec_fast_exp_neg_body(z0 < 0 ? -z0 : z0);
+        e[1] = rec_fast_exp_neg_body(z1 < 0 ? -z1 : z1);
     } else {
         a[0] = z0 < 0 ? z0 : -z0;
         a[1] = z1 < 0 ? z1 : -z1;
