@@ -16,12 +16,16 @@
  *               [--decode mmse|center|sample|realism] [--realism A]
  *               [--anchor jpeg|round] [--anchor-decode mmse|center|sample|realism]
  *               [--anchor-realism A] [--anchor-matrix N] [--anchor-chroma-step X]
- *               [--zero-bits-q "T1,T2,..."] IMAGE...
+ *               [--zero-bits-q "T1,T2,..."] [--rate file|kl] IMAGE...
  *
  * --matrix / --chroma-step set the test's step matrix and chroma multiplier,
  * --anchor-matrix / --anchor-chroma-step the rounding anchor's (with --anchor round), so
  * that both sides of a comparison can run at their own tuned setting. --zero-bits-q gives
  * the test one zero-bit threshold per --q quality (same count), for tuning a per-rate tau.
+ * --rate kl charges a REC test's payload at its sum KL (kl_bits) instead of its bits: the
+ * file's other bytes plus the information of the simulated channels, i.e. the rate the same
+ * decoder would get if the REC stage had no coding overhead (an analysis bound, not a codec;
+ * docs/REC_CODEC.md "What removing the overhead would give"). The anchor is never charged so.
  *
  * Never part of ctest. Timing is wall-clock, median of --reps runs (default 3).
  * A bad command line (a value that is not a whole number in range, an unknown word or
@@ -66,6 +70,7 @@ static double median(double *v, int n)
 typedef struct { double bpp, psnr, psnr_y, w1, overhead, enc_ms, dec_ms; } point;
 
 static recimg_decoder_params test_dp, anchor_dp;
+static int rate_kl;   /* --rate kl */
 
 static const char *const sampler_names[] = {"none", "lrq", "gprs-bnb", "gprs", "pfr", "uq", "block"};
 
@@ -139,6 +144,8 @@ static int run_rec(const imageio_image *img, double q, const recimg_encoder_para
     pt->w1 = rr.dct_w1;
     pt->overhead = es.kl_bits > 0 ? es.payload_bits / es.kl_bits - 1.0 : 0.0;
     pt->bpp = 8.0 * (double)size / ((double)img->width * img->height);
+    if (rate_kl && es.kl_bits > 0)
+        pt->bpp -= (es.payload_bits - es.kl_bits) / ((double)img->width * img->height);
     pt->psnr = m.psnr_rgb;
     pt->psnr_y = m.psnr_y;
     pt->enc_ms = median(te, reps);
@@ -189,7 +196,7 @@ static const char usage_text[] =
     "                   [--reps 1..16] [--mode round|rec] [--sampler uq|lrq|gprs-bnb|gprs|pfr|block]\n"
     "                   [--zero-bits T] [--zero-bits-q LIST] [--decode mmse|center|sample|realism]\n"
     "                   [--realism A] [--anchor jpeg|round] [--anchor-decode MODE] [--anchor-realism A]\n"
-    "                   [--anchor-matrix 0|1|2] [--anchor-chroma-step X] IMAGE...\n"
+    "                   [--anchor-matrix 0|1|2] [--anchor-chroma-step X] [--rate file|kl] IMAGE...\n"
     "  LIST: 4..16 comma-separated qualities (--zero-bits-q: one tau per --q quality)\n";
 
 /* The command line, after parse_args. */
@@ -236,7 +243,7 @@ static int parse_zero_bits(const char *s, double *t)
 static int parse_args(int argc, char **argv, options *o)
 {
     static const char *const modes[] = {"round", "rec"}, *const anchors[] = {"jpeg", "round"};
-    static const char *const chromas[] = {"420", "444"};
+    static const char *const chromas[] = {"420", "444"}, *const rates[] = {"file", "kl"};
     double qmin, qmax, amin, amax;
     recimg_quality_range(&qmin, &qmax);
     recimg_realism_range(&amin, &amax);
@@ -306,6 +313,10 @@ static int parse_args(int argc, char **argv, options *o)
             if (tool_parse_double(v, amin, amax, anchor ? &anchor_dp.realism : &test_dp.realism))
                 return bench_usage_error(usage_text, "bench_round: %s must be in %g..%g, not '%s'", a, amin,
                                          amax, v);
+        } else if (!strcmp(a, "--rate")) {
+            if ((k = bench_word(v, rates, 2)) < 0)
+                return bench_usage_error(usage_text, "bench_round: --rate must be file or kl, not '%s'", v);
+            rate_kl = k;
         } else if (!strcmp(a, "--anchor")) {
             if ((k = bench_word(v, anchors, 2)) < 0)
                 return bench_usage_error(usage_text, "bench_round: --anchor must be jpeg or round, not '%s'", v);
@@ -373,6 +384,8 @@ int main(int argc, char **argv)
         printf("images: %d (%.3f Mpixel total), chroma %d, timing median of %d runs\n", nimg, mpix, chroma, reps);
         printf("test: %s%s, anchor: %s\n", tname,
                base.mode == RECIMG_MODE_REC ? sampler_label(base.sampler) : "", aname);
+        if (rate_kl)
+            printf("test rate: the REC payload charged at its sum KL (--rate kl; an analysis bound, not a file size)\n");
         printf("test: matrix %u, chroma step %g (255 / 0 = the mode's default), zero bits %g (-1 = default); "
                "anchor%s: matrix %u, chroma step %g\n", (unsigned)base.matrix_id, base.chroma_step_scale,
                base.rec_zero_bits, anchor_round ? "" : " (jpeg: unused)", (unsigned)abase.matrix_id,
