@@ -155,7 +155,7 @@ void recimg_encoder_params_default(recimg_encoder_params *p)
     p->rec_uq_far_bin = 1;
     p->rec_skip_energy = 1;
     p->rec_fast_chain = 1;
-    p->rec_block_flag = 1;
+    p->rec_block_flag = 0;
 }
 
 static recimg_status validate_encoder_params(const recimg_encoder_params *p)

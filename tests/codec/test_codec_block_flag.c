@@ -8,8 +8,8 @@
  *    encoder coded are nonzero and their error is uniform on the bin (KS, exact uq), every
  *    level occurs, the same stream read without the level decodes differently, and
  *    encoding twice gives the same bytes;
- *  - files: rec mode with uq writes prior id 4 by default, prior id 3 with
- *    rec_block_flag = 0, lrq and block keep 3, round 1, rec_block_flag 2 is refused; a
+ *  - files: rec mode with uq writes prior id 3 by default and prior id 4 with
+ *    rec_block_flag = 1, lrq and block keep 3, round 1, rec_block_flag 2 is refused; a
  *    prior-4 file decodes to the same pixels with 1 and 2 threads in every decode mode;
  *    prior id 4 in a header with sampler lrq, in round mode, and prior id 5 are refused
  *    as corrupt (CRC recomputed, so only the header rule can refuse). */
@@ -315,7 +315,8 @@ static void files(void)
         CHECK(0);
         return;
     }
-    CHECK(prior_of(&img, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ, -1, &st, &f4, &n4) == 4 && st == RECIMG_OK);
+    CHECK(prior_of(&img, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ, 1, &st, &f4, &n4) == 4 && st == RECIMG_OK);
+    CHECK(prior_of(&img, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ, -1, &st, NULL, NULL) == 3 && st == RECIMG_OK);
     CHECK(prior_of(&img, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ, 0, &st, NULL, NULL) == 3 && st == RECIMG_OK);
     CHECK(prior_of(&img, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ, 1, &st, &flrq, &nlrq) == 3 && st == RECIMG_OK);
     CHECK(prior_of(&img, RECIMG_MODE_REC, RECIMG_SAMPLER_BLOCK, 1, &st, NULL, NULL) == 3 && st == RECIMG_OK);

@@ -64,10 +64,14 @@ awk -v b="$bpp" 'BEGIN { exit !(b >= 0.97 && b <= 1.03) }' || bad "--bpp 1.0 gav
 [ "$(wc -l < "$tmp/out.txt")" -eq 1 ] || bad "--stats is not one line"
 expect 0 "$recimg" info "$tmp/a.rec"
 grep -q '^  model       context model v1 (prior id 1)$' "$tmp/out.txt" || bad "info: round file's model line"
-expect 0 "$recimg" compress "$images/astronaut.png" -o "$tmp/r.rec" --mode rec --quality 30
+expect 0 "$recimg" compress "$images/astronaut.png" -o "$tmp/r3.rec" --mode rec --quality 30
+expect 0 "$recimg" info "$tmp/r3.rec"
+grep -q '^  model       context model v3 (prior id 3), closed-form bin coder, short-chain revision$' "$tmp/out.txt" \
+  || bad "info: default rec file's model line: $(grep model "$tmp/out.txt")"
+expect 0 "$recimg" compress "$images/astronaut.png" -o "$tmp/r.rec" --mode rec --quality 30 --effort 2
 expect 0 "$recimg" info "$tmp/r.rec"
 grep -q '^  model       context model v4 (prior id 4), closed-form bin coder, short-chain revision$' "$tmp/out.txt" \
-  || bad "info: rec file's model line: $(grep model "$tmp/out.txt")"
+  || bad "info: --effort 2 rec file's model line: $(grep model "$tmp/out.txt")"
 grep -q '^  mode        rec, sampler uq, .*, far-bin reconstruction, skip-energy table$' "$tmp/out.txt" \
   || bad "info: rec file's mode line: $(grep mode "$tmp/out.txt")"
 expect 0 "$recimg" info "$tmp/r.rec" --json
@@ -198,6 +202,10 @@ expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --matrix 0x1   
 expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --threads " 2"
 expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --threads +2
 expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --seed 0x10
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --mode rec --effort 3
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --mode rec --effort 0
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --effort 2   # round mode has no effort levels
+grep -q "effort needs --mode rec" "$tmp/err.txt" || bad "--effort in round mode: $(cat "$tmp/err.txt")"
 expect 0 "$recimg" compress "$tmp/gray8.png" -o "$tmp/t08.rec" --threads 08   # not octal
 expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --zero-bits 0.1   # round ignores it
 grep -q "zero-bits needs --mode rec" "$tmp/err.txt" || bad "--zero-bits in round mode: $(cat "$tmp/err.txt")"

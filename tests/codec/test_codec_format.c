@@ -126,16 +126,19 @@ int main(void)
             free(f);
         }
     }
-    {   /* a uq REC file carries prior id 4; ids 1, 2 and 3 (v1, v2, v3) are valid headers, 5 is not */
+    {   /* a uq REC file with rec_block_flag = 1 (--effort 2) carries prior id 4; ids 1, 2 and 3
+           (v1, v2, v3) are valid headers, 5 is not */
         uint8_t *round_file = file, *rec_file = NULL;
         const size_t round_size = file_size;
         size_t rec_size = 0;
         recimg_encoder *er = NULL;
         p.mode = RECIMG_MODE_REC;
+        p.rec_block_flag = 1;
         CHECK(recimg_encoder_create(&p, &er) == RECIMG_OK);
         CHECK(er && recimg_encode(er, &img, &rec_file, &rec_size, NULL) == RECIMG_OK);
         recimg_encoder_free(er);
         p.mode = RECIMG_MODE_ROUND;
+        p.rec_block_flag = 0;
         if (rec_file && rec_size > HDR) {
             file = rec_file;
             file_size = rec_size;

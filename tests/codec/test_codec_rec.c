@@ -45,7 +45,7 @@ static recimg_status encode(const recimg_image *img, recimg_sampler s, double q,
 }
 
 /* uq with the far-bin flag (header flag 0x02) or without it (rec_uq_far_bin = 0), and
-   context model v4 (prior id 4, the default) or v3 (rec_block_flag = 0) */
+   context model v4 (prior id 4, rec_block_flag = 1) or v3 (0, the default) */
 static recimg_status encode_uq(const recimg_image *img, double q, uint64_t seed, int far_bin, int block_flag,
                                uint8_t **data, size_t *size)
 {
@@ -233,7 +233,7 @@ int main(int argc, char **argv)
            v3 (prior id 3) the payload is the one the encoder writes without it
            (rec_uq_far_bin = 0), so the two files differ in the flag byte and the CRC only;
            centre and sample decode to the same pixels, mmse and realism differ, and mmse
-           is better on this crop. (Under v4, the default, the encoder's choice of each
+           is better on this crop. (Under v4, rec_block_flag = 1, the encoder's choice of each
            block's level measures the decoder's reconstruction, far-bin estimate included,
            so there the payload depends on the flag: checked below.) */
         uint8_t *a = NULL, *b = NULL, *z = NULL, *a4 = NULL, *z4 = NULL;
@@ -243,9 +243,9 @@ int main(int argc, char **argv)
         CHECK(encode_uq(&img, q[qi], 11, 0, 0, &z, &nz) == RECIMG_OK);
         CHECK(a && b && na == nb && memcmp(a, b, na) == 0);
         CHECK(a && a[25] == 3 && z && z[25] == 3);
-        /* v4 (the default): prior id 4 with and without the flag, both decode; its
-           payload goes through the corruption checks */
-        CHECK(encode(&img, RECIMG_SAMPLER_UQ, q[qi], -1.0, 11, &a4, &na4, NULL) == RECIMG_OK);
+        /* v4 (rec_block_flag = 1, --effort 2): prior id 4 with and without the flag, both
+           decode; its payload goes through the corruption checks */
+        CHECK(encode_uq(&img, q[qi], 11, 1, 1, &a4, &na4) == RECIMG_OK);
         CHECK(encode_uq(&img, q[qi], 11, 0, 1, &z4, &nz4) == RECIMG_OK);
         if (a4 && z4 && na4 > 60 && nz4 > 60) {
             const double p4 = decode_psnr(&img, a4, na4, RECIMG_DECODE_MMSE, 0.0);

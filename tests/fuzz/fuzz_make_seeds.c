@@ -74,6 +74,7 @@ static void rec_seed(const char *dir, const char *name, uint32_t w, uint32_t h, 
     p.chroma = chroma;
     p.matrix_id = matrix;
     p.chroma_step_scale = cstep;
+    p.rec_block_flag = strstr(name, "_v4_") != NULL;   /* context model v4 (--effort 2) */
     if (mode_tx >= 100) {
         p.mode = RECIMG_MODE_REC;
         p.sampler = (recimg_sampler)(mode_tx - 100);
@@ -237,9 +238,8 @@ int main(int argc, char **argv)
     rec_seed(argv[1], "rec_fc_uq_rgb_q85.rec", 24, 16, 3, 85, RECIMG_CHROMA_420, 1, 0, 100 + 5);
     rec_seed(argv[1], "rec_fc_lrq_gray_q80.rec", 16, 16, 1, 80, RECIMG_CHROMA_420, 1, 0, 100 + 1);
     rec_seed(argv[1], "rec_fc_block_rgb_q70.rec", 24, 16, 3, 70, RECIMG_CHROMA_420, 1, 0, 100 + 6);
-    /* Context model v4 (header prior id 4, a coded level per luma block; the encoder's
-       default for uq since docs/REC_CODEC.md "Block flag"; the uq seeds above were
-       committed before it and carry prior ids 1-3): colour and gray, with flag 0x08 */
+    /* Context model v4 (header prior id 4, a coded level per luma block, docs/REC_CODEC.md
+       "Block flag"; rec_block_flag = 1 for the "_v4_" names): colour and gray, with flag 0x08 */
     rec_seed(argv[1], "rec_v4_uq_rgb_q50.rec", 32, 24, 3, 50, RECIMG_CHROMA_420, 1, 0, 100 + 5);
     rec_seed(argv[1], "rec_v4_uq_gray_q30.rec", 24, 24, 1, 30, RECIMG_CHROMA_420, 1, 0, 100 + 5);
     image_seeds(argv[1]);
