@@ -16,7 +16,7 @@
  *               [--decode mmse|center|sample|realism] [--realism A]
  *               [--anchor jpeg|round] [--anchor-decode mmse|center|sample|realism]
  *               [--anchor-realism A] [--anchor-matrix N] [--anchor-chroma-step X]
- *               [--zero-bits-q "T1,T2,..."] [--rate file|kl] IMAGE...
+ *               [--zero-bits-q "T1,T2,..."] [--rate file|kl] [--effort 1|2] IMAGE...
  *
  * --matrix / --chroma-step set the test's step matrix and chroma multiplier,
  * --anchor-matrix / --anchor-chroma-step the rounding anchor's (with --anchor round), so
@@ -26,6 +26,7 @@
  * file's other bytes plus the information of the simulated channels, i.e. the rate the same
  * decoder would get if the REC stage had no coding overhead (an analysis bound, not a codec;
  * docs/REC_CODEC.md "What removing the overhead would give"). The anchor is never charged so.
+ * --effort is recimg compress's: 2 sets the test's rec_block_flag (context model v4).
  *
  * Never part of ctest. Timing is wall-clock, median of --reps runs (default 3).
  * A bad command line (a value that is not a whole number in range, an unknown word or
@@ -196,7 +197,8 @@ static const char usage_text[] =
     "                   [--reps 1..16] [--mode round|rec] [--sampler uq|lrq|gprs-bnb|gprs|pfr|block]\n"
     "                   [--zero-bits T] [--zero-bits-q LIST] [--decode mmse|center|sample|realism]\n"
     "                   [--realism A] [--anchor jpeg|round] [--anchor-decode MODE] [--anchor-realism A]\n"
-    "                   [--anchor-matrix 0|1|2] [--anchor-chroma-step X] [--rate file|kl] IMAGE...\n"
+    "                   [--anchor-matrix 0|1|2] [--anchor-chroma-step X] [--rate file|kl] [--effort 1|2]\n"
+    "                   IMAGE...\n"
     "  LIST: 4..16 comma-separated qualities (--zero-bits-q: one tau per --q quality)\n";
 
 /* The command line, after parse_args. */
@@ -313,6 +315,10 @@ static int parse_args(int argc, char **argv, options *o)
             if (tool_parse_double(v, amin, amax, anchor ? &anchor_dp.realism : &test_dp.realism))
                 return bench_usage_error(usage_text, "bench_round: %s must be in %g..%g, not '%s'", a, amin,
                                          amax, v);
+        } else if (!strcmp(a, "--effort")) {
+            if (bench_parse_int(v, 1, 2, &k))
+                return bench_usage_error(usage_text, "bench_round: --effort must be 1 or 2, not '%s'", v);
+            o->base.rec_block_flag = k == 2;
         } else if (!strcmp(a, "--rate")) {
             if ((k = bench_word(v, rates, 2)) < 0)
                 return bench_usage_error(usage_text, "bench_round: --rate must be file or kl, not '%s'", v);
@@ -386,6 +392,8 @@ int main(int argc, char **argv)
                base.mode == RECIMG_MODE_REC ? sampler_label(base.sampler) : "", aname);
         if (rate_kl)
             printf("test rate: the REC payload charged at its sum KL (--rate kl; an analysis bound, not a file size)\n");
+        if (base.rec_block_flag)
+            printf("test effort: 2 (uq: context model v4, a level per luma block)\n");
         printf("test: matrix %u, chroma step %g (255 / 0 = the mode's default), zero bits %g (-1 = default); "
                "anchor%s: matrix %u, chroma step %g\n", (unsigned)base.matrix_id, base.chroma_step_scale,
                base.rec_zero_bits, anchor_round ? "" : " (jpeg: unused)", (unsigned)abase.matrix_id,
