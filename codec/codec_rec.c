@@ -240,7 +240,7 @@ typedef struct {
 /* The one place that derives everything shared about coefficient zz of block
  * `block` from the context: the encoder and the decoder both call it, so the
  * prior and the randomness key cannot drift apart between the two sides. */
-static void setup_coef(recimg_ctx *ctx, int zz, double thr, const recimg_rec_plane_params *pp,
+static inline void setup_coef(recimg_ctx *ctx, int zz, double thr, const recimg_rec_plane_params *pp,
                        uint64_t block, const block_gain_state *bg, coef_setup *cs)
 {
     recimg_ctx_predict(ctx, zz, &cs->pred);
