@@ -278,7 +278,7 @@ static void block_gain_add(block_gain_state *bg, int zz, const coef_setup *cs, d
  * prior's variance v = 2 b^2, mean + v / (v + 1) (X - mean). ed (may be NULL): the bin
  * coder's edge exponentials (closed-form coder), which make E[y | K, W] free of
  * further exponentials. */
-static void feedback(recimg_ctx *ctx, int zz, const coef_setup *cs, double x, double hw,
+static inline void feedback(recimg_ctx *ctx, int zz, const coef_setup *cs, double x, double hw,
                      const rec_quant_edges *ed, double *mmse)
 {
     const double v = 2.0 * cs->b * cs->b;
