@@ -697,8 +697,9 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
         h.skip_code = (uint32_t)floor(tau * 1024.0 + 0.5);
     }
     /* REC files use context model v3 (cell statistic 1.5 e^2 and the in-block gain,
-       docs/REC_CODEC.md), uq files v4 (v3 and a coded level per luma block, "Block
-       flag"); the rounding baseline has no such statistic and keeps v1 */
+       docs/REC_CODEC.md); uq files with rec_block_flag = 1 (--effort 2) v4 (v3 and a
+       coded level per luma block, "Block flag"); the rounding baseline has no such
+       statistic and keeps v1 */
     h.prior_id = enc->p.mode != RECIMG_MODE_REC ? RECIMG_PRIOR_LAPLACE_CTX1
                  : h.sampler == RECIMG_SAMPLER_UQ && enc->p.rec_block_flag ? RECIMG_PRIOR_LAPLACE_CTX4
                                                                           : RECIMG_PRIOR_LAPLACE_CTX3;
