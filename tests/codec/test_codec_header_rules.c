@@ -1,0 +1,192 @@
+/* docs/FORMAT.md's header rules for prior id (byte 25), sampler (byte 24) and flags
+ * (byte 27), checked as a whole table rather than one mutation at a time:
+ *  - headers: from a rec-mode file (uq, prior id 4, flags 0x0F) and a round-mode file,
+ *    every prior id 0..6 x sampler id 0..7 x flag byte 0x00..0x1F and 0x80 (CRC
+ *    recomputed, so only the header rules can refuse) is parsed by recimg_read_info,
+ *    which must accept exactly what FORMAT.md allows and return RECIMG_ERR_CORRUPT for
+ *    the rest. The expected answer is written here from the document's words: rec
+ *    mode needs a sampler 1..6 and a prior id 1..4, prior id 4 needs sampler 5 (uq),
+ *    flag 0x02 needs sampler 5, bits above 0x08 are errors, the other bits combine
+ *    freely; round mode needs sampler 0, prior id 1 and flags 0.
+ *  - files: context model v4 (rec_block_flag = 1) with each of the 16 combinations of
+ *    the four flag bits the encoder can leave out (window coder 0x01, far-bin 0x02,
+ *    skip-energy 0x04, short-chain 0x08) writes prior id 4 and exactly those flags;
+ *    each decodes in every decode mode to the same pixels with 1 and 2 threads, and its
+ *    level is read: the same bytes with prior id 3 decode to other pixels or fail. */
+#include "codec_test_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+enum { HDR = 56 };
+
+static void fix_crc(uint8_t *f, size_t n)
+{
+    const uint32_t c = (uint32_t)crc32(crc32(0L, Z_NULL, 0), f, (uInt)(n - 4));
+    for (int i = 0; i < 4; i++) f[n - 4 + (size_t)i] = (uint8_t)(c >> (8 * i));
+}
+
+static uint8_t *encode(const recimg_image *img, recimg_mode mode, int block_flag, int legacy, int far_bin,
+                       int skip_energy, int fast_chain, size_t *size)
+{
+    recimg_encoder_params p;
+    uint8_t *data = NULL;
+    recimg_encoder_params_default(&p);
+    p.mode = mode;
+    p.quality = 40;
+    if (mode == RECIMG_MODE_REC) {
+        p.sampler = RECIMG_SAMPLER_UQ;
+        p.rec_block_flag = block_flag;
+        p.rec_legacy_bin_coder = legacy;
+        p.rec_uq_far_bin = far_bin;
+        p.rec_skip_energy = skip_energy;
+        p.rec_fast_chain = fast_chain;
+    }
+    *size = 0;
+    if (ct_encode(&p, img, &data, size, NULL) != RECIMG_OK || *size <= HDR + 4) {
+        recimg_free(data);
+        return NULL;
+    }
+    return data;
+}
+
+/* FORMAT.md, bytes 24, 25, 27 */
+static int header_valid(int mode, unsigned sampler, unsigned prior, unsigned flags)
+{
+    if (mode == 0)
+        return sampler == 0 && prior == 1 && flags == 0;
+    if (sampler < 1 || sampler > 6 || prior < 1 || prior > 4)
+        return 0;
+    if (prior == 4 && sampler != 5)
+        return 0;
+    if ((flags & ~0x0Fu) != 0)
+        return 0;
+    if ((flags & 0x02u) && sampler != 5)
+        return 0;
+    return 1;
+}
+
+static void header_table(const uint8_t *file, size_t size, int mode)
+{
+    uint8_t *f = malloc(size);
+    int accepted = 0, refused = 0;
+    if (!f) {
+        CHECK(0);
+        return;
+    }
+    for (unsigned prior = 0; prior <= 6; prior++)
+        for (unsigned sampler = 0; sampler <= 7; sampler++)
+            for (unsigned fl = 0; fl <= 0x20; fl++) {
+                const unsigned flags = fl == 0x20 ? 0x80u : fl;
+                recimg_info info;
+                recimg_status st;
+                memcpy(f, file, size);
+                f[24] = (uint8_t)sampler;
+                f[25] = (uint8_t)prior;
+                f[27] = (uint8_t)flags;
+                fix_crc(f, size);
+                st = recimg_read_info(f, size, &info);
+                if (header_valid(mode, sampler, prior, flags)) {
+                    accepted++;
+                    if (st != RECIMG_OK || info.prior_id != prior || info.flags != flags ||
+                        (unsigned)info.sampler != sampler) {
+                        fprintf(stderr, "mode %d sampler %u prior %u flags 0x%02x: refused (%s)\n", mode, sampler,
+                                prior, flags, recimg_strerror(st));
+                        CHECK(0);
+                    }
+                } else {
+                    refused++;
+                    if (st != RECIMG_ERR_CORRUPT) {
+                        fprintf(stderr, "mode %d sampler %u prior %u flags 0x%02x: %s, not corrupt\n", mode,
+                                sampler, prior, flags, recimg_strerror(st));
+                        CHECK(0);
+                    }
+                }
+            }
+    printf("mode %d: %d headers accepted, %d refused as corrupt\n", mode, accepted, refused);
+    /* the table is not vacuous: rec mode accepts 5 samplers x 3 priors x 8 flag bytes
+       without 0x02 plus uq's 4 priors x 16; round mode one header */
+    CHECK(accepted == (mode ? 5 * 3 * 8 + 4 * 16 : 1));
+    free(f);
+}
+
+static int decode_md5(const uint8_t *data, size_t size, recimg_decode_mode mode, int threads, char hex[33])
+{
+    recimg_decoder_params dp;
+    recimg_decoder *d = NULL;
+    recimg_image out;
+    recimg_status st;
+    hex[0] = 0;
+    recimg_decoder_params_default(&dp);
+    dp.decode = mode;
+    dp.realism = 0.6;
+    dp.threads = threads;
+    if (recimg_decoder_create(&dp, &d) != RECIMG_OK)
+        return -1;
+    st = recimg_decode(d, data, size, &out);
+    recimg_decoder_free(d);
+    if (st != RECIMG_OK)
+        return st == RECIMG_ERR_CORRUPT ? 1 : -1;
+    ct_md5_hex(out.pixels, (size_t)out.width * out.height * out.channels, hex);
+    recimg_free(out.pixels);
+    return 0;
+}
+
+static void v4_flag_combinations(const recimg_image *img)
+{
+    static const recimg_decode_mode modes[4] = {RECIMG_DECODE_MMSE, RECIMG_DECODE_CENTER, RECIMG_DECODE_SAMPLE,
+                                                RECIMG_DECODE_REALISM};
+    for (unsigned want = 0; want < 16; want++) {
+        size_t n = 0;
+        uint8_t *f = encode(img, RECIMG_MODE_REC, 1, !(want & 1u), (want >> 1) & 1u, (want >> 2) & 1u,
+                            (want >> 3) & 1u, &n);
+        char ref[33] = "";
+        CHECK(f != NULL);
+        if (!f)
+            continue;
+        CHECK(f[23] == 1 && f[24] == 5 && f[25] == 4 && f[27] == want);
+        for (int m = 0; m < 4; m++) {
+            char a[33], b[33];
+            CHECK(decode_md5(f, n, modes[m], 1, a) == 0);
+            CHECK(decode_md5(f, n, modes[m], 2, b) == 0);
+            CHECK(a[0] && !strcmp(a, b));
+            if (m == 0)
+                memcpy(ref, a, sizeof ref);
+        }
+        {   /* the level is read: the payload under v3 is another image or corrupt */
+            char c[33];
+            int r;
+            f[25] = 3;
+            fix_crc(f, n);
+            r = decode_md5(f, n, RECIMG_DECODE_MMSE, 1, c);
+            CHECK(r == 1 || (r == 0 && strcmp(c, ref) != 0));
+        }
+        recimg_free(f);
+    }
+}
+
+int main(void)
+{
+    recimg_image rgb, gray;
+    uint8_t *rec = NULL, *round = NULL;
+    size_t nrec = 0, nround = 0;
+    CHECK(ct_make_image(&rgb, 64, 48, 3, 404) == 0);
+    CHECK(ct_make_image(&gray, 56, 40, 1, 405) == 0);
+    rec = encode(&rgb, RECIMG_MODE_REC, 1, 0, 1, 1, 1, &nrec);
+    round = encode(&rgb, RECIMG_MODE_ROUND, 0, 0, 0, 0, 0, &nround);
+    CHECK(rec && rec[23] == 1 && rec[24] == 5 && rec[25] == 4 && rec[27] == 0x0F);
+    CHECK(round && round[23] == 0 && round[24] == 0 && round[25] == 1 && round[27] == 0);
+    if (rec)
+        header_table(rec, nrec, 1);
+    if (round)
+        header_table(round, nround, 0);
+    v4_flag_combinations(&rgb);
+    v4_flag_combinations(&gray);
+    recimg_free(rec);
+    recimg_free(round);
+    free(rgb.pixels);
+    free(gray.pixels);
+    return ct_finish("test_codec_header_rules");
+}
