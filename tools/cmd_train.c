@@ -426,6 +426,14 @@ int tool_cmd_train(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        /* every option takes a value: one not listed is unknown even as the last word */
+        static const char *const valued[] = {"--images", "-o", "--output", "--kind", "--stride", "--order",
+                                             "--init", "--threshold", "--iterations", "--emit-c"};
+        int known = 0;
+        for (size_t k = 0; k < sizeof valued / sizeof valued[0] && !known; k++)
+            known = !strcmp(a, valued[k]);
+        if (!known)
+            { status = train_usage("unknown option", a); goto done; }
         if (!v)
             { status = train_usage("missing the value of option", a); goto done; }
         i++;

@@ -117,16 +117,28 @@ static int usage_error(const char *msg, const char *arg)
 /* What next_arg found (internal codes, never exit statuses). */
 enum { ARG_ERROR = -1, ARG_CONSUMED = 0, ARG_OPTION = 1 };
 
+/* The options of compress and decompress that take a value (NULL-terminated): an
+ * option not listed is reported as unknown even when it is the last word, rather
+ * than as one that lacks its value. */
+static const char *const compress_valued[] = {
+    "-o", "--output", "--quality", "-q", "--bpp", "--mode", "--chroma", "--sampler", "--seed",
+    "--max-pixels", "--zero-bits", "--effort", "--threads", "--alpha", "--matrix", "--chroma-step",
+    "--transform", NULL};
+static const char *const decompress_valued[] = {
+    "-o", "--output", "--decode", "--realism", "--threads", "--max-pixels", "--max-input-size", NULL};
+
 /* One step of the compress/decompress option loop over argv[*i]: "--stats" sets *stats;
  * a word that does not start with '-' (or is "-") is the input file (*in; a second one
- * is a usage error); anything else is an option whose value is the next word (*value,
- * *i advanced past it). Returns ARG_CONSUMED, ARG_OPTION for the caller to interpret,
- * or ARG_ERROR after printing the error. */
-static int next_arg(const char *cmd, int argc, char **argv, int *i, const char **in, int *stats,
-                    const char **value)
+ * is a usage error); an option of valued (the command's list above) takes the next word
+ * as its value (*value, *i advanced past it); any other option is unknown. Returns
+ * ARG_CONSUMED, ARG_OPTION for the caller to interpret, or ARG_ERROR after printing
+ * the error. */
+static int next_arg(const char *cmd, const char *const *valued, int argc, char **argv, int *i,
+                    const char **in, int *stats, const char **value)
 {
     const char *a = argv[*i];
     char msg[96];
+    int known = 0;
     if (!strcmp(a, "--stats")) {
         *stats = 1;
         return ARG_CONSUMED;
@@ -139,6 +151,13 @@ static int next_arg(const char *cmd, int argc, char **argv, int *i, const char *
         }
         *in = a;
         return ARG_CONSUMED;
+    }
+    for (const char *const *k = valued; *k && !known; k++)
+        known = !strcmp(a, *k);
+    if (!known) {
+        snprintf(msg, sizeof msg, "%s: unknown option '%%s'", cmd);
+        usage_error(msg, a);
+        return ARG_ERROR;
     }
     if (*i + 1 >= argc) {
         snprintf(msg, sizeof msg, "%s: option '%%s' needs a value", cmd);
@@ -350,7 +369,7 @@ static int cmd_compress(int argc, char **argv)
         const char *a = argv[i];
         const char *v = NULL;
         unsigned long long u;
-        const int r = next_arg("compress", argc, argv, &i, &in, &stats, &v);
+        const int r = next_arg("compress", compress_valued, argc, argv, &i, &in, &stats, &v);
         if (r != ARG_OPTION) {
             if (r == ARG_ERROR)
                 return EXIT_FAIL;
@@ -573,7 +592,7 @@ static int cmd_decompress(int argc, char **argv)
         const char *a = argv[i];
         const char *v = NULL;
         unsigned long long u;
-        const int r = next_arg("decompress", argc, argv, &i, &in, &stats, &v);
+        const int r = next_arg("decompress", decompress_valued, argc, argv, &i, &in, &stats, &v);
         if (r != ARG_OPTION) {
             if (r == ARG_ERROR)
                 return EXIT_FAIL;

@@ -198,6 +198,16 @@ expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality nan
 expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality 0x20   # decimal only, not a hex float
 expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --quality
 grep -q "'--quality' needs a value" "$tmp/err.txt" || bad "missing value: $(cat "$tmp/err.txt")"
+# an unknown option is called unknown, also as the last word (not "needs a value")
+for cmd in compress decompress; do
+  src="$tmp/gray8.png"; [ "$cmd" = decompress ] && src="$tmp/a.rec"
+  expect usage "$recimg" $cmd "$src" -o "$tmp/u.out" --bogus
+  grep -q "$cmd: unknown option '--bogus'" "$tmp/err.txt" || bad "$cmd --bogus last: $(cat "$tmp/err.txt")"
+  expect usage "$recimg" $cmd "$src" --bogus 3 -o "$tmp/u.out"
+  grep -q "$cmd: unknown option '--bogus'" "$tmp/err.txt" || bad "$cmd --bogus 3: $(cat "$tmp/err.txt")"
+done
+expect usage "$recimg" decompress "$tmp/a.rec" -o "$tmp/u.png" --decode
+grep -q "'--decode' needs a value" "$tmp/err.txt" || bad "decompress missing value: $(cat "$tmp/err.txt")"
 expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --matrix 0x1    # decimal only
 expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --threads " 2"
 expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --threads +2

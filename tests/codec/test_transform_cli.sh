@@ -80,6 +80,9 @@ expect usage "$recimg" train-transform --images "$img" --stride " 4" -o "$tmp/x.
 expect usage "$recimg" train-transform --images "$img" --stride +4 -o "$tmp/x.rtx"
 expect usage "$recimg" train-transform --images "$img" --kind rd --threshold " 2" -o "$tmp/x.rtx"
 expect usage "$recimg" train-transform --images "$img" -o
+grep -q "missing the value of option '-o'" "$tmp/err" || fail "train -o last: $(cat "$tmp/err")"
+expect usage "$recimg" train-transform --images "$img" -o "$tmp/x.rtx" --bogus   # unknown, not 'missing the value'
+grep -q "unknown option '--bogus'" "$tmp/err" || fail "train --bogus last: $(cat "$tmp/err")"
 # bad input: exit 1, message, no output
 expect 1 "$recimg" train-transform --images "$tmp/missing.png" -o "$tmp/x.rtx"
 grep -q 'missing.png' "$tmp/err" || fail "error does not name the missing file"
