@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 int ct_failures = 0;
 
@@ -178,4 +179,11 @@ recimg_status ct_roundtrip(const recimg_image *img, const recimg_encoder_params 
     recimg_free(data);
     recimg_decoder_free(dec);
     return st;
+}
+
+void ct_fix_crc(uint8_t *file, size_t size)
+{
+    const uint32_t crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), file, (uInt)(size - 4));
+    for (int i = 0; i < 4; i++)
+        file[size - 4 + i] = (uint8_t)(crc >> (8 * i));
 }

@@ -35,6 +35,10 @@ void ct_laplace_coefficients(double *coef, int n, uint64_t seed, double scale);
 /* PSNR in dB over all samples (99 when identical). */
 double ct_psnr(const recimg_image *a, const recimg_image *b);
 
+/* Rewrites a .rec file's CRC-32 (its last 4 bytes, little-endian, over everything before
+ * them) after a test changed its bytes, so that only the decoder's other rules can refuse it. */
+void ct_fix_crc(uint8_t *file, size_t size);
+
 /* Creates an encoder with p, encodes img into *data (recimg_free) and *size, and
  * frees the encoder; st (may be NULL) receives the encoder's statistics. */
 recimg_status ct_encode(const recimg_encoder_params *p, const recimg_image *img, uint8_t **data,

@@ -22,33 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint32_t crc_table[256];
-
-static uint32_t crc32_of(const uint8_t *p, size_t n)
-{
-    uint32_t c = 0xFFFFFFFFu;
-    if (!crc_table[1])
-        for (uint32_t i = 0; i < 256; i++) {
-            uint32_t v = i;
-            for (int k = 0; k < 8; k++)
-                v = (v & 1) ? 0xEDB88320u ^ (v >> 1) : v >> 1;
-            crc_table[i] = v;
-        }
-    for (size_t i = 0; i < n; i++)
-        c = crc_table[(c ^ p[i]) & 0xFF] ^ (c >> 8);
-    return c ^ 0xFFFFFFFFu;
-}
-
-/* sets header byte 27 and rewrites the CRC (the last 4 bytes, little-endian) */
+/* sets header byte 27 and rewrites the CRC */
 static void set_flags(uint8_t *f, size_t n, uint8_t flags)
 {
-    uint32_t c;
     f[27] = flags;
-    c = crc32_of(f, n - 4);
-    f[n - 4] = (uint8_t)c;
-    f[n - 3] = (uint8_t)(c >> 8);
-    f[n - 2] = (uint8_t)(c >> 16);
-    f[n - 1] = (uint8_t)(c >> 24);
+    ct_fix_crc(f, n);
 }
 
 static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sampler s, double q,

@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 enum { HDR = 56, BW = 12, BH = 10, NCOEF = BW * BH * 64 };
 
@@ -230,16 +229,6 @@ static void stage(void)
 
 /* ------------------------------------------------------------ files */
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void fix_crc(uint8_t *f, size_t n)
-{
-    put32(f + n - 4, (uint32_t)crc32(crc32(0L, Z_NULL, 0), f, (uInt)(n - 4)));
-}
-
 static uint32_t prior_of(const recimg_image *img, recimg_mode mode, recimg_sampler s, int flag,
                          recimg_status *st, uint8_t **keep, size_t *keep_size)
 {
@@ -336,21 +325,21 @@ static void files(void)
     if (flrq && nlrq > HDR) {   /* prior id 4 with sampler lrq: corrupt */
         CHECK(flrq[25] == 3);
         flrq[25] = 4;
-        fix_crc(flrq, nlrq);
+        ct_fix_crc(flrq, nlrq);
         CHECK(decode_status(flrq, nlrq) == RECIMG_ERR_CORRUPT);
     }
     if (fround && nround > HDR) {   /* in round mode: corrupt */
         CHECK(fround[25] == 1);
         fround[25] = 4;
-        fix_crc(fround, nround);
+        ct_fix_crc(fround, nround);
         CHECK(decode_status(fround, nround) == RECIMG_ERR_CORRUPT);
     }
     if (f4) {   /* an unknown prior id */
         f4[25] = 5;
-        fix_crc(f4, n4);
+        ct_fix_crc(f4, n4);
         CHECK(decode_status(f4, n4) == RECIMG_ERR_CORRUPT);
         f4[25] = 4;
-        fix_crc(f4, n4);
+        ct_fix_crc(f4, n4);
         CHECK(decode_status(f4, n4) == RECIMG_OK);
     }
     recimg_free(f4);

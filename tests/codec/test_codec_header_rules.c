@@ -18,15 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 enum { HDR = 56 };
-
-static void fix_crc(uint8_t *f, size_t n)
-{
-    const uint32_t c = (uint32_t)crc32(crc32(0L, Z_NULL, 0), f, (uInt)(n - 4));
-    for (int i = 0; i < 4; i++) f[n - 4 + (size_t)i] = (uint8_t)(c >> (8 * i));
-}
 
 static uint8_t *encode(const recimg_image *img, recimg_mode mode, int block_flag, int legacy, int far_bin,
                        int skip_energy, int fast_chain, size_t *size)
@@ -86,7 +79,7 @@ static void header_table(const uint8_t *file, size_t size, int mode)
                 f[24] = (uint8_t)sampler;
                 f[25] = (uint8_t)prior;
                 f[27] = (uint8_t)flags;
-                fix_crc(f, size);
+                ct_fix_crc(f, size);
                 st = recimg_read_info(f, size, &info);
                 if (header_valid(mode, sampler, prior, flags)) {
                     accepted++;
@@ -159,7 +152,7 @@ static void v4_flag_combinations(const recimg_image *img)
             char c[33];
             int r;
             f[25] = 3;
-            fix_crc(f, n);
+            ct_fix_crc(f, n);
             r = decode_md5(f, n, RECIMG_DECODE_MMSE, 1, c);
             CHECK(r == 1 || (r == 0 && strcmp(c, ref) != 0));
         }

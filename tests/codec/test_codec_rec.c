@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 static recimg_image crop(const imageio_image *in, uint32_t x0, uint32_t y0, uint32_t w, uint32_t h)
 {
@@ -97,11 +96,6 @@ static double decode_psnr(const recimg_image *img, const uint8_t *data, size_t s
     return psnr;
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* Flips single bits of the payload of a (CRC recomputed so the simulator's decoder
  * sees them) and truncates it: every decode must succeed or say CORRUPT. */
 static void corrupt_payloads(const uint8_t *a, size_t na, const char *label)
@@ -128,7 +122,7 @@ static void corrupt_payloads(const uint8_t *a, size_t na, const char *label)
             nf = na - cut;
             for (int i = 0; i < 8; i++) f[48 + i] = (uint8_t)(payload >> (8 * i));
         }
-        put32(f + nf - 4, (uint32_t)crc32(crc32(0L, Z_NULL, 0), f, (uInt)(nf - 4)));
+        ct_fix_crc(f, nf);
         recimg_decoder_params_default(&dp);
         dp.decode = (recimg_decode_mode)(it % 5);
         CHECK(recimg_decoder_create(&dp, &d) == RECIMG_OK);
