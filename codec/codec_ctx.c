@@ -348,3 +348,45 @@ void recimg_ctx_snap_restore(recimg_ctx *c, const recimg_ctx_snap *s)
     memcpy(c->cb, s->cb, sizeof s->cb);
     *c->cm = s->cm;
 }
+
+/* Exchanges the block's activities and mask with the snapshot's. */
+static void snap_swap_block(recimg_ctx *c, recimg_ctx_snap *s)
+{
+    uint32_t cb[64];
+    const uint64_t cm = *c->cm;
+    memcpy(cb, c->cb, sizeof cb);
+    memcpy(c->cb, s->cb, sizeof cb);
+    memcpy(s->cb, cb, sizeof cb);
+    *c->cm = s->cm;
+    s->cm = cm;
+}
+
+/* Entry i holds the cells' values before the i-th note's update: undo walks back and
+ * leaves entry i with the value the model had after that update (the next entry's
+ * saved value if the same cell was noted again, the try's final value otherwise);
+ * redo walks forward and leaves the cells as undo found them. */
+void recimg_ctx_snap_undo(recimg_ctx *c, recimg_ctx_snap *s)
+{
+    for (int i = s->n - 1; i >= 0; i--) {
+        const recimg_ctx_cell f = c->fine[s->fi[i]];
+        const recimg_ctx_coarse_cell co = c->coarse[s->ci[i]];
+        c->fine[s->fi[i]] = s->f[i];
+        c->coarse[s->ci[i]] = s->co[i];
+        s->f[i] = f;
+        s->co[i] = co;
+    }
+    snap_swap_block(c, s);
+}
+
+void recimg_ctx_snap_redo(recimg_ctx *c, recimg_ctx_snap *s)
+{
+    for (int i = 0; i < s->n; i++) {
+        const recimg_ctx_cell f = c->fine[s->fi[i]];
+        const recimg_ctx_coarse_cell co = c->coarse[s->ci[i]];
+        c->fine[s->fi[i]] = s->f[i];
+        c->coarse[s->ci[i]] = s->co[i];
+        s->f[i] = f;
+        s->co[i] = co;
+    }
+    snap_swap_block(c, s);
+}

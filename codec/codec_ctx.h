@@ -282,5 +282,11 @@ typedef struct {
 void recimg_ctx_snap_begin(const recimg_ctx *c, recimg_ctx_snap *s);
 void recimg_ctx_snap_note(const recimg_ctx *c, recimg_ctx_snap *s, const recimg_ctx_pred *p);
 void recimg_ctx_snap_restore(recimg_ctx *c, const recimg_ctx_snap *s);
+/* undo: as restore, but keeps the values it replaces in s; redo, called with the
+ * model as undo left it (other tries in between undone or restored), puts them back:
+ * the model is then as it was before the undo. Lets the encoder keep the winning
+ * try's model instead of coding that try again (codec_rec.c, "block flag"). */
+void recimg_ctx_snap_undo(recimg_ctx *c, recimg_ctx_snap *s);
+void recimg_ctx_snap_redo(recimg_ctx *c, recimg_ctx_snap *s);
 
 #endif

@@ -50,6 +50,7 @@
 #include "rec_math.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #define SQRT12 3.46410161513775458705
 #define DC_UNITS 16.0      /* DC estimates are recorded in 1/16 sigma units */
@@ -690,6 +691,15 @@ static recimg_status group_add_encode(rec_rc_encoder *enc, recimg_ctx *ctx, coef
     return RECIMG_OK;
 }
 
+typedef struct {
+    double rb;          /* sqrt(2.0 / pp->stat_weight) */
+    double f[64];       /* SKIP_DRAW_FLOOR / pp->sigma[k] */
+    int group[64];      /* recimg_skip_group(zz) */
+} skip_energy_prep;
+static void skip_energy_prepare(const recimg_rec_plane_params *pp, skip_energy_prep *sp);
+static void skip_energy_add_prep(const skip_energy_prep *sp, const recimg_rec_plane_params *pp,
+                                 double b, int k, int zz, double coef, recimg_rec_stats *stats);
+
 /* ---- block flag (prior id 4; docs/REC_CODEC.md "Block flag", docs/FORMAT.md) ----
  *
  * The zero-bit rule decides from the predicted scale alone, and the in-block gain
@@ -740,22 +750,39 @@ static double flag_level_bits(const recimg_rec_plane_state *ps, int n, int l)
     return nats / 0.69314718055994530942;
 }
 
+/* Encoder work space of the tries (recimg_rec_encode_rows). A try that runs to the
+ * end keeps what the coding of its level would leave (kept[l]): the coder operations
+ * (log), the model's changes (snap, undone: recimg_ctx_snap_redo puts them back) and
+ * what the statistics need, so that the winner is adopted instead of coded again. */
+typedef struct {
+    rec_rc_encoder scratch;
+    rec_rc_log log[FLAG_LEVELS];
+    recimg_ctx_snap snap[FLAG_LEVELS];
+    int kept[FLAG_LEVELS];
+    uint8_t skip[FLAG_LEVELS][64];                     /* by zz: skipped */
+    double b[FLAG_LEVELS][64], dm[FLAG_LEVELS][64];    /* by zz: cs.b, y - cs.mean */
+} flag_work;
+
 /* Encoder: D and R (bits) of coding zz = FLAG_ZZ..63 of the block blk (64 raster
- * coefficients, sample units) with the gain state bg (its multiplier set) on the
- * scratch coder; the context model is left as it was. *coded: how many coefficients
- * were coded. The try stops early (*bits = -1) once D + lambda R is known to exceed
- * bound: both only grow, and the coder has used at least 8 (bytes - 1) bits. */
+ * coefficients, sample units) with level l (bg: the gain state with its multiplier
+ * set) on the scratch coder; the context model is left as it was. *coded: how many
+ * coefficients were coded. The try stops early (*bits = -1) once D + lambda R is known
+ * to exceed bound: both only grow, and the coder has used at least 8 (bytes - 1) bits.
+ * A try that runs to the end is kept in fw (flag_work). */
 static recimg_status flag_try(recimg_ctx *ctx, const recimg_rec_plane_params *pp, const double *blk,
                               uint64_t block, block_gain_state bg, double thr, double lambda, double bound,
-                              rec_rc_encoder *scratch, double *d, double *bits, int *coded)
+                              flag_work *fw, int l, double *d, double *bits, int *coded)
 {
-    recimg_ctx_snap snap;
+    recimg_ctx_snap *snap = &fw->snap[l];
+    rec_rc_encoder *scratch = &fw->scratch;
     recimg_status st = RECIMG_OK;
     int stopped = 0;
     *d = 0.0;
     *coded = 0;
-    recimg_ctx_snap_begin(ctx, &snap);
+    recimg_ctx_snap_begin(ctx, snap);
     rec_rc_encoder_reset(scratch);
+    rec_rc_log_clear(&fw->log[l]);
+    rec_rc_encoder_set_log(scratch, &fw->log[l]);
     for (int zz = FLAG_ZZ; zz < 64; zz++) {
         const int k = recimg_zigzag[zz];
         const double y = blk[k] / pp->sigma[k];
@@ -764,8 +791,11 @@ static recimg_status flag_try(recimg_ctx *ctx, const recimg_rec_plane_params *pp
         rec_quant_result r;
         double mmse, est;
         recimg_ctx_predict(ctx, zz, &p);   /* the cells setup_coef and feedback will change */
-        recimg_ctx_snap_note(ctx, &snap, &p);
+        recimg_ctx_snap_note(ctx, snap, &p);
         setup_coef(ctx, zz, thr, pp, block, &bg, &cs);
+        fw->skip[l][zz] = (uint8_t)cs.skip;
+        fw->b[l][zz] = cs.b;
+        fw->dm[l][zz] = y - cs.mean;
         if (cs.skip) {
             *d += (y - cs.mean) * (y - cs.mean) * pp->sigma[k] * pp->sigma[k];
         } else {
@@ -784,11 +814,39 @@ static recimg_status flag_try(recimg_ctx *ctx, const recimg_rec_plane_params *pp
             break;
         }
     }
-    recimg_ctx_snap_restore(ctx, &snap);
+    rec_rc_encoder_set_log(scratch, NULL);
+    fw->kept[l] = st == RECIMG_OK && !stopped;
+    if (fw->kept[l])
+        recimg_ctx_snap_undo(ctx, snap);
+    else
+        recimg_ctx_snap_restore(ctx, snap);
     *bits = stopped ? -1.0 : rec_rc_encoder_cost_bits(scratch);
     if (st == RECIMG_OK && !stopped && *bits < 0.0)
         st = RECIMG_ERR_OUT_OF_MEMORY;
     return st;
+}
+
+/* Encoder: the rest of the block as the kept try of level l coded it: its coder
+ * operations on enc, its model, the statistics the coding loop would add. */
+static recimg_status flag_adopt(rec_rc_encoder *enc, recimg_ctx *ctx, flag_work *fw, int l,
+                                const recimg_rec_plane_params *pp, const double *blk,
+                                const skip_energy_prep *sep, recimg_rec_stats *stats)
+{
+    RETURN_IF(rec_rc_log_replay(enc, &fw->log[l]) != 0, RECIMG_ERR_OUT_OF_MEMORY);
+    recimg_ctx_snap_redo(ctx, &fw->snap[l]);
+    for (int zz = FLAG_ZZ; zz < 64; zz++) {
+        const int k = recimg_zigzag[zz];
+        if (fw->skip[l][zz]) {
+            stats->skipped++;
+            if (pp->skip_energy)
+                skip_energy_add_prep(sep, pp, fw->b[l][zz], k, zz, blk[k], stats);
+        } else {
+            if (pp->want_kl)
+                stats->kl_bits += kl_bits_of(RECIMG_SAMPLER_UQ, fw->dm[l][zz], fw->b[l][zz]);
+            stats->coded++;
+        }
+    }
+    return RECIMG_OK;
 }
 
 /* Encoder, at zz = FLAG_ZZ of a block of a plane with pp->block_flag: chooses the
@@ -798,17 +856,25 @@ static recimg_status flag_try(recimg_ctx *ctx, const recimg_rec_plane_params *pp
  * predictions and exploration counters) code nothing either and have its D and R
  * exactly, so only the level's bits differ. Otherwise a try stops as soon as it
  * cannot beat the best J so far (with a margin for rounding, so the choice is the one
- * full tries would make). */
+ * full tries would make). When the winner's try ran to the end (always, unless the
+ * shortcut chose a level it did not try), the rest of the block is adopted from it
+ * (flag_adopt; *done = 1): the coder operations, model updates and statistics of a
+ * try are those of coding the block (the same calls in the same order; the coder's
+ * operations do not depend on its state), so the file is the same bytes as coding
+ * the block again would give. Otherwise *done = 0 and the caller codes the block. */
 static recimg_status block_flag_encode(rec_rc_encoder *enc, recimg_ctx *ctx, recimg_rec_plane_state *ps,
                                        const recimg_rec_plane_params *pp, const double *blk, uint64_t block,
-                                       double thr, rec_rc_encoder *scratch, block_gain_state *bg,
-                                       recimg_rec_stats *stats)
+                                       double thr, flag_work *fw, block_gain_state *bg,
+                                       const skip_energy_prep *sep, recimg_rec_stats *stats, int *done)
 {
     static const int order[FLAG_LEVELS] = {2, 0, 1};   /* flag_mult 2, 1, 0.7 */
     const int n = recimg_ctx_flag_neighbours(ctx);
     const double lambda = FLAG_LAMBDA * pp->sigma[0] * pp->sigma[0];
     double j[FLAG_LEVELS], best = 1e300;
     int lev = 0;
+    *done = 0;
+    for (int l = 0; l < FLAG_LEVELS; l++)
+        fw->kept[l] = 0;
     for (int i = 0; i < FLAG_LEVELS; i++) {
         const int l = order[i];
         const double fb = lambda * flag_level_bits(ps, n, l);
@@ -817,7 +883,7 @@ static recimg_status block_flag_encode(rec_rc_encoder *enc, recimg_ctx *ctx, rec
         int coded;
         block_gain_set_mult(&t, flag_mult[l]);
         FORWARD_IF_ERROR(flag_try(ctx, pp, blk, block, t, thr, lambda, (best - fb) + 1e-9 * best + 1e-6 * lambda,
-                                  scratch, &d, &bits, &coded));
+                                  fw, l, &d, &bits, &coded));
         j[l] = bits < 0.0 ? 1e300 : (d + lambda * bits) + fb;
         if (j[l] < best)
             best = j[l];
@@ -836,6 +902,10 @@ static recimg_status block_flag_encode(rec_rc_encoder *enc, recimg_ctx *ctx, rec
     recimg_ctx_flag_record(ctx, lev);
     block_gain_set_mult(bg, flag_mult[lev]);
     stats->block_levels[lev]++;
+    if (fw->kept[lev]) {
+        FORWARD_IF_ERROR(flag_adopt(enc, ctx, fw, lev, pp, blk, sep, stats));
+        *done = 1;
+    }
     return RECIMG_OK;
 }
 
@@ -851,18 +921,9 @@ static void block_flag_decode(rec_rc_decoder *dec, recimg_ctx *ctx, recimg_rec_p
     block_gain_set_mult(bg, flag_mult[lev]);
 }
 
-typedef struct {
-    double rb;          /* sqrt(2.0 / pp->stat_weight) */
-    double f[64];       /* SKIP_DRAW_FLOOR / pp->sigma[k] */
-    int group[64];      /* recimg_skip_group(zz) */
-} skip_energy_prep;
-static void skip_energy_prepare(const recimg_rec_plane_params *pp, skip_energy_prep *sp);
-static void skip_energy_add_prep(const skip_energy_prep *sp, const recimg_rec_plane_params *pp,
-                                 double b, int k, int zz, double coef, recimg_rec_stats *stats);
-
 static recimg_status encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state *bnb, const double *coef,
                                  uint32_t bw, uint32_t by0, uint32_t by1, const recimg_rec_plane_params *pp,
-                                 recimg_rec_stats *stats, rec_rc_encoder *scratch)
+                                 recimg_rec_stats *stats, flag_work *fw)
 {
     const double thr = skip_threshold(pp->skip_bits);
     uint64_t block = (uint64_t)by0 * bw;
@@ -883,8 +944,13 @@ static recimg_status encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state
                 coef_setup cs;
                 rec_quant_result r;
                 double mmse, info;
-                if (pp->block_flag && zz == FLAG_ZZ)
-                    FORWARD_IF_ERROR(block_flag_encode(enc, ctx, bnb, pp, coef, block, thr, scratch, &bg, stats));
+                if (pp->block_flag && zz == FLAG_ZZ) {
+                    int done;
+                    FORWARD_IF_ERROR(block_flag_encode(enc, ctx, bnb, pp, coef, block, thr, fw, &bg, &sep,
+                                                       stats, &done));
+                    if (done)   /* the winning try's coding adopted */
+                        break;
+                }
                 setup_coef(ctx, zz, thr, pp, block, &bg, &cs);
                 if (cs.skip) {
                     recimg_ctx_record_skip(ctx, zz);
@@ -927,14 +993,21 @@ recimg_status recimg_rec_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_s
                                      const double *coef, uint32_t bw, uint32_t by0, uint32_t by1,
                                      const recimg_rec_plane_params *pp, recimg_rec_stats *stats)
 {
-    rec_rc_encoder scratch;   /* block flag: the encoder's tries */
-    recimg_status st;
+    flag_work *fw;   /* block flag: the encoder's tries */
+    recimg_status st = RECIMG_ERR_OUT_OF_MEMORY;
     if (!pp->block_flag)
         return encode_rows(enc, ctx, bnb, coef, bw, by0, by1, pp, stats, NULL);
     RETURN_IF(pp->sampler != RECIMG_SAMPLER_UQ || !pp->block_gain, RECIMG_ERR_INTERNAL);
-    RETURN_IF(rec_rc_encoder_init(&scratch) != 0, RECIMG_ERR_OUT_OF_MEMORY);
-    st = encode_rows(enc, ctx, bnb, coef, bw, by0, by1, pp, stats, &scratch);
-    rec_rc_encoder_free(&scratch);
+    fw = malloc(sizeof *fw);
+    RETURN_IF(!fw, RECIMG_ERR_OUT_OF_MEMORY);
+    for (int l = 0; l < FLAG_LEVELS; l++)
+        rec_rc_log_init(&fw->log[l]);
+    if (rec_rc_encoder_init(&fw->scratch) == 0)
+        st = encode_rows(enc, ctx, bnb, coef, bw, by0, by1, pp, stats, fw);
+    rec_rc_encoder_free(&fw->scratch);
+    for (int l = 0; l < FLAG_LEVELS; l++)
+        rec_rc_log_free(&fw->log[l]);
+    free(fw);
     return st;
 }
 

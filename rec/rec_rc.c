@@ -88,9 +88,33 @@ static void enc_normalize(rec_rc_encoder *e)
     }
 }
 
+static void log_push(rec_rc_log *log, uint32_t a, uint32_t b, uint32_t total_bits)
+{
+    if (log->n == log->cap) {
+        size_t ncap;
+        rec_rc_log_op *no;
+        if (log->oom)
+            return;
+        ncap = log->cap ? log->cap * 2 : 256;
+        no = ncap < log->cap || ncap > (size_t)-1 / sizeof *no ? NULL : realloc(log->ops, ncap * sizeof *no);
+        if (!no) {
+            log->oom = 1;
+            return;
+        }
+        log->ops = no;
+        log->cap = ncap;
+    }
+    log->ops[log->n].a = a;
+    log->ops[log->n].b = b;
+    log->ops[log->n].total_bits = total_bits;
+    log->n++;
+}
+
 static void enc_bit_bound(rec_rc_encoder *e, uint32_t p0, int bit)
 {
     const uint32_t bound = (e->range >> 16) * p0;
+    if (e->log)
+        log_push(e->log, p0, bit != 0, 0);
     if (!bit) {
         e->range = bound;
     } else {
@@ -126,6 +150,8 @@ void rec_rc_encode_freq(rec_rc_encoder *e, uint32_t cum, uint32_t freq, unsigned
         e->oom = 1; /* invalid call: the stream is unusable */
         return;
     }
+    if (e->log)
+        log_push(e->log, cum, freq, total_bits);
     r = e->range >> total_bits;
     e->low += (uint64_t)r * cum;
     e->range = r * freq;
@@ -212,6 +238,45 @@ void rec_rc_encoder_free(rec_rc_encoder *e)
     free(e->buf);
     e->buf = NULL;
     e->size = e->cap = 0;
+}
+
+void rec_rc_log_init(rec_rc_log *log)
+{
+    memset(log, 0, sizeof *log);
+}
+
+void rec_rc_log_clear(rec_rc_log *log)
+{
+    log->n = 0;
+    log->oom = 0;
+}
+
+void rec_rc_log_free(rec_rc_log *log)
+{
+    free(log->ops);
+    rec_rc_log_init(log);
+}
+
+void rec_rc_encoder_set_log(rec_rc_encoder *e, rec_rc_log *log)
+{
+    e->log = log;
+}
+
+int rec_rc_log_replay(rec_rc_encoder *e, const rec_rc_log *log)
+{
+    rec_rc_log *own = e->log;
+    if (log->oom)
+        return -1;
+    e->log = NULL;   /* the operations were validated when recorded */
+    for (size_t i = 0; i < log->n; i++) {
+        const rec_rc_log_op *o = &log->ops[i];
+        if (o->total_bits == 0)
+            enc_bit_bound(e, o->a, (int)o->b);
+        else
+            rec_rc_encode_freq(e, o->a, o->b, o->total_bits);
+    }
+    e->log = own;
+    return 0;
 }
 
 /* ---- decoder ------------------------------------------------------------ */

@@ -39,6 +39,20 @@ typedef struct {
 #define REC_RC_MODEL_SHIFT 4
 #define REC_RC_MODEL_MIN 15u
 
+/* A record of coding operations (rec_rc_encoder_set_log), to code them again on
+ * another encoder with rec_rc_log_replay.  The coder's interval arithmetic does
+ * not depend on its state beyond range and low, so a replay codes exactly what the
+ * original calls would have coded on that encoder.  Fields private. */
+typedef struct {
+    uint32_t a, b;        /* bit: p0, bit; symbol: cum, freq */
+    uint32_t total_bits;  /* 0: a bit with fixed p0 */
+} rec_rc_log_op;
+typedef struct rec_rc_log {
+    rec_rc_log_op *ops;
+    size_t n, cap;
+    int oom;              /* sticky: an allocation failed (the record is short) */
+} rec_rc_log;
+
 /* Encoder state.  Visible so it can live on the stack; treat the fields as
  * private. */
 typedef struct rec_rc_encoder {
@@ -50,6 +64,7 @@ typedef struct rec_rc_encoder {
     uint8_t *buf;
     size_t size, cap;
     int oom;              /* sticky: an allocation failed */
+    rec_rc_log *log;      /* NULL, or where every coded operation is also recorded */
 } rec_rc_encoder;
 
 /* Decoder state.  Visible so it can live on the stack; treat the fields as
@@ -109,6 +124,21 @@ void rec_rc_encoder_reset(rec_rc_encoder *e);
 
 /* Releases the buffer; safe after finish, after a failed init and twice. */
 void rec_rc_encoder_free(rec_rc_encoder *e);
+
+/* Operation records, for encoders that try a choice on a scratch encoder and then
+ * keep the winning try instead of coding it again.  init: an empty record (no
+ * allocation); clear: empties it (keeps its buffer, clears a failure); free:
+ * releases it (safe twice).  set_log: from now on every operation coded on e
+ * (bits of any kind, symbols, raw bits, the escape helper's) is also appended to
+ * log; NULL stops recording (init starts with none).  replay: codes the recorded
+ * operations on e, in order, as if the original calls had been made on it (e's
+ * own record, if any, is not extended); returns 0, or -1 when the record is short
+ * (an allocation failed while recording; nothing is coded then). */
+void rec_rc_log_init(rec_rc_log *log);
+void rec_rc_log_clear(rec_rc_log *log);
+void rec_rc_log_free(rec_rc_log *log);
+void rec_rc_encoder_set_log(rec_rc_encoder *e, rec_rc_log *log);
+int rec_rc_log_replay(rec_rc_encoder *e, const rec_rc_log *log);
 
 /* Starts decoding size bytes at data (data may be NULL when size is 0).
  * The buffer must outlive the decoder; it is never written. */
