@@ -3,6 +3,8 @@
  *  - the context model's snapshot (recimg_ctx_snap), which the encoder's tries rely on:
  *    after a random run of predictions, explorations and updates over the rest of a
  *    block, restore gives back the model byte for byte (and without restore it differs);
+ *    undo does the same and redo then gives the model of that try alone (the encoder keeps
+ *    its winning try that way);
  *  - lock-step of the REC stage with the level on: a plane of synthetic coefficients with
  *    edges, zero-bit rule on; decoded at the bin centre, exactly the coefficients the
  *    encoder coded are nonzero and their error is uniform on the bin (KS, exact uq), every
@@ -105,6 +107,55 @@ static void snapshot(void)
         }
     printf("snapshot: %d tries restored, %d of them had changed the model\n", checked, differed);
     CHECK(checked == 60 && differed == checked);   /* the restore had something to undo */
+    recimg_ctx_free(c);
+    recimg_ctx_free(ref);
+}
+
+/* recimg_ctx_snap_undo / redo, as the encoder keeps its winning try: three tries
+ * undone, then one of them redone; the model equals one that ran only that try (the
+ * same random rest), which differs from the model before the redo. */
+static void undo_redo(void)
+{
+    recimg_ctx *c = NULL, *ref = NULL;
+    uint64_t s = 777;
+    int checked = 0;
+    CHECK(recimg_ctx_create(4, RECIMG_CTX_CONTINUOUS, &c) == RECIMG_OK);
+    CHECK(recimg_ctx_create(4, RECIMG_CTX_CONTINUOUS, &ref) == RECIMG_OK);
+    if (!c || !ref)
+        return;
+    for (uint32_t by = 0; by < 5; by++)
+        for (uint32_t bx = 0; bx < 4; bx++) {
+            const int z0 = 1 + (int)(lcg(&s) % 20);
+            recimg_ctx_snap snap[3];
+            uint64_t start[3];
+            int w;
+            recimg_ctx_begin_block(c, bx, by);
+            recimg_ctx_begin_block(ref, bx, by);
+            for (int t = 0; t < 3; t++) {
+                start[t] = s;
+                recimg_ctx_snap_begin(c, &snap[t]);
+                random_rest(c, z0, &s, &snap[t]);
+                if (t == 1) {   /* the encoder restores a stopped try */
+                    recimg_ctx_snap_restore(c, &snap[t]);
+                } else {
+                    recimg_ctx_snap_undo(c, &snap[t]);
+                }
+                CHECK(same_model(c, ref));
+            }
+            w = (int)(lcg(&s) % 2) * 2;   /* try 0 or 2 wins */
+            {
+                uint64_t s1 = start[w];
+                random_rest(ref, z0, &s1, NULL);
+            }
+            CHECK(!same_model(c, ref));   /* the redo has something to put back */
+            recimg_ctx_snap_redo(c, &snap[w]);
+            CHECK(same_model(c, ref));
+            checked++;
+            recimg_ctx_end_block(c);
+            recimg_ctx_end_block(ref);
+        }
+    printf("undo/redo: %d blocks adopted a try\n", checked);
+    CHECK(checked == 20);
     recimg_ctx_free(c);
     recimg_ctx_free(ref);
 }
@@ -351,6 +402,7 @@ static void files(void)
 int main(void)
 {
     snapshot();
+    undo_redo();
     stage();
     files();
     return ct_finish("test_codec_block_flag");

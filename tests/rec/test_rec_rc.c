@@ -326,6 +326,112 @@ static void test_errors(void)
     CHECK(errors == 200); /* reads far past the end every time */
 }
 
+/* Codes ops[from, to) on e with the models given (as roundtrip's encoder does). */
+static void apply_ops(rec_rc_encoder *e, const op_t *ops, size_t from, size_t to, rec_rc_bit_model *m,
+                      rec_rc_uint_model *u)
+{
+    for (size_t i = from; i < to; i++) {
+        const op_t *o = &ops[i];
+        switch (o->op) {
+        case OP_BIT: rec_rc_encode_bit(e, m, (int)o->a); break;
+        case OP_BITP: rec_rc_encode_bit_p(e, o->b, (int)o->a); break;
+        case OP_FREQ: rec_rc_encode_freq(e, o->a, o->b, o->c); break;
+        case OP_RAW: rec_rc_encode_bits(e, o->a, o->c); break;
+        default: rec_rc_encode_uint_escape(e, (i & 1) ? u : NULL, o->v); break;
+        }
+    }
+}
+
+/* rec_rc_log: the suffix of a random operation mix coded on a scratch encoder (in
+ * another state: reset after other operations) with a record, then replayed on the
+ * encoder holding the prefix, gives the bytes of coding everything directly; the
+ * replay does not extend the target's own record; a record without its first
+ * operation gives different bytes. */
+static void test_log_replay(void)
+{
+    int same = 0, runs = 0, differs = 0;
+    for (int t = 0; t < 24; t++) {
+        const size_t n = 50 + (size_t)(splitmix() % 3000u), m = (size_t)(splitmix() % n);
+        op_t *ops = malloc(n * sizeof *ops), *junk = malloc(64 * sizeof *junk);
+        rec_rc_encoder a, b, s;
+        rec_rc_bit_model ma, mb, mj;
+        rec_rc_uint_model ua, ub, uj;
+        rec_rc_log log, own;
+        uint8_t *ba = NULL, *bb = NULL;
+        size_t na = 0, nb = 0;
+        if (!ops || !junk || rec_rc_encoder_init(&a) != 0 || rec_rc_encoder_init(&b) != 0 ||
+            rec_rc_encoder_init(&s) != 0) {
+            CHECK(0);
+            return;
+        }
+        make_ops(ops, n, t & 1);
+        make_ops(junk, 64, 1);
+        rec_rc_bit_model_init(&ma);
+        rec_rc_bit_model_init(&mb);
+        rec_rc_bit_model_init(&mj);
+        rec_rc_uint_model_init(&ua);
+        rec_rc_uint_model_init(&ub);
+        rec_rc_uint_model_init(&uj);
+        rec_rc_log_init(&log);
+        rec_rc_log_init(&own);
+        apply_ops(&a, ops, 0, n, &ma, &ua);
+        apply_ops(&b, ops, 0, m, &mb, &ub);
+        apply_ops(&s, junk, 0, 64, &mj, &uj);
+        rec_rc_encoder_reset(&s);
+        rec_rc_encoder_set_log(&s, &log);
+        apply_ops(&s, ops, m, n, &mb, &ub);
+        rec_rc_encoder_set_log(&s, NULL);
+        CHECK(log.n >= n - m);   /* an escape is several operations */
+        if (t % 3 == 0 && log.n > 0) {   /* a record one operation short */
+            rec_rc_encoder c = b;
+            uint8_t *bc = NULL;
+            size_t nc = 0;
+            rec_rc_log cut = log;
+            c.buf = malloc(b.cap);
+            CHECK(c.buf != NULL);
+            if (c.buf) {
+                memcpy(c.buf, b.buf, b.size);
+                cut.ops++;   /* the first operation dropped */
+                cut.n--;
+                CHECK(rec_rc_log_replay(&c, &cut) == 0);
+                CHECK(rec_rc_encoder_finish(&c, &bc, &nc) == 0);
+                CHECK(rec_rc_encoder_finish(&a, &ba, &na) == 0);
+                differs += nc != na || (na > 0 && memcmp(ba, bc, na) != 0);
+                free(bc);
+                free(ba);
+                ba = NULL;
+                rec_rc_encoder_free(&a);
+                CHECK(rec_rc_encoder_init(&a) == 0);
+                rec_rc_bit_model_init(&ma);
+                rec_rc_uint_model_init(&ua);
+                apply_ops(&a, ops, 0, n, &ma, &ua);
+            }
+        }
+        rec_rc_encoder_set_log(&b, &own);
+        CHECK(rec_rc_log_replay(&b, &log) == 0);
+        CHECK(own.n == 0);
+        rec_rc_encoder_set_log(&b, NULL);
+        CHECK(rec_rc_encoder_finish(&a, &ba, &na) == 0);
+        CHECK(rec_rc_encoder_finish(&b, &bb, &nb) == 0);
+        same += na == nb && (na == 0 || memcmp(ba, bb, na) == 0);
+        runs++;
+        free(ba);
+        free(bb);
+        rec_rc_encoder_free(&a);
+        rec_rc_encoder_free(&b);
+        rec_rc_encoder_free(&s);
+        rec_rc_log_free(&log);
+        rec_rc_log_free(&own);
+        rec_rc_log_free(&log);   /* safe twice */
+        free(ops);
+        free(junk);
+    }
+    printf("log replay: %d of %d runs identical, %d of 8 records without their first op differ\n", same,
+           runs, differs);
+    CHECK(same == runs && runs == 24);
+    CHECK(differs == 8);
+}
+
 int main(int argc, char **argv)
 {
     const int print = argc > 1 && strcmp(argv[1], "--print") == 0;
@@ -335,6 +441,7 @@ int main(int argc, char **argv)
         test_carry_chains();
         test_efficiency();
         test_errors();
+        test_log_replay();
     }
     return rec_test_finish("test_rec_rc");
 }
