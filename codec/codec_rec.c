@@ -759,16 +759,18 @@ typedef struct {
     rec_rc_log log[FLAG_LEVELS];
     recimg_ctx_snap snap[FLAG_LEVELS];
     int kept[FLAG_LEVELS];
+    int prev;   /* the previous block's level: tried first */
     uint8_t skip[FLAG_LEVELS][64];                     /* by zz: skipped */
     double b[FLAG_LEVELS][64], dm[FLAG_LEVELS][64];    /* by zz: cs.b, y - cs.mean */
 } flag_work;
 
 /* Encoder: D and R (bits) of coding zz = FLAG_ZZ..63 of the block blk (64 raster
  * coefficients, sample units) with level l (bg: the gain state with its multiplier
- * set) on the scratch coder; the context model is left as it was. *coded: how many
- * coefficients were coded. The try stops early (*bits = -1) once D + lambda R is known
- * to exceed bound: both only grow, and the coder has used at least 8 (bytes - 1) bits.
- * A try that runs to the end is kept in fw (flag_work). */
+ * set) on the scratch coder. *coded: how many coefficients were coded. The try stops
+ * early (*bits = -1) once D + lambda R is known to exceed bound: both only grow, and
+ * R is at least rec_rc_encoder_cost_bits_floor; the model is then restored. A try that
+ * runs to the end is kept in fw (flag_work) and leaves the model as its coding would
+ * (the caller undoes it with fw->snap[l]). */
 static recimg_status flag_try(recimg_ctx *ctx, const recimg_rec_plane_params *pp, const double *blk,
                               uint64_t block, block_gain_state bg, double thr, double lambda, double bound,
                               flag_work *fw, int l, double *d, double *bits, int *coded)
@@ -809,16 +811,14 @@ static recimg_status flag_try(recimg_ctx *ctx, const recimg_rec_plane_params *pp
             *d += (est - y) * (est - y) * pp->sigma[k] * pp->sigma[k];
             ++*coded;
         }
-        if (*d + lambda * (8.0 * ((double)rec_rc_encoder_bytes(scratch) - 1.0)) > bound) {
+        if (*d + lambda * (double)rec_rc_encoder_cost_bits_floor(scratch) > bound) {
             stopped = 1;
             break;
         }
     }
     rec_rc_encoder_set_log(scratch, NULL);
     fw->kept[l] = st == RECIMG_OK && !stopped;
-    if (fw->kept[l])
-        recimg_ctx_snap_undo(ctx, snap);
-    else
+    if (!fw->kept[l])
         recimg_ctx_snap_restore(ctx, snap);
     *bits = stopped ? -1.0 : rec_rc_encoder_cost_bits(scratch);
     if (st == RECIMG_OK && !stopped && *bits < 0.0)
@@ -827,13 +827,15 @@ static recimg_status flag_try(recimg_ctx *ctx, const recimg_rec_plane_params *pp
 }
 
 /* Encoder: the rest of the block as the kept try of level l coded it: its coder
- * operations on enc, its model, the statistics the coding loop would add. */
-static recimg_status flag_adopt(rec_rc_encoder *enc, recimg_ctx *ctx, flag_work *fw, int l,
+ * operations on enc, its model (put back unless in_place), the statistics the coding
+ * loop would add. */
+static recimg_status flag_adopt(rec_rc_encoder *enc, recimg_ctx *ctx, flag_work *fw, int l, int in_place,
                                 const recimg_rec_plane_params *pp, const double *blk,
                                 const skip_energy_prep *sep, recimg_rec_stats *stats)
 {
     RETURN_IF(rec_rc_log_replay(enc, &fw->log[l]) != 0, RECIMG_ERR_OUT_OF_MEMORY);
-    recimg_ctx_snap_redo(ctx, &fw->snap[l]);
+    if (!in_place)
+        recimg_ctx_snap_redo(ctx, &fw->snap[l]);
     for (int zz = FLAG_ZZ; zz < 64; zz++) {
         const int k = recimg_zigzag[zz];
         if (fw->skip[l][zz]) {
@@ -851,59 +853,80 @@ static recimg_status flag_adopt(rec_rc_encoder *enc, recimg_ctx *ctx, flag_work 
 
 /* Encoder, at zz = FLAG_ZZ of a block of a plane with pp->block_flag: chooses the
  * level (the lowest J = D + lambda R + lambda (the level's bits), the lowest level on
- * a tie), codes it and applies its multiplier to bg. Speed: the largest multiplier is
- * tried first; if it codes nothing, the smaller ones (smaller scales, the same
- * predictions and exploration counters) code nothing either and have its D and R
- * exactly, so only the level's bits differ. Otherwise a try stops as soon as it
- * cannot beat the best J so far (with a margin for rounding, so the choice is the one
- * full tries would make). When the winner's try ran to the end (always, unless the
- * shortcut chose a level it did not try), the rest of the block is adopted from it
- * (flag_adopt; *done = 1): the coder operations, model updates and statistics of a
- * try are those of coding the block (the same calls in the same order; the coder's
- * operations do not depend on its state), so the file is the same bytes as coding
- * the block again would give. Otherwise *done = 0 and the caller codes the block. */
+ * a tie), codes it and applies its multiplier to bg. Speed: a level whose try codes
+ * nothing tells the tries of the levels with smaller multipliers (smaller scales, the
+ * same predictions and exploration counters): they code nothing either and have its
+ * D and R exactly, so only the level's bits differ. A try stops as soon as it cannot
+ * beat the best J so far (with a margin for rounding); the level with the lowest J
+ * never stops, whatever the order of the tries, so the choice is the one full tries
+ * would make. The previous block's level is tried first (it is often the winner, and
+ * a low best J early stops the others sooner), then 0.7, 1 and 2 as yet unknown.
+ * When the winner's try ran to the end (always, unless the shortcut gave its J), the
+ * rest of the block is adopted from it (flag_adopt; *done = 1): a try's coder
+ * operations, model updates and statistics are those of coding the block (the same
+ * calls in the same order; the coder's operations do not depend on its state), so the
+ * file is the same bytes as coding the block again would give. Otherwise *done = 0
+ * and the caller codes the block. */
 static recimg_status block_flag_encode(rec_rc_encoder *enc, recimg_ctx *ctx, recimg_rec_plane_state *ps,
                                        const recimg_rec_plane_params *pp, const double *blk, uint64_t block,
                                        double thr, flag_work *fw, block_gain_state *bg,
                                        const skip_energy_prep *sep, recimg_rec_stats *stats, int *done)
 {
-    static const int order[FLAG_LEVELS] = {2, 0, 1};   /* flag_mult 2, 1, 0.7 */
+    static const int pref[FLAG_LEVELS] = {1, 0, 2};   /* flag_mult 0.7, 1, 2 */
     const int n = recimg_ctx_flag_neighbours(ctx);
     const double lambda = FLAG_LAMBDA * pp->sigma[0] * pp->sigma[0];
     double j[FLAG_LEVELS], best = 1e300;
-    int lev = 0;
+    int known[FLAG_LEVELS] = {0, 0, 0}, lev = 0, placed = -1, left = FLAG_LEVELS;
     *done = 0;
     for (int l = 0; l < FLAG_LEVELS; l++)
         fw->kept[l] = 0;
-    for (int i = 0; i < FLAG_LEVELS; i++) {
-        const int l = order[i];
-        const double fb = lambda * flag_level_bits(ps, n, l);
+    while (left > 0) {
+        int l = fw->prev, coded;
         block_gain_state t = *bg;
-        double d, bits;
-        int coded;
+        double fb, d, bits;
+        if (known[l])
+            for (int m = 0; m < FLAG_LEVELS; m++)
+                if (!known[l = pref[m]])
+                    break;
+        fb = lambda * flag_level_bits(ps, n, l);
+        if (placed >= 0) {   /* the previous try's model out of the way */
+            recimg_ctx_snap_undo(ctx, &fw->snap[placed]);
+            placed = -1;
+        }
         block_gain_set_mult(&t, flag_mult[l]);
         FORWARD_IF_ERROR(flag_try(ctx, pp, blk, block, t, thr, lambda, (best - fb) + 1e-9 * best + 1e-6 * lambda,
                                   fw, l, &d, &bits, &coded));
+        if (fw->kept[l])
+            placed = l;
         j[l] = bits < 0.0 ? 1e300 : (d + lambda * bits) + fb;
+        known[l] = 1;
+        left--;
         if (j[l] < best)
             best = j[l];
-        if (i == 0 && coded == 0) {   /* nothing coded at the largest scales: nowhere */
-            for (int m = 1; m < FLAG_LEVELS; m++)
-                j[order[m]] = (d + lambda * bits) + lambda * flag_level_bits(ps, n, order[m]);
-            break;
-        }
+        if (coded == 0 && bits >= 0.0)   /* nothing coded: nor at smaller multipliers */
+            for (int m = 0; m < FLAG_LEVELS; m++)
+                if (!known[m] && flag_mult[m] <= flag_mult[l]) {
+                    j[m] = (d + lambda * bits) + lambda * flag_level_bits(ps, n, m);
+                    known[m] = 1;
+                    left--;
+                }
     }
     for (int l = 1; l < FLAG_LEVELS; l++)
         if (j[l] < j[lev])
             lev = l;
+    if (placed >= 0 && placed != lev) {
+        recimg_ctx_snap_undo(ctx, &fw->snap[placed]);
+        placed = -1;
+    }
     rec_rc_encode_bit(enc, &ps->flag[0][n], lev != 0);
     if (lev != 0)
         rec_rc_encode_bit(enc, &ps->flag[1][n], lev == 2);
     recimg_ctx_flag_record(ctx, lev);
     block_gain_set_mult(bg, flag_mult[lev]);
     stats->block_levels[lev]++;
+    fw->prev = lev;
     if (fw->kept[lev]) {
-        FORWARD_IF_ERROR(flag_adopt(enc, ctx, fw, lev, pp, blk, sep, stats));
+        FORWARD_IF_ERROR(flag_adopt(enc, ctx, fw, lev, placed == lev, pp, blk, sep, stats));
         *done = 1;
     }
     return RECIMG_OK;
@@ -1002,6 +1025,7 @@ recimg_status recimg_rec_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_s
     RETURN_IF(!fw, RECIMG_ERR_OUT_OF_MEMORY);
     for (int l = 0; l < FLAG_LEVELS; l++)
         rec_rc_log_init(&fw->log[l]);
+    fw->prev = 1;
     if (rec_rc_encoder_init(&fw->scratch) == 0)
         st = encode_rows(enc, ctx, bnb, coef, bw, by0, by1, pp, stats, fw);
     rec_rc_encoder_free(&fw->scratch);

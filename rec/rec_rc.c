@@ -184,6 +184,24 @@ double rec_rc_encoder_cost_bits(const rec_rc_encoder *e)
     return 8.0 * (double)shifts + 32.0 - rec_log((double)e->range) / 0.69314718055994530942;
 }
 
+uint64_t rec_rc_encoder_cost_bits_floor(const rec_rc_encoder *e)
+{
+    /* leading zero bits of a nonzero byte (index 0 unused) */
+    static const uint8_t lz8[256] = {
+        8, 7, 6, 6, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    const uint64_t shifts = (e->started ? (uint64_t)e->size + 1u : 0u) + e->pending - 1u;
+    uint32_t r = e->range;
+    unsigned lz = 0;
+    while (r != 0 && r < TOP) {   /* never between operations (normalized): range >= 2^24 */
+        r <<= 8;
+        lz += 8;
+    }
+    return 8u * shifts + lz + lz8[r >> 24];
+}
+
 void rec_rc_encoder_reset(rec_rc_encoder *e)
 {
     e->low = 0;

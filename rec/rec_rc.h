@@ -118,6 +118,12 @@ size_t rec_rc_encoder_bytes(const rec_rc_encoder *e);
  * Negative after an allocation failure (the count would be short). */
 double rec_rc_encoder_cost_bits(const rec_rc_encoder *e);
 
+/* An integer lower bound of rec_rc_encoder_cost_bits, within one bit of it (8 per
+ * byte shifted out plus the leading zero bits of the 32-bit range), without the
+ * logarithm: for encoders that stop a try once it cannot win. Never decreases as
+ * operations are coded. */
+uint64_t rec_rc_encoder_cost_bits_floor(const rec_rc_encoder *e);
+
 /* Empties an initialized encoder for reuse (as after init), keeping its
  * buffer; clears a sticky allocation failure only if a buffer is held. */
 void rec_rc_encoder_reset(rec_rc_encoder *e);

@@ -432,6 +432,43 @@ static void test_log_replay(void)
     CHECK(differs == 8);
 }
 
+/* rec_rc_encoder_cost_bits_floor: within one bit below rec_rc_encoder_cost_bits after
+ * every operation of random mixes (skewed ones too), and never decreasing. */
+static void test_cost_floor(void)
+{
+    int bad = 0, ops_checked = 0;
+    for (int t = 0; t < 8; t++) {
+        const size_t n = 4000;
+        op_t *ops = malloc(n * sizeof *ops);
+        rec_rc_encoder e;
+        rec_rc_bit_model m;
+        rec_rc_uint_model u;
+        uint64_t last = 0;
+        if (!ops || rec_rc_encoder_init(&e) != 0) {
+            CHECK(0);
+            free(ops);
+            return;
+        }
+        make_ops(ops, n, t & 1);
+        rec_rc_bit_model_init(&m);
+        rec_rc_uint_model_init(&u);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t f;
+            double c;
+            apply_ops(&e, ops, i, i + 1, &m, &u);
+            f = rec_rc_encoder_cost_bits_floor(&e);
+            c = rec_rc_encoder_cost_bits(&e);
+            bad += !((double)f <= c && c <= (double)f + 1.0 && f >= last);
+            last = f;
+            ops_checked++;
+        }
+        rec_rc_encoder_free(&e);
+        free(ops);
+    }
+    printf("cost floor: %d operations, %d outside [floor, floor + 1] or decreasing\n", ops_checked, bad);
+    CHECK(bad == 0 && ops_checked == 32000);
+}
+
 int main(int argc, char **argv)
 {
     const int print = argc > 1 && strcmp(argv[1], "--print") == 0;
@@ -442,6 +479,7 @@ int main(int argc, char **argv)
         test_efficiency();
         test_errors();
         test_log_replay();
+        test_cost_floor();
     }
     return rec_test_finish("test_rec_rc");
 }
