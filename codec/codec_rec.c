@@ -716,7 +716,8 @@ static void skip_energy_add_prep(const skip_energy_prep *sp, const recimg_rec_pl
  * Code: an adaptive bit (l != 0), then if set (l == 2), each with a model per number
  * n (0..2) of the left and above blocks whose level is not 0.
  * Encoder: codes the rest of the block with each level on a scratch range coder,
- * rolling the context model back after each try (recimg_ctx_snap), and keeps the
+ * rolling the context model back after each try (recimg_ctx_snap; the winner's try is
+ * then adopted, not coded again: block_flag_encode), and keeps the
  * lowest D + lambda R: D the MMSE decoder's squared error over the AC coefficients
  * (sample units, far-bin estimate included), R the try's bits plus the level's under
  * the current models, lambda = FLAG_LAMBDA sigma_0^2 (sigma_0 the plane's DC noise

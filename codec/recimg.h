@@ -164,7 +164,7 @@ typedef struct {
     /* REC with sampler uq: 1 = context model v4 (header prior id 4): after each luma
        block's DC the encoder codes a level that scales the block's AC prior scales by
        1, 0.7 or 2, chosen by trying each (docs/REC_CODEC.md "Block flag": about 0.5-0.9
-       point of BD-rate, for about 3.5x the encoder's instructions; `recimg compress
+       point of BD-rate, for about 2.5x the encoder's instructions; `recimg compress
        --effort 2`); 0 (default) = v3 (prior id 3), the fast encoder. Ignored by the
        other samplers and in round mode. */
     int rec_block_flag;

@@ -57,7 +57,7 @@ static void usage(FILE *f)
         "      --effort 1|2            REC encoder effort: 1 (default) fast; 2 also codes a level per\n"
         "                              luma block chosen by trial encodes (context model v4; uq\n"
         "                              only, other samplers ignore it; about 0.5%% fewer bits at\n"
-        "                              equal PSNR for about 3.5x the encoder's instructions;\n"
+        "                              equal PSNR for about 2.5x the encoder's instructions;\n"
         "                              needs --mode rec)\n"
         "      --alpha refuse|drop     what to do with an alpha channel (default refuse)\n"
         "      --threads N             worker threads (default 0 = all cores; output never depends on it)\n"
