@@ -166,7 +166,8 @@ typedef struct {
        1, 0.7 or 2, chosen by trying each (docs/REC_CODEC.md "Block flag": about 0.5-0.9
        point of BD-rate, for about 2.5x the encoder's instructions; `recimg compress
        --effort 2`); 0 (default) = v3 (prior id 3), the fast encoder. Ignored by the
-       other samplers and in round mode. */
+       other samplers (the recimg command refuses --effort 2 with them) and in round
+       mode. */
     int rec_block_flag;
 } recimg_encoder_params;
 

@@ -55,8 +55,8 @@ static void usage(FILE *f)
         "                              are rebuilt from the prior at no cost (0..16, 0 = off;\n"
         "                              default 0.12; lrq 0.15, block 0.16; needs --mode rec)\n"
         "      --effort 1|2            REC encoder effort: 1 (default) fast; 2 also codes a level per\n"
-        "                              luma block chosen by trial encodes (context model v4; uq\n"
-        "                              only, other samplers ignore it; about 0.5%% fewer bits at\n"
+        "                              luma block chosen by trial encodes (context model v4;\n"
+        "                              --sampler uq only; about 0.5%% fewer bits at\n"
         "                              equal PSNR for about 2.5x the encoder's instructions;\n"
         "                              needs --mode rec)\n"
         "      --alpha refuse|drop     what to do with an alpha channel (default refuse)\n"
@@ -461,6 +461,8 @@ static int cmd_compress(int argc, char **argv)
         return usage_error("compress: --zero-bits needs --mode rec%s", "");
     if (p.mode == RECIMG_MODE_ROUND && effort)
         return usage_error("compress: --effort needs --mode rec%s", "");
+    if (effort == 2 && p.sampler != RECIMG_SAMPLER_NONE && p.sampler != RECIMG_SAMPLER_UQ)
+        return usage_error("compress: --effort 2 needs --sampler uq (the other samplers have no block levels)%s", "");
     if (imageio_same_file(in, out)) {
         fprintf(stderr, "recimg: %s: refusing to overwrite the input file\n", out);
         return EXIT_FAIL;

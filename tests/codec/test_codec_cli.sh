@@ -216,6 +216,10 @@ expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --mode rec --ef
 expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --mode rec --effort 0
 expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --effort 2   # round mode has no effort levels
 grep -q "effort needs --mode rec" "$tmp/err.txt" || bad "--effort in round mode: $(cat "$tmp/err.txt")"
+expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --mode rec --sampler lrq --effort 2
+grep -q "effort 2 needs --sampler uq" "$tmp/err.txt" || bad "--effort 2 with lrq: $(cat "$tmp/err.txt")"
+[ ! -e "$tmp/u.rec" ] || bad "--effort 2 with lrq: an output was written"
+expect 0 "$recimg" compress "$tmp/gray8.png" -o "$tmp/e2uq.rec" --mode rec --sampler uq --effort 2
 expect 0 "$recimg" compress "$tmp/gray8.png" -o "$tmp/t08.rec" --threads 08   # not octal
 expect usage "$recimg" compress "$tmp/gray8.png" -o "$tmp/u.rec" --zero-bits 0.1   # round ignores it
 grep -q "zero-bits needs --mode rec" "$tmp/err.txt" || bad "--zero-bits in round mode: $(cat "$tmp/err.txt")"
