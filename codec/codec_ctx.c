@@ -361,13 +361,16 @@ static void snap_swap_block(recimg_ctx *c, recimg_ctx_snap *s)
     s->cm = cm;
 }
 
-/* Entry i holds the cells' values before the i-th note's update: undo walks back and
- * leaves entry i with the value the model had after that update (the next entry's
- * saved value if the same cell was noted again, the try's final value otherwise);
- * redo walks forward and leaves the cells as undo found them. */
-void recimg_ctx_snap_undo(recimg_ctx *c, recimg_ctx_snap *s)
+/* Exchanges each noted cell with its saved value, last note first (backward) or first
+ * note first, then the block's activities and mask. Entry i holds the cells' values
+ * before the i-th note's update: undo walks back and leaves entry i with the value the
+ * model had after that update (the next entry's saved value if the same cell was noted
+ * again, the try's final value otherwise); redo walks forward and leaves the cells as
+ * undo found them. */
+static void snap_exchange(recimg_ctx *c, recimg_ctx_snap *s, int backward)
 {
-    for (int i = s->n - 1; i >= 0; i--) {
+    for (int k = 0; k < s->n; k++) {
+        const int i = backward ? s->n - 1 - k : k;
         const recimg_ctx_cell f = c->fine[s->fi[i]];
         const recimg_ctx_coarse_cell co = c->coarse[s->ci[i]];
         c->fine[s->fi[i]] = s->f[i];
@@ -378,15 +381,12 @@ void recimg_ctx_snap_undo(recimg_ctx *c, recimg_ctx_snap *s)
     snap_swap_block(c, s);
 }
 
+void recimg_ctx_snap_undo(recimg_ctx *c, recimg_ctx_snap *s)
+{
+    snap_exchange(c, s, 1);
+}
+
 void recimg_ctx_snap_redo(recimg_ctx *c, recimg_ctx_snap *s)
 {
-    for (int i = 0; i < s->n; i++) {
-        const recimg_ctx_cell f = c->fine[s->fi[i]];
-        const recimg_ctx_coarse_cell co = c->coarse[s->ci[i]];
-        c->fine[s->fi[i]] = s->f[i];
-        c->coarse[s->ci[i]] = s->co[i];
-        s->f[i] = f;
-        s->co[i] = co;
-    }
-    snap_swap_block(c, s);
+    snap_exchange(c, s, 0);
 }
