@@ -187,3 +187,25 @@ void ct_fix_crc(uint8_t *file, size_t size)
     for (int i = 0; i < 4; i++)
         file[size - 4 + i] = (uint8_t)(crc >> (8 * i));
 }
+
+recimg_status ct_decode_status(const uint8_t *file, size_t size)
+{
+    recimg_decoder_params dp;
+    recimg_decoder *d = NULL;
+    recimg_image out;
+    recimg_status st;
+    recimg_decoder_params_default(&dp);
+    if (recimg_decoder_create(&dp, &d) != RECIMG_OK)
+        return RECIMG_ERR_INTERNAL;
+    memset(&out, 0xA5, sizeof out);   /* the decoder must clear it on failure */
+    st = recimg_decode(d, file, size, &out);
+    if (st == RECIMG_OK) {
+        if (!out.pixels)
+            st = RECIMG_ERR_INTERNAL;
+        recimg_free(out.pixels);
+    } else if (out.pixels) {
+        st = RECIMG_ERR_INTERNAL;   /* outputs must be empty on failure */
+    }
+    recimg_decoder_free(d);
+    return st;
+}

@@ -39,6 +39,10 @@ double ct_psnr(const recimg_image *a, const recimg_image *b);
  * them) after a test changed its bytes, so that only the decoder's other rules can refuse it. */
 void ct_fix_crc(uint8_t *file, size_t size);
 
+/* Decodes a .rec file with the default decoder parameters and returns the status; an
+ * image on success and no image on failure are checked (RECIMG_ERR_INTERNAL otherwise). */
+recimg_status ct_decode_status(const uint8_t *file, size_t size);
+
 /* Creates an encoder with p, encodes img into *data (recimg_free) and *size, and
  * frees the encoder; st (may be NULL) receives the encoder's statistics. */
 recimg_status ct_encode(const recimg_encoder_params *p, const recimg_image *img, uint8_t **data,

@@ -327,21 +327,6 @@ static void md5_decode(const uint8_t *data, size_t size, recimg_decode_mode mode
     recimg_decoder_free(d);
 }
 
-static recimg_status decode_status(const uint8_t *data, size_t size)
-{
-    recimg_decoder_params dp;
-    recimg_decoder *d = NULL;
-    recimg_image out;
-    recimg_status st;
-    recimg_decoder_params_default(&dp);
-    if (recimg_decoder_create(&dp, &d) != RECIMG_OK)
-        return RECIMG_ERR_INTERNAL;
-    st = recimg_decode(d, data, size, &out);
-    if (st == RECIMG_OK)
-        recimg_free(out.pixels);
-    recimg_decoder_free(d);
-    return st;
-}
 
 static void files(void)
 {
@@ -377,21 +362,21 @@ static void files(void)
         CHECK(flrq[25] == 3);
         flrq[25] = 4;
         ct_fix_crc(flrq, nlrq);
-        CHECK(decode_status(flrq, nlrq) == RECIMG_ERR_CORRUPT);
+        CHECK(ct_decode_status(flrq, nlrq) == RECIMG_ERR_CORRUPT);
     }
     if (fround && nround > HDR) {   /* in round mode: corrupt */
         CHECK(fround[25] == 1);
         fround[25] = 4;
         ct_fix_crc(fround, nround);
-        CHECK(decode_status(fround, nround) == RECIMG_ERR_CORRUPT);
+        CHECK(ct_decode_status(fround, nround) == RECIMG_ERR_CORRUPT);
     }
     if (f4) {   /* an unknown prior id */
         f4[25] = 5;
         ct_fix_crc(f4, n4);
-        CHECK(decode_status(f4, n4) == RECIMG_ERR_CORRUPT);
+        CHECK(ct_decode_status(f4, n4) == RECIMG_ERR_CORRUPT);
         f4[25] = 4;
         ct_fix_crc(f4, n4);
-        CHECK(decode_status(f4, n4) == RECIMG_OK);
+        CHECK(ct_decode_status(f4, n4) == RECIMG_OK);
     }
     recimg_free(f4);
     recimg_free(flrq);
