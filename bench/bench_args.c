@@ -67,3 +67,28 @@ int bench_usage_error(const char *usage, const char *fmt, ...)
     fputs(usage, stderr);
     return 1;
 }
+
+int bench_next_arg(const char *prog, const char *usage, int argc, char **argv, int *i,
+                   const char **paths, int *nimg, int max, const char **name, const char **value)
+{
+    const char *a = argv[*i];
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+        fputs(usage, stdout);
+        return BENCH_ARG_HELP;
+    }
+    if (a[0] != '-') {
+        if (*nimg == max) {
+            bench_usage_error(usage, "%s: too many images (at most %d)", prog, max);
+            return BENCH_ARG_ERROR;
+        }
+        paths[(*nimg)++] = a;
+        return BENCH_ARG_IMAGE;
+    }
+    if (*i + 1 >= argc) {
+        bench_usage_error(usage, "%s: unknown option %s, or it needs a value", prog, a);
+        return BENCH_ARG_ERROR;
+    }
+    *name = a;
+    *value = argv[++*i];
+    return BENCH_ARG_OPTION;
+}

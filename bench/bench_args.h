@@ -25,6 +25,20 @@ int bench_parse_int(const char *s, int lo, int hi, int *out);
 /* The index of s among words[0..n), or -1 when it is none of them. */
 int bench_word(const char *s, const char *const *words, int n);
 
+/* What bench_next_arg found at argv[*i]. */
+enum { BENCH_ARG_HELP, BENCH_ARG_IMAGE, BENCH_ARG_OPTION, BENCH_ARG_ERROR };
+
+/* One step of the argument loop of the bench programs that take IMAGE... and "--name
+ * value" options, at argv[*i]:
+ *  - "--help" or "-h": prints usage to stdout, BENCH_ARG_HELP (exit 0);
+ *  - a word not starting with '-': paths[(*nimg)++] = it, BENCH_ARG_IMAGE;
+ *  - an option followed by a value: *name and *value set, *i stepped over the value,
+ *    BENCH_ARG_OPTION (the caller checks the name and the value);
+ *  - a (max+1)-th image or an option without a value: refused through
+ *    bench_usage_error with prog in the message, BENCH_ARG_ERROR (exit 1). */
+int bench_next_arg(const char *prog, const char *usage, int argc, char **argv, int *i,
+                   const char **paths, int *nimg, int max, const char **name, const char **value);
+
 /* Prints the message (printf format, a newline is added) and then usage to stderr;
  * returns 1, the exit status of every error of a bench program. */
 int bench_usage_error(const char *usage, const char *fmt, ...) BENCH_PRINTF_LIKE(2, 3);

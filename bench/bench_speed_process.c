@@ -252,20 +252,13 @@ int main(int argc, char **argv)
     static char modebuf[256];
 
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(usage_text, stdout);
-            return 0;
+        const char *a = NULL, *v = NULL;
+        const int r = bench_next_arg("bench_speed_process", usage_text, argc, argv, &i, paths, &nimg, MAXIMG, &a, &v);
+        if (r != BENCH_ARG_OPTION) {
+            if (r == BENCH_ARG_IMAGE)
+                continue;
+            return r == BENCH_ARG_HELP ? 0 : 1;
         }
-        if (a[0] != '-') {
-            if (nimg == MAXIMG)
-                return bench_usage_error(usage_text, "bench_speed_process: too many images (at most %d)", MAXIMG);
-            paths[nimg++] = a;
-            continue;
-        }
-        if (!v)
-            return bench_usage_error(usage_text, "bench_speed_process: unknown option %s, or it needs a value", a);
-        i++;
         if (!strcmp(a, "--recimg")) recimg = v;
         else if (!strcmp(a, "--cjpeg")) cjpeg = v;
         else if (!strcmp(a, "--djpeg")) djpeg = v;

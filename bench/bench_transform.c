@@ -125,21 +125,14 @@ int main(int argc, char **argv)
     recimg_encoder_params_default(&base);
     spec_from_arg("dct", &ts[0], err, sizeof err);
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const char *a = NULL, *v = NULL;
         int k;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(usage_text, stdout);
-            return 0;
+        const int r = bench_next_arg("bench_transform", usage_text, argc, argv, &i, files, &nimg, MAXIMG, &a, &v);
+        if (r != BENCH_ARG_OPTION) {
+            if (r == BENCH_ARG_IMAGE)
+                continue;
+            return r == BENCH_ARG_HELP ? 0 : 1;
         }
-        if (a[0] != '-') {
-            if (nimg == MAXIMG)
-                return bench_usage_error(usage_text, "bench_transform: too many images (at most %d)", MAXIMG);
-            files[nimg++] = a;
-            continue;
-        }
-        if (!v)
-            return bench_usage_error(usage_text, "bench_transform: unknown option %s, or it needs a value", a);
-        i++;
         if (!strcmp(a, "--q")) {
             if ((nq = bench_parse_list(v, qmin, qmax, 0, qs, MAXQ)) < 0)
                 return bench_usage_error(usage_text, "bench_transform: --q must be 1..%d comma-separated qualities "
