@@ -163,25 +163,32 @@ static inline int recimg_ctx_bucket(uint32_t x)
     return (int)((bits >> 52) & 0x7FF) - 1023 - 10;
 }
 
-static inline void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
+/* The AC prediction of the CONTINUOUS kind (zz 1..63) without the checks for the DC and
+ * the kind, for callers that know both (the REC coding loops); returns out->m, the
+ * Laplace scale. recimg_ctx_predict gives the same bits for those calls. */
+static inline double recimg_ctx_predict_ac(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
 {
-    uint32_t in, ci, fi;
-    const recimg_ctx_cell *f;
+    const uint32_t in = (uint32_t)(((uint64_t)c->cb[c->zn0[zz]] + c->cb[c->zn1[zz]]) / 2);
+    const uint32_t ci = (uint32_t)(c->nbq[zz] + recimg_ctx_bucket(in));
+    const uint32_t fi = (uint32_t)zz * (RECIMG_CTX_NB * RECIMG_CTX_NB) + ci;
+    const recimg_ctx_cell *f = &c->fine[fi];
     double m;
-    if (zz == 0 || c->kind != RECIMG_CTX_CONTINUOUS) {
-        recimg_ctx_predict_general(c, zz, out);
-        return;
-    }
-    in = (uint32_t)(((uint64_t)c->cb[c->zn0[zz]] + c->cb[c->zn1[zz]]) / 2);
-    ci = (uint32_t)(c->nbq[zz] + recimg_ctx_bucket(in));
-    fi = (uint32_t)zz * (RECIMG_CTX_NB * RECIMG_CTX_NB) + ci;
     out->coarse = ci;   /* AC: the coarse cell of the bucket pair */
     out->fine = fi;
-    f = &c->fine[fi];
     m = (f->sum_d + c->coarse[ci].wmean) / f->den_d;
     if (m < 1.0 / 65536.0)
         m = 1.0 / 65536.0;
     out->m = sqrt(0.5 * m);
+    return out->m;
+}
+
+static inline void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
+{
+    if (zz == 0 || c->kind != RECIMG_CTX_CONTINUOUS) {
+        recimg_ctx_predict_general(c, zz, out);
+        return;
+    }
+    (void)recimg_ctx_predict_ac(c, zz, out);
     out->t = 0.0;
 }
 

@@ -238,23 +238,26 @@ typedef struct {
     rec_key key;
 } coef_setup;
 
-/* The one place that derives everything shared about coefficient zz of block
- * `block` from the context: the encoder and the decoder both call it, so the
- * prior and the randomness key cannot drift apart between the two sides. */
-static inline void setup_coef(recimg_ctx *ctx, int zz, double thr, const recimg_rec_plane_params *pp,
-                       uint64_t block, const block_gain_state *bg, coef_setup *cs)
+/* Prediction and zero-bit rule of AC coefficient zz (1..63; the context model of the
+ * CONTINUOUS kind, which the row functions check): cs->pred, cs->b, cs->b0, cs->mean. g is the in-block gain's factor, 1 without the gain (x 1 is
+ * exact). Returns 1 when the coefficient is skipped. Every coefficient, coded or not,
+ * comes through here, so it is kept to the prediction, one product and the rule (speed,
+ * issue 8, docs/SPEED.md "Speed pass 10"; the same operations as before, the same bits). */
+static inline int ac_predict_skip(recimg_ctx *ctx, int zz, double thr, double g, coef_setup *cs)
 {
-    recimg_ctx_predict(ctx, zz, &cs->pred);
-    cs->b = recimg_ctx_scale(ctx, &cs->pred);
-    cs->b0 = cs->b;
-    if (pp->block_gain && zz != 0)
-        cs->b *= bg->g;
-    cs->mean = zz == 0 ? (double)recimg_ctx_dc_predict(ctx) / DC_UNITS : 0.0;
+    const double b0 = recimg_ctx_predict_ac(ctx, zz, &cs->pred);
+    const double b = b0 * g;
+    cs->b = b;
+    cs->b0 = b0;
+    cs->mean = 0.0;   /* skipped ones too: the block flag's tries measure their error from it */
+    return b * b < thr && !recimg_ctx_explore(ctx, &cs->pred);
+}
+
+/* The part of setup_coef a coded coefficient adds: its weight, prior and key. */
+static inline void setup_coef_coded(const recimg_rec_plane_params *pp, uint64_t block, int zz,
+                                    coef_setup *cs)
+{
     cs->skip = 0;
-    if (zz != 0 && cs->b * cs->b < thr && !recimg_ctx_explore(ctx, &cs->pred)) {
-        cs->skip = 1;   /* a skipped coefficient needs b only: no prior, no key */
-        return;
-    }
     cs->w = pp->stat_weight;
     cs->prior.family = REC_PRIOR_LAPLACE;
     cs->prior.mean = cs->mean;
@@ -262,6 +265,26 @@ static inline void setup_coef(recimg_ctx *ctx, int zz, double thr, const recimg_
     cs->key.seed = pp->seed;
     cs->key.stream = pp->plane;
     cs->key.index = block * 64 + (uint64_t)zz;
+}
+
+/* The one place that derives everything shared about coefficient zz of block
+ * `block` from the context: the encoder and the decoder both call it (or, for runs
+ * of AC coefficients, ac_predict_skip and setup_coef_coded, the same two halves), so
+ * the prior and the randomness key cannot drift apart between the two sides. */
+static inline void setup_coef(recimg_ctx *ctx, int zz, double thr, const recimg_rec_plane_params *pp,
+                       uint64_t block, const block_gain_state *bg, coef_setup *cs)
+{
+    if (zz != 0) {
+        cs->skip = ac_predict_skip(ctx, zz, thr, pp->block_gain ? bg->g : 1.0, cs);
+        if (cs->skip)
+            return;   /* a skipped coefficient needs b only: no prior, no key */
+    } else {
+        recimg_ctx_predict(ctx, zz, &cs->pred);
+        cs->b = recimg_ctx_scale(ctx, &cs->pred);
+        cs->b0 = cs->b;
+        cs->mean = (double)recimg_ctx_dc_predict(ctx) / DC_UNITS;
+    }
+    setup_coef_coded(pp, block, zz, cs);
 }
 
 /* After an AC coefficient coded in place: add it to the block's gain sums. */
@@ -728,7 +751,8 @@ static void skip_energy_add_prep(const skip_energy_prep *sp, const recimg_rec_pl
  * {1, 2} +5.53%, {1, 0.7} +5.99%, {1, 0.7, 2} +4.81% (lambda 3 / 5: +5.11% / +5.22%),
  * {1, 0.5, 2} +5.15%, {1, 0.7, 2, 0.4} +4.87%; chroma planes too +4.80% (not worth
  * their encoder time). */
-#define FLAG_ZZ 1          /* the level is coded before this zigzag index */
+#define FLAG_ZZ 1          /* the level is coded before this zigzag index (the first AC: the
+                              skip runs of the row functions start after it) */
 #define FLAG_LEVELS 3
 #define FLAG_LAMBDA 4.0
 static const double flag_mult[FLAG_LEVELS] = {1.0, 0.7, 2.0};
@@ -945,6 +969,41 @@ static void block_flag_decode(rec_rc_decoder *dec, recimg_ctx *ctx, recimg_rec_p
     block_gain_set_mult(bg, flag_mult[lev]);
 }
 
+/* Runs of skipped coefficients (speed, issue 8, docs/SPEED.md "Speed pass 10"). From AC
+ * index zz on, the coefficients up to the first that the zero-bit rule codes: returns its
+ * zigzag index, with cs as setup_coef leaves it for an AC coefficient but the coded half
+ * (setup_coef_coded) still to do, or 64 when the rest of the block is skipped. A skipped
+ * coefficient changes neither the gain factor nor another coefficient's prediction (only
+ * its own cell's exploration counter), so g is read once per run and the loop keeps its
+ * few values in registers; the calls are those of coefficient-by-coefficient coding in the
+ * same order, hence the same bits. Encoder: counts the skipped coefficients and adds their
+ * skip-energy shares as the coding loop did. */
+static inline int encode_skip_run(recimg_ctx *ctx, int zz, double thr, double g, const skip_energy_prep *sep,
+                                  const recimg_rec_plane_params *pp, const double *coef,
+                                  recimg_rec_stats *stats, coef_setup *cs)
+{
+    const int se = pp->skip_energy;
+    uint64_t n = 0;
+    for (; zz < 64; zz++) {
+        coef_setup t;
+        if (!ac_predict_skip(ctx, zz, thr, g, &t)) {
+            cs->pred = t.pred;
+            cs->b = t.b;
+            cs->b0 = t.b0;
+            cs->mean = t.mean;
+            break;
+        }
+        recimg_ctx_record_skip(ctx, zz);
+        n++;
+        if (se) {   /* decoder-only side information */
+            const int k = ctx->zk[zz];
+            skip_energy_add_prep(sep, pp, t.b, k, zz, coef[k], stats);
+        }
+    }
+    stats->skipped += n;
+    return zz;
+}
+
 static recimg_status encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state *bnb, const double *coef,
                                  uint32_t bw, uint32_t by0, uint32_t by1, const recimg_rec_plane_params *pp,
                                  recimg_rec_stats *stats, flag_work *fw)
@@ -957,31 +1016,35 @@ static recimg_status encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state
     block_gain_init(&bg_empty, pp, bnb);
     skip_energy_prep sep;
     skip_energy_prepare(pp, &sep);
+    /* the zigzag index at which the block flag is coded, none without it */
+    const int flag_zz = pp->block_flag ? FLAG_ZZ : 64;
+    RETURN_IF(ctx->kind != RECIMG_CTX_CONTINUOUS, RECIMG_ERR_INTERNAL);   /* ac_predict_skip */
     grp.escape = bnb->group_escape;   /* adaptive across the plane's bands */
     for (uint32_t by = by0; by < by1; by++) {
         for (uint32_t bx = 0; bx < bw; bx++, coef += 64, block++) {
             block_gain_state bg = bg_empty;
             recimg_ctx_begin_block(ctx, bx, by);
             for (int zz = 0; zz < 64; zz++) {
-                const int k = recimg_zigzag[zz];
+                int k = ctx->zk[zz];   /* = recimg_zigzag[zz], without the GOT load */
                 double y;
                 coef_setup cs;
                 rec_quant_result r;
                 double mmse, info;
-                if (pp->block_flag && zz == FLAG_ZZ) {
+                if (zz == flag_zz) {
                     int done;
                     FORWARD_IF_ERROR(block_flag_encode(enc, ctx, bnb, pp, coef, block, thr, fw, &bg, &sep,
                                                        stats, &done));
                     if (done)   /* the winning try's coding adopted */
                         break;
                 }
-                setup_coef(ctx, zz, thr, pp, block, &bg, &cs);
-                if (cs.skip) {
-                    recimg_ctx_record_skip(ctx, zz);
-                    stats->skipped++;
-                    if (pp->skip_energy)   /* decoder-only side information */
-                        skip_energy_add_prep(&sep, pp, cs.b, k, zz, coef[k], stats);
-                    continue;
+                if (zz != 0) {   /* the skipped ones up to the next coded coefficient */
+                    zz = encode_skip_run(ctx, zz, thr, pp->block_gain ? bg.g : 1.0, &sep, pp, coef, stats, &cs);
+                    if (zz == 64)
+                        break;
+                    k = ctx->zk[zz];
+                    setup_coef_coded(pp, block, zz, &cs);
+                } else {
+                    setup_coef(ctx, zz, thr, pp, block, &bg, &cs);
                 }
                 y = coef[k] / pp->sigma[k];   /* sigma units */
                 if (group_wants(pp, zz, &cs, &info)) {
@@ -1239,6 +1302,35 @@ static recimg_status group_add_decode(rec_rc_decoder *dec, recimg_ctx *ctx, coef
     return RECIMG_OK;
 }
 
+/* Decoder twin of encode_skip_run: writes each skipped coefficient's reconstruction into
+ * coef (sample units) as the coding loop did: 0, or with private_draws a draw from its
+ * private uniform (A: the realism weight, 1 for sample decoding). */
+static inline int decode_skip_run(recimg_ctx *ctx, int zz, double thr, double g,
+                                  const recimg_rec_plane_params *pp, const recimg_rec_recon *recon,
+                                  int private_draws, double A, uint64_t block, double *coef, coef_setup *cs)
+{
+    for (; zz < 64; zz++) {
+        coef_setup t;
+        int k;
+        double out = 0.0;
+        if (!ac_predict_skip(ctx, zz, thr, g, &t)) {
+            cs->pred = t.pred;
+            cs->b = t.b;
+            cs->b0 = t.b0;
+            cs->mean = t.mean;
+            break;
+        }
+        recimg_ctx_record_skip(ctx, zz);
+        k = ctx->zk[zz];
+        if (private_draws) {
+            const double u = rec_prng_uniform(recon->private_seed, 1000u + pp->plane, block * 64 + (uint64_t)zz);
+            out = A * laplace_draw(skip_draw_scale(pp, t.b, k, zz), u);
+        }
+        coef[k] = out * pp->sigma[k];
+    }
+    return zz;
+}
+
 recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_state *bnb,
                                      double *coef, uint32_t bw, uint32_t by0, uint32_t by1,
                                      const recimg_rec_plane_params *pp,
@@ -1249,7 +1341,9 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
     const int sample = recon->mode == RECIMG_DECODE_SAMPLE;
     const int private_draws = sample || (recon->mode == RECIMG_DECODE_REALISM && A > 0.0);
     uint64_t block = (uint64_t)by0 * bw;
+    const int flag_zz = pp->block_flag ? FLAG_ZZ : 64;   /* as in encode_rows */
     RETURN_IF(pp->block_flag && (pp->sampler != RECIMG_SAMPLER_UQ || !pp->block_gain), RECIMG_ERR_INTERNAL);
+    RETURN_IF(ctx->kind != RECIMG_CTX_CONTINUOUS, RECIMG_ERR_INTERNAL);   /* ac_predict_skip */
     coef_group grp;
     group_init(&grp);
     block_gain_state bg_empty;
@@ -1260,24 +1354,22 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
             block_gain_state bg = bg_empty;
             recimg_ctx_begin_block(ctx, bx, by);
             for (int zz = 0; zz < 64; zz++) {
-                const int k = recimg_zigzag[zz];
+                int k;
                 coef_setup cs;
                 rec_quant_result r;
-                double mmse, out, info;
-                if (pp->block_flag && zz == FLAG_ZZ)
+                double mmse, info;
+                if (zz == flag_zz)
                     block_flag_decode(dec, ctx, bnb, &bg);
-                setup_coef(ctx, zz, thr, pp, block, &bg, &cs);
-                if (cs.skip) {
-                    recimg_ctx_record_skip(ctx, zz);
-                    out = 0.0;
-                    if (private_draws) {
-                        const double u = rec_prng_uniform(recon->private_seed, 1000u + pp->plane,
-                                                          block * 64 + (uint64_t)zz);
-                        out = (sample ? 1.0 : A) * laplace_draw(skip_draw_scale(pp, cs.b, k, zz), u);
-                    }
-                    coef[k] = out * pp->sigma[k];
-                    continue;
+                if (zz != 0) {   /* the skipped ones up to the next coded coefficient */
+                    zz = decode_skip_run(ctx, zz, thr, pp->block_gain ? bg.g : 1.0, pp, recon, private_draws,
+                                         sample ? 1.0 : A, block, coef, &cs);
+                    if (zz == 64)
+                        break;
+                    setup_coef_coded(pp, block, zz, &cs);
+                } else {
+                    setup_coef(ctx, zz, thr, pp, block, &bg, &cs);
                 }
+                k = ctx->zk[zz];   /* = recimg_zigzag[zz] */
                 if (group_wants(pp, zz, &cs, &info)) {
                     FORWARD_IF_ERROR(group_add_decode(dec, ctx, &grp, zz, &cs, info, pp, block, recon, coef));
                     continue;
