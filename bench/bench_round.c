@@ -16,7 +16,8 @@
  *               [--decode mmse|center|sample|realism] [--realism A]
  *               [--anchor jpeg|round] [--anchor-decode mmse|center|sample|realism]
  *               [--anchor-realism A] [--anchor-matrix N] [--anchor-chroma-step X]
- *               [--zero-bits-q "T1,T2,..."] [--rate file|kl] [--effort 1|2] IMAGE...
+ *               [--zero-bits-q "T1,T2,..."] [--rate file|kl] [--effort 1|2]
+ *               [--recon-table 0|1] [--anchor-recon-table 0|1] IMAGE...
  *
  * --matrix / --chroma-step set the test's step matrix and chroma multiplier,
  * --anchor-matrix / --anchor-chroma-step the rounding anchor's (with --anchor round), so
@@ -27,6 +28,8 @@
  * decoder would get if the REC stage had no coding overhead (an analysis bound, not a codec;
  * docs/REC_CODEC.md "What removing the overhead would give"). The anchor is never charged so.
  * --effort is recimg compress's: 2 sets the test's rec_block_flag (context model v4).
+ * --recon-table / --anchor-recon-table set the test's / the anchor's recon_table (header flag
+ * 0x40, the reconstruction table; default: the library's default).
  *
  * Never part of ctest. Timing is wall-clock, median of --reps runs (default 3).
  * A bad command line (a value that is not a whole number in range, an unknown word or
@@ -198,6 +201,7 @@ static const char usage_text[] =
     "                   [--zero-bits T] [--zero-bits-q LIST] [--decode mmse|center|sample|realism]\n"
     "                   [--realism A] [--anchor jpeg|round] [--anchor-decode MODE] [--anchor-realism A]\n"
     "                   [--anchor-matrix 0|1|2] [--anchor-chroma-step X] [--rate file|kl] [--effort 1|2]\n"
+    "                   [--recon-table 0|1] [--anchor-recon-table 0|1]\n"
     "                   IMAGE...\n"
     "  LIST: 4..16 comma-separated qualities (--zero-bits-q: one tau per --q quality)\n";
 
@@ -319,6 +323,9 @@ static int parse_args(int argc, char **argv, options *o)
             if (bench_parse_int(v, 1, 2, &k))
                 return bench_usage_error(usage_text, "bench_round: --effort must be 1 or 2, not '%s'", v);
             o->base.rec_block_flag = k == 2;
+        } else if (!strcmp(a, "--recon-table") || !strcmp(a, "--anchor-recon-table")) {
+            if (bench_parse_int(v, 0, 1, anchor ? &o->abase.recon_table : &o->base.recon_table))
+                return bench_usage_error(usage_text, "bench_round: %s must be 0 or 1, not '%s'", a, v);
         } else if (!strcmp(a, "--rate")) {
             if ((k = bench_word(v, rates, 2)) < 0)
                 return bench_usage_error(usage_text, "bench_round: --rate must be file or kl, not '%s'", v);
@@ -394,6 +401,8 @@ int main(int argc, char **argv)
             printf("test rate: the REC payload charged at its sum KL (--rate kl; an analysis bound, not a file size)\n");
         if (base.rec_block_flag)
             printf("test effort: 2 (uq: context model v4, a level per luma block)\n");
+        printf("reconstruction table (flag 0x40): test %d, anchor %d\n", base.recon_table,
+               anchor_round ? abase.recon_table : 0);
         printf("test: matrix %u, chroma step %g (255 / 0 = the mode's default), zero bits %g (-1 = default); "
                "anchor%s: matrix %u, chroma step %g\n", (unsigned)base.matrix_id, base.chroma_step_scale,
                base.rec_zero_bits, anchor_round ? "" : " (jpeg: unused)", (unsigned)abase.matrix_id,

@@ -156,6 +156,7 @@ void recimg_encoder_params_default(recimg_encoder_params *p)
     p->rec_skip_energy = 1;
     p->rec_fast_chain = 1;
     p->rec_block_flag = 0;
+    p->recon_table = 0;
 }
 
 static recimg_status validate_encoder_params(const recimg_encoder_params *p)
@@ -177,6 +178,7 @@ static recimg_status validate_encoder_params(const recimg_encoder_params *p)
     RETURN_IF(p->rec_skip_energy != 0 && p->rec_skip_energy != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_fast_chain != 0 && p->rec_fast_chain != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_block_flag != 0 && p->rec_block_flag != 1, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->recon_table != 0 && p->recon_table != 1, RECIMG_ERR_INVALID_ARGUMENT);
     /* learned-transform: id 4 takes its matrix from transform_file, other ids never do */
     RETURN_IF((p->transform_id == RTX_TRANSFORM_EMBEDDED) != (p->transform_file != NULL),
               RECIMG_ERR_INVALID_ARGUMENT);
@@ -354,6 +356,9 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
     for (int g = 0; g < RECIMG_SKIP_GROUPS; g++)
         pp->skip_scale[g] = 1.0;
     pp->sigma = step;
+    /* reconstruction table (codec_recon.h); the decoder points recon_t at the file's */
+    pp->recon_table = (h->flags & RECIMG_FLAG_RECON_TABLE) != 0;
+    pp->recon_t = NULL;
 }
 
 /* Bands (issue 7, bounded memory): the codec never holds a whole plane, only
@@ -473,6 +478,7 @@ typedef struct {
     uint8_t *stream[3];
     size_t stream_size[3];
     recimg_rec_stats rs[3];
+    recimg_recon_acc racc[3];  /* round mode, header flag 0x40: the table's sums per plane */
     recimg_status st[3];
 } encode_jobs;
 
@@ -516,7 +522,8 @@ static recimg_status plane_coder_band(encode_jobs *jb, plane_coder *c, uint32_t 
     if (jb->h->mode == RECIMG_MODE_REC)
         return recimg_rec_encode_rows(&c->rc, c->ctx, &c->ps, c->coef, p->bw, by0, by1, &c->pp,
                                       &jb->rs[c->i]);
-    return recimg_round_encode_rows(&c->rc, c->ctx, c->coef, p->bw, by0, by1, c->step);
+    return recimg_round_encode_rows(&c->rc, c->ctx, c->coef, p->bw, by0, by1, c->step,
+                                    (jb->h->flags & RECIMG_FLAG_RECON_TABLE) ? &jb->racc[c->i] : NULL, c->i > 0);
 }
 
 /* Hands over the stream (status st so far) and releases the coder. */
@@ -581,6 +588,21 @@ static void put_skip_table(const encode_jobs *jb, uint8_t *out)
         out[g] = (uint8_t)(int8_t)recimg_skip_q(jb->rs[0].skip_num[g], jb->rs[0].skip_den[g]);
 }
 
+/* The reconstruction table (header flag 0x40) from the planes' sums, in plane order
+   (the same bytes for any thread count); returns its size in bytes. */
+static size_t put_recon_table(const encode_jobs *jb, uint8_t *out)
+{
+    recimg_recon_acc acc;
+    memset(&acc, 0, sizeof acc);
+    for (int i = 0; i < jb->pl.nplanes; i++)
+        recimg_recon_acc_merge(&acc, jb->h->mode == RECIMG_MODE_REC ? &jb->rs[i].recon : &jb->racc[i]);
+    /* the slope of D + lambda R per unit^2 and bit: uq's channel variance is sigma^2,
+       rounding's step^2 / 12 (codec_recon.c) */
+    return recimg_recon_table_write(&acc, jb->h->mode == RECIMG_MODE_REC ? 2.0 * 0.69314718055994530942
+                                                                         : 2.0 * 0.69314718055994530942 / 12.0,
+                                    out);
+}
+
 static recimg_status encode_planes(recimg_encoder *enc, const recimg_image *img, const recimg_header *h,
                                    uint32_t band_rows_luma, uint8_t **payload, size_t *payload_size,
                                    recimg_rec_stats *rs)
@@ -588,7 +610,8 @@ static recimg_status encode_planes(recimg_encoder *enc, const recimg_image *img,
     encode_jobs jb;
     recimg_status st = RECIMG_OK;
     int nthreads;
-    size_t skip_table, table, total, at;
+    size_t skip_table, table, total, at, recon_size = 0;
+    uint8_t recon[RECIMG_RECON_MASK_BYTES + RECIMG_RECON_CLASSES];
     uint8_t *out = NULL;
     memset(&jb, 0, sizeof jb);
     jb.h = h;
@@ -607,6 +630,12 @@ static recimg_status encode_planes(recimg_encoder *enc, const recimg_image *img,
     if (jb.pl.subsampled)         /* one job codes both chroma planes (encode_plane_job) */
         jb.tx[2] = jb.tx[1];
     recimg_run_jobs(nthreads, jb.pl.subsampled ? 2 : jb.pl.nplanes, encode_plane_job, &jb);
+    if (h->flags & RECIMG_FLAG_RECON_TABLE) {   /* after the skip-energy table */
+        recon_size = put_recon_table(&jb, recon);
+        table += recon_size;
+        total += recon_size;
+        at += recon_size;
+    }
     for (int i = 0; i < jb.pl.nplanes; i++) {   /* plane order: identical sums for any thread count */
         if (st == RECIMG_OK)
             st = jb.st[i];
@@ -626,9 +655,11 @@ static recimg_status encode_planes(recimg_encoder *enc, const recimg_image *img,
         st = RECIMG_ERR_OUT_OF_MEMORY;
     if (st == RECIMG_OK && skip_table)
         put_skip_table(&jb, out);
+    if (st == RECIMG_OK && recon_size)
+        memcpy(out + skip_table, recon, recon_size);
     for (int i = 0; st == RECIMG_OK && i < jb.pl.nplanes; i++) {
         if (i + 1 < jb.pl.nplanes)
-            put_u32le(out + skip_table + 4 * (size_t)i, jb.stream_size[i]);
+            put_u32le(out + skip_table + recon_size + 4 * (size_t)i, jb.stream_size[i]);
         if (jb.stream_size[i])
             memcpy(out + at, jb.stream[i], jb.stream_size[i]);
         at += jb.stream_size[i];
@@ -718,6 +749,11 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
     /* the short-chain coding revision (issue 8, docs/SPEED.md "Speed pass 8") */
     if (enc->p.mode == RECIMG_MODE_REC && enc->p.rec_fast_chain)
         h.flags |= RECIMG_FLAG_FAST_CHAIN;
+    /* the reconstruction table for the mmse / realism decoders of both modes
+       (decoder-only side information; codec_recon.c, docs/REC_CODEC.md
+       "Reconstruction table") */
+    if (enc->p.recon_table)
+        h.flags |= RECIMG_FLAG_RECON_TABLE;
     h.step_code = step_code_from_quality(enc->p.quality,
                                          enc->p.mode == RECIMG_MODE_REC ? REC_NOISE_FACTOR : 1.0);
     h.chroma_scale_code = chroma_scale_code(&enc->p);
@@ -814,6 +850,7 @@ typedef struct {
     int started[3];
     recimg_status st[3];
     int skip_q[RECIMG_SKIP_GROUPS];   /* header flag 0x04: the table (luma) */
+    recimg_recon_table recon;         /* header flag 0x40: the reconstruction table */
 } decode_jobs;
 
 /* A plane's decoding state, made by its job at the first band (the round
@@ -832,6 +869,8 @@ static recimg_status decode_plane_start(decode_jobs *jb, int i)
     if (jb->pp[i].skip_energy)
         for (int g = 0; g < RECIMG_SKIP_GROUPS; g++)
             jb->pp[i].skip_scale[g] = recimg_skip_scale(jb->skip_q[g]);
+    if (jb->pp[i].recon_table)
+        jb->pp[i].recon_t = &jb->recon;
     recimg_rec_plane_state_init(&jb->rps[i]);
     if (h->mode != RECIMG_MODE_REC) {
         recimg_round_recon rr;
@@ -839,6 +878,7 @@ static recimg_status decode_plane_start(decode_jobs *jb, int i)
         rr.realism = dec->p.realism;
         rr.private_seed = dec->p.private_seed;
         rr.plane = (uint32_t)i;
+        rr.table = (h->flags & RECIMG_FLAG_RECON_TABLE) ? &jb->recon : NULL;
         FORWARD_IF_ERROR(recimg_round_decode_begin(&jb->rds[i], &rr, jb->stream[i], jb->stream_size[i],
                                                    p->bw, p->bh));
     }
@@ -987,27 +1027,31 @@ static recimg_status decode_planes(recimg_decoder *dec, const recimg_header *h, 
     recimg_status st = RECIMG_OK;
     int nthreads;
     const size_t n = (size_t)h->payload_size;
-    size_t skip_table, table, at, nscratch;
+    size_t skip_table, table, at, nscratch, recon_size = 0;
     double *scratch = NULL;
     memset(&jb, 0, sizeof jb);
     jb.h = h;
     jb.dec = dec;
     recimg_planes_init(&jb.pl, h->width, h->height, h->color == 1 ? 1 : 3, h->subsampling == 1);
     skip_table = skip_table_size(h);
-    table = skip_table + 4 * (size_t)(jb.pl.nplanes - 1);
-    at = table;
     /* every stream length and table value is checked against the payload before
        anything is allocated */
-    RETURN_IF(n < table, RECIMG_ERR_CORRUPT);
+    RETURN_IF(n < skip_table, RECIMG_ERR_CORRUPT);
     for (size_t j = 0; j < skip_table; j++) {
         const int q = payload[j] < 128 ? (int)payload[j] : (int)payload[j] - 256;
         RETURN_IF(q < -RECIMG_SKIP_Q_MAX || q > RECIMG_SKIP_Q_MAX, RECIMG_ERR_CORRUPT);
         jb.skip_q[j] = q;
     }
+    if (h->flags & RECIMG_FLAG_RECON_TABLE)
+        FORWARD_IF_ERROR(recimg_recon_table_parse(payload + skip_table, n - skip_table, jb.pl.nplanes,
+                                                  &jb.recon, &recon_size));
+    table = skip_table + recon_size + 4 * (size_t)(jb.pl.nplanes - 1);
+    at = table;
+    RETURN_IF(n < table, RECIMG_ERR_CORRUPT);
     for (int i = 0; i < jb.pl.nplanes; i++) {
         size_t len = n - at;
         if (i + 1 < jb.pl.nplanes) {
-            const uint8_t *b = payload + skip_table + 4 * (size_t)i;
+            const uint8_t *b = payload + skip_table + recon_size + 4 * (size_t)i;
             len = (size_t)b[0] | (size_t)b[1] << 8 | (size_t)b[2] << 16 | (size_t)b[3] << 24;
             RETURN_IF(len > n - at, RECIMG_ERR_CORRUPT);
         }

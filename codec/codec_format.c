@@ -138,7 +138,7 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
        short-chain revision exist in rec mode only, the far-bin reconstruction with
        sampler uq only */
     RETURN_IF((h->flags & ~(RECIMG_FLAG_CLOSED_CDF | RECIMG_FLAG_UQ_FAR_BIN | RECIMG_FLAG_SKIP_ENERGY
-                            | RECIMG_FLAG_FAST_CHAIN)) != 0,
+                            | RECIMG_FLAG_FAST_CHAIN | RECIMG_FLAG_RECON_TABLE)) != 0,
               RECIMG_ERR_CORRUPT);
     RETURN_IF((h->flags & (RECIMG_FLAG_CLOSED_CDF | RECIMG_FLAG_SKIP_ENERGY | RECIMG_FLAG_FAST_CHAIN))
                   && h->mode != RECIMG_MODE_REC,

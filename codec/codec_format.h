@@ -49,6 +49,8 @@
 #define RECIMG_FLAG_FAST_CHAIN 0x08u   /* rec mode: the short-chain revision (codec_rec.c): the
                                           in-block gain from rec_pow_table, and with 0x01 the bin
                                           coder's edge exponentials from rec_exp_neg_fast */
+#define RECIMG_FLAG_RECON_TABLE 0x40u  /* any mode: the payload holds the reconstruction table
+                                          after the skip-energy table (codec_recon.h) */
 #define RECIMG_STEP_CODE_MIN 64u              /* step >= 1/16 */
 #define RECIMG_STEP_CODE_MAX ((uint32_t)1 << 22) /* step <= 4096 */
 #define RECIMG_CHROMA_SCALE_MIN 64u           /* 0.25 */

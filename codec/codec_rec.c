@@ -340,6 +340,41 @@ static double far_bin_estimate(const coef_setup *cs, double x, double hw, double
     return cs->mean + recimg_laplace_trunc_mean(lo, hi, FAR_BIN_SCALE);
 }
 
+/* Reconstruction table (header flag 0x40, codec_recon.h; docs/REC_CODEC.md
+ * "Reconstruction table"): for a coefficient coded in place with a bin [X - W, X + W]
+ * (hw >= 0), its class (plane, band group, whether the bin holds the prior mean) and
+ * the direction sign(X - mean) (+1 at 0). The encoder adds the folded error of the
+ * estimate the decoder would output without the table (far-bin estimate included);
+ * the decoder adds the class's correction in that direction, clamped into the bin.
+ * Reconstruction only: the fed-back e and the in-block gain's sums never see it. */
+static int recon_class(const recimg_rec_plane_params *pp, const coef_setup *cs, int zz, double x,
+                       double hw, double *sign)
+{
+    const double lo = x - hw - cs->mean, hi = x + hw - cs->mean;
+    *sign = x - cs->mean >= 0.0 ? 1.0 : -1.0;
+    return recimg_recon_class(pp->plane > 0, zz, lo > 0.0 || hi < 0.0);
+}
+
+static void recon_table_add(const recimg_rec_plane_params *pp, const coef_setup *cs, int zz, int k, double x,
+                            double hw, double y, double mmse, recimg_rec_stats *stats)
+{
+    double sign;
+    const int cls = recon_class(pp, cs, zz, x, hw, &sign);
+    const double est = pp->uq_far_bin ? far_bin_estimate(cs, x, hw, mmse) : mmse;
+    recimg_recon_acc_add(&stats->recon, cls, pp->sigma[k], sign * (y - est));
+}
+
+static double recon_table_apply(const recimg_rec_plane_params *pp, const coef_setup *cs, int zz, double x,
+                                double hw, double est)
+{
+    double sign;
+    const int cls = recon_class(pp, cs, zz, x, hw, &sign);
+    const double c = pp->recon_t->c[cls];
+    if (c == 0.0)
+        return est;
+    return recimg_recon_apply(est, sign, c, x - hw, x + hw);
+}
+
 /* Step cap of the rejection samplers (gprs-bnb also stops at depth 111). */
 #define RS_MAX_STEPS ((uint64_t)1 << 20)
 /* gprs-bnb handles standardized targets |mu| <= BNB_FAR; beyond, lrq (flagged) */
@@ -787,6 +822,8 @@ typedef struct {
     int prev;   /* the previous block's level: tried first */
     uint8_t skip[FLAG_LEVELS][64];                     /* by zz: skipped */
     double b[FLAG_LEVELS][64], dm[FLAG_LEVELS][64];    /* by zz: cs.b, y - cs.mean */
+    int rcls[FLAG_LEVELS][64];                         /* recon_table: class and folded error */
+    double rerr[FLAG_LEVELS][64];
 } flag_work;
 
 /* Encoder: D and R (bits) of coding zz = FLAG_ZZ..63 of the block blk (64 raster
@@ -834,6 +871,11 @@ static recimg_status flag_try(recimg_ctx *ctx, const recimg_rec_plane_params *pp
             block_gain_add(&bg, zz, &cs, mmse);
             est = pp->uq_far_bin ? far_bin_estimate(&cs, r.x, r.draws.half_width, mmse) : mmse;
             *d += (est - y) * (est - y) * pp->sigma[k] * pp->sigma[k];
+            if (pp->recon_table) {   /* what recon_table_add would add, for flag_adopt */
+                double sign;
+                fw->rcls[l][zz] = recon_class(pp, &cs, zz, r.x, r.draws.half_width, &sign);
+                fw->rerr[l][zz] = sign * (y - est);
+            }
             ++*coded;
         }
         if (*d + lambda * (double)rec_rc_encoder_cost_bits_floor(scratch) > bound) {
@@ -870,6 +912,8 @@ static recimg_status flag_adopt(rec_rc_encoder *enc, recimg_ctx *ctx, flag_work 
         } else {
             if (pp->want_kl)
                 stats->kl_bits += kl_bits_of(RECIMG_SAMPLER_UQ, fw->dm[l][zz], fw->b[l][zz]);
+            if (pp->recon_table)
+                recimg_recon_acc_add(&stats->recon, fw->rcls[l][zz], pp->sigma[k], fw->rerr[l][zz]);
             stats->coded++;
         }
     }
@@ -1061,6 +1105,8 @@ static recimg_status encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state
                 }
                 feedback(ctx, zz, &cs, r.x, r.draws.half_width, &r.edges, &mmse);
                 block_gain_add(&bg, zz, &cs, mmse);
+                if (pp->recon_table && r.draws.half_width >= 0.0)   /* decoder-only side information */
+                    recon_table_add(pp, &cs, zz, k, r.x, r.draws.half_width, y, mmse, stats);
                 if (pp->want_kl)
                     stats->kl_bits += kl_bits_of(pp->sampler == RECIMG_SAMPLER_BLOCK ? RECIMG_SAMPLER_UQ
                                                                                     : pp->sampler,
@@ -1382,6 +1428,8 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
                 block_gain_add(&bg, zz, &cs, mmse);   /* shared state: the fed-back e */
                 if (pp->uq_far_bin)   /* reconstruction only */
                     mmse = far_bin_estimate(&cs, r.x, r.draws.half_width, mmse);
+                if (pp->recon_table && pp->recon_t && r.draws.half_width >= 0.0)   /* reconstruction only */
+                    mmse = recon_table_apply(pp, &cs, zz, r.x, r.draws.half_width, mmse);
                 coef[k] = coded_output(recon, pp, &cs, r.x, mmse) * pp->sigma[k];
             }
             if (grp.n > 0)

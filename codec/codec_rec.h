@@ -6,6 +6,7 @@
 #define CODEC_CODEC_REC_H
 
 #include "codec_ctx.h"
+#include "codec_recon.h"
 #include "rec.h"
 #include "recimg.h"
 
@@ -62,6 +63,12 @@ typedef struct {
                                    level after its DC that scales its AC prior scales
                                    (codec_rec.c, "block flag"); 0 in initializers that stop
                                    before it. Needs block_gain. */
+    int recon_table;            /* header flag 0x40. Encoder: accumulate stats->recon from every
+                                   coefficient coded in place with a bin. Decoder: add recon_t's
+                                   correction to those coefficients' mmse / realism estimate
+                                   (codec_rec.c recon_table_apply). 0 in initializers that stop
+                                   before it */
+    const recimg_recon_table *recon_t;   /* decoder, recon_table only: the file's table */
 } recimg_rec_plane_params;
 
 typedef struct {
@@ -80,6 +87,7 @@ typedef struct {
        draws without the table */
     double skip_num[RECIMG_SKIP_GROUPS], skip_den[RECIMG_SKIP_GROUPS];
     uint64_t block_levels[3];   /* block_flag only: blocks coded at each level */
+    recimg_recon_acc recon;     /* recon_table only: the reconstruction table's sums */
 } recimg_rec_stats;
 
 /* The encoder's table byte for one band group from its sums (rec_math only, so the

@@ -142,8 +142,30 @@ static int32_t quantize(double y, double step)
     return (int32_t)q;
 }
 
+/* Reconstruction of residual s relative to a centre, in step units (below). */
+static double recon(const recimg_ctx *ctx, const recimg_ctx_pred *p, int32_t s, int center);
+
+/* Reconstruction table (header flag 0x40, codec_recon.h): a nonzero index's class
+ * (plane, band group, |s| = 1 or more) and the direction sign(s). */
+static int recon_class(int chroma, int zz, int32_t s)
+{
+    return recimg_recon_class(chroma, zz, s > 1 || s < -1);
+}
+
+/* Encoder: adds index s's folded error (y_rel: y in step units minus the DC
+ * prediction for zz = 0) of the table-less MMSE estimate. */
+static void recon_table_add(recimg_recon_acc *acc, const recimg_ctx *ctx, const recimg_ctx_pred *p,
+                            int chroma, int zz, int32_t s, double y_rel, double step)
+{
+    if (s == 0)
+        return;
+    recimg_recon_acc_add(acc, recon_class(chroma, zz, s), step,
+                         (s < 0 ? -1.0 : 1.0) * (y_rel - recon(ctx, p, s, 0)));
+}
+
 recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, const double *coef,
-                                       uint32_t bw, uint32_t by0, uint32_t by1, const double step[64])
+                                       uint32_t bw, uint32_t by0, uint32_t by1, const double step[64],
+                                       recimg_recon_acc *acc, int chroma)
 {
     recimg_ctx_pred p;
     for (uint32_t by = by0; by < by1; by++) {
@@ -155,6 +177,8 @@ recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, con
             s = dc - pred;
             recimg_ctx_predict(ctx, 0, &p);
             put_value(enc, s, p.t);
+            if (acc)   /* decoder-only side information */
+                recon_table_add(acc, ctx, &p, chroma, 0, s, coef[0] / step[0] - (double)pred, step[0]);
             recimg_ctx_update(ctx, 0, &p, mag_q16(s));
             recimg_ctx_dc_record(ctx, dc);
             for (int zz = 1; zz < 64; zz++) {
@@ -162,6 +186,8 @@ recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, con
                 s = quantize(coef[k], step[k]);
                 recimg_ctx_predict(ctx, zz, &p);
                 put_value(enc, s, p.t);
+                if (acc)
+                    recon_table_add(acc, ctx, &p, chroma, zz, s, coef[k] / step[k], step[k]);
                 recimg_ctx_update(ctx, zz, &p, mag_q16(s));
             }
             recimg_ctx_end_block(ctx);
@@ -221,6 +247,24 @@ static int draws(const recimg_round_recon *rr)
     return rr->mode == RECIMG_DECODE_SAMPLE || (rr->mode == RECIMG_DECODE_REALISM && rr->realism > 0.0);
 }
 
+/* The MMSE estimate of index s (step units), with the reconstruction table's
+ * correction when the file has one: |estimate| + c clamped into the bin
+ * [|s| - 1/2, |s| + 1/2], the sign of s kept (zz = index mod 64). */
+static double recon_mmse(const recimg_ctx *ctx, const recimg_ctx_pred *p, int32_t s,
+                         const recimg_round_recon *rr, uint64_t index)
+{
+    const double v = recon(ctx, p, s, 0);
+    double c, n;
+    if (!rr->table || s == 0)
+        return v;
+    c = rr->table->c[recon_class(rr->plane > 0, (int)(index % 64u), s)];
+    if (c == 0.0)
+        return v;
+    n = s < 0 ? -(double)s : (double)s;
+    return s < 0 ? -recimg_recon_apply(-v, 1.0, c, n - 0.5, n + 0.5)
+                 : recimg_recon_apply(v, 1.0, c, n - 0.5, n + 0.5);
+}
+
 static double reconstruct(const recimg_ctx *ctx, const recimg_ctx_pred *p, int32_t s,
                           const recimg_round_recon *rr, uint64_t index)
 {
@@ -228,12 +272,12 @@ static double reconstruct(const recimg_ctx *ctx, const recimg_ctx_pred *p, int32
     if (rr->mode == RECIMG_DECODE_CENTER)
         return recon(ctx, p, s, 1);
     if (!draws(rr))
-        return recon(ctx, p, s, 0);
+        return recon_mmse(ctx, p, s, rr, index);
     u = rec_prng_uniform(rr->private_seed, 2000u + rr->plane, index);
     d = draw_in_bin(recimg_ctx_scale(ctx, p), s, u);
     if (rr->mode == RECIMG_DECODE_SAMPLE)
         return d;
-    return (1.0 - rr->realism) * recon(ctx, p, s, 0) + rr->realism * d;
+    return (1.0 - rr->realism) * recon_mmse(ctx, p, s, rr, index) + rr->realism * d;
 }
 
 /* Scale c (step units) of the Laplace that the zero bin's draws use for one

@@ -7,6 +7,7 @@
 #define CODEC_CODEC_ROUND_H
 
 #include "codec_ctx.h"
+#include "codec_recon.h"
 #include "rec_rc.h"
 #include "recimg.h"
 
@@ -22,9 +23,11 @@
  * model for this plane at the first). coef holds the (by1 - by0) * bw blocks'
  * 64 coefficients each in raster order (v*8 + u); step[k] is the step of
  * raster band k. */
+/* acc (may be NULL; header flag 0x40): the reconstruction table's sums of this plane
+ * (chroma: a Cb or Cr plane) get every nonzero index's folded error. */
 recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, const double *coef,
                                        uint32_t bw, uint32_t by0, uint32_t by1,
-                                       const double step[64]);
+                                       const double step[64], recimg_recon_acc *acc, int chroma);
 
 /* How the decoder reconstructs a bin (all modes decode the same indices). */
 typedef struct {
@@ -34,6 +37,8 @@ typedef struct {
     double realism;            /* A */
     uint64_t private_seed;     /* decoder-private randomness for the draws */
     uint32_t plane;            /* PRNG stream offset */
+    const recimg_recon_table *table;   /* header flag 0x40: the file's reconstruction table
+                                          (MMSE and REALISM's mean of nonzero bins); NULL: none */
 } recimg_round_recon;
 
 /* Decoding state of one plane carried across recimg_round_decode_rows calls. */

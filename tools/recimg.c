@@ -761,6 +761,8 @@ static int cmd_info(int argc, char **argv)
                 printf(", far-bin reconstruction");
             if (info.flags & 0x04u)
                 printf(", skip-energy table");
+            if (info.flags & 0x40u)
+                printf(", reconstruction table");
             printf("\n");
             printf("  model       context model v%u (prior id %u)%s%s\n", info.prior_id, info.prior_id,
                    info.mode != RECIMG_MODE_REC ? ""

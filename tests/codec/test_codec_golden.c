@@ -187,6 +187,23 @@ static const golden table[] = {
     {"golden_rec4cf_far_se_fc_uq_rgb420_q40.rec", 64, 48, 3, RECIMG_CHROMA_420, 40, 35, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
      {"235e27c87ff68b89c274140ed161e54b", "d2176d9a2de72352b49323ce837a6702",
       "343090656c261f240235adf2b3081b11", "8574b49385b5271bd5cf9c36b59d956c"}},
+    /* header flag 0x40 (the reconstruction table after the skip-energy table; mmse and
+       realism add its corrections): round mode (flags 0x40; RGB 4:2:0 and gray), rec uq
+       as the encoder writes it by default plus the table (0x4F) and lrq (0x41, gray);
+       every file above carries no table. Each one's table has entries (checked in
+       test_codec_recon_table), so its mmse and realism rows pin the correction. */
+    {"golden_rt_rgb420_q60.rec", 128, 96, 3, RECIMG_CHROMA_420, 60, 36, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"9245ca77c30d4f7846d33d3323a8616c", "1498a1056eea78899684e897ad6ba42e",
+      "7baeed552cb02741f45c1e1b6447a056", "5053cade474c03a4581684967830a18c"}},
+    {"golden_rt_gray_q85.rec", 96, 96, 1, RECIMG_CHROMA_420, 85, 37, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"f6be57f7dd606ca058f054317712628a", "af3853732a8f1965ad2e1096edc4c0c2",
+      "8f747dbbbfc708251988c644472d3caf", "e01821d412e57babc32e1b782ecb139b"}},
+    {"golden_rec3cf_far_se_fc_rt_uq_rgb420_q70.rec", 128, 96, 3, RECIMG_CHROMA_420, 70, 38, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"4fcc0c3db5b4dc97d4dedc437f71555d", "d99d229acc8a7f83f6bd2019147fb7b2",
+      "1e80d7c6c5bc86baa9ff10ff02e878bd", "c2fdb420780f39027714172924d6226e"}},
+    {"golden_rec3cf_rt_lrq_gray_q60.rec", 96, 96, 1, RECIMG_CHROMA_420, 60, 39, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ,
+     {"f9ca1954dfa7db921a4383fa0ae54295", "b8d095a377124b220566086f0db42ad4",
+      "eba1efeee377bd285c04f363aae0dad8", "a96d0b1b874f68d7cda79d57c5412ffc"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
@@ -251,6 +268,7 @@ static int make(const char *dir, const char *prefix)
         p.rec_skip_energy = strstr(g->file, "_se_") != NULL;
         p.rec_fast_chain = strstr(g->file, "_fc_") != NULL;
         p.rec_block_flag = strncmp(g->file, "golden_rec4", 11) == 0;
+        p.recon_table = strstr(g->file, "_rt_") != NULL;
         if (strstr(g->file, "_flat_")) {
             p.matrix_id = 0;
             p.chroma_step_scale = 141.0 / 256.0;
@@ -300,7 +318,8 @@ int main(int argc, char **argv)
         CHECK(data[27] == ((strstr(g->file, "cf_") != NULL ? 0x01 : 0)
                            | (strstr(g->file, "_far_") ? 0x02 : 0)
                            | (strstr(g->file, "_se_") ? 0x04 : 0)
-                           | (strstr(g->file, "_fc_") ? 0x08 : 0)));
+                           | (strstr(g->file, "_fc_") ? 0x08 : 0)
+                           | (strstr(g->file, "_rt_") ? 0x40 : 0)));
         /* the step matrix and chroma step code a "_flat_" file pins (bytes 26, 32-33) */
         if (strstr(g->file, "_flat_"))
             CHECK(size > 33 && data[26] == 0 && data[32] + 256 * data[33] == 141);

@@ -1,16 +1,18 @@
 /* docs/FORMAT.md's header rules for prior id (byte 25), sampler (byte 24) and flags
  * (byte 27), checked as a whole table rather than one mutation at a time:
  *  - headers: from a rec-mode file (uq, prior id 4, flags 0x0F) and a round-mode file,
- *    every prior id 0..6 x sampler id 0..7 x flag byte 0x00..0x1F and 0x80 (CRC
+ *    every prior id 0..6 x sampler id 0..7 x flag byte 0x00..0x1F, 0x40..0x5F and 0x80 (CRC
  *    recomputed, so only the header rules can refuse) is parsed by recimg_read_info,
  *    which must accept exactly what FORMAT.md allows and return RECIMG_ERR_CORRUPT for
  *    the rest. The expected answer is written here from the document's words: rec
  *    mode needs a sampler 1..6 and a prior id 1..4, prior id 4 needs sampler 5 (uq),
- *    flag 0x02 needs sampler 5, bits above 0x08 are errors, the other bits combine
- *    freely; round mode needs sampler 0, prior id 1 and flags 0.
- *  - files: context model v4 (rec_block_flag = 1) with each of the 16 combinations of
- *    the four flag bits the encoder can leave out (window coder 0x01, far-bin 0x02,
- *    skip-energy 0x04, short-chain 0x08) writes prior id 4 and exactly those flags;
+ *    flag 0x02 needs sampler 5, bits above 0x08 other than 0x40 are errors, the other
+ *    bits combine freely; round mode needs sampler 0, prior id 1 and flags 0 or 0x40
+ *    (the reconstruction table, allowed in both modes).
+ *  - files: context model v4 (rec_block_flag = 1) with each of the 32 combinations of
+ *    the five flag bits the encoder can leave out or add (window coder 0x01, far-bin 0x02,
+ *    skip-energy 0x04, short-chain 0x08, reconstruction table 0x40) writes prior id 4 and
+ *    exactly those flags;
  *    each decodes in every decode mode to the same pixels with 1 and 2 threads, and its
  *    level is read: the same bytes with prior id 3 decode to other pixels or fail. */
 #include "codec_test_util.h"
@@ -22,7 +24,7 @@
 enum { HDR = 56 };
 
 static uint8_t *encode(const recimg_image *img, recimg_mode mode, int block_flag, int legacy, int far_bin,
-                       int skip_energy, int fast_chain, size_t *size)
+                       int skip_energy, int fast_chain, int recon_table, size_t *size)
 {
     recimg_encoder_params p;
     uint8_t *data = NULL;
@@ -37,6 +39,7 @@ static uint8_t *encode(const recimg_image *img, recimg_mode mode, int block_flag
         p.rec_skip_energy = skip_energy;
         p.rec_fast_chain = fast_chain;
     }
+    p.recon_table = recon_table;
     *size = 0;
     if (ct_encode(&p, img, &data, size, NULL) != RECIMG_OK || *size <= HDR + 4) {
         recimg_free(data);
@@ -49,12 +52,12 @@ static uint8_t *encode(const recimg_image *img, recimg_mode mode, int block_flag
 static int header_valid(int mode, unsigned sampler, unsigned prior, unsigned flags)
 {
     if (mode == 0)
-        return sampler == 0 && prior == 1 && flags == 0;
+        return sampler == 0 && prior == 1 && (flags & ~0x40u) == 0;
     if (sampler < 1 || sampler > 6 || prior < 1 || prior > 4)
         return 0;
     if (prior == 4 && sampler != 5)
         return 0;
-    if ((flags & ~0x0Fu) != 0)
+    if ((flags & ~0x4Fu) != 0)
         return 0;
     if ((flags & 0x02u) && sampler != 5)
         return 0;
@@ -71,8 +74,8 @@ static void header_table(const uint8_t *file, size_t size, int mode)
     }
     for (unsigned prior = 0; prior <= 6; prior++)
         for (unsigned sampler = 0; sampler <= 7; sampler++)
-            for (unsigned fl = 0; fl <= 0x20; fl++) {
-                const unsigned flags = fl == 0x20 ? 0x80u : fl;
+            for (unsigned fl = 0; fl <= 0x40; fl++) {
+                const unsigned flags = fl < 0x20 ? fl : fl < 0x40 ? 0x40u | (fl - 0x20) : 0x80u;
                 recimg_info info;
                 recimg_status st;
                 memcpy(f, file, size);
@@ -100,8 +103,9 @@ static void header_table(const uint8_t *file, size_t size, int mode)
             }
     printf("mode %d: %d headers accepted, %d refused as corrupt\n", mode, accepted, refused);
     /* the table is not vacuous: rec mode accepts 5 samplers x 3 priors x 8 flag bytes
-       without 0x02 plus uq's 4 priors x 16; round mode one header */
-    CHECK(accepted == (mode ? 5 * 3 * 8 + 4 * 16 : 1));
+       without 0x02 plus uq's 4 priors x 16, each with and without 0x40; round mode two
+       headers (flags 0 and 0x40) */
+    CHECK(accepted == (mode ? 2 * (5 * 3 * 8 + 4 * 16) : 2));
     free(f);
 }
 
@@ -131,10 +135,11 @@ static void v4_flag_combinations(const recimg_image *img)
 {
     static const recimg_decode_mode modes[4] = {RECIMG_DECODE_MMSE, RECIMG_DECODE_CENTER, RECIMG_DECODE_SAMPLE,
                                                 RECIMG_DECODE_REALISM};
-    for (unsigned want = 0; want < 16; want++) {
+    for (unsigned w = 0; w < 32; w++) {
+        const unsigned want = (w & 15u) | (w & 16u ? 0x40u : 0u);
         size_t n = 0;
         uint8_t *f = encode(img, RECIMG_MODE_REC, 1, !(want & 1u), (want >> 1) & 1u, (want >> 2) & 1u,
-                            (want >> 3) & 1u, &n);
+                            (want >> 3) & 1u, (want >> 6) & 1u, &n);
         char ref[33] = "";
         CHECK(f != NULL);
         if (!f)
@@ -167,8 +172,8 @@ int main(void)
     size_t nrec = 0, nround = 0;
     CHECK(ct_make_image(&rgb, 64, 48, 3, 404) == 0);
     CHECK(ct_make_image(&gray, 56, 40, 1, 405) == 0);
-    rec = encode(&rgb, RECIMG_MODE_REC, 1, 0, 1, 1, 1, &nrec);
-    round = encode(&rgb, RECIMG_MODE_ROUND, 0, 0, 0, 0, 0, &nround);
+    rec = encode(&rgb, RECIMG_MODE_REC, 1, 0, 1, 1, 1, 0, &nrec);
+    round = encode(&rgb, RECIMG_MODE_ROUND, 0, 0, 0, 0, 0, 0, &nround);
     CHECK(rec && rec[23] == 1 && rec[24] == 5 && rec[25] == 4 && rec[27] == 0x0F);
     CHECK(round && round[23] == 0 && round[24] == 0 && round[25] == 1 && round[27] == 0);
     if (rec)

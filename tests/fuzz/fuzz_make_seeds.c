@@ -75,6 +75,7 @@ static void rec_seed(const char *dir, const char *name, uint32_t w, uint32_t h, 
     p.matrix_id = matrix;
     p.chroma_step_scale = cstep;
     p.rec_block_flag = strstr(name, "_v4_") != NULL;   /* context model v4 (--effort 2) */
+    p.recon_table = strstr(name, "_rt_") != NULL;      /* header flag 0x40 */
     if (mode_tx >= 100) {
         p.mode = RECIMG_MODE_REC;
         p.sampler = (recimg_sampler)(mode_tx - 100);
@@ -171,6 +172,9 @@ static void roundtrip_seeds(const char *dir)
         {"rec_gprs_bnb_realism", {16, 0, 16, 0xa3, 0x00, 0x80, 0xc2, 0, 0, 0, 0, 0, 0, 0, 1, 200}},
         {"rec_uq", {23, 0, 9, 0x80, 0x00, 0xa0, 0x05, 3, 0, 0, 0, 0, 0, 0, 0, 60, 61}},
         {"rec_block_realism", {31, 0, 24, 0x91, 0x00, 0xd0, 0xc6, 4, 4, 0, 0, 0, 0, 0, 0, 9, 17, 33}},
+        /* byte 1 bit 4: the reconstruction table (flag 0x40), round and rec (uq, realism) */
+        {"round_rt_ramp", {40, 0x10, 30, 0x11, 0x00, 0xe0, 0x00, 9, 9, 9, 9, 9, 9, 9, 9, 7, 8, 9}},
+        {"rec_rt_uq_realism", {33, 0x10, 25, 0x91, 0x00, 0xe0, 0xc5, 3, 0, 0, 0, 0, 0, 0, 0, 60, 61}},
     };
     for (size_t i = 0; i < sizeof s / sizeof *s; i++) {
         size_t n = 24;
@@ -242,6 +246,11 @@ int main(int argc, char **argv)
        "Block flag"; rec_block_flag = 1 for the "_v4_" names): colour and gray, with flag 0x08 */
     rec_seed(argv[1], "rec_v4_uq_rgb_q50.rec", 32, 24, 3, 50, RECIMG_CHROMA_420, 1, 0, 100 + 5);
     rec_seed(argv[1], "rec_v4_uq_gray_q30.rec", 24, 24, 1, 30, RECIMG_CHROMA_420, 1, 0, 100 + 5);
+    /* The reconstruction table (header flag 0x40, docs/REC_CODEC.md "Reconstruction
+       table"; the "_rt_" names): round mode (flags 0x40) and rec uq with the default
+       flags (0x4F), at qualities where the table has entries */
+    rec_seed(argv[1], "round_rt_rgb_q75.rec", 128, 64, 3, 75, RECIMG_CHROMA_420, 1, 0, 0);
+    rec_seed(argv[1], "rec_rt_uq_rgb_q60.rec", 64, 64, 3, 60, RECIMG_CHROMA_420, 1, 0, 100 + 5);
     image_seeds(argv[1]);
     roundtrip_seeds(argv[1]);
     return failures ? 1 : 0;

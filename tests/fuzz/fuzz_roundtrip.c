@@ -5,7 +5,8 @@
  *   0..2   width and height: 1..64 in round mode, 1..40 in REC mode (whose
  *          samplers cost more per coefficient; keeps the fuzzer fast)
  *   1      bits 2-3 transform: DCT, learned KLT, learned separable, learned rd
- *          (ids 1, 2, 3, 5; the embedded id 4 is fuzz_rtx's)
+ *          (ids 1, 2, 3, 5; the embedded id 4 is fuzz_rtx's); bit 4 the
+ *          reconstruction table (recon_table, header flag 0x40)
  *   3      bit 0 colour (else gray), bit 1 4:4:4 (else 4:2:0), bits 2-3 step
  *          matrix (3 reads as 0), bits 4-6 pixel pattern, bit 7 REC mode
  *   4..5   quality = v / 65535 * 100 (so 0 and 100 exactly are reachable)
@@ -134,6 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         static const uint32_t transforms[4] = {1, 2, 3, 5};
         p.transform_id = transforms[(b1 >> 2) & 3u];
     }
+    p.recon_table = (b1 >> 4) & 1u;
     matrix = (b3 >> 2) & 3u;
     p.matrix_id = matrix == 3 ? 0 : matrix;
     p.mode = (b3 & 0x80u) ? RECIMG_MODE_REC : RECIMG_MODE_ROUND;

@@ -1,0 +1,227 @@
+/* The reconstruction table (header flag 0x40, docs/FORMAT.md "Reconstruction table";
+ * codec_recon.c): per class of coded coefficient a bias q / 128 (units: sigma_k in rec
+ * mode, the step in round mode) that the mmse and realism decoders add to their estimate,
+ * clamped into the coefficient's cell.
+ *  - helpers: the class map, the encoder's choice (sign, quantization, clamp at +-127,
+ *    the 8-bit rate rule), write / parse round trip, every parse refusal (payload shorter
+ *    than the mask or than its entries, reserved mask bits, entry 0 or -128, a chroma
+ *    class in a one-plane image), recimg_recon_apply's clamp;
+ *  - through the API, round mode and rec mode (uq with the default flags, lrq), RGB 4:2:0
+ *    and gray: the file with the table is the file without it with the table inserted
+ *    after the skip-energy table and the flag and payload size changed (the streams are
+ *    the same bytes); the table has entries; centre and sample decode to the same pixels,
+ *    mmse and realism to other pixels, and mmse's PSNR against the source is higher; the
+ *    encoder's bytes and every decode mode agree for 1 and 2 threads; rewriting the
+ *    table's entries to others changes mmse only;
+ *  - hostile input (CRC recomputed, so only the table rules can refuse): a reserved mask
+ *    bit, an entry 0 or -128, a payload that ends inside the table. */
+#include "codec_recon.h"
+#include "codec_test_util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { HDR = 56 };
+
+static void helpers(void)
+{
+    recimg_recon_acc acc;
+    recimg_recon_table t;
+    uint8_t buf[RECIMG_RECON_MASK_BYTES + RECIMG_RECON_CLASSES], bad[8];
+    size_t n, used;
+    CHECK(recimg_recon_group(0) == 0 && recimg_recon_group(1) == 1 && recimg_recon_group(5) == 1);
+    CHECK(recimg_recon_group(6) == 2 && recimg_recon_group(55) == 8 && recimg_recon_group(63) == 8);
+    CHECK(recimg_recon_class(0, 0, 0) == 0 && recimg_recon_class(0, 0, 1) == 1);
+    CHECK(recimg_recon_class(0, 63, 1) == 17 && recimg_recon_class(1, 0, 0) == 18);
+    CHECK(recimg_recon_class(1, 63, 1) == RECIMG_RECON_CLASSES - 1);
+    /* the choice: 1000 coefficients of unit 2 with mean error +0.25 -> q = 32; one class
+       with error -3 -> clamped to -127; a class whose gain is below 8 bits -> absent */
+    memset(&acc, 0, sizeof acc);
+    for (int i = 0; i < 1000; i++) {
+        recimg_recon_acc_add(&acc, 5, 2.0, i % 2 ? 0.5 : 0.0);
+        recimg_recon_acc_add(&acc, 20, 1.0, -3.0);
+    }
+    for (int i = 0; i < 10; i++)
+        recimg_recon_acc_add(&acc, 7, 1.0, 0.1);   /* gain 10 * 0.01 << 8 * lambda */
+    n = recimg_recon_table_write(&acc, 2.0 * 0.69314718055994530942, buf);
+    CHECK(n == RECIMG_RECON_MASK_BYTES + 2);
+    CHECK(buf[0] == 0x20 && buf[1] == 0 && buf[2] == 0x10 && buf[3] == 0 && buf[4] == 0);
+    CHECK(buf[5] == 32 && buf[6] == (uint8_t)(int8_t)-127);
+    CHECK(recimg_recon_table_parse(buf, n, 3, &t, &used) == RECIMG_OK && used == n);
+    CHECK(t.c[5] == 0.25 && t.c[20] == -127.0 / 128.0 && t.c[7] == 0.0 && t.c[0] == 0.0);
+    /* a one-plane image has no chroma class; the table must say so */
+    CHECK(recimg_recon_table_parse(buf, n, 1, &t, &used) == RECIMG_ERR_CORRUPT);
+    /* refusals */
+    CHECK(recimg_recon_table_parse(buf, 4, 3, &t, &used) == RECIMG_ERR_CORRUPT);       /* inside the mask */
+    CHECK(recimg_recon_table_parse(buf, n - 1, 3, &t, &used) == RECIMG_ERR_CORRUPT);   /* inside the entries */
+    memcpy(bad, buf, n);
+    bad[4] = 0x10;   /* bit 36: reserved */
+    CHECK(recimg_recon_table_parse(bad, n, 3, &t, &used) == RECIMG_ERR_CORRUPT);
+    memcpy(bad, buf, n);
+    bad[5] = 0;
+    CHECK(recimg_recon_table_parse(bad, n, 3, &t, &used) == RECIMG_ERR_CORRUPT);
+    bad[5] = 0x80;   /* -128 */
+    CHECK(recimg_recon_table_parse(bad, n, 3, &t, &used) == RECIMG_ERR_CORRUPT);
+    bad[5] = 0x7F;
+    CHECK(recimg_recon_table_parse(bad, n, 3, &t, &used) == RECIMG_OK && t.c[5] == 127.0 / 128.0);
+    memset(bad, 0, sizeof bad);   /* an empty table: the mask alone */
+    CHECK(recimg_recon_table_parse(bad, 5, 1, &t, &used) == RECIMG_OK && used == 5);
+    /* apply: est + sign c, clamped */
+    CHECK(recimg_recon_apply(1.0, 1.0, 0.25, 0.5, 1.5) == 1.25);
+    CHECK(recimg_recon_apply(1.0, -1.0, 0.25, 0.5, 1.5) == 0.75);
+    CHECK(recimg_recon_apply(1.4, 1.0, 0.25, 0.5, 1.5) == 1.5);
+    CHECK(recimg_recon_apply(0.6, -1.0, 0.25, 0.5, 1.5) == 0.5);
+}
+
+/* ---------------------------------------------------------------- files */
+
+static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sampler s, double q, int table,
+                            int threads, uint8_t **out, size_t *size)
+{
+    recimg_encoder_params p;
+    recimg_encoder_params_default(&p);
+    p.mode = mode;
+    p.sampler = s;
+    p.quality = q;
+    p.threads = threads;
+    p.recon_table = table;
+    return ct_encode(&p, img, out, size, NULL);
+}
+
+/* Decoded image (pixels malloc'd by the codec; recimg_free) or no pixels with *st set. */
+static recimg_image decode(const uint8_t *f, size_t n, recimg_decode_mode mode, int threads, recimg_status *st)
+{
+    recimg_decoder_params p;
+    recimg_decoder *d = NULL;
+    recimg_image out;
+    memset(&out, 0, sizeof out);
+    recimg_decoder_params_default(&p);
+    p.decode = mode;
+    p.realism = 0.5;
+    p.threads = threads;
+    *st = recimg_decoder_create(&p, &d);
+    if (*st == RECIMG_OK)
+        *st = recimg_decode(d, f, n, &out);
+    recimg_decoder_free(d);
+    return out;
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
+    return v;
+}
+
+static void file_pair(const recimg_image *img, recimg_mode mode, recimg_sampler s, double q, const char *name)
+{
+    const size_t npx = (size_t)img->width * img->height * img->channels;
+    uint8_t *a = NULL, *z = NULL, *a2 = NULL;
+    size_t na = 0, nz = 0, na2 = 0, se, nt, entries = 0;
+    CHECK(encode(img, mode, s, q, 1, 1, &a, &na) == RECIMG_OK);
+    CHECK(encode(img, mode, s, q, 0, 1, &z, &nz) == RECIMG_OK);
+    CHECK(encode(img, mode, s, q, 1, 2, &a2, &na2) == RECIMG_OK);
+    CHECK(a && a2 && na == na2 && memcmp(a, a2, na) == 0);   /* the encoder's threads */
+    if (!a || !z || na <= nz + RECIMG_RECON_MASK_BYTES - 1 || nz < HDR + 8) {
+        CHECK(!"files with and without the table differ by more than a table");
+        goto done;
+    }
+    CHECK(a[27] == (z[27] | 0x40) && !(z[27] & 0x40));
+    se = (z[27] & 0x04) ? 8 : 0;   /* the skip-energy table comes first */
+    nt = na - nz;
+    for (int c = 0; c < RECIMG_RECON_CLASSES; c++)
+        entries += (a[HDR + se + (size_t)c / 8] >> (c % 8)) & 1u;
+    CHECK(nt == RECIMG_RECON_MASK_BYTES + entries);
+    CHECK(entries > 0);   /* these images' tables are not empty: the mmse rows below test something */
+    CHECK(get64(a + 48) == get64(z + 48) + nt);
+    CHECK(memcmp(a, z, 27) == 0 && memcmp(a + 28, z + 28, 20) == 0);    /* header but flags, size */
+    CHECK(memcmp(a + HDR, z + HDR, se) == 0);                            /* the skip-energy table */
+    CHECK(memcmp(a + HDR + se + nt, z + HDR + se, nz - HDR - se - 4) == 0);   /* the same streams */
+    {
+        const recimg_decode_mode modes[4] = {RECIMG_DECODE_MMSE, RECIMG_DECODE_CENTER, RECIMG_DECODE_SAMPLE,
+                                             RECIMG_DECODE_REALISM};
+        for (int m = 0; m < 4; m++) {
+            recimg_status s1, s2, s3;
+            recimg_image p1 = decode(a, na, modes[m], 1, &s1), p2 = decode(z, nz, modes[m], 1, &s2);
+            recimg_image p3 = decode(a, na, modes[m], 2, &s3);
+            CHECK(s1 == RECIMG_OK && s2 == RECIMG_OK && s3 == RECIMG_OK);
+            if (p1.pixels && p2.pixels && p3.pixels) {
+                const int same = memcmp(p1.pixels, p2.pixels, npx) == 0;
+                CHECK(same == (modes[m] == RECIMG_DECODE_CENTER || modes[m] == RECIMG_DECODE_SAMPLE));
+                CHECK(memcmp(p1.pixels, p3.pixels, npx) == 0);   /* threads */
+                if (modes[m] == RECIMG_DECODE_MMSE) {
+                    const double with = ct_psnr(img, &p1), without = ct_psnr(img, &p2);
+                    printf("%-22s mmse PSNR %.4f dB with the table, %.4f without (%zu entries, %zu B)\n", name,
+                           with, without, entries, nt);
+                    CHECK(with > without);
+                }
+            }
+            recimg_free(p1.pixels);
+            recimg_free(p2.pixels);
+            recimg_free(p3.pixels);
+        }
+    }
+    {   /* other entries: mmse changes, centre does not; hostile tables are refused */
+        uint8_t *f = malloc(na);
+        CHECK(f != NULL);
+        if (f) {
+            recimg_status s1, s2;
+            recimg_image p1, p2;
+            const size_t e0 = HDR + se + RECIMG_RECON_MASK_BYTES;   /* the first entry */
+            memcpy(f, a, na);
+            f[e0] = (uint8_t)(f[e0] == 100 ? 99 : 100);
+            ct_fix_crc(f, na);
+            p1 = decode(f, na, RECIMG_DECODE_MMSE, 1, &s1);
+            p2 = decode(a, na, RECIMG_DECODE_MMSE, 1, &s2);
+            CHECK(s1 == RECIMG_OK && s2 == RECIMG_OK && p1.pixels && p2.pixels &&
+                  memcmp(p1.pixels, p2.pixels, npx) != 0);
+            recimg_free(p1.pixels);
+            recimg_free(p2.pixels);
+            p1 = decode(f, na, RECIMG_DECODE_CENTER, 1, &s1);
+            p2 = decode(a, na, RECIMG_DECODE_CENTER, 1, &s2);
+            CHECK(s1 == RECIMG_OK && s2 == RECIMG_OK && p1.pixels && p2.pixels &&
+                  memcmp(p1.pixels, p2.pixels, npx) == 0);
+            recimg_free(p1.pixels);
+            recimg_free(p2.pixels);
+            f[e0] = 0;
+            ct_fix_crc(f, na);
+            CHECK(ct_decode_status(f, na) == RECIMG_ERR_CORRUPT);
+            f[e0] = 0x80;
+            ct_fix_crc(f, na);
+            CHECK(ct_decode_status(f, na) == RECIMG_ERR_CORRUPT);
+            memcpy(f, a, na);
+            f[HDR + se + 4] |= 0x80;   /* bit 39: reserved */
+            ct_fix_crc(f, na);
+            CHECK(ct_decode_status(f, na) == RECIMG_ERR_CORRUPT);
+            /* a payload that ends inside the table: size field, file size and CRC consistent */
+            for (size_t keep = se; keep < se + nt; keep++) {
+                memcpy(f, a, HDR + keep);
+                for (int i = 0; i < 8; i++) f[48 + i] = (uint8_t)((uint64_t)keep >> (8 * i));
+                ct_fix_crc(f, HDR + keep + 4);
+                CHECK(ct_decode_status(f, HDR + keep + 4) == RECIMG_ERR_CORRUPT);
+            }
+        }
+        free(f);
+    }
+done:
+    recimg_free(a);
+    recimg_free(z);
+    recimg_free(a2);
+}
+
+int main(void)
+{
+    recimg_image rgb, gray;
+    helpers();
+    CHECK(ct_make_image(&rgb, 128, 96, 3, 36) == 0);
+    CHECK(ct_make_image(&gray, 96, 96, 1, 37) == 0);
+    file_pair(&rgb, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 60, "round rgb420 q60");
+    file_pair(&gray, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 85, "round gray q85");
+    file_pair(&rgb, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ, 70, "rec uq rgb420 q70");
+    file_pair(&gray, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ, 60, "rec lrq gray q60");
+    free(rgb.pixels);
+    free(gray.pixels);
+    return ct_finish("test_codec_recon_table");
+}
