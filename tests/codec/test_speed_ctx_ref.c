@@ -248,6 +248,15 @@ static void run_plane(recimg_ctx_kind kind, uint32_t bw, uint32_t bh, int skip_p
                       "kind %d bw %u block %u,%u zz %d: fine %u/%u coarse %u/%u m %.17g/%.17g "
                       "t %.17g/%.17g", (int)kind, bw, bx, by, zz, p.fine, q.fine, p.coarse, q.coarse,
                       p.m, q.m, p.t, q.t);
+                if (zz != 0 && kind == RECIMG_CTX_CONTINUOUS) {
+                    /* the REC loops' form (codec_rec.c ac_predict_skip): no DC / kind checks */
+                    recimg_ctx_pred a;
+                    const double m = recimg_ctx_predict_ac(c, zz, &a);
+                    CHECK(a.fine == q.fine && a.coarse == q.coarse && memcmp(&a.m, &q.m, sizeof a.m) == 0
+                              && memcmp(&m, &q.m, sizeof m) == 0,
+                          "predict_ac bw %u block %u,%u zz %d: fine %u/%u coarse %u/%u m %.17g/%.17g", bw, bx,
+                          by, zz, a.fine, q.fine, a.coarse, q.coarse, a.m, q.m);
+                }
                 if (zz != 0 && (int)(rnd() % 100) < skip_pct) {
                     const int e1 = recimg_ctx_explore(c, &p), e2 = ref_explore(r, &q);
                     CHECK(e1 == e2, "explore block %u,%u zz %d", bx, by, zz);
