@@ -95,6 +95,7 @@ recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_
         c->kz[k] = (uint8_t)zz;
         c->zn0[zz] = (uint8_t)(k - in_off[k][0]);   /* zz = 0: unused (DC rule) */
         c->zn1[zz] = (uint8_t)(k - in_off[k][1]);
+        c->zn_mask[zz] = zz == 0 ? 0 : ((uint64_t)1 << c->zn0[zz]) | ((uint64_t)1 << c->zn1[zz]);
     }
     for (uint32_t i = 0; i < NFINE; i++)
         recimg_ctx_cell_cache(&c->fine[i]);

@@ -107,6 +107,10 @@ struct recimg_ctx {
        (from in_off; filled by create, so predict needs no second table look-up);
        kz: the zigzag index of each raster index */
     uint8_t zk[64], zn0[64], zn1[64], kz[64];
+    /* per zigzag index (AC): the mask bits of its two in-block neighbours; a block's
+       magnitude k is nonzero exactly when bit k of its mask is set, so the in-block
+       activity is 0 when (*cm & zn_mask[zz]) == 0 (speed, issue 8) */
+    uint64_t zn_mask[64];
     recimg_ctx_cell fine[RECIMG_CTX_NFINE];
     recimg_ctx_coarse_cell coarse[RECIMG_CTX_NCOARSE];
     double bucket_centre[RECIMG_CTX_NB];
@@ -168,8 +172,10 @@ static inline int recimg_ctx_bucket(uint32_t x)
  * Laplace scale. recimg_ctx_predict gives the same bits for those calls. */
 static inline double recimg_ctx_predict_ac(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
 {
-    const uint32_t in = (uint32_t)(((uint64_t)c->cb[c->zn0[zz]] + c->cb[c->zn1[zz]]) / 2);
-    const uint32_t ci = (uint32_t)(c->nbq[zz] + recimg_ctx_bucket(in));
+    const uint32_t ci = (*c->cm & c->zn_mask[zz]) == 0   /* both in-block neighbours 0: bucket 0 */
+                            ? c->nbq[zz]
+                            : (uint32_t)(c->nbq[zz] + recimg_ctx_bucket((uint32_t)(
+                                  ((uint64_t)c->cb[c->zn0[zz]] + c->cb[c->zn1[zz]]) / 2)));
     const uint32_t fi = (uint32_t)zz * (RECIMG_CTX_NB * RECIMG_CTX_NB) + ci;
     const recimg_ctx_cell *f = &c->fine[fi];
     double m;
