@@ -155,6 +155,7 @@ void recimg_encoder_params_default(recimg_encoder_params *p)
     p->rec_uq_far_bin = 1;
     p->rec_skip_energy = 1;
     p->rec_fast_chain = 1;
+    p->rec_block_dither = 1;
     p->rec_block_flag = 0;
     p->recon_table = 0;
 }
@@ -177,6 +178,7 @@ static recimg_status validate_encoder_params(const recimg_encoder_params *p)
     RETURN_IF(p->rec_uq_far_bin != 0 && p->rec_uq_far_bin != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_skip_energy != 0 && p->rec_skip_energy != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_fast_chain != 0 && p->rec_fast_chain != 1, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->rec_block_dither != 0 && p->rec_block_dither != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_block_flag != 0 && p->rec_block_flag != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->recon_table != 0 && p->recon_table != 1, RECIMG_ERR_INVALID_ARGUMENT);
     /* learned-transform: id 4 takes its matrix from transform_file, other ids never do */
@@ -348,6 +350,7 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
                         ? ((h->flags & RECIMG_FLAG_FAST_CHAIN) ? REC_QUANT_REV_FAST : REC_QUANT_REV_CLOSED)
                         : REC_QUANT_REV_WINDOW;
     pp->fast_chain = (h->flags & RECIMG_FLAG_FAST_CHAIN) != 0;
+    pp->block_dither = (h->flags & RECIMG_FLAG_BLOCK_DITHER) != 0;   /* sampler uq only (parser) */
     /* skipped draws of prior id 2 on: wider, with a floor, on the luma plane (codec_rec.c) */
     pp->skip_draw_wide = h->prior_id != RECIMG_PRIOR_LAPLACE_CTX1 && plane == 0;
     pp->uq_far_bin = (h->flags & RECIMG_FLAG_UQ_FAR_BIN) != 0;
@@ -754,6 +757,9 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
        "Reconstruction table") */
     if (enc->p.recon_table)
         h.flags |= RECIMG_FLAG_RECON_TABLE;
+    /* uq: the dithers from a per-block sub-stream (issue 8, docs/SPEED.md "Speed pass 11") */
+    if (enc->p.mode == RECIMG_MODE_REC && h.sampler == RECIMG_SAMPLER_UQ && enc->p.rec_block_dither)
+        h.flags |= RECIMG_FLAG_BLOCK_DITHER;
     h.step_code = step_code_from_quality(enc->p.quality,
                                          enc->p.mode == RECIMG_MODE_REC ? REC_NOISE_FACTOR : 1.0);
     h.chroma_scale_code = chroma_scale_code(&enc->p);

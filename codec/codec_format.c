@@ -138,12 +138,16 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
        short-chain revision exist in rec mode only, the far-bin reconstruction with
        sampler uq only */
     RETURN_IF((h->flags & ~(RECIMG_FLAG_CLOSED_CDF | RECIMG_FLAG_UQ_FAR_BIN | RECIMG_FLAG_SKIP_ENERGY
-                            | RECIMG_FLAG_FAST_CHAIN | RECIMG_FLAG_RECON_TABLE)) != 0,
+                            | RECIMG_FLAG_FAST_CHAIN | RECIMG_FLAG_RECON_TABLE
+                            | RECIMG_FLAG_BLOCK_DITHER)) != 0,
               RECIMG_ERR_CORRUPT);
     RETURN_IF((h->flags & (RECIMG_FLAG_CLOSED_CDF | RECIMG_FLAG_SKIP_ENERGY | RECIMG_FLAG_FAST_CHAIN))
                   && h->mode != RECIMG_MODE_REC,
               RECIMG_ERR_CORRUPT);
     RETURN_IF((h->flags & RECIMG_FLAG_UQ_FAR_BIN) &&
+              !(h->mode == RECIMG_MODE_REC && h->sampler == RECIMG_SAMPLER_UQ), RECIMG_ERR_CORRUPT);
+    /* the block dither stream (0x20, issue 8) replaces the draws of sampler uq only */
+    RETURN_IF((h->flags & RECIMG_FLAG_BLOCK_DITHER) &&
               !(h->mode == RECIMG_MODE_REC && h->sampler == RECIMG_SAMPLER_UQ), RECIMG_ERR_CORRUPT);
     h->step_code = recimg_reader_u32(&r);
     RETURN_IF(h->step_code < RECIMG_STEP_CODE_MIN || h->step_code > RECIMG_STEP_CODE_MAX,

@@ -51,6 +51,9 @@
                                           coder's edge exponentials from rec_exp_neg_fast */
 #define RECIMG_FLAG_RECON_TABLE 0x40u  /* any mode: the payload holds the reconstruction table
                                           after the skip-energy table (codec_recon.h) */
+#define RECIMG_FLAG_BLOCK_DITHER 0x20u /* rec mode, sampler uq: the dithers from one Philox block
+                                          per 8x8 block and a SplitMix64 sub-stream (codec_rec.c,
+                                          rec_prng.h rec_prng_stream_u64) */
 #define RECIMG_STEP_CODE_MIN 64u              /* step >= 1/16 */
 #define RECIMG_STEP_CODE_MAX ((uint32_t)1 << 22) /* step <= 4096 */
 #define RECIMG_CHROMA_SCALE_MIN 64u           /* 0.25 */

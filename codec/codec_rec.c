@@ -236,7 +236,23 @@ typedef struct {
     double w;        /* weight of the cell statistic w e^2 (pp->stat_weight) */
     rec_prior prior; /* the sampler's prior and key (coded coefficients only) */
     rec_key key;
+    double u;        /* header flag 0x20 (pp->block_dither): the uq dither, coded only */
 } coef_setup;
+
+/* Header flag 0x20 (pp->block_dither, sampler uq; issue 8, docs/SPEED.md "Speed pass
+ * 11"): the dither of coefficient zz of block `block` (raster block number in the
+ * plane) is item zz of the sub-stream of the block's key (rec_prng.h), minus 1/2:
+ *   K_b = rec_prng_u64(seed, plane, block * 64 * REC_KEY_DRAWS)
+ *   u   = rec_prng_stream_uniform(K_b, zz) - 1/2
+ * K_b is the Philox block that coefficient 0's own draw 0 would use (no other draw
+ * of a uq file uses that counter once the flag is set). One Philox call per block
+ * instead of one per coded coefficient (~90 instructions each); keyed by seed,
+ * plane, block and zz only, so every --threads N and band height gives the same
+ * bits. Without the flag: u = rec_key_uniform(key, 0) - 1/2 (rec_uq_draws). */
+static inline uint64_t block_dither_key(const recimg_rec_plane_params *pp, uint64_t block)
+{
+    return pp->block_dither ? rec_prng_u64(pp->seed, pp->plane, block * 64u * REC_KEY_DRAWS) : 0u;
+}
 
 /* Prediction and zero-bit rule of AC coefficient zz (1..63; the context model of the
  * CONTINUOUS kind, which the row functions check): cs->pred, cs->b, cs->b0, cs->mean. g is the in-block gain's factor, 1 without the gain (x 1 is
@@ -253,8 +269,9 @@ static inline int ac_predict_skip(recimg_ctx *ctx, int zz, double thr, double g,
     return b * b < thr && !recimg_ctx_explore(ctx, &cs->pred);
 }
 
-/* The part of setup_coef a coded coefficient adds: its weight, prior and key. */
-static inline void setup_coef_coded(const recimg_rec_plane_params *pp, uint64_t block, int zz,
+/* The part of setup_coef a coded coefficient adds: its weight, prior, key and (flag
+ * 0x20) dither; dkey = block_dither_key(pp, block). */
+static inline void setup_coef_coded(const recimg_rec_plane_params *pp, uint64_t block, uint64_t dkey, int zz,
                                     coef_setup *cs)
 {
     cs->skip = 0;
@@ -265,6 +282,26 @@ static inline void setup_coef_coded(const recimg_rec_plane_params *pp, uint64_t 
     cs->key.seed = pp->seed;
     cs->key.stream = pp->plane;
     cs->key.index = block * 64 + (uint64_t)zz;
+    if (pp->block_dither)
+        cs->u = rec_prng_stream_uniform(dkey, (uint32_t)zz) - 0.5;
+}
+
+/* uq coding of a coefficient set up by setup_coef: its key's dither, or with header
+ * flag 0x20 the block stream's (cs->u). */
+static inline rec_status uq_encode(const recimg_rec_plane_params *pp, const coef_setup *cs, double y,
+                                   rec_rc_encoder *enc, rec_quant_result *r)
+{
+    r->edges.known = 0;
+    return pp->block_dither ? rec_uq_encode_dither(pp->quant_rev, y, SQRT12, cs->u, &cs->prior, enc, r)
+                            : rec_uq_encode_rev(pp->quant_rev, y, SQRT12, &cs->prior, &cs->key, enc, r);
+}
+
+static inline rec_status uq_decode(const recimg_rec_plane_params *pp, const coef_setup *cs,
+                                   rec_rc_decoder *dec, rec_quant_result *r)
+{
+    r->edges.known = 0;
+    return pp->block_dither ? rec_uq_decode_dither(pp->quant_rev, SQRT12, cs->u, &cs->prior, dec, r)
+                            : rec_uq_decode_rev(pp->quant_rev, SQRT12, &cs->prior, &cs->key, dec, r);
 }
 
 /* The one place that derives everything shared about coefficient zz of block
@@ -272,7 +309,7 @@ static inline void setup_coef_coded(const recimg_rec_plane_params *pp, uint64_t 
  * of AC coefficients, ac_predict_skip and setup_coef_coded, the same two halves), so
  * the prior and the randomness key cannot drift apart between the two sides. */
 static inline void setup_coef(recimg_ctx *ctx, int zz, double thr, const recimg_rec_plane_params *pp,
-                       uint64_t block, const block_gain_state *bg, coef_setup *cs)
+                       uint64_t block, uint64_t dkey, const block_gain_state *bg, coef_setup *cs)
 {
     if (zz != 0) {
         cs->skip = ac_predict_skip(ctx, zz, thr, pp->block_gain ? bg->g : 1.0, cs);
@@ -284,7 +321,7 @@ static inline void setup_coef(recimg_ctx *ctx, int zz, double thr, const recimg_
         cs->b0 = cs->b;
         cs->mean = (double)recimg_ctx_dc_predict(ctx) / DC_UNITS;
     }
-    setup_coef_coded(pp, block, zz, cs);
+    setup_coef_coded(pp, block, dkey, zz, cs);
 }
 
 /* After an AC coefficient coded in place: add it to the block's gain sums. */
@@ -847,6 +884,7 @@ static recimg_status flag_try(recimg_ctx *ctx, const recimg_rec_plane_params *pp
     rec_rc_encoder_reset(scratch);
     rec_rc_log_clear(&fw->log[l]);
     rec_rc_encoder_set_log(scratch, &fw->log[l]);
+    const uint64_t dkey = block_dither_key(pp, block);
     for (int zz = FLAG_ZZ; zz < 64; zz++) {
         const int k = recimg_zigzag[zz];
         const double y = blk[k] / pp->sigma[k];
@@ -856,14 +894,14 @@ static recimg_status flag_try(recimg_ctx *ctx, const recimg_rec_plane_params *pp
         double mmse, est;
         recimg_ctx_predict(ctx, zz, &p);   /* the cells setup_coef and feedback will change */
         recimg_ctx_snap_note(ctx, snap, &p);
-        setup_coef(ctx, zz, thr, pp, block, &bg, &cs);
+        setup_coef(ctx, zz, thr, pp, block, dkey, &bg, &cs);
         fw->skip[l][zz] = (uint8_t)cs.skip;
         fw->b[l][zz] = cs.b;
         fw->dm[l][zz] = y - cs.mean;
         if (cs.skip) {
             *d += (y - cs.mean) * (y - cs.mean) * pp->sigma[k] * pp->sigma[k];
         } else {
-            if (rec_uq_encode_rev(pp->quant_rev, y, SQRT12, &cs.prior, &cs.key, scratch, &r) != REC_OK) {
+            if (uq_encode(pp, &cs, y, scratch, &r) != REC_OK) {
                 st = RECIMG_ERR_INTERNAL;
                 break;
             }
@@ -1067,6 +1105,7 @@ static recimg_status encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state
     for (uint32_t by = by0; by < by1; by++) {
         for (uint32_t bx = 0; bx < bw; bx++, coef += 64, block++) {
             block_gain_state bg = bg_empty;
+            const uint64_t dkey = block_dither_key(pp, block);
             recimg_ctx_begin_block(ctx, bx, by);
             for (int zz = 0; zz < 64; zz++) {
                 int k = ctx->zk[zz];   /* = recimg_zigzag[zz], without the GOT load */
@@ -1086,9 +1125,9 @@ static recimg_status encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state
                     if (zz == 64)
                         break;
                     k = ctx->zk[zz];
-                    setup_coef_coded(pp, block, zz, &cs);
+                    setup_coef_coded(pp, block, dkey, zz, &cs);
                 } else {
-                    setup_coef(ctx, zz, thr, pp, block, &bg, &cs);
+                    setup_coef(ctx, zz, thr, pp, block, dkey, &bg, &cs);
                 }
                 y = coef[k] / pp->sigma[k];   /* sigma units */
                 if (group_wants(pp, zz, &cs, &info)) {
@@ -1096,8 +1135,10 @@ static recimg_status encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state
                     continue;
                 }
                 {
-                    const rec_status rst = run_sampler(1, pp->sampler, pp->quant_rev, y, &cs.prior,
-                                                       &cs.key, enc, NULL, bnb, &r);
+                    const rec_status rst = pp->block_dither
+                                               ? uq_encode(pp, &cs, y, enc, &r)
+                                               : run_sampler(1, pp->sampler, pp->quant_rev, y, &cs.prior,
+                                                             &cs.key, enc, NULL, bnb, &r);
                     /* a rejection sampler's step cap: a limit of the sampler, not a bug
                        and not a missing feature */
                     RETURN_IF(rst == REC_ERR_STEP_CAP, RECIMG_ERR_SAMPLER_LIMIT);
@@ -1128,6 +1169,7 @@ recimg_status recimg_rec_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_s
 {
     flag_work *fw;   /* block flag: the encoder's tries */
     recimg_status st = RECIMG_ERR_OUT_OF_MEMORY;
+    RETURN_IF(pp->block_dither && pp->sampler != RECIMG_SAMPLER_UQ, RECIMG_ERR_INTERNAL);
     if (!pp->block_flag)
         return encode_rows(enc, ctx, bnb, coef, bw, by0, by1, pp, stats, NULL);
     RETURN_IF(pp->sampler != RECIMG_SAMPLER_UQ || !pp->block_gain, RECIMG_ERR_INTERNAL);
@@ -1390,6 +1432,7 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
     const int flag_zz = pp->block_flag ? FLAG_ZZ : 64;   /* as in encode_rows */
     RETURN_IF(pp->block_flag && (pp->sampler != RECIMG_SAMPLER_UQ || !pp->block_gain), RECIMG_ERR_INTERNAL);
     RETURN_IF(ctx->kind != RECIMG_CTX_CONTINUOUS, RECIMG_ERR_INTERNAL);   /* ac_predict_skip */
+    RETURN_IF(pp->block_dither && pp->sampler != RECIMG_SAMPLER_UQ, RECIMG_ERR_INTERNAL);
     coef_group grp;
     group_init(&grp);
     block_gain_state bg_empty;
@@ -1398,6 +1441,7 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
     for (uint32_t by = by0; by < by1; by++) {
         for (uint32_t bx = 0; bx < bw; bx++, coef += 64, block++) {
             block_gain_state bg = bg_empty;
+            const uint64_t dkey = block_dither_key(pp, block);
             recimg_ctx_begin_block(ctx, bx, by);
             for (int zz = 0; zz < 64; zz++) {
                 int k;
@@ -1411,17 +1455,18 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
                                          sample ? 1.0 : A, block, coef, &cs);
                     if (zz == 64)
                         break;
-                    setup_coef_coded(pp, block, zz, &cs);
+                    setup_coef_coded(pp, block, dkey, zz, &cs);
                 } else {
-                    setup_coef(ctx, zz, thr, pp, block, &bg, &cs);
+                    setup_coef(ctx, zz, thr, pp, block, dkey, &bg, &cs);
                 }
                 k = ctx->zk[zz];   /* = recimg_zigzag[zz] */
                 if (group_wants(pp, zz, &cs, &info)) {
                     FORWARD_IF_ERROR(group_add_decode(dec, ctx, &grp, zz, &cs, info, pp, block, recon, coef));
                     continue;
                 }
-                RETURN_IF(run_sampler(0, pp->sampler, pp->quant_rev, 0.0, &cs.prior, &cs.key, NULL, dec,
-                                      bnb, &r) != REC_OK,
+                RETURN_IF((pp->block_dither ? uq_decode(pp, &cs, dec, &r)
+                                            : run_sampler(0, pp->sampler, pp->quant_rev, 0.0, &cs.prior, &cs.key,
+                                                          NULL, dec, bnb, &r)) != REC_OK,
                           RECIMG_ERR_CORRUPT);
                 RETURN_IF(!(r.x < 1e12 && r.x > -1e12), RECIMG_ERR_CORRUPT);
                 feedback(ctx, zz, &cs, r.x, r.draws.half_width, &r.edges, &mmse);

@@ -69,6 +69,10 @@ typedef struct {
                                    (codec_rec.c recon_table_apply). 0 in initializers that stop
                                    before it */
     const recimg_recon_table *recon_t;   /* decoder, recon_table only: the file's table */
+    int block_dither;           /* header flag 0x20 (sampler uq): each coded coefficient's dither
+                                   from its block's sub-stream (codec_rec.c block_dither_key,
+                                   rec_prng_stream_uniform) instead of its own key's draw 0;
+                                   0 in initializers that stop before it */
 } recimg_rec_plane_params;
 
 typedef struct {

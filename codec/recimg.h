@@ -177,6 +177,13 @@ typedef struct {
        without it, as files made before it. The plane streams are the same either way;
        centre and sample decoding ignore it. */
     int recon_table;
+    /* REC with sampler uq: 1 (default) = header flag 0x20, the block dither stream
+       (issue 8, docs/FORMAT.md and docs/SPEED.md "Speed pass 11"): each coded
+       coefficient's dither comes from one Philox block per 8x8 block and a SplitMix64
+       sub-stream instead of a Philox block of its own. Different bits, the same rate
+       and quality within noise, fewer instructions. 0 = without it, as files made
+       before it. Ignored by the other samplers and in round mode. */
+    int rec_block_dither;
 } recimg_encoder_params;
 
 /* Per-encode figures, filled by recimg_encode when a pointer is given. */

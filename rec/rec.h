@@ -192,6 +192,15 @@ rec_status rec_uq_encode_rev(rec_quant_rev rev, double y, double delta, const re
                              const rec_key *key, rec_rc_encoder *enc, rec_quant_result *out);
 rec_status rec_uq_decode_rev(rec_quant_rev rev, double delta, const rec_prior *prior,
                              const rec_key *key, rec_rc_decoder *dec, rec_quant_result *out);
+/* uq with the dither given instead of drawn from a key (header flag 0x20 of .rec
+ * files draws it from a per-block sub-stream, rec_prng.h): u must lie in
+ * (-1/2, 1/2) and be shared by both sides; otherwise exactly rec_uq_encode_rev /
+ * rec_uq_decode_rev (which are these with u = rec_uq_draws' u), the same errors
+ * (REC_ERR_INVALID_ARG also for u outside (-1/2, 1/2) or NaN). */
+rec_status rec_uq_encode_dither(rec_quant_rev rev, double y, double delta, double u, const rec_prior *prior,
+                                rec_rc_encoder *enc, rec_quant_result *out);
+rec_status rec_uq_decode_dither(rec_quant_rev rev, double delta, double u, const rec_prior *prior,
+                                rec_rc_decoder *dec, rec_quant_result *out);
 rec_status rec_lrq_encode_rev(rec_quant_rev rev, double y, double sigma, const rec_prior *prior,
                               const rec_key *key, rec_rc_encoder *enc, rec_quant_result *out);
 rec_status rec_lrq_decode_rev(rec_quant_rev rev, double sigma, const rec_prior *prior,

@@ -52,6 +52,34 @@ double rec_prng_normal_interval(uint64_t seed, uint64_t stream, uint64_t index, 
 /* The same transformation applied to a given uniform u in (0, 1). */
 double rec_normal_interval_from_uniform(double u, double lo, double hi);
 
+/* ---- keyed sub-streams (header flag 0x20 of .rec files; issue 8) ----------
+ * One Philox block gives a 64-bit key (e.g. per 8x8 block of coefficients);
+ * item j of the key's sub-stream is SplitMix64's output j (Steele, Lea and
+ * Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014; the
+ * mix constants of Stafford's variant 13, as in Vigna's splitmix64.c):
+ *     z = key + (j + 1) * 0x9E3779B97F4A7C15 (mod 2^64)
+ *     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
+ *     z = (z ^ (z >> 27)) * 0x94D049BB133111EB
+ *     bits = z ^ (z >> 31)
+ * i.e. the j-th output of splitmix64 seeded with key.  Integer only (the same
+ * bits everywhere), about a dozen instructions against a Philox call's ~90,
+ * and each item computable on its own (any order, any thread).  The mix is a
+ * bijection of 64 bits, so the items of one key are distinct; SplitMix64
+ * passes BigCrush.  Known answers: tests/rec/test_rec_prng_stream.c. */
+static inline uint64_t rec_prng_stream_u64(uint64_t key, uint32_t j)
+{
+    uint64_t z = key + ((uint64_t)j + 1u) * 0x9E3779B97F4A7C15u;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+/* Item j as a uniform in (0, 1), converted as rec_prng_bits_to_uniform. */
+static inline double rec_prng_stream_uniform(uint64_t key, uint32_t j)
+{
+    return ((double)(rec_prng_stream_u64(key, j) >> 12) + 0.5) * (1.0 / 4503599627370496.0);
+}
+
 #ifdef __cplusplus
 }
 #endif

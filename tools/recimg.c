@@ -764,10 +764,11 @@ static int cmd_info(int argc, char **argv)
             if (info.flags & 0x40u)
                 printf(", reconstruction table");
             printf("\n");
-            printf("  model       context model v%u (prior id %u)%s%s\n", info.prior_id, info.prior_id,
+            printf("  model       context model v%u (prior id %u)%s%s%s\n", info.prior_id, info.prior_id,
                    info.mode != RECIMG_MODE_REC ? ""
                    : (info.flags & 0x01u) ? ", closed-form bin coder" : ", window bin coder",
-                   info.flags & 0x08u ? ", short-chain revision" : "");
+                   info.flags & 0x08u ? ", short-chain revision" : "",
+                   info.flags & 0x20u ? ", block dither stream" : "");
             printf("  step        %.4f (matrix %u, chroma x%.3f), quality %.2f\n", info.step_code / 1024.0,
                    info.matrix_id, info.chroma_scale_code / 256.0, info.quality);
             printf("  seed        %llu\n", (unsigned long long)info.seed);

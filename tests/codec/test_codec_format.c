@@ -71,6 +71,7 @@ int main(void)
     CHECK(mutate(27, 1, 1) == RECIMG_ERR_CORRUPT);                 /* flags */
     CHECK(mutate(27, 1, 2) == RECIMG_ERR_CORRUPT);                 /* far-bin flag: rec uq only */
     CHECK(mutate(27, 1, 0x08) == RECIMG_ERR_CORRUPT);              /* short-chain revision: rec only */
+    CHECK(mutate(27, 1, 0x20) == RECIMG_ERR_CORRUPT);              /* block dither stream: rec uq only */
     CHECK(mutate(27, 1, 0x80) == RECIMG_ERR_CORRUPT);
     CHECK(mutate(28, 4, 0) == RECIMG_ERR_CORRUPT);                 /* step */
     CHECK(mutate(28, 4, 0xFFFFFFFFu) == RECIMG_ERR_CORRUPT);
@@ -124,22 +125,27 @@ int main(void)
             /* uq (the default sampler) files carry flags 0x01 (closed-form bin coder),
                0x02 (far-bin reconstruction, decoder only: without it the payload decodes)
                0x04 (skip-energy table at the payload's start) and 0x08 (short-chain
-               revision); without 0x01 or 0x08 the payload is read by another coder,
+               revision) and 0x20 (block dither stream); without 0x01 or 0x08 the
+               payload is read by another coder, without 0x20 with other dithers,
                without 0x04 the table is read as the stream lengths: some image or
                corrupt; unknown bits are errors */
-            CHECK(rec_file[24] == RECIMG_SAMPLER_UQ && rec_file[27] == 0x0F);
-            CHECK(mutate(27, 1, 0x0D) == RECIMG_OK);
+            CHECK(rec_file[24] == RECIMG_SAMPLER_UQ && rec_file[27] == 0x2F);
+            CHECK(mutate(27, 1, 0x2D) == RECIMG_OK);
             for (uint64_t fl = 0; fl < 15; fl++) {
-                const recimg_status s0 = mutate(27, 1, fl);
+                const recimg_status s0 = mutate(27, 1, fl), s1 = mutate(27, 1, fl | 0x20);
                 CHECK(s0 == RECIMG_OK || s0 == RECIMG_ERR_CORRUPT);
+                CHECK(s1 == RECIMG_OK || s1 == RECIMG_ERR_CORRUPT);
             }
             CHECK(mutate(27, 1, 0x10) == RECIMG_ERR_CORRUPT);
             CHECK(mutate(27, 1, 0x1F) == RECIMG_ERR_CORRUPT);
             CHECK(mutate(27, 1, 0x80) == RECIMG_ERR_CORRUPT);
-            {   /* flag 0x02 is defined for uq only */
+            {   /* flags 0x02 and 0x20 are defined for uq only */
                 uint8_t *f = malloc(file_size);
                 memcpy(f, file, file_size);
                 f[24] = RECIMG_SAMPLER_LRQ;
+                ct_fix_crc(f, file_size);
+                CHECK(ct_decode_status(f, file_size) == RECIMG_ERR_CORRUPT);
+                f[27] = 0x21;
                 ct_fix_crc(f, file_size);
                 CHECK(ct_decode_status(f, file_size) == RECIMG_ERR_CORRUPT);
                 f[27] = 0x01;

@@ -204,6 +204,19 @@ static const golden table[] = {
     {"golden_rec3cf_rt_lrq_gray_q60.rec", 96, 96, 1, RECIMG_CHROMA_420, 60, 39, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ,
      {"f9ca1954dfa7db921a4383fa0ae54295", "b8d095a377124b220566086f0db42ad4",
       "eba1efeee377bd285c04f363aae0dad8", "a96d0b1b874f68d7cda79d57c5412ffc"}},
+    /* header flag 0x20 (the block dither stream, sampler uq: every dither of a block from
+       one Philox block and SplitMix64): 0x2F (what the encoder writes by default for uq),
+       with prior id 4, and 0x20 alone (window coder, no gain table, gray); every file
+       above carries no 0x20 */
+    {"golden_rec3cf_far_se_fc_bd_uq_rgb420_q30.rec", 56, 40, 3, RECIMG_CHROMA_420, 30, 40, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"f3437c8abcf8dbba5325869c08b7a67b", "590c34314a0febf80ec41b94ae15ac7b",
+      "6d888efbb7ab6c4d0ed75ec8792d3586", "bc1f78cb3bf77b3bf1cb5cdf908d035e"}},
+    {"golden_rec4cf_far_se_fc_bd_uq_rgb420_q40.rec", 64, 48, 3, RECIMG_CHROMA_420, 40, 41, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"b0cf21f49fd5829e8c7dbb5a95efd13c", "c9ed6f33109685e5baf186b42f9ad7ab",
+      "2f86501f4b2ed092a5fa785c1fb096c8", "eb5704be49dc53d4cb040ca47dc8b40f"}},
+    {"golden_rec3_bd_uq_gray_q60.rec", 48, 40, 1, RECIMG_CHROMA_420, 60, 42, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"11ea957de9ae7e05bd6899d2d0f17175", "c79ad56fd26af0c05b33fed286d5a041",
+      "af18c3c1b93bf2c0dd696906bf72a9db", "201f1d767d6ff6ad2e376f6836669923"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
@@ -267,6 +280,7 @@ static int make(const char *dir, const char *prefix)
         p.rec_uq_far_bin = strstr(g->file, "_far_") != NULL;
         p.rec_skip_energy = strstr(g->file, "_se_") != NULL;
         p.rec_fast_chain = strstr(g->file, "_fc_") != NULL;
+        p.rec_block_dither = strstr(g->file, "_bd_") != NULL;
         p.rec_block_flag = strncmp(g->file, "golden_rec4", 11) == 0;
         p.recon_table = strstr(g->file, "_rt_") != NULL;
         if (strstr(g->file, "_flat_")) {
@@ -319,6 +333,7 @@ int main(int argc, char **argv)
                            | (strstr(g->file, "_far_") ? 0x02 : 0)
                            | (strstr(g->file, "_se_") ? 0x04 : 0)
                            | (strstr(g->file, "_fc_") ? 0x08 : 0)
+                           | (strstr(g->file, "_bd_") ? 0x20 : 0)
                            | (strstr(g->file, "_rt_") ? 0x40 : 0)));
         /* the step matrix and chroma step code a "_flat_" file pins (bytes 26, 32-33) */
         if (strstr(g->file, "_flat_"))

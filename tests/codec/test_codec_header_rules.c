@@ -1,20 +1,21 @@
 /* docs/FORMAT.md's header rules for prior id (byte 25), sampler (byte 24) and flags
  * (byte 27), checked as a whole table rather than one mutation at a time:
- *  - headers: from a rec-mode file (uq, prior id 4, flags 0x0F) and a round-mode file,
- *    every prior id 0..6 x sampler id 0..7 x flag byte 0x00..0x1F, 0x40..0x5F and 0x80 (CRC
+ *  - headers: from a rec-mode file (uq, prior id 4, flags 0x2F) and a round-mode file,
+ *    every prior id 0..6 x sampler id 0..7 x flag byte 0x00..0x7F and 0x80 (CRC
  *    recomputed, so only the header rules can refuse) is parsed by recimg_read_info,
  *    which must accept exactly what FORMAT.md allows and return RECIMG_ERR_CORRUPT for
  *    the rest. The expected answer is written here from the document's words: rec
  *    mode needs a sampler 1..6 and a prior id 1..4, prior id 4 needs sampler 5 (uq),
- *    flag 0x02 needs sampler 5, bits above 0x08 other than 0x40 are errors, the other
- *    bits combine freely; round mode needs sampler 0, prior id 1 and flags 0 or 0x40
- *    (the reconstruction table, allowed in both modes).
- *  - files: context model v4 (rec_block_flag = 1) with each of the 32 combinations of
- *    the five flag bits the encoder can leave out or add (window coder 0x01, far-bin 0x02,
- *    skip-energy 0x04, short-chain 0x08, reconstruction table 0x40) writes prior id 4 and
- *    exactly those flags;
+ *    flags 0x02 and 0x20 need sampler 5, bits above 0x08 other than 0x20 and 0x40 are
+ *    errors, the other bits combine freely; round mode needs sampler 0, prior id 1 and
+ *    flags 0 or 0x40 (the reconstruction table, allowed in both modes).
+ *  - files: context model v4 (rec_block_flag = 1) with each of the 64 combinations of
+ *    the six flag bits the encoder can leave out or add (window coder 0x01, far-bin 0x02,
+ *    skip-energy 0x04, short-chain 0x08, block dither 0x20, reconstruction table 0x40)
+ *    writes prior id 4 and exactly those flags;
  *    each decodes in every decode mode to the same pixels with 1 and 2 threads, and its
- *    level is read: the same bytes with prior id 3 decode to other pixels or fail. */
+ *    level is read: the same bytes with prior id 3 decode to other pixels or fail; so is
+ *    flag 0x20: the bytes with the bit flipped decode to other pixels or fail. */
 #include "codec_test_util.h"
 
 #include <stdio.h>
@@ -24,7 +25,7 @@
 enum { HDR = 56 };
 
 static uint8_t *encode(const recimg_image *img, recimg_mode mode, int block_flag, int legacy, int far_bin,
-                       int skip_energy, int fast_chain, int recon_table, size_t *size)
+                       int skip_energy, int fast_chain, int recon_table, int block_dither, size_t *size)
 {
     recimg_encoder_params p;
     uint8_t *data = NULL;
@@ -40,6 +41,7 @@ static uint8_t *encode(const recimg_image *img, recimg_mode mode, int block_flag
         p.rec_fast_chain = fast_chain;
     }
     p.recon_table = recon_table;
+    p.rec_block_dither = block_dither;
     *size = 0;
     if (ct_encode(&p, img, &data, size, NULL) != RECIMG_OK || *size <= HDR + 4) {
         recimg_free(data);
@@ -57,9 +59,9 @@ static int header_valid(int mode, unsigned sampler, unsigned prior, unsigned fla
         return 0;
     if (prior == 4 && sampler != 5)
         return 0;
-    if ((flags & ~0x4Fu) != 0)
+    if ((flags & ~0x6Fu) != 0)
         return 0;
-    if ((flags & 0x02u) && sampler != 5)
+    if ((flags & 0x22u) && sampler != 5)
         return 0;
     return 1;
 }
@@ -74,8 +76,8 @@ static void header_table(const uint8_t *file, size_t size, int mode)
     }
     for (unsigned prior = 0; prior <= 6; prior++)
         for (unsigned sampler = 0; sampler <= 7; sampler++)
-            for (unsigned fl = 0; fl <= 0x40; fl++) {
-                const unsigned flags = fl < 0x20 ? fl : fl < 0x40 ? 0x40u | (fl - 0x20) : 0x80u;
+            for (unsigned fl = 0; fl <= 0x80; fl++) {
+                const unsigned flags = fl;   /* 0x00..0x7F and 0x80 */
                 recimg_info info;
                 recimg_status st;
                 memcpy(f, file, size);
@@ -103,9 +105,9 @@ static void header_table(const uint8_t *file, size_t size, int mode)
             }
     printf("mode %d: %d headers accepted, %d refused as corrupt\n", mode, accepted, refused);
     /* the table is not vacuous: rec mode accepts 5 samplers x 3 priors x 8 flag bytes
-       without 0x02 plus uq's 4 priors x 16, each with and without 0x40; round mode two
-       headers (flags 0 and 0x40) */
-    CHECK(accepted == (mode ? 2 * (5 * 3 * 8 + 4 * 16) : 2));
+       without 0x02 and 0x20 plus uq's 4 priors x 32, each with and without 0x40; round
+       mode two headers (flags 0 and 0x40) */
+    CHECK(accepted == (mode ? 2 * (5 * 3 * 8 + 4 * 32) : 2));
     free(f);
 }
 
@@ -135,11 +137,11 @@ static void v4_flag_combinations(const recimg_image *img)
 {
     static const recimg_decode_mode modes[4] = {RECIMG_DECODE_MMSE, RECIMG_DECODE_CENTER, RECIMG_DECODE_SAMPLE,
                                                 RECIMG_DECODE_REALISM};
-    for (unsigned w = 0; w < 32; w++) {
-        const unsigned want = (w & 15u) | (w & 16u ? 0x40u : 0u);
+    for (unsigned w = 0; w < 64; w++) {
+        const unsigned want = (w & 15u) | (w & 16u ? 0x20u : 0u) | (w & 32u ? 0x40u : 0u);
         size_t n = 0;
         uint8_t *f = encode(img, RECIMG_MODE_REC, 1, !(want & 1u), (want >> 1) & 1u, (want >> 2) & 1u,
-                            (want >> 3) & 1u, (want >> 6) & 1u, &n);
+                            (want >> 3) & 1u, (want >> 6) & 1u, (want >> 5) & 1u, &n);
         char ref[33] = "";
         CHECK(f != NULL);
         if (!f)
@@ -160,6 +162,15 @@ static void v4_flag_combinations(const recimg_image *img)
             ct_fix_crc(f, n);
             r = decode_md5(f, n, RECIMG_DECODE_MMSE, 1, c);
             CHECK(r == 1 || (r == 0 && strcmp(c, ref) != 0));
+            f[25] = 4;
+        }
+        {   /* flag 0x20 is read: the dithers differ with and without it */
+            char c[33];
+            int r;
+            f[27] ^= 0x20u;
+            ct_fix_crc(f, n);
+            r = decode_md5(f, n, RECIMG_DECODE_MMSE, 1, c);
+            CHECK(r == 1 || (r == 0 && strcmp(c, ref) != 0));
         }
         recimg_free(f);
     }
@@ -172,9 +183,9 @@ int main(void)
     size_t nrec = 0, nround = 0;
     CHECK(ct_make_image(&rgb, 64, 48, 3, 404) == 0);
     CHECK(ct_make_image(&gray, 56, 40, 1, 405) == 0);
-    rec = encode(&rgb, RECIMG_MODE_REC, 1, 0, 1, 1, 1, 0, &nrec);
-    round = encode(&rgb, RECIMG_MODE_ROUND, 0, 0, 0, 0, 0, 0, &nround);
-    CHECK(rec && rec[23] == 1 && rec[24] == 5 && rec[25] == 4 && rec[27] == 0x0F);
+    rec = encode(&rgb, RECIMG_MODE_REC, 1, 0, 1, 1, 1, 0, 1, &nrec);
+    round = encode(&rgb, RECIMG_MODE_ROUND, 0, 0, 0, 0, 0, 0, 0, &nround);
+    CHECK(rec && rec[23] == 1 && rec[24] == 5 && rec[25] == 4 && rec[27] == 0x2F);
     CHECK(round && round[23] == 0 && round[24] == 0 && round[25] == 1 && round[27] == 0);
     if (rec)
         header_table(rec, nrec, 1);

@@ -244,7 +244,7 @@ int main(int argc, char **argv)
         if (a4 && z4 && na4 > 60 && nz4 > 60) {
             const double p4 = decode_psnr(&img, a4, na4, RECIMG_DECODE_MMSE, 0.0);
             const double pz4 = decode_psnr(&img, z4, nz4, RECIMG_DECODE_MMSE, 0.0);
-            CHECK(a4[25] == 4 && z4[25] == 4 && a4[27] == 0x0F && z4[27] == 0x0D);
+            CHECK(a4[25] == 4 && z4[25] == 4 && a4[27] == 0x2F && z4[27] == 0x2D);
             printf("uq q %2.0f, prior id 4: %zu bytes, mmse PSNR %.4f dB with the far-bin flag; %zu bytes, "
                    "%.4f dB without\n", q[qi], na4, p4, nz4, pz4);
             CHECK(p4 > 20.0 && pz4 > 20.0);
@@ -259,8 +259,9 @@ int main(int argc, char **argv)
             const recimg_decode_mode modes[4] = {RECIMG_DECODE_MMSE, RECIMG_DECODE_CENTER,
                                                  RECIMG_DECODE_SAMPLE, RECIMG_DECODE_REALISM};
             double pa, pz;
-            /* closed-form coder (0x01), skip-energy table (0x04), short-chain revision (0x08) in both */
-            CHECK(a[27] == 0x0F && z[27] == 0x0D);
+            /* closed-form coder (0x01), skip-energy table (0x04), short-chain revision (0x08),
+               block dither stream (0x20) in both */
+            CHECK(a[27] == 0x2F && z[27] == 0x2D);
             CHECK(memcmp(a, z, 27) == 0 && memcmp(a + 28, z + 28, na - 32) == 0);
             for (int m = 0; m < 4; m++) {
                 size_t n1 = 0, n2 = 0;

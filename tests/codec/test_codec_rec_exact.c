@@ -12,11 +12,13 @@
  * rec_expm1) and recimg_laplace_trunc_mean_edges (from the closed-form bin coder's
  * edge exponentials) against Simpson integration with libm, to 1e-9 of the bin width.
  * uq, lrq and pfr's lrq fallback run with both bin coder revisions; uq also with prior
- * id 4's in-block gain and block level (the level scales the priors, never the channel). */
+ * id 4's in-block gain and block level (the level scales the priors, never the channel)
+ * and with header flag 0x20's block dither stream. */
 #include "codec_ctx.h"
 #include "codec_rec.h"
 #include "codec_test_util.h"
 #include "rec_math.h"
+#include "rec_prng.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -31,7 +33,20 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void run(recimg_sampler s, rec_quant_rev rev, const char *name, int spikes, int flag)
+/* Header flag 0x20's dither of coefficient zz of block `block`, written out from
+ * docs/FORMAT.md (Philox through rec_prng_u64, SplitMix64 spelled out here): the
+ * reference the codec's block_dither_key / rec_prng_stream_uniform must match. */
+static double ref_dither(uint64_t seed, uint64_t plane, uint64_t block, int zz)
+{
+    uint64_t z = rec_prng_u64(seed, plane, block * 64u * 65536u);
+    z += (uint64_t)(zz + 1) * 0x9E3779B97F4A7C15u;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    z ^= z >> 31;
+    return ((double)(z >> 12) + 0.5) / 4503599627370496.0 - 0.5;
+}
+
+static void run(recimg_sampler s, rec_quant_rev rev, const char *name, int spikes, int flag, int dither)
 {
     double coef[NCOEF], out[NCOEF], sigma[64];
     double *pit = malloc(sizeof(double) * NCOEF * SEEDS);
@@ -47,10 +62,10 @@ static void run(recimg_sampler s, rec_quant_rev rev, const char *name, int spike
         rec_rc_decoder dec;
         recimg_ctx *ce = NULL, *cd = NULL;
         /* revision FAST comes with its in-block gain table (flag 0x08); flag: prior id 4's
-           in-block gain and block level */
+           in-block gain and block level; dither: the block dither stream (flag 0x20, uq) */
         recimg_rec_plane_params pp = {s, seed * 1000003u, 0, 0.0, sigma, 0, 0.0, 1.5, rev, 0,
                                       rev == REC_QUANT_REV_FAST || flag, 0, 0, {0}, rev == REC_QUANT_REV_FAST,
-                                      flag, 0, NULL};
+                                      flag, 0, NULL, dither};
         recimg_rec_stats rs;
         recimg_rec_recon recon = {RECIMG_DECODE_SAMPLE, 0.0, 0};
         uint8_t *buf = NULL;
@@ -64,6 +79,24 @@ static void run(recimg_sampler s, rec_quant_rev rev, const char *name, int spike
         CHECK(rec_rc_encoder_finish(&enc, &buf, &size) == 0);
         rec_rc_decoder_init(&dec, buf, size);
         CHECK(recimg_rec_decode_plane(&dec, cd, out, BW, BH, &pp, &recon) == RECIMG_OK);
+        if (dither) {
+            /* the sample is X = D (K - u): X / D + u is an integer exactly when u is the
+               reference dither (any other u leaves a fraction spread over (0, 1)) */
+            double worst = 0.0;
+            for (int b = 0; b < BW * BH; b++)
+                for (int zz = 0; zz < 64; zz++) {
+                    const int k = recimg_zigzag[zz];
+                    const double t = out[b * 64 + k] / sigma[k] / 3.46410161513775458705 +
+                                     ref_dither(pp.seed, pp.plane, (uint64_t)b, zz);
+                    const double frac = fabs(t - floor(t + 0.5));
+                    if (frac > worst)
+                        worst = frac;
+                }
+            if (!(worst < 1e-9))
+                fprintf(stderr, "%s, seed %llu: X / D + u_ref off an integer by %g\n", name,
+                        (unsigned long long)seed, worst);
+            CHECK(worst < 1e-9);
+        }
         for (int i = 0; i < NCOEF; i++) {
             const double e = (out[i] - coef[i]) / sigma[i % 64];   /* standardized error */
             sum += e;
@@ -157,24 +190,29 @@ static void trunc_mean_check(void)
 int main(void)
 {
     trunc_mean_check();
-    run(RECIMG_SAMPLER_LRQ, REC_QUANT_REV_WINDOW, "lrq", 0, 0);
-    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_WINDOW, "uq", 0, 0);
-    run(RECIMG_SAMPLER_LRQ, REC_QUANT_REV_CLOSED, "lrq (closed-form coder)", 0, 0);
-    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_CLOSED, "uq (closed-form coder)", 0, 0);
-    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_CLOSED, "uq (closed-form coder, outliers)", 1, 0);
-    run(RECIMG_SAMPLER_LRQ, REC_QUANT_REV_FAST, "lrq (short-chain revision, flag 0x08)", 0, 0);
-    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_FAST, "uq (short-chain revision, flag 0x08)", 0, 0);
-    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_FAST, "uq (short-chain revision, outliers)", 1, 0);
+    run(RECIMG_SAMPLER_LRQ, REC_QUANT_REV_WINDOW, "lrq", 0, 0, 0);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_WINDOW, "uq", 0, 0, 0);
+    run(RECIMG_SAMPLER_LRQ, REC_QUANT_REV_CLOSED, "lrq (closed-form coder)", 0, 0, 0);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_CLOSED, "uq (closed-form coder)", 0, 0, 0);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_CLOSED, "uq (closed-form coder, outliers)", 1, 0, 0);
+    run(RECIMG_SAMPLER_LRQ, REC_QUANT_REV_FAST, "lrq (short-chain revision, flag 0x08)", 0, 0, 0);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_FAST, "uq (short-chain revision, flag 0x08)", 0, 0, 0);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_FAST, "uq (short-chain revision, outliers)", 1, 0, 0);
     /* prior id 4: the in-block gain and the block level (codec_rec.c "block flag") */
-    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_CLOSED, "uq (closed-form coder, gain and block level)", 0, 1);
-    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_CLOSED, "uq (closed-form coder, gain and block level, outliers)", 1, 1);
-    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_FAST, "uq (short-chain revision, gain and block level, outliers)", 1, 1);
-    run(RECIMG_SAMPLER_GPRS_BNB, REC_QUANT_REV_WINDOW, "gprs-bnb", 0, 0);
-    run(RECIMG_SAMPLER_GPRS, REC_QUANT_REV_WINDOW, "gprs", 0, 0);
-    run(RECIMG_SAMPLER_PFR, REC_QUANT_REV_WINDOW, "pfr", 0, 0);
-    run(RECIMG_SAMPLER_GPRS_BNB, REC_QUANT_REV_WINDOW, "gprs-bnb (outliers)", 1, 0);
-    run(RECIMG_SAMPLER_GPRS, REC_QUANT_REV_WINDOW, "gprs (outliers)", 1, 0);
-    run(RECIMG_SAMPLER_PFR, REC_QUANT_REV_WINDOW, "pfr (outliers)", 1, 0);
-    run(RECIMG_SAMPLER_PFR, REC_QUANT_REV_CLOSED, "pfr (outliers, closed-form coder)", 1, 0);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_CLOSED, "uq (closed-form coder, gain and block level)", 0, 1, 0);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_CLOSED, "uq (closed-form coder, gain and block level, outliers)", 1, 1, 0);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_FAST, "uq (short-chain revision, gain and block level, outliers)", 1, 1, 0);
+    /* header flag 0x20: the dithers from the block stream (codec_rec.c block_dither_key) */
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_FAST, "uq (block dither stream, flag 0x20)", 0, 0, 1);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_FAST, "uq (block dither stream, outliers)", 1, 0, 1);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_WINDOW, "uq (block dither stream, window coder)", 0, 0, 1);
+    run(RECIMG_SAMPLER_UQ, REC_QUANT_REV_FAST, "uq (block dither stream, gain and block level, outliers)", 1, 1, 1);
+    run(RECIMG_SAMPLER_GPRS_BNB, REC_QUANT_REV_WINDOW, "gprs-bnb", 0, 0, 0);
+    run(RECIMG_SAMPLER_GPRS, REC_QUANT_REV_WINDOW, "gprs", 0, 0, 0);
+    run(RECIMG_SAMPLER_PFR, REC_QUANT_REV_WINDOW, "pfr", 0, 0, 0);
+    run(RECIMG_SAMPLER_GPRS_BNB, REC_QUANT_REV_WINDOW, "gprs-bnb (outliers)", 1, 0, 0);
+    run(RECIMG_SAMPLER_GPRS, REC_QUANT_REV_WINDOW, "gprs (outliers)", 1, 0, 0);
+    run(RECIMG_SAMPLER_PFR, REC_QUANT_REV_WINDOW, "pfr (outliers)", 1, 0, 0);
+    run(RECIMG_SAMPLER_PFR, REC_QUANT_REV_CLOSED, "pfr (outliers, closed-form coder)", 1, 0, 0);
     return ct_finish("test_codec_rec_exact");
 }

@@ -234,7 +234,9 @@ static void file_pair(const recimg_image *img, recimg_sampler s, int legacy, int
     const size_t table = RECIMG_SKIP_GROUPS;
     const size_t npx = (size_t)img->width * img->height * img->channels;
     /* 0x08: the short-chain revision, on by default; the table leaves its streams alone too */
-    const uint8_t base = (uint8_t)((legacy ? 0 : 0x01) | (s == RECIMG_SAMPLER_UQ && far_bin ? 0x02 : 0) | 0x08);
+    /* 0x20: uq's block dither stream, on by default */
+    const uint8_t base = (uint8_t)((legacy ? 0 : 0x01) | (s == RECIMG_SAMPLER_UQ && far_bin ? 0x02 : 0) | 0x08 |
+                                   (s == RECIMG_SAMPLER_UQ ? 0x20 : 0));
     uint8_t *a = NULL, *z = NULL, *d = NULL;
     size_t na = 0, nz = 0, nd = 0;
     int nonzero = 0;

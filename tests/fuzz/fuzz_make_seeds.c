@@ -251,6 +251,11 @@ int main(int argc, char **argv)
        flags (0x4F), at qualities where the table has entries */
     rec_seed(argv[1], "round_rt_rgb_q75.rec", 128, 64, 3, 75, RECIMG_CHROMA_420, 1, 0, 0);
     rec_seed(argv[1], "rec_rt_uq_rgb_q60.rec", 64, 64, 3, 60, RECIMG_CHROMA_420, 1, 0, 100 + 5);
+    /* The block dither stream (header flags bit 5, uq, the encoder's default since
+       docs/SPEED.md "Speed pass 11"; the seeds above were committed before it): uq with
+       flags 0x2F in colour at a high quality, and with prior id 4 in gray */
+    rec_seed(argv[1], "rec_bd_uq_rgb_q85.rec", 24, 16, 3, 85, RECIMG_CHROMA_420, 1, 0, 100 + 5);
+    rec_seed(argv[1], "rec_bd_v4_uq_gray_q40.rec", 24, 24, 1, 40, RECIMG_CHROMA_420, 1, 0, 100 + 5);
     image_seeds(argv[1]);
     roundtrip_seeds(argv[1]);
     return failures ? 1 : 0;
