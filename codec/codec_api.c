@@ -157,7 +157,7 @@ void recimg_encoder_params_default(recimg_encoder_params *p)
     p->rec_fast_chain = 1;
     p->rec_block_dither = 1;
     p->rec_block_flag = 0;
-    p->recon_table = 0;
+    p->recon_table = 1;
 }
 
 static recimg_status validate_encoder_params(const recimg_encoder_params *p)
@@ -361,7 +361,7 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
     pp->sigma = step;
     /* reconstruction table (codec_recon.h); the decoder points recon_t at the file's */
     pp->recon_table = (h->flags & RECIMG_FLAG_RECON_TABLE) != 0;
-    pp->recon_t = NULL;
+    pp->recon_zz = NULL;
 }
 
 /* Bands (issue 7, bounded memory): the codec never holds a whole plane, only
@@ -752,7 +752,8 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
     /* the short-chain coding revision (issue 8, docs/SPEED.md "Speed pass 8") */
     if (enc->p.mode == RECIMG_MODE_REC && enc->p.rec_fast_chain)
         h.flags |= RECIMG_FLAG_FAST_CHAIN;
-    /* the reconstruction table for the mmse / realism decoders of both modes
+    /* the reconstruction table for the mmse / realism decoders of both modes, by
+       default in both so that each codec is measured with its best reconstruction
        (decoder-only side information; codec_recon.c, docs/REC_CODEC.md
        "Reconstruction table") */
     if (enc->p.recon_table)
@@ -857,6 +858,7 @@ typedef struct {
     recimg_status st[3];
     int skip_q[RECIMG_SKIP_GROUPS];   /* header flag 0x04: the table (luma) */
     recimg_recon_table recon;         /* header flag 0x40: the reconstruction table */
+    double recon_zz[3][64][2];        /* ... by plane, zigzag index and cell type */
 } decode_jobs;
 
 /* A plane's decoding state, made by its job at the first band (the round
@@ -875,8 +877,9 @@ static recimg_status decode_plane_start(decode_jobs *jb, int i)
     if (jb->pp[i].skip_energy)
         for (int g = 0; g < RECIMG_SKIP_GROUPS; g++)
             jb->pp[i].skip_scale[g] = recimg_skip_scale(jb->skip_q[g]);
-    if (jb->pp[i].recon_table)
-        jb->pp[i].recon_t = &jb->recon;
+    /* flag 0x40: the plane's corrections, none when its classes have no entry */
+    if ((h->flags & RECIMG_FLAG_RECON_TABLE) && recimg_recon_table_expand(&jb->recon, i > 0, jb->recon_zz[i]) > 0)
+        jb->pp[i].recon_zz = (const double (*)[2])jb->recon_zz[i];
     recimg_rec_plane_state_init(&jb->rps[i]);
     if (h->mode != RECIMG_MODE_REC) {
         recimg_round_recon rr;
@@ -884,7 +887,7 @@ static recimg_status decode_plane_start(decode_jobs *jb, int i)
         rr.realism = dec->p.realism;
         rr.private_seed = dec->p.private_seed;
         rr.plane = (uint32_t)i;
-        rr.table = (h->flags & RECIMG_FLAG_RECON_TABLE) ? &jb->recon : NULL;
+        rr.recon_zz = jb->pp[i].recon_zz;
         FORWARD_IF_ERROR(recimg_round_decode_begin(&jb->rds[i], &rr, jb->stream[i], jb->stream_size[i],
                                                    p->bw, p->bh));
     }

@@ -392,24 +392,50 @@ static int recon_class(const recimg_rec_plane_params *pp, const coef_setup *cs, 
     return recimg_recon_class(pp->plane > 0, zz, lo > 0.0 || hi < 0.0);
 }
 
+/* The encoder's far-bin estimate for the table's sums: far_bin_estimate's value (a far
+ * bin is always in recimg_laplace_trunc_mean's one-sided branches, lo + or hi -
+ * exp_trunc_mean(hi - lo, FAR_BIN_SCALE)) with the width taken as 2 hw, whose
+ * exp_trunc_mean is kept for the last hw (uq's is constant). It can differ from the
+ * decoder's estimate in the last bits (hi - lo is 2 hw rounded); the table is the
+ * encoder's choice and needs no more, and rec_expm1 per far bin was most of the table's
+ * cost in the encoder (issue 8). */
+typedef struct {
+    double hw, etm;   /* hw < 0: empty */
+} far_cache;
+
+static double far_estimate_cached(const coef_setup *cs, double x, double hw, double mmse, far_cache *fc)
+{
+    const double lo = x - hw - cs->mean, hi = x + hw - cs->mean;
+    if (!(cs->b < FAR_BIN_SCALE) || !(hw > 0.0) || !(lo > 0.0 || hi < 0.0))
+        return mmse;
+    if (hw != fc->hw) {
+        fc->hw = hw;
+        fc->etm = exp_trunc_mean(2.0 * hw, FAR_BIN_SCALE);
+    }
+    return cs->mean + (lo >= 0.0 ? lo + fc->etm : hi - fc->etm);
+}
+
+/* acc: the running sums (encode_rows keeps them in a local copy of stats->recon while it
+ * runs, so that the stores cannot alias its other data; the same additions in the same
+ * order). */
 static void recon_table_add(const recimg_rec_plane_params *pp, const coef_setup *cs, int zz, int k, double x,
-                            double hw, double y, double mmse, recimg_rec_stats *stats)
+                            double hw, double y, double mmse, far_cache *fc, recimg_recon_acc *acc)
 {
     double sign;
     const int cls = recon_class(pp, cs, zz, x, hw, &sign);
-    const double est = pp->uq_far_bin ? far_bin_estimate(cs, x, hw, mmse) : mmse;
-    recimg_recon_acc_add(&stats->recon, cls, pp->sigma[k], sign * (y - est));
+    const double est = pp->uq_far_bin ? far_estimate_cached(cs, x, hw, mmse, fc) : mmse;
+    recimg_recon_acc_add(acc, cls, pp->sigma[k], sign * (y - est));
 }
 
+/* Decoder: the corrected estimate (pp->recon_zz non-NULL). */
 static double recon_table_apply(const recimg_rec_plane_params *pp, const coef_setup *cs, int zz, double x,
                                 double hw, double est)
 {
-    double sign;
-    const int cls = recon_class(pp, cs, zz, x, hw, &sign);
-    const double c = pp->recon_t->c[cls];
+    const double lo = x - hw - cs->mean, hi = x + hw - cs->mean;
+    const double c = pp->recon_zz[zz][lo > 0.0 || hi < 0.0];
     if (c == 0.0)
         return est;
-    return recimg_recon_apply(est, sign, c, x - hw, x + hw);
+    return recimg_recon_apply(est, x - cs->mean >= 0.0 ? 1.0 : -1.0, c, x - hw, x + hw);
 }
 
 /* Step cap of the rejection samplers (gprs-bnb also stops at depth 111). */
@@ -1098,6 +1124,8 @@ static recimg_status encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state
     block_gain_init(&bg_empty, pp, bnb);
     skip_energy_prep sep;
     skip_energy_prepare(pp, &sep);
+    far_cache fcache = {-1.0, 0.0};   /* recon_table: the far-bin estimate's last hw */
+    recimg_recon_acc racc = stats->recon;   /* recon_table: the sums, back in stats at the end */
     /* the zigzag index at which the block flag is coded, none without it */
     const int flag_zz = pp->block_flag ? FLAG_ZZ : 64;
     RETURN_IF(ctx->kind != RECIMG_CTX_CONTINUOUS, RECIMG_ERR_INTERNAL);   /* ac_predict_skip */
@@ -1115,8 +1143,10 @@ static recimg_status encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state
                 double mmse, info;
                 if (zz == flag_zz) {
                     int done;
+                    stats->recon = racc;   /* flag_adopt adds the adopted try's coefficients */
                     FORWARD_IF_ERROR(block_flag_encode(enc, ctx, bnb, pp, coef, block, thr, fw, &bg, &sep,
                                                        stats, &done));
+                    racc = stats->recon;
                     if (done)   /* the winning try's coding adopted */
                         break;
                 }
@@ -1147,7 +1177,7 @@ static recimg_status encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state
                 feedback(ctx, zz, &cs, r.x, r.draws.half_width, &r.edges, &mmse);
                 block_gain_add(&bg, zz, &cs, mmse);
                 if (pp->recon_table && r.draws.half_width >= 0.0)   /* decoder-only side information */
-                    recon_table_add(pp, &cs, zz, k, r.x, r.draws.half_width, y, mmse, stats);
+                    recon_table_add(pp, &cs, zz, k, r.x, r.draws.half_width, y, mmse, &fcache, &racc);
                 if (pp->want_kl)
                     stats->kl_bits += kl_bits_of(pp->sampler == RECIMG_SAMPLER_BLOCK ? RECIMG_SAMPLER_UQ
                                                                                     : pp->sampler,
@@ -1159,6 +1189,7 @@ static recimg_status encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state
             recimg_ctx_end_block(ctx);
         }
     }
+    stats->recon = racc;
     bnb->group_escape = grp.escape;
     return RECIMG_OK;
 }
@@ -1473,7 +1504,7 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
                 block_gain_add(&bg, zz, &cs, mmse);   /* shared state: the fed-back e */
                 if (pp->uq_far_bin)   /* reconstruction only */
                     mmse = far_bin_estimate(&cs, r.x, r.draws.half_width, mmse);
-                if (pp->recon_table && pp->recon_t && r.draws.half_width >= 0.0)   /* reconstruction only */
+                if (pp->recon_zz && r.draws.half_width >= 0.0)   /* reconstruction only */
                     mmse = recon_table_apply(pp, &cs, zz, r.x, r.draws.half_width, mmse);
                 coef[k] = coded_output(recon, pp, &cs, r.x, mmse) * pp->sigma[k];
             }

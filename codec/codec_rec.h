@@ -64,11 +64,13 @@ typedef struct {
                                    (codec_rec.c, "block flag"); 0 in initializers that stop
                                    before it. Needs block_gain. */
     int recon_table;            /* header flag 0x40. Encoder: accumulate stats->recon from every
-                                   coefficient coded in place with a bin. Decoder: add recon_t's
-                                   correction to those coefficients' mmse / realism estimate
-                                   (codec_rec.c recon_table_apply). 0 in initializers that stop
-                                   before it */
-    const recimg_recon_table *recon_t;   /* decoder, recon_table only: the file's table */
+                                   coefficient coded in place with a bin. 0 in initializers that
+                                   stop before it */
+    const double (*recon_zz)[2];   /* decoder (flag 0x40): the plane's corrections by [zz][cell
+                                      type] (recimg_recon_table_expand) added to those
+                                      coefficients' mmse / realism estimate (codec_rec.c
+                                      recon_table_apply); NULL: none (no flag, or no entry for
+                                      the plane's classes) */
     int block_dither;           /* header flag 0x20 (sampler uq): each coded coefficient's dither
                                    from its block's sub-stream (codec_rec.c block_dither_key,
                                    rec_prng_stream_uniform) instead of its own key's draw 0;

@@ -25,9 +25,27 @@
 #include <math.h>
 #include <string.h>
 
+/* 0 for DC, then the skip-energy table's groups plus 1 (zigzag 1-5, 6-14, 15-20, 21-27,
+   28-35, 36-44, 45-54, 55-63); tests/codec/test_codec_recon_table checks it against
+   recimg_skip_group */
+const unsigned char recimg_recon_group_of_zz[64] = {
+    0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5,
+    5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 8, 8, 8, 8, 8, 8, 8, 8, 8};
+
 int recimg_recon_group(int zz)
 {
     return zz == 0 ? 0 : 1 + recimg_skip_group(zz);
+}
+
+int recimg_recon_table_expand(const recimg_recon_table *t, int chroma, double zc[64][2])
+{
+    int n = 0;
+    for (int zz = 0; zz < 64; zz++)
+        for (int far = 0; far < 2; far++)
+            zc[zz][far] = t->c[recimg_recon_class(chroma, zz, far)];
+    for (int c = 0; c < RECIMG_RECON_CLASSES / 2; c++)
+        n += t->c[(chroma ? RECIMG_RECON_CLASSES / 2 : 0) + c] != 0.0;
+    return n;
 }
 
 void recimg_recon_acc_merge(recimg_recon_acc *a, const recimg_recon_acc *b)

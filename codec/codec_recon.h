@@ -69,13 +69,19 @@ static inline double recimg_recon_apply(double est, double sign, double c, doubl
     return v;
 }
 
-/* Class group of zigzag index zz: 0 for DC, 1 + recimg_skip_group(zz) for AC. */
+/* Class group of zigzag index zz (0..63): 0 for DC, 1 + recimg_skip_group(zz) for AC. */
+extern const unsigned char recimg_recon_group_of_zz[64];
 int recimg_recon_group(int zz);
 
-/* Class of a coded coefficient (chroma: plane > 0; far: the cell type t above). */
+/* Class of a coded coefficient (chroma: plane > 0; zz 0..63; far: the cell type t above). */
 static inline int recimg_recon_class(int chroma, int zz, int far)
 {
-    return 18 * (chroma ? 1 : 0) + 2 * recimg_recon_group(zz) + (far ? 1 : 0);
+    return 18 * (chroma ? 1 : 0) + 2 * (int)recimg_recon_group_of_zz[zz] + (far ? 1 : 0);
 }
+
+/* Decoder speed: the corrections of one plane kind (chroma 0 / 1) by zigzag index and
+ * cell type, zc[zz][t] = t->c[recimg_recon_class(chroma, zz, t)]; returns how many of
+ * the plane kind's classes have an entry (0: the plane needs no correction at all). */
+int recimg_recon_table_expand(const recimg_recon_table *t, int chroma, double zc[64][2]);
 
 #endif

@@ -142,9 +142,6 @@ static int32_t quantize(double y, double step)
     return (int32_t)q;
 }
 
-/* Reconstruction of residual s relative to a centre, in step units (below). */
-static double recon(const recimg_ctx *ctx, const recimg_ctx_pred *p, int32_t s, int center);
-
 /* Reconstruction table (header flag 0x40, codec_recon.h): a nonzero index's class
  * (plane, band group, |s| = 1 or more) and the direction sign(s). */
 static int recon_class(int chroma, int zz, int32_t s)
@@ -152,15 +149,38 @@ static int recon_class(int chroma, int zz, int32_t s)
     return recimg_recon_class(chroma, zz, s > 1 || s < -1);
 }
 
-/* Encoder: adds index s's folded error (y_rel: y in step units minus the DC
- * prediction for zz = 0) of the table-less MMSE estimate. */
-static void recon_table_add(recimg_recon_acc *acc, const recimg_ctx *ctx, const recimg_ctx_pred *p,
-                            int chroma, int zz, int32_t s, double y_rel, double step)
+/* Encoder only (the table's sums; no decoder runs it): ln t for t in (0, 1) from frexp
+ * (exact) and 2 atanh((m - 1) / (m + 1)) to z^7 with m in [sqrt(1/2), sqrt(2)), absolute
+ * error below 1e-7. The table's choice needs no more, and rec_log was a third of the
+ * table's cost in the round encoder (issue 8). */
+static double ln_approx(double t)
 {
+    int e;
+    double m = frexp(t, &e), z, z2;   /* t = m 2^e, m in [1/2, 1) */
+    if (m < 0.70710678118654752440) {
+        m *= 2.0;
+        e--;
+    }
+    z = (m - 1.0) / (m + 1.0);
+    z2 = z * z;
+    return (double)e * 0.69314718055994530942 + 2.0 * z * (1.0 + z2 * (1.0 / 3.0 + z2 * (0.2 + z2 / 7.0)));
+}
+
+/* Encoder: adds index s's folded error (y_rel: y in step units minus the DC
+ * prediction for zz = 0) of the table-less MMSE estimate (recon's, with ln_approx). */
+static void recon_table_add(recimg_recon_acc *acc, const recimg_ctx_pred *p, int chroma, int zz, int32_t s,
+                            double y_rel, double step)
+{
+    double a, b, t2, off;
     if (s == 0)
         return;
-    recimg_recon_acc_add(acc, recon_class(chroma, zz, s), step,
-                         (s < 0 ? -1.0 : 1.0) * (y_rel - recon(ctx, p, s, 0)));
+    a = s < 0 ? -(double)s : (double)s;
+    b = -0.5 / ln_approx(p->t);
+    t2 = p->t * p->t;
+    off = -0.5 + b - t2 / (1.0 - t2);
+    if (off > 0.0) off = 0.0;
+    if (off < -0.5) off = -0.5;
+    recimg_recon_acc_add(acc, recon_class(chroma, zz, s), step, (s < 0 ? -y_rel : y_rel) - (a + off));
 }
 
 recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, const double *coef,
@@ -178,7 +198,7 @@ recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, con
             recimg_ctx_predict(ctx, 0, &p);
             put_value(enc, s, p.t);
             if (acc)   /* decoder-only side information */
-                recon_table_add(acc, ctx, &p, chroma, 0, s, coef[0] / step[0] - (double)pred, step[0]);
+                recon_table_add(acc, &p, chroma, 0, s, coef[0] / step[0] - (double)pred, step[0]);
             recimg_ctx_update(ctx, 0, &p, mag_q16(s));
             recimg_ctx_dc_record(ctx, dc);
             for (int zz = 1; zz < 64; zz++) {
@@ -187,7 +207,7 @@ recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, con
                 recimg_ctx_predict(ctx, zz, &p);
                 put_value(enc, s, p.t);
                 if (acc)
-                    recon_table_add(acc, ctx, &p, chroma, zz, s, coef[k] / step[k], step[k]);
+                    recon_table_add(acc, &p, chroma, zz, s, coef[k] / step[k], step[k]);
                 recimg_ctx_update(ctx, zz, &p, mag_q16(s));
             }
             recimg_ctx_end_block(ctx);
@@ -255,9 +275,9 @@ static double recon_mmse(const recimg_ctx *ctx, const recimg_ctx_pred *p, int32_
 {
     const double v = recon(ctx, p, s, 0);
     double c, n;
-    if (!rr->table || s == 0)
+    if (!rr->recon_zz || s == 0)
         return v;
-    c = rr->table->c[recon_class(rr->plane > 0, (int)(index % 64u), s)];
+    c = rr->recon_zz[index % 64u][s > 1 || s < -1];
     if (c == 0.0)
         return v;
     n = s < 0 ? -(double)s : (double)s;

@@ -37,8 +37,9 @@ typedef struct {
     double realism;            /* A */
     uint64_t private_seed;     /* decoder-private randomness for the draws */
     uint32_t plane;            /* PRNG stream offset */
-    const recimg_recon_table *table;   /* header flag 0x40: the file's reconstruction table
-                                          (MMSE and REALISM's mean of nonzero bins); NULL: none */
+    const double (*recon_zz)[2];   /* header flag 0x40: the plane's corrections by [zz][t]
+                                      (recimg_recon_table_expand; t = |s| >= 2), added to MMSE's
+                                      and REALISM's mean of nonzero bins; NULL: none */
 } recimg_round_recon;
 
 /* Decoding state of one plane carried across recimg_round_decode_rows calls. */

@@ -169,12 +169,12 @@ typedef struct {
        other samplers (the recimg command refuses --effort 2 with them) and in round
        mode. */
     int rec_block_flag;
-    /* Both modes: 1 = header flag 0x40, the payload carries the reconstruction table
+    /* Both modes: 1 (default) = header flag 0x40, the payload carries the reconstruction table
        (5 to 41 bytes after the skip-energy table): per class of coded coefficient
        (plane, band group, cell type) a bias the encoder measured, which the mmse and
        realism decoders add to their estimate, clamped into the coefficient's cell
-       (docs/FORMAT.md, docs/REC_CODEC.md "Reconstruction table"); 0 (default) =
-       without it, as files made before it. The plane streams are the same either way;
+       (docs/FORMAT.md, docs/REC_CODEC.md "Reconstruction table"); 0 = without it,
+       as files made before it. The plane streams are the same either way;
        centre and sample decoding ignore it. */
     int recon_table;
     /* REC with sampler uq: 1 (default) = header flag 0x20, the block dither stream

@@ -72,10 +72,10 @@ expect 0 "$recimg" compress "$images/astronaut.png" -o "$tmp/r.rec" --mode rec -
 expect 0 "$recimg" info "$tmp/r.rec"
 grep -q '^  model       context model v4 (prior id 4), closed-form bin coder, short-chain revision, block dither stream$' "$tmp/out.txt" \
   || bad "info: --effort 2 rec file's model line: $(grep model "$tmp/out.txt")"
-grep -q '^  mode        rec, sampler uq, .*, far-bin reconstruction, skip-energy table$' "$tmp/out.txt" \
+grep -q '^  mode        rec, sampler uq, .*, far-bin reconstruction, skip-energy table, reconstruction table$' "$tmp/out.txt" \
   || bad "info: rec file's mode line: $(grep mode "$tmp/out.txt")"
 expect 0 "$recimg" info "$tmp/r.rec" --json
-grep -q '"flags": 47, "prior_id": 4,' "$tmp/out.txt" || bad "info --json: flags/prior_id: $(cat "$tmp/out.txt")"
+grep -q '"flags": 111, "prior_id": 4,' "$tmp/out.txt" || bad "info --json: flags/prior_id: $(cat "$tmp/out.txt")"
 
 # --- bad input: status 1, message naming the file, no output file
 "$make_inputs" bad "$tmp/a.rec" "$tmp" || bad "cannot make bad inputs"

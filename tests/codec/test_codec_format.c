@@ -124,15 +124,19 @@ int main(void)
             CHECK(mutate(25, 1, 0) == RECIMG_ERR_CORRUPT);
             /* uq (the default sampler) files carry flags 0x01 (closed-form bin coder),
                0x02 (far-bin reconstruction, decoder only: without it the payload decodes)
-               0x04 (skip-energy table at the payload's start) and 0x08 (short-chain
-               revision) and 0x20 (block dither stream); without 0x01 or 0x08 the
-               payload is read by another coder, without 0x20 with other dithers,
-               without 0x04 the table is read as the stream lengths: some image or
-               corrupt; unknown bits are errors */
-            CHECK(rec_file[24] == RECIMG_SAMPLER_UQ && rec_file[27] == 0x2F);
-            CHECK(mutate(27, 1, 0x2D) == RECIMG_OK);
+               0x04 (skip-energy table at the payload's start), 0x08 (short-chain
+               revision), 0x20 (block dither stream) and 0x40 (reconstruction table
+               after the skip-energy table); without 0x01 or 0x08 the payload is read
+               by another coder, without 0x20 with other dithers, without 0x04 or 0x40
+               a table is read as something else: some image or corrupt; unknown bits
+               are errors */
+            CHECK(rec_file[24] == RECIMG_SAMPLER_UQ && rec_file[27] == 0x6F);
+            CHECK(mutate(27, 1, 0x6D) == RECIMG_OK);
             for (uint64_t fl = 0; fl < 15; fl++) {
                 const recimg_status s0 = mutate(27, 1, fl), s1 = mutate(27, 1, fl | 0x20);
+                const recimg_status s2 = mutate(27, 1, fl | 0x40), s3 = mutate(27, 1, fl | 0x60);
+                CHECK(s2 == RECIMG_OK || s2 == RECIMG_ERR_CORRUPT);
+                CHECK(s3 == RECIMG_OK || s3 == RECIMG_ERR_CORRUPT);
                 CHECK(s0 == RECIMG_OK || s0 == RECIMG_ERR_CORRUPT);
                 CHECK(s1 == RECIMG_OK || s1 == RECIMG_ERR_CORRUPT);
             }

@@ -28,6 +28,7 @@ static recimg_image crop(const imageio_image *in, uint32_t x0, uint32_t y0, uint
 static void rec_params(recimg_encoder_params *p, recimg_sampler s, double q, uint64_t seed)
 {
     recimg_encoder_params_default(p);
+    p->recon_table = 0;   /* header flag 0x40 has its own test (test_codec_recon_table) */
     p->mode = RECIMG_MODE_REC;
     p->sampler = s;
     p->quality = q;

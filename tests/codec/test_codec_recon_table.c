@@ -13,6 +13,7 @@
  *    mmse and realism to other pixels, and mmse's PSNR against the source is higher; the
  *    encoder's bytes and every decode mode agree for 1 and 2 threads; rewriting the
  *    table's entries to others changes mmse only;
+ *  - the default encoder writes the table in both modes (the same bytes as recon_table = 1);
  *  - hostile input (CRC recomputed, so only the table rules can refuse): a reserved mask
  *    bit, an entry 0 or -128, a payload that ends inside the table. */
 #include "codec_recon.h"
@@ -36,6 +37,17 @@ static void helpers(void)
     CHECK(recimg_recon_class(0, 0, 0) == 0 && recimg_recon_class(0, 0, 1) == 1);
     CHECK(recimg_recon_class(0, 63, 1) == 17 && recimg_recon_class(1, 0, 0) == 18);
     CHECK(recimg_recon_class(1, 63, 1) == RECIMG_RECON_CLASSES - 1);
+    for (int zz = 0; zz < 64; zz++)   /* the lookup table is the skip-energy groups + 1 */
+        CHECK(recimg_recon_group_of_zz[zz] == recimg_recon_group(zz));
+    {   /* the decoder's expansion by zigzag index and cell type */
+        static double zc[64][2];
+        memset(&t, 0, sizeof t);
+        t.c[recimg_recon_class(1, 40, 1)] = 0.5;
+        CHECK(recimg_recon_table_expand(&t, 0, zc) == 0);
+        CHECK(recimg_recon_table_expand(&t, 1, zc) == 1);
+        for (int zz = 0; zz < 64; zz++)
+            CHECK(zc[zz][0] == 0.0 && zc[zz][1] == (recimg_recon_group(zz) == recimg_recon_group(40) ? 0.5 : 0.0));
+    }
     /* the choice: 1000 coefficients of unit 2 with mean error +0.25 -> q = 32; one class
        with error -3 -> clamped to -127; a class whose gain is below 8 bits -> absent */
     memset(&acc, 0, sizeof acc);
@@ -86,7 +98,8 @@ static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sa
     p.sampler = s;
     p.quality = q;
     p.threads = threads;
-    p.recon_table = table;
+    if (table >= 0)   /* -1: the default */
+        p.recon_table = table;
     return ct_encode(&p, img, out, size, NULL);
 }
 
@@ -124,6 +137,13 @@ static void file_pair(const recimg_image *img, recimg_mode mode, recimg_sampler 
     CHECK(encode(img, mode, s, q, 0, 1, &z, &nz) == RECIMG_OK);
     CHECK(encode(img, mode, s, q, 1, 2, &a2, &na2) == RECIMG_OK);
     CHECK(a && a2 && na == na2 && memcmp(a, a2, na) == 0);   /* the encoder's threads */
+    {   /* the default: the table, in both modes */
+        uint8_t *d = NULL;
+        size_t nd = 0;
+        CHECK(encode(img, mode, s, q, -1, 1, &d, &nd) == RECIMG_OK);
+        CHECK(d && nd == na && memcmp(a, d, na) == 0);
+        recimg_free(d);
+    }
     if (!a || !z || na <= nz + RECIMG_RECON_MASK_BYTES - 1 || nz < HDR + 8) {
         CHECK(!"files with and without the table differ by more than a table");
         goto done;

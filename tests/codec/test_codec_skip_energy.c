@@ -185,6 +185,7 @@ static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sa
 {
     recimg_encoder_params p;
     recimg_encoder_params_default(&p);
+    p.recon_table = 0;   /* flag 0x40 has its own test (test_codec_recon_table) */
     p.mode = mode;
     p.sampler = s;
     p.quality = 25;
