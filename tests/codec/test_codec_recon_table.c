@@ -9,8 +9,9 @@
  *  - through the API, round mode and rec mode (uq with the default flags, lrq), RGB 4:2:0
  *    and gray: the file with the table is the file without it with the table inserted
  *    after the skip-energy table and the flag and payload size changed (the streams are
- *    the same bytes); the table has entries; centre and sample decode to the same pixels,
- *    mmse and realism to other pixels, and mmse's PSNR against the source is higher; the
+ *    the same bytes); the table has entries; centre, sample and realism with A = 1 decode
+ *    to the same pixels, mmse and realism with A = 0.5 to other pixels, and mmse's PSNR
+ *    against the source is higher; the
  *    encoder's bytes and every decode mode agree for 1 and 2 threads; rewriting the
  *    table's entries to others changes mmse only;
  *  - the default encoder writes the table in both modes (the same bytes as recon_table = 1);
@@ -104,6 +105,8 @@ static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sa
 }
 
 /* Decoded image (pixels malloc'd by the codec; recimg_free) or no pixels with *st set. */
+static double realism_a = 0.5;   /* the realism decodes' A */
+
 static recimg_image decode(const uint8_t *f, size_t n, recimg_decode_mode mode, int threads, recimg_status *st)
 {
     recimg_decoder_params p;
@@ -112,7 +115,7 @@ static recimg_image decode(const uint8_t *f, size_t n, recimg_decode_mode mode, 
     memset(&out, 0, sizeof out);
     recimg_decoder_params_default(&p);
     p.decode = mode;
-    p.realism = 0.5;
+    p.realism = realism_a;
     p.threads = threads;
     *st = recimg_decoder_create(&p, &d);
     if (*st == RECIMG_OK)
@@ -182,6 +185,18 @@ static void file_pair(const recimg_image *img, recimg_mode mode, recimg_sampler 
             recimg_free(p2.pixels);
             recimg_free(p3.pixels);
         }
+    }
+    {   /* realism with A = 1 (the default A) never uses the mmse estimate */
+        recimg_status s1, s2;
+        recimg_image p1, p2;
+        realism_a = 1.0;
+        p1 = decode(a, na, RECIMG_DECODE_REALISM, 1, &s1);
+        p2 = decode(z, nz, RECIMG_DECODE_REALISM, 1, &s2);
+        realism_a = 0.5;
+        CHECK(s1 == RECIMG_OK && s2 == RECIMG_OK && p1.pixels && p2.pixels &&
+              memcmp(p1.pixels, p2.pixels, npx) == 0);
+        recimg_free(p1.pixels);
+        recimg_free(p2.pixels);
     }
     {   /* other entries: mmse changes, centre does not; hostile tables are refused */
         uint8_t *f = malloc(na);
