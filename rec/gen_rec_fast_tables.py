@@ -7,7 +7,10 @@ Computed in 60-digit arithmetic (python3-mpmath). Run from the repo root:
 tests/rec/test_rec_fast.c checks every entry against libm's exp and rec_exp.
 Also the table of the decoder's search hint (rec/rec_quant.c hint_log):
 log(1 + j/256) and 1 / (1 + j/256), j = 0 .. 255, correctly rounded (only a hint:
-any values give the same decoded bins).
+any values give the same decoded bins), and the closed-form coder's hint quantiles
+(rec/rec_quant.c cf_hint): z(t) at t = 64 i, i = 0 .. 1024, with g = (t - 1/2) / (2^16 - 2),
+z = log(2 g) for g < 1/2, -log(2 (1 - g)) otherwise (t clamped to 1 .. 2^16 - 2), correctly
+rounded (also only a hint).
 """
 import mpmath as mp
 
@@ -38,4 +41,15 @@ for j in range(256):
     a = nearest(mp.log(1 + mp.mpf(j) / 256))
     b = nearest(1 / (1 + mp.mpf(j) / 256))
     print("    {%s, %s}, \\" % (a.hex(), b.hex()))
+print("}")
+
+print("#define REC_HINTZ_INIT { \\")
+zs = []
+for i in range(1025):
+    t = min(max(64 * i, 1), 65534)
+    g = (mp.mpf(t) - mp.mpf(1) / 2) / (65536 - 2)
+    z = mp.log(2 * g) if g < mp.mpf(1) / 2 else -mp.log(2 * (1 - g))
+    zs.append(nearest(z).hex())
+for i in range(0, 1025, 4):
+    print("    " + ", ".join(zs[i:i + 4]) + ", \\")
 print("}")
