@@ -35,6 +35,7 @@
 #include "rec_fast.h"
 #include "rec_fast_internal.h" /* rec_fast_exp_neg_body; REC_HINTLOG_INIT */
 #include "rec_quant_internal.h"
+#include "rec_rc_internal.h" /* rec_rc_encode_freq16 etc. */
 
 #include <math.h> /* isfinite, sqrt (IEEE correctly rounded) */
 #include <string.h>
@@ -673,7 +674,7 @@ static rec_status code_bin_cf(rec_rc_encoder *enc, int64_t k, double step, doubl
             cum[0] = 1u;
         if (k == c.k_hi)
             cum[1] = TOTAL - 1u;
-        rec_rc_encode_freq(enc, cum[0], cum[1] - cum[0], TOTAL_BITS);
+        rec_rc_encode_freq16(enc, cum[0], cum[1] - cum[0]);
         ed.e_lo = e[0];
         ed.e_hi = e[1];
         ed.known = 1;
@@ -870,7 +871,7 @@ static rec_status decode_bin_cf(rec_rc_decoder *dec, double step, double u,
         *edges = ed;
     if (!cf_setup(&c, step, u, prior, fast))
         return rec_quant_decode_bin(dec, step, u, prior, k_out);
-    t = rec_rc_decode_target(dec, TOTAL_BITS);
+    t = rec_rc_decode_target16(dec);
     if (t < 1u) {
         rec_rc_decode_consume(dec, 0, 1, TOTAL_BITS);
         k = c.k_lo - 1 - (int64_t)(rec_rc_decode_uint_escape(dec, NULL) & (((uint64_t)1 << 53) - 1));
@@ -880,7 +881,7 @@ static rec_status decode_bin_cf(rec_rc_decoder *dec, double step, double u,
     } else {
         uint32_t c0, c1;
         k = cf_find(&c, t, &c0, &c1, &ed, NULL);
-        rec_rc_decode_consume(dec, c0, c1 - c0, TOTAL_BITS);
+        rec_rc_decode_consume16(dec, c0, c1 - c0);
     }
     if (edges)
         *edges = ed;

@@ -10,6 +10,7 @@
  */
 #include "rec_rc.h"
 #include "rec_math.h"
+#include "rec_rc_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,11 @@ static void enc_normalize(rec_rc_encoder *e)
         e->range <<= 8;
         shift_low(e);
     }
+}
+
+void rec_rc_enc_normalize(rec_rc_encoder *e)   /* rec_rc_internal.h */
+{
+    enc_normalize(e);
 }
 
 static void log_push(rec_rc_log *log, uint32_t a, uint32_t b, uint32_t total_bits)
@@ -331,6 +337,11 @@ static void dec_normalize(rec_rc_decoder *d)
         d->range <<= 8;
         d->code = (d->code << 8) | next_byte(d);
     }
+}
+
+void rec_rc_dec_normalize(rec_rc_decoder *d)   /* rec_rc_internal.h */
+{
+    dec_normalize(d);
 }
 
 static int dec_bit_bound(rec_rc_decoder *d, uint32_t p0)

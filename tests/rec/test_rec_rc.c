@@ -2,6 +2,7 @@
  * of random symbols including edge frequencies and long carry chains, and
  * the sticky error on truncated or garbage input. */
 #include "rec_rc.h"
+#include "rec_rc_internal.h"
 #include "rec_test_util.h"
 
 #include <stdio.h>
@@ -469,6 +470,86 @@ static void test_cost_floor(void)
     CHECK(bad == 0 && ops_checked == 32000);
 }
 
+/* rec_rc_internal.h's inline 16-bit paths against the public functions: the same
+ * random symbols (some invalid: freq 0, past the total) coded through each give the
+ * same bytes, with and without an operation log; decoding valid streams and random
+ * bytes (errors) step by step through each gives the same targets, states and sticky
+ * errors after every operation. */
+static void test_inline16(void)
+{
+    enum { N = 20000 };
+    static uint32_t cum[N], freq[N];
+    for (int round = 0; round < 3; round++) {
+        rec_rc_encoder a, b;
+        rec_rc_log log;
+        uint8_t *ba = NULL, *bb = NULL;
+        size_t na = 0, nb = 0;
+        int ra, rb;
+        sm_state = 0x1234u + (uint64_t)round;
+        for (int i = 0; i < N; i++) {
+            const uint32_t f = (uint32_t)(splitmix() % (i % 3 == 0 ? 64u : 40000u));   /* 0: invalid */
+            cum[i] = (uint32_t)(splitmix() % 65536u);
+            freq[i] = f;
+            if (round < 2 && (f == 0 || cum[i] + f > 65536u)) {   /* rounds 0, 1: valid only */
+                freq[i] = 1 + f % 64u;
+                cum[i] = cum[i] > 65536u - freq[i] ? 65536u - freq[i] : cum[i];
+            }
+        }
+        CHECK(rec_rc_encoder_init(&a) == 0 && rec_rc_encoder_init(&b) == 0);
+        rec_rc_log_init(&log);
+        if (round == 1)
+            rec_rc_encoder_set_log(&a, &log);   /* the inline path hands logged ones over */
+        for (int i = 0; i < N; i++) {
+            rec_rc_encode_freq16(&a, cum[i], freq[i]);
+            rec_rc_encode_freq(&b, cum[i], freq[i], 16);
+        }
+        rec_rc_encoder_set_log(&a, NULL);
+        ra = rec_rc_encoder_finish(&a, &ba, &na);
+        rb = rec_rc_encoder_finish(&b, &bb, &nb);
+        CHECK(ra == rb && na == nb && (ra != 0 || memcmp(ba, bb, na) == 0));
+        CHECK((round < 2) == (ra == 0));   /* round 2 made invalid calls: both failed */
+        if (round == 1)
+            CHECK(log.n == (size_t)N);
+        rec_rc_log_free(&log);
+        for (int pass = 0; pass < 2 && round < 2; pass++) {
+            /* pass 0: the valid stream; pass 1: random bytes (targets and consumes that
+               do not match: error paths) */
+            uint8_t *junk = malloc(na + 1);
+            const uint8_t *src = ba;
+            rec_rc_decoder da, db;
+            int same = 1;
+            CHECK(junk != NULL);
+            if (!junk)
+                break;
+            if (pass == 1) {
+                for (size_t i = 0; i < na + 1; i++)
+                    junk[i] = (uint8_t)splitmix();
+                src = junk;
+            }
+            rec_rc_decoder_init(&da, src, na);
+            rec_rc_decoder_init(&db, src, na);
+            for (int i = 0; i < N && same; i++) {
+                const uint32_t ta = rec_rc_decode_target16(&da), tb = rec_rc_decode_target(&db, 16);
+                uint32_t c = cum[i], f = freq[i];
+                if (pass == 1 && i % 2)   /* the symbol the target names, roughly */
+                    c = ta > 65535u - f ? 65536u - f : ta;
+                rec_rc_decode_consume16(&da, c, f);
+                rec_rc_decode_consume(&db, c, f, 16);
+                same = ta == tb && da.code == db.code && da.range == db.range && da.pos == db.pos &&
+                       da.overread == db.overread && da.error == db.error;
+                if (pass == 0)
+                    same = same && ta >= cum[i] && ta < cum[i] + freq[i] && !da.error;
+            }
+            CHECKF(same, "round %d pass %d", round, pass);
+            if (pass == 1)
+                CHECK(da.error);   /* random bytes broke the stream (so the error paths ran) */
+            free(junk);
+        }
+        free(ba);
+        free(bb);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const int print = argc > 1 && strcmp(argv[1], "--print") == 0;
@@ -480,6 +561,7 @@ int main(int argc, char **argv)
         test_errors();
         test_log_replay();
         test_cost_floor();
+        test_inline16();
     }
     return rec_test_finish("test_rec_rc");
 }
