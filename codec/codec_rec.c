@@ -95,7 +95,7 @@ double recimg_laplace_trunc_mean(double lo, double hi, double b)
 
 /* The body of recimg_laplace_trunc_mean_edges, static so that feedback can take it
  * inline (speed, issue 8; the same code, so the same bits). */
-static double trunc_mean_edges(double lo, double hi, double b, double e_lo, double e_hi)
+static inline double trunc_mean_edges(double lo, double hi, double b, double e_lo, double e_hi)
 {
     if (!(hi > lo))
         return 0.5 * (lo + hi);
@@ -197,7 +197,7 @@ typedef struct {
     const rec_pow_table *pt;   /* flag 0x08: the factor from this table; NULL: exact */
 } block_gain_state;
 
-static void block_gain_update(block_gain_state *bg)
+static inline void block_gain_update(block_gain_state *bg)
 {
     if (bg->pt)
         bg->g = rec_pow_table_ratio(bg->pt, bg->e2 + GAIN_C, bg->b2 + GAIN_C);

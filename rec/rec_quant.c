@@ -574,7 +574,7 @@ typedef struct {
 } cfctx;
 
 /* 1: covered (ctx filled); 0: use the WINDOW coder */
-static int cf_setup(cfctx *c, double step, double u, const rec_prior *prior, int fast)
+static inline int cf_setup(cfctx *c, double step, double u, const rec_prior *prior, int fast)
 {
     double inv_step, m, w, bs;
     /* the comparisons also refuse NaN and infinities (a NaN or infinite u or mean
@@ -644,8 +644,8 @@ static double cf_edge_exp(const cfctx *c, int64_t k)
     return e;
 }
 
-static rec_status code_bin_cf(rec_rc_encoder *enc, int64_t k, double step, double u,
-                              const rec_prior *prior, rec_quant_edges *edges, int fast)
+static inline rec_status code_bin_cf(rec_rc_encoder *enc, int64_t k, double step, double u,
+                                     const rec_prior *prior, rec_quant_edges *edges, int fast)
 {
     cfctx c;
     rec_quant_edges ed = {0, 0.0, 0.0};
@@ -858,8 +858,9 @@ int64_t rec_quant_cf_locate(double step, double u, const rec_prior *prior, uint3
     return cf_find(&c, t, &c0, &c1, &ed, probes);
 }
 
-static rec_status decode_bin_cf(rec_rc_decoder *dec, double step, double u,
-                                const rec_prior *prior, int64_t *k_out, rec_quant_edges *edges, int fast)
+static inline rec_status decode_bin_cf(rec_rc_decoder *dec, double step, double u,
+                                       const rec_prior *prior, int64_t *k_out, rec_quant_edges *edges,
+                                       int fast)
 {
     cfctx c;
     int64_t k;
