@@ -1,6 +1,6 @@
 /* Golden MD5s of decoder output for fixed .rec files committed under
- * tests/codec/data/ (never golden encoder bytes: the encoder may change, the
- * decoding of a given file may not). Every decode mode of the rounding
+ * tests/codec/data/ (never golden encoder bytes here: the encoder may change, the
+ * decoding of a given file may not; test_codec_encoder_pins pins today's encoder). Every decode mode of the rounding
  * baseline is pinned, so a change in the decoder's arithmetic, the context
  * model or the range coder shows up here.
  *

@@ -1,0 +1,96 @@
+/* Encoder pins: the MD5 of the .rec bytes that today's encoder writes for a few fixed
+ * synthetic images and settings, one per default path (round, rec with every sampler,
+ * --effort 2), each with one thread and with two.
+ *
+ * test_codec_golden pins the decoding of committed files; nothing there notices an
+ * encoder whose bytes change by accident, for example a value left unset on one path
+ * (docs/SPEED.md "Speed pass 10" met one that every other test passed). A speed change
+ * that claims "same bytes" must leave this table alone. A deliberate encoder change
+ * (new defaults, a new format revision) updates the table in the same commit and says
+ * why in its message:
+ *
+ *   test_codec_encoder_pins            check
+ *   test_codec_encoder_pins --print    print the table as today's encoder makes it */
+#include "codec_test_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *name;
+    uint32_t w, h, channels;
+    uint64_t image_seed;
+    double quality;
+    recimg_mode mode;
+    recimg_sampler sampler;
+    int effort2;           /* rec_block_flag = 1 (recimg compress --effort 2) */
+    const char *md5;
+} pin;
+
+static const pin table[] = {
+    {"round_rgb420_q50", 64, 48, 3, 61, 50, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 0,
+     "85de2a61ffef8e4278363ef615d147c9"},
+    {"round_gray_q85", 56, 40, 1, 62, 85, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 0,
+     "31892b759d0399c2425e1323f06305ed"},
+    {"rec_uq_rgb420_q40", 64, 48, 3, 63, 40, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ, 0,
+     "bccc2194b779e9b6272a74e80a8bc7c0"},
+    {"rec_uq_gray_q70", 56, 40, 1, 64, 70, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ, 0,
+     "baedac58fb89e2b27595bf238c412675"},
+    {"rec_uq_effort2_rgb420_q40", 64, 48, 3, 65, 40, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ, 1,
+     "939dc20772e2e62b588ebbf2e94fb05b"},
+    {"rec_lrq_rgb420_q70", 48, 40, 3, 66, 70, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ, 0,
+     "39b5915c558845a4558de64d6b773b1b"},
+    {"rec_block_rgb420_q80", 48, 40, 3, 67, 80, RECIMG_MODE_REC, RECIMG_SAMPLER_BLOCK, 0,
+     "03425580136d7f9a8cb889992c679e5e"},
+    {"rec_gprs_bnb_gray_q60", 40, 32, 1, 68, 60, RECIMG_MODE_REC, RECIMG_SAMPLER_GPRS_BNB, 0,
+     "85d8e976a0eae3e9515f75698c84b0ae"},
+    {"rec_pfr_gray_q60", 40, 32, 1, 69, 60, RECIMG_MODE_REC, RECIMG_SAMPLER_PFR, 0,
+     "40efced61e4f7eb5a95eaeaf5a1b6410"},
+};
+
+/* The MD5 of the file that the default encoder, set as the row says, writes with the
+ * given thread count; "" when encoding fails. */
+static void encode_md5(const pin *r, int threads, char hex[33])
+{
+    recimg_encoder_params p;
+    recimg_image img;
+    uint8_t *data = NULL;
+    size_t size = 0;
+
+    hex[0] = '\0';
+    if (ct_make_image(&img, r->w, r->h, r->channels, r->image_seed) != 0)
+        return;
+    recimg_encoder_params_default(&p);
+    p.quality = r->quality;
+    p.mode = r->mode;
+    p.sampler = r->sampler;
+    p.rec_block_flag = r->effort2;
+    p.threads = threads;
+    if (ct_encode(&p, &img, &data, &size, NULL) == RECIMG_OK)
+        ct_md5_hex(data, size, hex);
+    recimg_free(data);
+    free(img.pixels);
+}
+
+int main(int argc, char **argv)
+{
+    const int print = argc > 1 && !strcmp(argv[1], "--print");
+    for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
+        const pin *r = &table[i];
+        char one[33], two[33];
+        encode_md5(r, 1, one);
+        encode_md5(r, 2, two);
+        if (print) {
+            printf("%-28s %s\n", r->name, one);
+            continue;
+        }
+        CHECK(one[0] != '\0');
+        CHECK(!strcmp(one, two));   /* bytes never depend on the thread count */
+        if (strcmp(one, r->md5)) {
+            printf("%s: encoder bytes changed: MD5 %s, pinned %s\n", r->name, one, r->md5);
+            CHECK(!"encoder bytes as pinned");
+        }
+    }
+    return print ? 0 : ct_finish("test_codec_encoder_pins");
+}
