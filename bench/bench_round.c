@@ -17,7 +17,8 @@
  *               [--anchor jpeg|round] [--anchor-decode mmse|center|sample|realism]
  *               [--anchor-realism A] [--anchor-matrix N] [--anchor-chroma-step X]
  *               [--zero-bits-q "T1,T2,..."] [--rate file|kl] [--effort 1|2]
- *               [--recon-table 0|1] [--anchor-recon-table 0|1] IMAGE...
+ *               [--recon-table 0|1] [--anchor-recon-table 0|1]
+ *               [--round-prior 1|5] [--anchor-round-prior 1|5] IMAGE...
  *
  * --matrix / --chroma-step set the test's step matrix and chroma multiplier,
  * --anchor-matrix / --anchor-chroma-step the rounding anchor's (with --anchor round), so
@@ -27,6 +28,9 @@
  * file's other bytes plus the information of the simulated channels, i.e. the rate the same
  * decoder would get if the REC stage had no coding overhead (an analysis bound, not a codec;
  * docs/REC_CODEC.md "What removing the overhead would give"). The anchor is never charged so.
+ * --round-prior / --anchor-round-prior: the rounding baseline's context model (test in
+ * round mode / anchor round), header prior id 1 (v1) or 5 (v5, with the in-block gain);
+ * default the codec's (recimg_encoder_params.round_block_gain).
  * --effort is recimg compress's: 2 sets the test's rec_block_flag (context model v4).
  * --recon-table / --anchor-recon-table set the test's / the anchor's recon_table (header flag
  * 0x40, the reconstruction table; default: the library's default).
@@ -202,6 +206,7 @@ static const char usage_text[] =
     "                   [--realism A] [--anchor jpeg|round] [--anchor-decode MODE] [--anchor-realism A]\n"
     "                   [--anchor-matrix 0|1|2] [--anchor-chroma-step X] [--rate file|kl] [--effort 1|2]\n"
     "                   [--recon-table 0|1] [--anchor-recon-table 0|1]\n"
+    "                   [--round-prior 1|5] [--anchor-round-prior 1|5]\n"
     "                   IMAGE...\n"
     "  LIST: 4..16 comma-separated qualities (--zero-bits-q: one tau per --q quality)\n";
 
@@ -319,6 +324,10 @@ static int parse_args(int argc, char **argv, options *o)
             if (tool_parse_double(v, amin, amax, anchor ? &anchor_dp.realism : &test_dp.realism))
                 return bench_usage_error(usage_text, "bench_round: %s must be in %g..%g, not '%s'", a, amin,
                                          amax, v);
+        } else if (!strcmp(a, "--round-prior") || !strcmp(a, "--anchor-round-prior")) {
+            if (bench_parse_int(v, 1, 5, &k) || (k != 1 && k != 5))
+                return bench_usage_error(usage_text, "bench_round: %s must be 1 or 5, not '%s'", a, v);
+            (anchor ? &o->abase : &o->base)->round_block_gain = k == 5;
         } else if (!strcmp(a, "--effort")) {
             if (bench_parse_int(v, 1, 2, &k))
                 return bench_usage_error(usage_text, "bench_round: --effort must be 1 or 2, not '%s'", v);
@@ -407,6 +416,9 @@ int main(int argc, char **argv)
                "anchor%s: matrix %u, chroma step %g\n", (unsigned)base.matrix_id, base.chroma_step_scale,
                base.rec_zero_bits, anchor_round ? "" : " (jpeg: unused)", (unsigned)abase.matrix_id,
                abase.chroma_step_scale);
+        printf("round context model (prior id): test %s, anchor %s\n",
+               base.mode == RECIMG_MODE_ROUND ? (base.round_block_gain ? "5" : "1") : "-",
+               anchor_round ? (abase.round_block_gain ? "5" : "1") : "-");
         if (ntq) {
             printf("test zero bits per quality:");
             for (int i = 0; i < ntq; i++)

@@ -156,6 +156,7 @@ void recimg_encoder_params_default(recimg_encoder_params *p)
     p->rec_skip_energy = 1;
     p->rec_fast_chain = 1;
     p->rec_block_dither = 1;
+    p->round_block_gain = 1;   /* context model v5 (prior id 5), docs/REC_CODEC.md */
     p->rec_block_flag = 0;
     p->recon_table = 1;
 }
@@ -177,6 +178,7 @@ static recimg_status validate_encoder_params(const recimg_encoder_params *p)
               RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_uq_far_bin != 0 && p->rec_uq_far_bin != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_skip_energy != 0 && p->rec_skip_energy != 1, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->round_block_gain != 0 && p->round_block_gain != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_fast_chain != 0 && p->rec_fast_chain != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_block_dither != 0 && p->rec_block_dither != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_block_flag != 0 && p->rec_block_flag != 1, RECIMG_ERR_INVALID_ARGUMENT);
@@ -494,6 +496,7 @@ typedef struct {
     recimg_ctx *ctx;
     recimg_rec_plane_params pp;
     recimg_rec_plane_state ps;
+    recimg_round_model rm;   /* round mode: the context model of the header's prior id */
     double step[64];
     double *coef;              /* the band's blocks, filled straight from the pixels */
 } plane_coder;
@@ -510,6 +513,7 @@ static recimg_status plane_coder_init(encode_jobs *jb, int i, plane_coder *c)
     c->pp.want_kl = jb->want_kl;
     jb->rs[i].want_kl = jb->want_kl;
     recimg_rec_plane_state_init(&c->ps);
+    recimg_round_model_init(&c->rm, h->prior_id);
     FORWARD_IF_ERROR(recimg_ctx_create(jb->pl.p[i].bw, h->mode == RECIMG_MODE_REC ? RECIMG_CTX_CONTINUOUS
                                                                                  : RECIMG_CTX_DISCRETE,
                                        &c->ctx));
@@ -526,7 +530,8 @@ static recimg_status plane_coder_band(encode_jobs *jb, plane_coder *c, uint32_t 
         return recimg_rec_encode_rows(&c->rc, c->ctx, &c->ps, c->coef, p->bw, by0, by1, &c->pp,
                                       &jb->rs[c->i]);
     return recimg_round_encode_rows(&c->rc, c->ctx, c->coef, p->bw, by0, by1, c->step,
-                                    (jb->h->flags & RECIMG_FLAG_RECON_TABLE) ? &jb->racc[c->i] : NULL, c->i > 0);
+                                    (jb->h->flags & RECIMG_FLAG_RECON_TABLE) ? &jb->racc[c->i] : NULL, c->i > 0,
+                                    &c->rm);
 }
 
 /* Hands over the stream (status st so far) and releases the coder. */
@@ -733,8 +738,10 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
     /* REC files use context model v3 (cell statistic 1.5 e^2 and the in-block gain,
        docs/REC_CODEC.md); uq files with rec_block_flag = 1 (--effort 2) v4 (v3 and a
        coded level per luma block, "Block flag"); the rounding baseline has no such
-       statistic and keeps v1 */
-    h.prior_id = enc->p.mode != RECIMG_MODE_REC ? RECIMG_PRIOR_LAPLACE_CTX1
+       statistic: it uses v1, or v5 (v1 with v3's in-block gain; round_block_gain = 1,
+       the default) */
+    h.prior_id = enc->p.mode != RECIMG_MODE_REC
+                     ? (enc->p.round_block_gain ? RECIMG_PRIOR_LAPLACE_CTX5 : RECIMG_PRIOR_LAPLACE_CTX1)
                  : h.sampler == RECIMG_SAMPLER_UQ && enc->p.rec_block_flag ? RECIMG_PRIOR_LAPLACE_CTX4
                                                                           : RECIMG_PRIOR_LAPLACE_CTX3;
     h.matrix_id = enc->p.matrix_id;
@@ -883,12 +890,14 @@ static recimg_status decode_plane_start(decode_jobs *jb, int i)
     recimg_rec_plane_state_init(&jb->rps[i]);
     if (h->mode != RECIMG_MODE_REC) {
         recimg_round_recon rr;
+        recimg_round_model rm;
+        recimg_round_model_init(&rm, h->prior_id);
         rr.mode = dec->p.decode;
         rr.realism = dec->p.realism;
         rr.private_seed = dec->p.private_seed;
         rr.plane = (uint32_t)i;
         rr.recon_zz = jb->pp[i].recon_zz;
-        FORWARD_IF_ERROR(recimg_round_decode_begin(&jb->rds[i], &rr, jb->stream[i], jb->stream_size[i],
+        FORWARD_IF_ERROR(recimg_round_decode_begin(&jb->rds[i], &rm, &rr, jb->stream[i], jb->stream_size[i],
                                                    p->bw, p->bh));
     }
     return RECIMG_OK;

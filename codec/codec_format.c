@@ -126,7 +126,8 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
     RETURN_IF(h->prior_id != RECIMG_PRIOR_LAPLACE_CTX1 &&
               !((h->prior_id == RECIMG_PRIOR_LAPLACE_CTX2 || h->prior_id == RECIMG_PRIOR_LAPLACE_CTX3 ||
                  h->prior_id == RECIMG_PRIOR_LAPLACE_CTX4) &&
-                h->mode == RECIMG_MODE_REC),
+                h->mode == RECIMG_MODE_REC) &&
+              !(h->prior_id == RECIMG_PRIOR_LAPLACE_CTX5 && h->mode == RECIMG_MODE_ROUND),
               RECIMG_ERR_CORRUPT);
     /* v4's block level exists for sampler uq only */
     RETURN_IF(h->prior_id == RECIMG_PRIOR_LAPLACE_CTX4 &&

@@ -42,6 +42,7 @@
 #define RECIMG_PRIOR_LAPLACE_CTX2 2   /* v2: rec mode only, REC cell statistic 1.5 e^2 */
 #define RECIMG_PRIOR_LAPLACE_CTX3 3   /* v3: v2 plus the in-block gain of the REC prior scale */
 #define RECIMG_PRIOR_LAPLACE_CTX4 4   /* v4: v3 plus a coded level per luma block (sampler uq only) */
+#define RECIMG_PRIOR_LAPLACE_CTX5 5   /* v5: round mode only, v1 plus the in-block gain (codec_round.c) */
 #define RECIMG_FLAG_CLOSED_CDF 0x01u   /* rec mode: bins coded by rec_quant_code_bin_cf */
 #define RECIMG_FLAG_UQ_FAR_BIN 0x02u   /* rec mode, sampler uq: far-bin reconstruction (codec_rec.c) */
 #define RECIMG_FLAG_SKIP_ENERGY 0x04u  /* rec mode: the payload starts with the skip-energy table

@@ -46,6 +46,7 @@
  * prior mean under a wider Laplace (far_bin_estimate below); reconstruction only,
  * the bitstream and everything fed back are those of a file without the flag. */
 #include "codec_rec.h"
+#include "codec_gain.h"
 #include "codec_internal.h"
 #include "rec_math.h"
 
@@ -190,21 +191,9 @@ static double skip_threshold(double tau)
 #define GAIN_BETA 0.15
 #define GAIN_C 1.0
 
-typedef struct {
-    double e2, b2;   /* E and S above */
-    double mult;     /* the block flag's multiplier (prior id 4; 1 otherwise: x 1 is exact) */
-    double g;        /* the factor exp(GAIN_BETA log((E + C) / (S + C))) times mult */
-    const rec_pow_table *pt;   /* flag 0x08: the factor from this table; NULL: exact */
-} block_gain_state;
-
-static inline void block_gain_update(block_gain_state *bg)
-{
-    if (bg->pt)
-        bg->g = rec_pow_table_ratio(bg->pt, bg->e2 + GAIN_C, bg->b2 + GAIN_C);
-    else
-        bg->g = rec_exp_mul_log(GAIN_BETA, (bg->e2 + GAIN_C) / (bg->b2 + GAIN_C));   /* = rec_exp(GAIN_BETA * rec_log(.)) */
-    bg->g *= bg->mult;
-}
+/* The sums and the factor: codec/codec_gain.h (shared with the rounding baseline's
+ * prior id 5); here with REC's beta and C. */
+typedef recimg_gain block_gain_state;
 
 /* Fresh sums for a block (the factor of empty sums, 1 up to rounding). The row loops
  * evaluate it once and copy the state into every block (the same g). With
@@ -212,18 +201,11 @@ static inline void block_gain_update(block_gain_state *bg)
 static void block_gain_init(block_gain_state *bg, const recimg_rec_plane_params *pp,
                             recimg_rec_plane_state *ps)
 {
-    bg->e2 = 0.0;
-    bg->b2 = 0.0;
-    bg->mult = 1.0;
-    bg->pt = NULL;
-    if (pp->fast_chain) {
-        if (!ps->gain_table_ready) {
-            rec_pow_table_init(&ps->gain_table, GAIN_BETA);
-            ps->gain_table_ready = 1;
-        }
-        bg->pt = &ps->gain_table;
+    if (pp->fast_chain && !ps->gain_table_ready) {
+        rec_pow_table_init(&ps->gain_table, GAIN_BETA);
+        ps->gain_table_ready = 1;
     }
-    block_gain_update(bg);
+    recimg_gain_reset(bg, pp->fast_chain ? &ps->gain_table : NULL, GAIN_BETA, GAIN_C);
 }
 
 /* Everything both sides compute for one coefficient before the code. */
@@ -329,9 +311,7 @@ static void block_gain_add(block_gain_state *bg, int zz, const coef_setup *cs, d
 {
     if (zz == 0)
         return;
-    bg->e2 += (mmse - cs->mean) * (mmse - cs->mean);
-    bg->b2 += cs->b0 * cs->b0;
-    block_gain_update(bg);
+    recimg_gain_add(bg, (mmse - cs->mean) * (mmse - cs->mean), cs->b0 * cs->b0, GAIN_BETA, GAIN_C);
 }
 
 /* Shared feedback after a coded coefficient: x, hw (bin half width) in sigma units;

@@ -30,6 +30,8 @@
  * then draws every coefficient as it decodes it, so a drawing decode costs
  * the entropy decoding of the plane twice and no plane-sized buffer. */
 #include "codec_round.h"
+#include "codec_gain.h"
+#include "codec_format.h"
 #include "codec_internal.h"
 #include "rec_math.h"
 #include "rec_prng.h"
@@ -133,6 +135,57 @@ static uint32_t mag_q16(int32_t s)
     return a > RECIMG_CTX_MAG_MAX ? RECIMG_CTX_MAG_MAX : (uint32_t)a;
 }
 
+/* ---- Context model v5 (prior id 5): the in-block gain of the AC priors, REC's
+ * context model v3 idea (codec_gain.h; the factor always from the table, as REC's with
+ * header flag 0x08). Per block, over the AC indices coded so far (zigzag order),
+ * E = sum |s| and S = sum m0, m0 the context model's predicted mean magnitude E|q|
+ * (step units); every AC value is coded (and reconstructed) under the Laplace of scale
+ * b = b0 * g, b0 = -1/(2 ln t0) the scale of the model's prediction t0 and
+ * g = ((E + C) / (S + C))^beta, i.e. t = exp(-1/(2b)). The DC has no gain; the cells
+ * keep learning |s| (the gain scales only the prediction) and S sums m0, so the gain
+ * cannot feed on itself. Chosen on TRAIN (docs/REC_CODEC.md "The rounding baseline's
+ * context model v5"): first moments (the statistic the discrete model itself keeps)
+ * beat REC's sums of squares, and scaling b beat scaling m0. */
+#define ROUND_GAIN_BETA 0.35
+#define ROUND_GAIN_C 1.0
+#define ROUND_GAIN_T_MIN (1.0 / 1048576.0)   /* the gained t's floor (2^-20) */
+#define ROUND_GAIN_T_MAX (1.0 - 1.0 / 1073741824.0)   /* and ceiling (1 - 2^-30) */
+
+void recimg_round_model_init(recimg_round_model *m, uint32_t prior_id)
+{
+    m->gain = prior_id == RECIMG_PRIOR_LAPLACE_CTX5;
+    if (m->gain)
+        rec_pow_table_init(&m->table, ROUND_GAIN_BETA);
+}
+
+/* The block's empty gain state (copied into every block). */
+static void gain_start(const recimg_round_model *m, recimg_gain *g)
+{
+    recimg_gain_reset(g, m->gain ? &m->table : NULL, ROUND_GAIN_BETA, ROUND_GAIN_C);
+}
+
+/* The prior an AC value is coded under: out = p with the block's gain (for v1 a copy
+ * of p). */
+static void gained_prior(const recimg_round_model *m, const recimg_gain *g, const recimg_ctx_pred *p,
+                         recimg_ctx_pred *out)
+{
+    double t;
+    *out = *p;
+    if (!m->gain)
+        return;
+    t = rec_exp(-0.5 / (recimg_ctx_scale_discrete(p) * g->g));
+    if (!(t >= ROUND_GAIN_T_MIN)) t = ROUND_GAIN_T_MIN;
+    if (t > ROUND_GAIN_T_MAX) t = ROUND_GAIN_T_MAX;
+    out->t = t;
+}
+
+/* After AC value s, coded under the gain of prediction p (before the gain). */
+static void gain_add(const recimg_round_model *m, recimg_gain *g, const recimg_ctx_pred *p, int32_t s)
+{
+    if (m->gain)
+        recimg_gain_add(g, s < 0 ? -(double)s : (double)s, p->m, ROUND_GAIN_BETA, ROUND_GAIN_C);
+}
+
 static int32_t quantize(double y, double step)
 {
     double q = y / step;
@@ -185,9 +238,11 @@ static void recon_table_add(recimg_recon_acc *acc, const recimg_ctx_pred *p, int
 
 recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, const double *coef,
                                        uint32_t bw, uint32_t by0, uint32_t by1, const double step[64],
-                                       recimg_recon_acc *acc, int chroma)
+                                       recimg_recon_acc *acc, int chroma, const recimg_round_model *m)
 {
-    recimg_ctx_pred p;
+    recimg_ctx_pred p, pg;
+    recimg_gain gain, gain_empty;
+    gain_start(m, &gain_empty);
     for (uint32_t by = by0; by < by1; by++) {
         for (uint32_t bx = 0; bx < bw; bx++, coef += 64) {
             int32_t dc, pred, s;
@@ -201,13 +256,16 @@ recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, con
                 recon_table_add(acc, &p, chroma, 0, s, coef[0] / step[0] - (double)pred, step[0]);
             recimg_ctx_update(ctx, 0, &p, mag_q16(s));
             recimg_ctx_dc_record(ctx, dc);
+            gain = gain_empty;
             for (int zz = 1; zz < 64; zz++) {
                 const int k = recimg_zigzag[zz];
                 s = quantize(coef[k], step[k]);
                 recimg_ctx_predict(ctx, zz, &p);
-                put_value(enc, s, p.t);
-                if (acc)
-                    recon_table_add(acc, &p, chroma, zz, s, coef[k] / step[k], step[k]);
+                gained_prior(m, &gain, &p, &pg);
+                put_value(enc, s, pg.t);
+                gain_add(m, &gain, &p, s);
+                if (acc)   /* the decoder's MMSE estimate: under the gained prior */
+                    recon_table_add(acc, &pg, chroma, zz, s, coef[k] / step[k], step[k]);
                 recimg_ctx_update(ctx, zz, &p, mag_q16(s));
             }
             recimg_ctx_end_block(ctx);
@@ -338,11 +396,13 @@ static double zero_bin_scale(double n0, double n1, double n2)
  * draw from min(context scale, bfit[zz]). */
 static recimg_status decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, double *coef, uint32_t bw,
                                  uint32_t by0, uint32_t by1, const double step[64],
-                                 const recimg_round_recon *rr, const double *bfit,
-                                 double (*cnt)[64])
+                                 const recimg_round_model *m, const recimg_round_recon *rr,
+                                 const double *bfit, double (*cnt)[64])
 {
-    recimg_ctx_pred p;
+    recimg_ctx_pred p, p0;
+    recimg_gain gain, gain_empty;
     uint64_t block = (uint64_t)by0 * bw;
+    gain_start(m, &gain_empty);
     for (uint32_t by = by0; by < by1; by++) {
         for (uint32_t bx = 0; bx < bw; bx++, block++) {
             int32_t pred, s;
@@ -357,11 +417,14 @@ static recimg_status decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, double *c
                 coef[0] = ((double)pred + reconstruct(ctx, &p, s, rr, block * 64)) * step[0];
             recimg_ctx_update(ctx, 0, &p, mag_q16(s));
             recimg_ctx_dc_record(ctx, (int32_t)dc);
+            gain = gain_empty;
             for (int zz = 1; zz < 64; zz++) {
                 const int k = recimg_zigzag[zz];
                 const uint64_t idx = block * 64 + (uint64_t)zz;
-                recimg_ctx_predict(ctx, zz, &p);
+                recimg_ctx_predict(ctx, zz, &p0);
+                gained_prior(m, &gain, &p0, &p);
                 if (get_value(dec, p.t, &s) != 0) return RECIMG_ERR_CORRUPT;
+                gain_add(m, &gain, &p0, s);
                 if (cnt) {
                     if (s == 0) cnt[0][zz] += 1.0;
                     else if (s == 1 || s == -1) cnt[1][zz] += 1.0;
@@ -390,15 +453,16 @@ static recimg_status decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, double *c
     return RECIMG_OK;
 }
 
-recimg_status recimg_round_decode_begin(recimg_round_dec_state *ds, const recimg_round_recon *rr,
-                                        const uint8_t *stream, size_t size, uint32_t bw,
-                                        uint32_t bh)
+recimg_status recimg_round_decode_begin(recimg_round_dec_state *ds, const recimg_round_model *m,
+                                        const recimg_round_recon *rr, const uint8_t *stream,
+                                        size_t size, uint32_t bw, uint32_t bh)
 {
     double cnt[3][64];
     rec_rc_decoder d;
     recimg_ctx *ctx = NULL;
     recimg_status st;
     const double nblocks = (double)bw * (double)bh;
+    ds->model = *m;
     ds->rr = *rr;
     ds->fitted = 0;
     if (!draws(rr))
@@ -407,7 +471,7 @@ recimg_status recimg_round_decode_begin(recimg_round_dec_state *ds, const recimg
     memset(cnt, 0, sizeof cnt);
     FORWARD_IF_ERROR(recimg_ctx_create(bw, RECIMG_CTX_DISCRETE, &ctx));
     rec_rc_decoder_init(&d, stream, size);
-    st = decode_rows(&d, ctx, NULL, bw, 0, bh, NULL, rr, NULL, cnt);
+    st = decode_rows(&d, ctx, NULL, bw, 0, bh, NULL, &ds->model, rr, NULL, cnt);
     recimg_ctx_free(ctx);
     FORWARD_IF_ERROR(st);
     for (int zz = 1; zz < 64; zz++)   /* busy bands (under 90% zeros): the context alone */
@@ -421,6 +485,6 @@ recimg_status recimg_round_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, dou
                                        uint32_t bw, uint32_t by0, uint32_t by1,
                                        const double step[64], const recimg_round_dec_state *ds)
 {
-    return decode_rows(dec, ctx, coef, bw, by0, by1, step, &ds->rr, ds->fitted ? ds->bfit : NULL,
-                       NULL);
+    return decode_rows(dec, ctx, coef, bw, by0, by1, step, &ds->model, &ds->rr,
+                       ds->fitted ? ds->bfit : NULL, NULL);
 }

@@ -169,6 +169,12 @@ typedef struct {
        other samplers (the recimg command refuses --effort 2 with them) and in round
        mode. */
     int rec_block_flag;
+    /* Round mode: 1 (default) = context model v5 (header prior id 5): the rounding
+       baseline's AC prior scales times the in-block gain of REC's context model v3, from
+       the block's AC indices coded so far (docs/FORMAT.md "Payload of the round mode";
+       about 0.8% less rate on TRAIN, docs/REC_CODEC.md); 0 = v1 (prior id 1), as files
+       made before it. Ignored in rec mode. */
+    int round_block_gain;
     /* Both modes: 1 (default) = header flag 0x40, the payload carries the reconstruction table
        (5 to 41 bytes after the skip-energy table): per class of coded coefficient
        (plane, band group, cell type) a bias the encoder measured, which the mmse and

@@ -199,7 +199,9 @@ static int make_bad(const char *in, const char *dir)
     } else if (buf[24] != 5) {   /* and v4 with sampler uq (id 5) only */
         field("prior_4", 25, 1, 4, K_CORRUPT);
     }
-    field("prior_5", 25, 1, 5, K_CORRUPT);
+    if (buf[23] != 0)   /* prior id 5 (the rounding baseline's v5) exists in round mode only */
+        field("prior_5", 25, 1, 5, K_CORRUPT);
+    field("prior_6", 25, 1, 6, K_CORRUPT);
     field("matrix_3", 26, 1, 3, K_CORRUPT);
     field("matrix_ff", 26, 1, 0xff, K_CORRUPT);
     /* flags: bit 0 = the closed-form bin coder, rec mode only; unknown bits are errors */

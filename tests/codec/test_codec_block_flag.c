@@ -345,7 +345,8 @@ static void files(void)
     CHECK(prior_of(&img, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ, 0, &st, NULL, NULL) == 3 && st == RECIMG_OK);
     CHECK(prior_of(&img, RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ, 1, &st, &flrq, &nlrq) == 3 && st == RECIMG_OK);
     CHECK(prior_of(&img, RECIMG_MODE_REC, RECIMG_SAMPLER_BLOCK, 1, &st, NULL, NULL) == 3 && st == RECIMG_OK);
-    CHECK(prior_of(&img, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 1, &st, &fround, &nround) == 1 &&
+    /* round mode: rec_block_flag is ignored; the default round model is v5 (prior id 5) */
+    CHECK(prior_of(&img, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 1, &st, &fround, &nround) == 5 &&
           st == RECIMG_OK);
     (void)prior_of(&img, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ, 2, &st, NULL, NULL);
     CHECK(st == RECIMG_ERR_INVALID_ARGUMENT);
@@ -365,7 +366,7 @@ static void files(void)
         CHECK(ct_decode_status(flrq, nlrq) == RECIMG_ERR_CORRUPT);
     }
     if (fround && nround > HDR) {   /* in round mode: corrupt */
-        CHECK(fround[25] == 1);
+        CHECK(fround[25] == 5);
         fround[25] = 4;
         ct_fix_crc(fround, nround);
         CHECK(ct_decode_status(fround, nround) == RECIMG_ERR_CORRUPT);

@@ -63,7 +63,7 @@ bpp=$(sed -n 's/.*"bpp": \([0-9.]*\).*/\1/p' "$tmp/out.txt")
 awk -v b="$bpp" 'BEGIN { exit !(b >= 0.97 && b <= 1.03) }' || bad "--bpp 1.0 gave $bpp"
 [ "$(wc -l < "$tmp/out.txt")" -eq 1 ] || bad "--stats is not one line"
 expect 0 "$recimg" info "$tmp/a.rec"
-grep -q '^  model       context model v1 (prior id 1)$' "$tmp/out.txt" || bad "info: round file's model line"
+grep -q '^  model       context model v5 (prior id 5)$' "$tmp/out.txt" || bad "info: round file's model line"
 expect 0 "$recimg" compress "$images/astronaut.png" -o "$tmp/r3.rec" --mode rec --quality 30
 expect 0 "$recimg" info "$tmp/r3.rec"
 grep -q '^  model       context model v3 (prior id 3), closed-form bin coder, short-chain revision, block dither stream$' "$tmp/out.txt" \

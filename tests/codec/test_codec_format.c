@@ -28,17 +28,44 @@ static recimg_status mutate(size_t off, int width, uint64_t value)
     return st;
 }
 
+/* 400 random payload corruptions of file with a valid CRC (the coefficient decoder
+ * sees garbage): each decodes to some image or is rejected as corrupt. */
+static void corrupt_payload(uint64_t *rs, const char *what)
+{
+    int ok_after_corruption = 0, rejected = 0;
+    for (int it = 0; it < 400; it++) {
+        uint8_t *f = malloc(file_size);
+        recimg_status st;
+        int flips;
+        memcpy(f, file, file_size);
+        *rs = *rs * 6364136223846793005ULL + 1442695040888963407ULL;
+        flips = 1 + (int)((*rs >> 60) & 3);
+        for (int k = 0; k < flips; k++) {
+            *rs = *rs * 6364136223846793005ULL + 1442695040888963407ULL;
+            f[HDR + (size_t)((*rs >> 33) % (file_size - HDR - 4))] ^= (uint8_t)(1u << ((*rs >> 20) & 7));
+        }
+        ct_fix_crc(f, file_size);
+        st = ct_decode_status(f, file_size);
+        CHECK(st == RECIMG_OK || st == RECIMG_ERR_CORRUPT);
+        if (st == RECIMG_OK) ok_after_corruption++; else rejected++;
+        free(f);
+    }
+    printf("%s payload corruption: %d decoded to some image, %d rejected as corrupt\n", what,
+           ok_after_corruption, rejected);
+    CHECK(rejected > 0);   /* the decoder's checks are reached */
+}
+
 int main(void)
 {
     recimg_image img;
     recimg_encoder_params p;
     recimg_encoder *e = NULL;
     uint64_t rs = 99;
-    int ok_after_corruption = 0, rejected = 0;
 
     CHECK(ct_make_image(&img, 37, 29, 3, 5) == 0);
     recimg_encoder_params_default(&p);
     p.quality = 60;
+    p.round_block_gain = 0;   /* context model v1 (prior id 1); v5 below */
     CHECK(recimg_encoder_create(&p, &e) == RECIMG_OK);
     CHECK(recimg_encode(e, &img, &file, &file_size, NULL) == RECIMG_OK);
     if (!file)
@@ -186,26 +213,52 @@ int main(void)
         free(f);
     }
     CHECK(ct_decode_status((const uint8_t *)"hello, world: not an image at all", 33) == RECIMG_ERR_BAD_MAGIC);
-    /* random payload corruption with a valid CRC: the coefficient decoder sees garbage */
-    for (int it = 0; it < 400; it++) {
-        uint8_t *f = malloc(file_size);
-        recimg_status st;
-        int flips;
-        memcpy(f, file, file_size);
-        rs = rs * 6364136223846793005ULL + 1442695040888963407ULL;
-        flips = 1 + (int)((rs >> 60) & 3);
-        for (int k = 0; k < flips; k++) {
-            rs = rs * 6364136223846793005ULL + 1442695040888963407ULL;
-            f[HDR + (size_t)((rs >> 33) % (file_size - HDR - 4))] ^= (uint8_t)(1u << ((rs >> 20) & 7));
+    corrupt_payload(&rs, "round v1");
+    {   /* the rounding baseline's context model v5 (prior id 5, round mode only): its
+           payload read as v1 is some image or corrupt, as REC it is corrupt (v5 is no REC
+           prior id), and it takes the same random corruption */
+        uint8_t *v1_file = file, *v5_file = NULL;
+        const size_t v1_size = file_size;
+        size_t v5_size = 0;
+        recimg_encoder *e5 = NULL;
+        p.round_block_gain = 1;
+        CHECK(recimg_encoder_create(&p, &e5) == RECIMG_OK);
+        CHECK(e5 && recimg_encode(e5, &img, &v5_file, &v5_size, NULL) == RECIMG_OK);
+        recimg_encoder_free(e5);
+        if (v5_file && v5_size > HDR) {
+            recimg_status s1;
+            file = v5_file;
+            file_size = v5_size;
+            CHECK(v5_file[23] == 0 && v5_file[25] == 5 && v5_file[27] == v1_file[27]);   /* the same flags */
+            CHECK(ct_decode_status(file, file_size) == RECIMG_OK);
+            s1 = mutate(25, 1, 1);
+            CHECK(s1 == RECIMG_OK || s1 == RECIMG_ERR_CORRUPT);
+            CHECK(mutate(25, 1, 4) == RECIMG_ERR_CORRUPT);
+            CHECK(mutate(25, 1, 6) == RECIMG_ERR_CORRUPT);
+            CHECK(mutate(27, 1, 0x08) == RECIMG_ERR_CORRUPT);
+            {   /* relabelled as REC (uq): prior id 5 is round mode's only */
+                uint8_t *f = malloc(file_size);
+                memcpy(f, file, file_size);
+                f[23] = 1;
+                f[24] = RECIMG_SAMPLER_UQ;
+                ct_fix_crc(f, file_size);
+                CHECK(ct_decode_status(f, file_size) == RECIMG_ERR_CORRUPT);
+                free(f);
+            }
+            corrupt_payload(&rs, "round v5");
+            {   /* every truncation */
+                size_t bad = 0;
+                for (size_t n = 0; n < file_size; n++) {
+                    const recimg_status st = ct_decode_status(file, n);
+                    bad += !(st == RECIMG_ERR_TRUNCATED || (n == 0 && st == RECIMG_ERR_BAD_MAGIC));
+                }
+                CHECK(bad == 0);
+            }
         }
-        ct_fix_crc(f, file_size);
-        st = ct_decode_status(f, file_size);
-        CHECK(st == RECIMG_OK || st == RECIMG_ERR_CORRUPT);
-        if (st == RECIMG_OK) ok_after_corruption++; else rejected++;
-        free(f);
+        file = v1_file;
+        file_size = v1_size;
+        recimg_free(v5_file);
     }
-    printf("payload corruption: %d decoded to some image, %d rejected as corrupt\n",
-           ok_after_corruption, rejected);
     recimg_free(file);
     recimg_encoder_free(e);
     free(img.pixels);

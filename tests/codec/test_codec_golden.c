@@ -187,6 +187,24 @@ static const golden table[] = {
     {"golden_rec4cf_far_se_fc_uq_rgb420_q40.rec", 64, 48, 3, RECIMG_CHROMA_420, 40, 35, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
      {"235e27c87ff68b89c274140ed161e54b", "d2176d9a2de72352b49323ce837a6702",
       "343090656c261f240235adf2b3081b11", "8574b49385b5271bd5cf9c36b59d956c"}},
+    /* the rounding baseline's context model v5 (prior id 5: v1 plus the in-block gain,
+       docs/FORMAT.md "Payload of the round mode"); the round files above carry prior id 1,
+       which keeps v1's decoder pinned */
+    {"golden_round5_rgb420_q50.rec", 37, 23, 3, RECIMG_CHROMA_420, 50, 41, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"6e351ad6cb9c71a3eeb50fa6cc968927", "3af6d7b053113a101ce086b3ec403208",
+      "3a909eb6968b016eb549c77a8fd03ebb", "f80de0626d9ba6d4e020196f157abdf8"}},
+    {"golden_round5_gray_q80.rec", 29, 17, 1, RECIMG_CHROMA_420, 80, 42, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"3f8c57156290d9822354ccb88d40575b", "6371499982cefd696df5e6486c692417",
+      "2b9287883341c2112ae50eb9fb81ed63", "8ca902e4cbfae845d5592f700bc57a89"}},
+    {"golden_round5_rgb444_q20.rec", 24, 40, 3, RECIMG_CHROMA_444, 20, 43, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"8b955a40f182c1cc94f4b28adcea0662", "c82b4d49608ecdd46371d7fbaf06ae5b",
+      "096bb1add333878d6eddc588fc745f68", "2fce08d80b3dbee9f388ea9b9c0506a6"}},
+    {"golden_round5_rgb420_q5.rec", 64, 48, 3, RECIMG_CHROMA_420, 5, 44, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"401914bbe731468774250b794ad9163a", "1b3c56cec6e91f2857da9ef59c028b02",
+      "fafd39d24efb7e37ffd5306ba5d77f2b", "557a441fa7d219496fda1462048c859f"}},
+    {"golden_round5_rgb420_q97.rec", 96, 64, 3, RECIMG_CHROMA_420, 97, 45, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"4478f8a66814a1ab8165c75d1225d38a", "b7d86be1326aa55eb4572d97705e10d8",
+      "ed1050daf63f3470d8afe7e30b8a6427", "c906ee690b2404865d94be4454cfd271"}},
     /* header flag 0x40 (the reconstruction table after the skip-energy table; mmse and
        realism add its corrections): round mode (flags 0x40; RGB 4:2:0 and gray), rec uq
        as the encoder writes it by default plus the table (0x4F) and lrq (0x41, gray);
@@ -282,6 +300,7 @@ static int make(const char *dir, const char *prefix)
         p.rec_fast_chain = strstr(g->file, "_fc_") != NULL;
         p.rec_block_dither = strstr(g->file, "_bd_") != NULL;
         p.rec_block_flag = strncmp(g->file, "golden_rec4", 11) == 0;
+        p.round_block_gain = strncmp(g->file, "golden_round5", 13) == 0;
         p.recon_table = strstr(g->file, "_rt_") != NULL;
         if (strstr(g->file, "_flat_")) {
             p.matrix_id = 0;
@@ -328,6 +347,7 @@ int main(int argc, char **argv)
         CHECK(size > 27 && data[25] == (strncmp(g->file, "golden_rec2", 11) == 0   ? 2
                                         : strncmp(g->file, "golden_rec3", 11) == 0 ? 3
                                         : strncmp(g->file, "golden_rec4", 11) == 0 ? 4
+                                        : strncmp(g->file, "golden_round5", 13) == 0 ? 5
                                                                                    : 1));
         CHECK(data[27] == ((strstr(g->file, "cf_") != NULL ? 0x01 : 0)
                            | (strstr(g->file, "_far_") ? 0x02 : 0)

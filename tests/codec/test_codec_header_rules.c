@@ -7,15 +7,18 @@
  *    the rest. The expected answer is written here from the document's words: rec
  *    mode needs a sampler 1..6 and a prior id 1..4, prior id 4 needs sampler 5 (uq),
  *    flags 0x02 and 0x20 need sampler 5, bits above 0x08 other than 0x20 and 0x40 are
- *    errors, the other bits combine freely; round mode needs sampler 0, prior id 1 and
- *    flags 0 or 0x40 (the reconstruction table, allowed in both modes).
+ *    errors, the other bits combine freely; round mode needs sampler 0, prior id 1 or 5
+ *    (the rounding baseline's v5) and flags 0 or 0x40 (the reconstruction table, allowed
+ *    in both modes).
  *  - files: context model v4 (rec_block_flag = 1) with each of the 64 combinations of
  *    the six flag bits the encoder can leave out or add (window coder 0x01, far-bin 0x02,
  *    skip-energy 0x04, short-chain 0x08, block dither 0x20, reconstruction table 0x40)
  *    writes prior id 4 and exactly those flags;
  *    each decodes in every decode mode to the same pixels with 1 and 2 threads, and its
  *    level is read: the same bytes with prior id 3 decode to other pixels or fail; so is
- *    flag 0x20: the bytes with the bit flipped decode to other pixels or fail. */
+ *    flag 0x20: the bytes with the bit flipped decode to other pixels or fail.
+ *  - round mode's context model v5 (round_block_gain = 1, prior id 5), with flags 0 and
+ *    0x40: the same for its files against prior id 1. */
 #include "codec_test_util.h"
 
 #include <stdio.h>
@@ -24,6 +27,7 @@
 
 enum { HDR = 56 };
 
+/* block_flag: rec_block_flag in rec mode, round_block_gain in round mode */
 static uint8_t *encode(const recimg_image *img, recimg_mode mode, int block_flag, int legacy, int far_bin,
                        int skip_energy, int fast_chain, int recon_table, int block_dither, size_t *size)
 {
@@ -39,6 +43,8 @@ static uint8_t *encode(const recimg_image *img, recimg_mode mode, int block_flag
         p.rec_uq_far_bin = far_bin;
         p.rec_skip_energy = skip_energy;
         p.rec_fast_chain = fast_chain;
+    } else {
+        p.round_block_gain = block_flag;
     }
     p.recon_table = recon_table;
     p.rec_block_dither = block_dither;
@@ -54,7 +60,7 @@ static uint8_t *encode(const recimg_image *img, recimg_mode mode, int block_flag
 static int header_valid(int mode, unsigned sampler, unsigned prior, unsigned flags)
 {
     if (mode == 0)
-        return sampler == 0 && prior == 1 && (flags & ~0x40u) == 0;
+        return sampler == 0 && (prior == 1 || prior == 5) && (flags & ~0x40u) == 0;
     if (sampler < 1 || sampler > 6 || prior < 1 || prior > 4)
         return 0;
     if (prior == 4 && sampler != 5)
@@ -106,8 +112,8 @@ static void header_table(const uint8_t *file, size_t size, int mode)
     printf("mode %d: %d headers accepted, %d refused as corrupt\n", mode, accepted, refused);
     /* the table is not vacuous: rec mode accepts 5 samplers x 3 priors x 8 flag bytes
        without 0x02 and 0x20 plus uq's 4 priors x 32, each with and without 0x40; round
-       mode two headers (flags 0 and 0x40) */
-    CHECK(accepted == (mode ? 2 * (5 * 3 * 8 + 4 * 32) : 2));
+       mode four headers (prior ids 1 and 5, flags 0 and 0x40) */
+    CHECK(accepted == (mode ? 2 * (5 * 3 * 8 + 4 * 32) : 4));
     free(f);
 }
 
@@ -133,10 +139,35 @@ static int decode_md5(const uint8_t *data, size_t size, recimg_decode_mode mode,
     return 0;
 }
 
-static void v4_flag_combinations(const recimg_image *img)
+/* f decodes in every decode mode to the same pixels with 1 and 2 threads; ref: the MMSE MD5. */
+static void decodes_alike(const uint8_t *f, size_t n, char ref[33])
 {
     static const recimg_decode_mode modes[4] = {RECIMG_DECODE_MMSE, RECIMG_DECODE_CENTER, RECIMG_DECODE_SAMPLE,
                                                 RECIMG_DECODE_REALISM};
+    for (int m = 0; m < 4; m++) {
+        char a[33], b[33];
+        CHECK(decode_md5(f, n, modes[m], 1, a) == 0);
+        CHECK(decode_md5(f, n, modes[m], 2, b) == 0);
+        CHECK(a[0] && !strcmp(a, b));
+        if (m == 0)
+            memcpy(ref, a, 33);
+    }
+}
+
+/* The prior id's model is read: the same bytes under prior id `other` (f is changed)
+ * decode to pixels other than ref (the MMSE MD5 under the file's own id), or fail. */
+static void model_is_read(uint8_t *f, size_t n, uint8_t other, const char *ref)
+{
+    char c[33];
+    int r;
+    f[25] = other;
+    ct_fix_crc(f, n);
+    r = decode_md5(f, n, RECIMG_DECODE_MMSE, 1, c);
+    CHECK(r == 1 || (r == 0 && strcmp(c, ref) != 0));
+}
+
+static void v4_flag_combinations(const recimg_image *img)
+{
     for (unsigned w = 0; w < 64; w++) {
         const unsigned want = (w & 15u) | (w & 16u ? 0x20u : 0u) | (w & 32u ? 0x40u : 0u);
         size_t n = 0;
@@ -147,23 +178,9 @@ static void v4_flag_combinations(const recimg_image *img)
         if (!f)
             continue;
         CHECK(f[23] == 1 && f[24] == 5 && f[25] == 4 && f[27] == want);
-        for (int m = 0; m < 4; m++) {
-            char a[33], b[33];
-            CHECK(decode_md5(f, n, modes[m], 1, a) == 0);
-            CHECK(decode_md5(f, n, modes[m], 2, b) == 0);
-            CHECK(a[0] && !strcmp(a, b));
-            if (m == 0)
-                memcpy(ref, a, sizeof ref);
-        }
-        {   /* the level is read: the payload under v3 is another image or corrupt */
-            char c[33];
-            int r;
-            f[25] = 3;
-            ct_fix_crc(f, n);
-            r = decode_md5(f, n, RECIMG_DECODE_MMSE, 1, c);
-            CHECK(r == 1 || (r == 0 && strcmp(c, ref) != 0));
-            f[25] = 4;
-        }
+        decodes_alike(f, n, ref);
+        model_is_read(f, n, 3, ref);   /* the level is read: under v3 another image or corrupt */
+        f[25] = 4;
         {   /* flag 0x20 is read: the dithers differ with and without it */
             char c[33];
             int r;
@@ -173,6 +190,30 @@ static void v4_flag_combinations(const recimg_image *img)
             CHECK(r == 1 || (r == 0 && strcmp(c, ref) != 0));
         }
         recimg_free(f);
+    }
+}
+
+/* Round mode's context model v5 (round_block_gain = 1) writes prior id 5, without and
+ * with the reconstruction table (flags 0 and 0x40, the round mode's flags); each file
+ * decodes in every decode mode to the same pixels with 1 and 2 threads, and the gain is
+ * read: the same bytes as prior id 1 decode to other pixels or fail, and v1's own file
+ * is a different payload. */
+static void round_v5(const recimg_image *img)
+{
+    for (int table = 0; table <= 1; table++) {
+        size_t n = 0, n1 = 0;
+        uint8_t *f = encode(img, RECIMG_MODE_ROUND, 1, 0, 0, 0, 0, table, 0, &n);
+        uint8_t *f1 = encode(img, RECIMG_MODE_ROUND, 0, 0, 0, 0, 0, table, 0, &n1);
+        char ref[33] = "";
+        CHECK(f != NULL && f1 != NULL);
+        if (f && f1) {
+            CHECK(f[23] == 0 && f[24] == 0 && f[25] == 5 && f[27] == (table ? 0x40 : 0));
+            CHECK(f1[25] == 1 && (n != n1 || memcmp(f + HDR, f1 + HDR, n - HDR) != 0));
+            decodes_alike(f, n, ref);
+            model_is_read(f, n, 1, ref);
+        }
+        recimg_free(f);
+        recimg_free(f1);
     }
 }
 
@@ -193,6 +234,8 @@ int main(void)
         header_table(round, nround, 0);
     v4_flag_combinations(&rgb);
     v4_flag_combinations(&gray);
+    round_v5(&rgb);
+    round_v5(&gray);
     recimg_free(rec);
     recimg_free(round);
     free(rgb.pixels);

@@ -75,6 +75,7 @@ static void rec_seed(const char *dir, const char *name, uint32_t w, uint32_t h, 
     p.matrix_id = matrix;
     p.chroma_step_scale = cstep;
     p.rec_block_flag = strstr(name, "_v4_") != NULL;   /* context model v4 (--effort 2) */
+    p.round_block_gain = strstr(name, "_v5_") != NULL;   /* round mode's context model v5 */
     p.recon_table = strstr(name, "_rt_") != NULL;      /* header flag 0x40 */
     if (mode_tx >= 100) {
         p.mode = RECIMG_MODE_REC;
@@ -171,6 +172,8 @@ static void roundtrip_seeds(const char *dir)
         {"rec_default_sample", {30, 0, 20, 0x90, 0x00, 0x80, 0x87, 8, 7, 6, 5, 4, 3, 2, 1, 5}},
         {"rec_gprs_bnb_realism", {16, 0, 16, 0xa3, 0x00, 0x80, 0xc2, 0, 0, 0, 0, 0, 0, 0, 1, 200}},
         {"rec_uq", {23, 0, 9, 0x80, 0x00, 0xa0, 0x05, 3, 0, 0, 0, 0, 0, 0, 0, 60, 61}},
+        {"round_v5_rgb420", {40, 0, 30, 0x11, 0x00, 0xc0, 0x01, 9, 9, 9, 9, 9, 9, 9, 9, 7, 8, 9}},
+        {"round_v5_gray_sample", {36, 0, 22, 0x20, 0x00, 0x60, 0x81, 0, 0, 0, 0, 0, 0, 0, 0, 1, 50, 200, 3, 90}},
         {"rec_block_realism", {31, 0, 24, 0x91, 0x00, 0xd0, 0xc6, 4, 4, 0, 0, 0, 0, 0, 0, 9, 17, 33}},
         /* byte 1 bit 4: the reconstruction table (flag 0x40), round and rec (uq, realism) */
         {"round_rt_ramp", {40, 0x10, 30, 0x11, 0x00, 0xe0, 0x00, 9, 9, 9, 9, 9, 9, 9, 9, 7, 8, 9}},
@@ -242,6 +245,12 @@ int main(int argc, char **argv)
     rec_seed(argv[1], "rec_fc_uq_rgb_q85.rec", 24, 16, 3, 85, RECIMG_CHROMA_420, 1, 0, 100 + 5);
     rec_seed(argv[1], "rec_fc_lrq_gray_q80.rec", 16, 16, 1, 80, RECIMG_CHROMA_420, 1, 0, 100 + 1);
     rec_seed(argv[1], "rec_fc_block_rgb_q70.rec", 24, 16, 3, 70, RECIMG_CHROMA_420, 1, 0, 100 + 6);
+    /* The rounding baseline's context model v5 (header prior id 5, the in-block gain,
+       docs/FORMAT.md "Payload of the round mode"; round_block_gain = 1 for the "_v5_"
+       names, the round seeds above carry prior id 1): colour and gray, low and high rate */
+    rec_seed(argv[1], "round_v5_rgb_q75.rec", 37, 29, 3, 75, RECIMG_CHROMA_420, 1, 0, 0);
+    rec_seed(argv[1], "round_v5_gray_q20.rec", 24, 24, 1, 20, RECIMG_CHROMA_420, 1, 0, 0);
+    rec_seed(argv[1], "round_v5_rgb444_q95.rec", 20, 13, 3, 95, RECIMG_CHROMA_444, 2, 2.0, 0);
     /* Context model v4 (header prior id 4, a coded level per luma block, docs/REC_CODEC.md
        "Block flag"; rec_block_flag = 1 for the "_v4_" names): colour and gray, with flag 0x08 */
     rec_seed(argv[1], "rec_v4_uq_rgb_q50.rec", 32, 24, 3, 50, RECIMG_CHROMA_420, 1, 0, 100 + 5);

@@ -10,8 +10,9 @@
  *   3      bit 0 colour (else gray), bit 1 4:4:4 (else 4:2:0), bits 2-3 step
  *          matrix (3 reads as 0), bits 4-6 pixel pattern, bit 7 REC mode
  *   4..5   quality = v / 65535 * 100 (so 0 and 100 exactly are reachable)
- *   6      bits 0-2 sampler (REC mode; 7 reads as the default), bits 3-5 chroma
- *          step multiplier (0 default, k: 2^(k-3)), bits 6-7 decode mode
+ *   6      bits 0-2 sampler (REC mode; 7 reads as the default; round mode: bit 0
+ *          round_block_gain, context model v1 or v5), bits 3-5 chroma step
+ *          multiplier (0 default, k: 2^(k-3)), bits 6-7 decode mode
  *   7..14  seed of the shared randomness
  *   15..   pixel material
  *
@@ -146,6 +147,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     p.sampler = RECIMG_SAMPLER_NONE;
     if (p.mode == RECIMG_MODE_REC && (b6 & 7u) != 7u)
         p.sampler = (recimg_sampler)(b6 & 7u);
+    if (p.mode == RECIMG_MODE_ROUND)
+        p.round_block_gain = (int)(b6 & 1u);
     cs = (b6 >> 3) & 7u;
     p.chroma_step_scale = cs == 0 ? 0.0 : (double)(1u << (cs - 1)) / 4.0;   /* 0.25 .. 16 */
     dmode = modes[b6 >> 6];
@@ -183,6 +186,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(info.transform_id == p.transform_id);
     if (p.sampler != RECIMG_SAMPLER_NONE)
         FUZZ_CHECK(info.sampler == p.sampler);
+    if (p.mode == RECIMG_MODE_ROUND)
+        FUZZ_CHECK(info.prior_id == (p.round_block_gain ? 5u : 1u));
     if (img.channels == 3)
         FUZZ_CHECK(info.chroma == p.chroma);
 
