@@ -6,7 +6,9 @@
 #   SPLIT: train (astronaut coffee grass), heldout (chelsea rocket hubble_deep_field
 #   brick gravel) or all (the 8). Options default to the REC-vs-round BD-rate run:
 #   --reps 1 --mode rec --sampler uq --anchor round --q 8,15,25,40,60,80 --jq 4,8,15,25,40,60,
-#   then the given options (later options override earlier ones in bench_round).
+#   then the given options (later options override earlier ones in bench_round). The round
+#   anchor codes with the codec's default round context model: v5 (prior id 5) since session 6;
+#   `--anchor-round-prior 1` gives the v1 anchor of the earlier figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 3 ] || { echo "usage: $0 BUILD_DIR NAME train|heldout|all [bench_round options...]" >&2; exit 2; }
