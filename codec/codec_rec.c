@@ -397,14 +397,17 @@ static double far_estimate_cached(const coef_setup *cs, double x, double hw, dou
 
 /* acc: the running sums (encode_rows keeps them in a local copy of stats->recon while it
  * runs, so that the stores cannot alias its other data; the same additions in the same
- * order). */
-static void recon_table_add(const recimg_rec_plane_params *pp, const coef_setup *cs, int zz, int k, double x,
-                            double hw, double y, double mmse, far_cache *fc, recimg_recon_acc *acc)
+ * order). ru: the plane's classes and sigma_k^2 by zigzag index (recon_class's class and
+ * the product recimg_recon_acc_add would form); the folded error sign * (y - est) with
+ * sign = +-1 is d or -d, the same double. */
+static void recon_table_add(const recimg_rec_plane_params *pp, const recimg_recon_units *ru, const coef_setup *cs,
+                            int zz, double x, double hw, double y, double mmse, far_cache *fc,
+                            recimg_recon_acc *acc)
 {
-    double sign;
-    const int cls = recon_class(pp, cs, zz, x, hw, &sign);
+    const double lo = x - hw - cs->mean, hi = x + hw - cs->mean;
     const double est = pp->uq_far_bin ? far_estimate_cached(cs, x, hw, mmse, fc) : mmse;
-    recimg_recon_acc_add(acc, cls, pp->sigma[k], sign * (y - est));
+    const double d = y - est;
+    recimg_recon_acc_add_zz(acc, ru, zz, lo > 0.0 || hi < 0.0, x - cs->mean >= 0.0 ? d : -d);
 }
 
 /* Decoder: the corrected estimate (pp->recon_zz non-NULL). */
@@ -1106,10 +1109,13 @@ static recimg_status encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state
     skip_energy_prepare(pp, &sep);
     far_cache fcache = {-1.0, 0.0};   /* recon_table: the far-bin estimate's last hw */
     recimg_recon_acc racc = stats->recon;   /* recon_table: the sums, back in stats at the end */
+    recimg_recon_units runits;                /* ... and the plane's classes and units */
     /* the zigzag index at which the block flag is coded, none without it */
     const int flag_zz = pp->block_flag ? FLAG_ZZ : 64;
     RETURN_IF(ctx->kind != RECIMG_CTX_CONTINUOUS, RECIMG_ERR_INTERNAL);   /* ac_predict_skip */
     grp.escape = bnb->group_escape;   /* adaptive across the plane's bands */
+    if (pp->recon_table)
+        recimg_recon_units_prepare(&runits, pp->plane > 0, pp->sigma);
     for (uint32_t by = by0; by < by1; by++) {
         for (uint32_t bx = 0; bx < bw; bx++, coef += 64, block++) {
             block_gain_state bg = bg_empty;
@@ -1157,7 +1163,7 @@ static recimg_status encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state
                 feedback(ctx, zz, &cs, r.x, r.draws.half_width, &r.edges, &mmse);
                 block_gain_add(&bg, zz, &cs, mmse);
                 if (pp->recon_table && r.draws.half_width >= 0.0)   /* decoder-only side information */
-                    recon_table_add(pp, &cs, zz, k, r.x, r.draws.half_width, y, mmse, &fcache, &racc);
+                    recon_table_add(pp, &runits, &cs, zz, r.x, r.draws.half_width, y, mmse, &fcache, &racc);
                 if (pp->want_kl)
                     stats->kl_bits += kl_bits_of(pp->sampler == RECIMG_SAMPLER_BLOCK ? RECIMG_SAMPLER_UQ
                                                                                     : pp->sampler,

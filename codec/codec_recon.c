@@ -19,6 +19,7 @@
  * exceeds 8 bits at the slope lambda = lambda_factor * su / n (D + lambda R, the
  * uniform quantizer's slope 2 ln 2 D per bit with D = sigma^2 or step^2 / 12). */
 #include "codec_recon.h"
+#include "codec_ctx.h"
 #include "codec_rec.h"
 #include "codec_internal.h"
 
@@ -48,6 +49,15 @@ int recimg_recon_table_expand(const recimg_recon_table *t, int chroma, double zc
     return n;
 }
 
+void recimg_recon_units_prepare(recimg_recon_units *ru, int chroma, const double unit[64])
+{
+    for (int zz = 0; zz < 64; zz++) {
+        const double u = unit[recimg_zigzag[zz]];
+        ru->u2[zz] = u * u;
+        ru->cls[zz] = recimg_recon_class(chroma, zz, 0);
+    }
+}
+
 void recimg_recon_acc_merge(recimg_recon_acc *a, const recimg_recon_acc *b)
 {
     for (int c = 0; c < RECIMG_RECON_CLASSES; c++) {
@@ -63,7 +73,7 @@ size_t recimg_recon_table_write(const recimg_recon_acc *acc, double lambda_facto
     memset(out, 0, RECIMG_RECON_MASK_BYTES);
     for (int c = 0; c < RECIMG_RECON_CLASSES; c++) {
         double q, cq, gain, lambda;
-        if (!(acc->su[c] > 0.0) || !(acc->n[c] > 0.0))
+        if (!(acc->su[c] > 0.0) || acc->n[c] == 0)
             continue;
         q = floor(RECIMG_RECON_Q_SCALE * (acc->sr[c] / acc->su[c]) + 0.5);
         if (q > RECIMG_RECON_Q_MAX)
@@ -74,7 +84,7 @@ size_t recimg_recon_table_write(const recimg_recon_acc *acc, double lambda_facto
             continue;
         cq = q / RECIMG_RECON_Q_SCALE;
         gain = 2.0 * cq * acc->sr[c] - cq * cq * acc->su[c];
-        lambda = lambda_factor * acc->su[c] / acc->n[c];
+        lambda = lambda_factor * acc->su[c] / (double)acc->n[c];
         if (!(gain > 8.0 * lambda))
             continue;
         out[c / 8] |= (uint8_t)(1u << (c % 8));

@@ -28,19 +28,44 @@ typedef struct {
 } recimg_recon_table;
 
 /* The encoder's sums for one plane: over the coded coefficients of each class,
- * n, sum u^2 d and sum u^2 with u the unit in sample units (sigma_k or step_k) and d
- * the folded error sign * (y - estimate) in units. */
+ * the count n, sum u^2 d and sum u^2 with u the unit in sample units (sigma_k or
+ * step_k) and d the folded error sign * (y - estimate) in units. The two sums are
+ * formed coefficient by coefficient in coding order (the table's bytes depend on their
+ * last bits); n is an integer (the double count it replaced was exact). */
 typedef struct {
-    double n[RECIMG_RECON_CLASSES], sr[RECIMG_RECON_CLASSES], su[RECIMG_RECON_CLASSES];
+    double sr[RECIMG_RECON_CLASSES], su[RECIMG_RECON_CLASSES];
+    uint64_t n[RECIMG_RECON_CLASSES];
 } recimg_recon_acc;
 
 /* Adds one coefficient's error to acc (encoder). */
 static inline void recimg_recon_acc_add(recimg_recon_acc *acc, int cls, double unit, double folded_err)
 {
     const double u2 = unit * unit;
-    acc->n[cls] += 1.0;
+    acc->n[cls]++;
     acc->sr[cls] += u2 * folded_err;
     acc->su[cls] += u2;
+}
+
+/* Encoder speed (issue 8): one plane's classes and units by zigzag index, so that the
+ * hot loop neither forms the class nor squares the unit: u2[zz] = unit[k] * unit[k]
+ * (k = recimg_zigzag[zz], the product recimg_recon_acc_add forms) and cls[zz] =
+ * recimg_recon_class(chroma, zz, 0). */
+typedef struct {
+    double u2[64];
+    int cls[64];
+} recimg_recon_units;
+
+void recimg_recon_units_prepare(recimg_recon_units *ru, int chroma, const double unit[64]);
+
+/* recimg_recon_acc_add(acc, recimg_recon_class(chroma, zz, far), unit[k], folded_err)
+ * with the same additions (far: 0 or 1). */
+static inline void recimg_recon_acc_add_zz(recimg_recon_acc *acc, const recimg_recon_units *ru, int zz, int far,
+                                           double folded_err)
+{
+    const int cls = ru->cls[zz] + far;
+    acc->n[cls]++;
+    acc->sr[cls] += ru->u2[zz] * folded_err;
+    acc->su[cls] += ru->u2[zz];
 }
 
 /* Adds b's sums into a (plane order: the same sums whatever the thread count). */
