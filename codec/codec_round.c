@@ -195,21 +195,23 @@ static int32_t quantize(double y, double step)
     return (int32_t)q;
 }
 
-/* Reconstruction table (header flag 0x40, codec_recon.h): a nonzero index's class
- * (plane, band group, |s| = 1 or more) and the direction sign(s). */
-static int recon_class(int chroma, int zz, int32_t s)
-{
-    return recimg_recon_class(chroma, zz, s > 1 || s < -1);
-}
-
 /* Encoder only (the table's sums; no decoder runs it): ln t for t in (0, 1) from frexp
- * (exact) and 2 atanh((m - 1) / (m + 1)) to z^7 with m in [sqrt(1/2), sqrt(2)), absolute
+ * (exact; for a positive normal t read from the bits, the same m and e without the call) and 2 atanh((m - 1) / (m + 1)) to z^7 with m in [sqrt(1/2), sqrt(2)), absolute
  * error below 1e-7. The table's choice needs no more, and rec_log was a third of the
  * table's cost in the round encoder (issue 8). */
-static double ln_approx(double t)
+static inline double ln_approx(double t)
 {
     int e;
-    double m = frexp(t, &e), z, z2;   /* t = m 2^e, m in [1/2, 1) */
+    double m, z, z2;   /* t = m 2^e, m in [1/2, 1) */
+    uint64_t bits;
+    memcpy(&bits, &t, sizeof bits);
+    if (t > 0.0 && (bits >> 52) - 1u < 0x7FEu) {   /* positive normal: frexp's m and e from the bits */
+        e = (int)(bits >> 52) - 1022;
+        bits = (bits & 0x000FFFFFFFFFFFFFull) | 0x3FE0000000000000ull;
+        memcpy(&m, &bits, sizeof m);
+    } else {
+        m = frexp(t, &e);
+    }
     if (m < 0.70710678118654752440) {
         m *= 2.0;
         e--;
@@ -219,10 +221,13 @@ static double ln_approx(double t)
     return (double)e * 0.69314718055994530942 + 2.0 * z * (1.0 + z2 * (1.0 / 3.0 + z2 * (0.2 + z2 / 7.0)));
 }
 
-/* Encoder: adds index s's folded error (y_rel: y in step units minus the DC
- * prediction for zz = 0) of the table-less MMSE estimate (recon's, with ln_approx). */
-static void recon_table_add(recimg_recon_acc *acc, const recimg_ctx_pred *p, int chroma, int zz, int32_t s,
-                            double y_rel, double step)
+/* Reconstruction table (header flag 0x40, codec_recon.h). Encoder: adds index s's
+ * folded error (y_rel: y in step units minus the DC prediction for zz = 0) of the
+ * table-less MMSE estimate (recon's, with ln_approx) to its class (plane, band group,
+ * |s| = 1 or more: ru's class of zz plus the cell type) in the direction sign(s), with
+ * unit step_k (ru's step_k^2 by zigzag index). */
+static void recon_table_add(recimg_recon_acc *acc, const recimg_recon_units *ru, const recimg_ctx_pred *p, int zz,
+                            int32_t s, double y_rel)
 {
     double a, b, t2, off;
     if (s == 0)
@@ -233,7 +238,7 @@ static void recon_table_add(recimg_recon_acc *acc, const recimg_ctx_pred *p, int
     off = -0.5 + b - t2 / (1.0 - t2);
     if (off > 0.0) off = 0.0;
     if (off < -0.5) off = -0.5;
-    recimg_recon_acc_add(acc, recon_class(chroma, zz, s), step, (s < 0 ? -y_rel : y_rel) - (a + off));
+    recimg_recon_acc_add_zz(acc, ru, zz, s > 1 || s < -1, (s < 0 ? -y_rel : y_rel) - (a + off));
 }
 
 recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, const double *coef,
@@ -242,7 +247,10 @@ recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, con
 {
     recimg_ctx_pred p, pg;
     recimg_gain gain, gain_empty;
+    recimg_recon_units ru;   /* the table's classes and step^2 by zigzag index */
     gain_start(m, &gain_empty);
+    if (acc)
+        recimg_recon_units_prepare(&ru, chroma, step);
     for (uint32_t by = by0; by < by1; by++) {
         for (uint32_t bx = 0; bx < bw; bx++, coef += 64) {
             int32_t dc, pred, s;
@@ -253,7 +261,7 @@ recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, con
             recimg_ctx_predict(ctx, 0, &p);
             put_value(enc, s, p.t);
             if (acc)   /* decoder-only side information */
-                recon_table_add(acc, &p, chroma, 0, s, coef[0] / step[0] - (double)pred, step[0]);
+                recon_table_add(acc, &ru, &p, 0, s, coef[0] / step[0] - (double)pred);
             recimg_ctx_update(ctx, 0, &p, mag_q16(s));
             recimg_ctx_dc_record(ctx, dc);
             gain = gain_empty;
@@ -265,7 +273,7 @@ recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, con
                 put_value(enc, s, pg.t);
                 gain_add(m, &gain, &p, s);
                 if (acc)   /* the decoder's MMSE estimate: under the gained prior */
-                    recon_table_add(acc, &pg, chroma, zz, s, coef[k] / step[k], step[k]);
+                    recon_table_add(acc, &ru, &pg, zz, s, coef[k] / step[k]);
                 recimg_ctx_update(ctx, zz, &p, mag_q16(s));
             }
             recimg_ctx_end_block(ctx);
