@@ -383,10 +383,10 @@ typedef struct {
     double hw, etm;   /* hw < 0: empty */
 } far_cache;
 
-static double far_estimate_cached(const coef_setup *cs, double x, double hw, double mmse, far_cache *fc)
-{
-    const double lo = x - hw - cs->mean, hi = x + hw - cs->mean;
-    if (!(cs->b < FAR_BIN_SCALE) || !(hw > 0.0) || !(lo > 0.0 || hi < 0.0))
+static double far_estimate_cached(const coef_setup *cs, double lo, double hi, double hw, double mmse,
+                                  far_cache *fc)
+{   /* lo, hi: the bin's edges relative to the mean, known far (lo > 0 or hi < 0) */
+    if (!(cs->b < FAR_BIN_SCALE) || !(hw > 0.0))
         return mmse;
     if (hw != fc->hw) {
         fc->hw = hw;
@@ -405,9 +405,10 @@ static void recon_table_add(const recimg_rec_plane_params *pp, const recimg_reco
                             recimg_recon_acc *acc)
 {
     const double lo = x - hw - cs->mean, hi = x + hw - cs->mean;
-    const double est = pp->uq_far_bin ? far_estimate_cached(cs, x, hw, mmse, fc) : mmse;
+    const int far = lo > 0.0 || hi < 0.0;
+    const double est = far && pp->uq_far_bin ? far_estimate_cached(cs, lo, hi, hw, mmse, fc) : mmse;
     const double d = y - est;
-    recimg_recon_acc_add_zz(acc, ru, zz, lo > 0.0 || hi < 0.0, x - cs->mean >= 0.0 ? d : -d);
+    recimg_recon_acc_add_zz(acc, ru, zz, far, x - cs->mean >= 0.0 ? d : -d);
 }
 
 /* Decoder: the corrected estimate (pp->recon_zz non-NULL). */
