@@ -209,3 +209,74 @@ recimg_status ct_decode_status(const uint8_t *file, size_t size)
     recimg_decoder_free(d);
     return st;
 }
+
+void ct_set_flags(uint8_t *file, size_t size, uint8_t flags)
+{
+    file[27] = flags;
+    ct_fix_crc(file, size);
+}
+
+recimg_status ct_decode_mode(const uint8_t *file, size_t size, recimg_decode_mode mode, double realism,
+                             int threads, recimg_image *out)
+{
+    recimg_decoder_params p;
+    recimg_decoder *d = NULL;
+    recimg_status st;
+    memset(out, 0, sizeof *out);
+    recimg_decoder_params_default(&p);
+    p.decode = mode;
+    p.realism = realism;
+    p.threads = threads;
+    st = recimg_decoder_create(&p, &d);
+    if (st == RECIMG_OK)
+        st = recimg_decode(d, file, size, out);
+    recimg_decoder_free(d);
+    return st;
+}
+
+recimg_status ct_decode(const uint8_t *file, size_t size, int threads, recimg_image *out)
+{
+    recimg_decoder_params p;
+    recimg_decoder_params_default(&p);
+    return ct_decode_mode(file, size, p.decode, p.realism, threads, out);
+}
+
+recimg_status ct_decode_md5(const uint8_t *file, size_t size, recimg_decode_mode mode, double realism,
+                            int threads, char hex[33])
+{
+    recimg_image out;
+    const recimg_status st = ct_decode_mode(file, size, mode, realism, threads, &out);
+    hex[0] = '\0';
+    if (st == RECIMG_OK) {
+        ct_md5_hex(out.pixels, (size_t)out.width * out.height * out.channels, hex);
+        recimg_free(out.pixels);
+    }
+    return st;
+}
+
+int ct_same_pixels(const recimg_image *a, const recimg_image *b)
+{
+    return a->width == b->width && a->height == b->height && a->channels == b->channels &&
+           memcmp(a->pixels, b->pixels, (size_t)a->width * a->height * a->channels) == 0;
+}
+
+int ct_differs_with_flags(const uint8_t *file, size_t size, uint8_t flags, const recimg_image *ref)
+{
+    recimg_image x;
+    recimg_status st;
+    int differs = 1;
+    uint8_t *g = malloc(size);
+    if (!g)
+        return 0;
+    memcpy(g, file, size);
+    ct_set_flags(g, size, flags);
+    st = ct_decode(g, size, 1, &x);
+    if (st == RECIMG_OK) {
+        differs = !ct_same_pixels(ref, &x);
+        recimg_free(x.pixels);
+    } else {
+        CHECK(st == RECIMG_ERR_CORRUPT);
+    }
+    free(g);
+    return differs;
+}

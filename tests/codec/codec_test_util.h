@@ -39,6 +39,30 @@ double ct_psnr(const recimg_image *a, const recimg_image *b);
  * them) after a test changed its bytes, so that only the decoder's other rules can refuse it. */
 void ct_fix_crc(uint8_t *file, size_t size);
 
+/* Sets a .rec file's header flag byte (offset 27) and rewrites its CRC (ct_fix_crc). */
+void ct_set_flags(uint8_t *file, size_t size, uint8_t flags);
+
+/* Decodes a .rec file in decode mode `mode` (realism knob A = realism) with `threads`
+ * threads, the other decoder parameters at their defaults, into *out (pixels with
+ * recimg_free; cleared when decoding fails); returns the decoder's status. */
+recimg_status ct_decode_mode(const uint8_t *file, size_t size, recimg_decode_mode mode, double realism,
+                             int threads, recimg_image *out);
+
+/* ct_decode_mode with the default decode mode and realism knob. */
+recimg_status ct_decode(const uint8_t *file, size_t size, int threads, recimg_image *out);
+
+/* ct_decode_mode, then the MD5 of the pixels into hex ("" when decoding fails). */
+recimg_status ct_decode_md5(const uint8_t *file, size_t size, recimg_decode_mode mode, double realism,
+                            int threads, char hex[33]);
+
+/* 1 when a and b have the same size, channel count and pixels. */
+int ct_same_pixels(const recimg_image *a, const recimg_image *b);
+
+/* Decodes a copy of the file with flag byte `flags` (ct_set_flags) on one thread: 1 when
+ * that decodes to pixels other than ref's or is refused, 0 when it decodes to ref's pixels
+ * (the flag changed nothing). A refusal must be RECIMG_ERR_CORRUPT (checked). */
+int ct_differs_with_flags(const uint8_t *file, size_t size, uint8_t flags, const recimg_image *ref);
+
 /* Decodes a .rec file with the default decoder parameters and returns the status; an
  * image on success and no image on failure are checked (RECIMG_ERR_INTERNAL otherwise). */
 recimg_status ct_decode_status(const uint8_t *file, size_t size);

@@ -22,13 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* sets header byte 27 and rewrites the CRC */
-static void set_flags(uint8_t *f, size_t n, uint8_t flags)
-{
-    f[27] = flags;
-    ct_fix_crc(f, n);
-}
-
 static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sampler s, double q,
                             int legacy, int far_bin, uint8_t **out, size_t *size)
 {
@@ -46,26 +39,6 @@ static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sa
     return ct_encode(&p, img, out, size, NULL);
 }
 
-static recimg_status decode(const uint8_t *f, size_t n, int threads, recimg_image *out)
-{
-    recimg_decoder_params p;
-    recimg_decoder *d = NULL;
-    recimg_status st;
-    recimg_decoder_params_default(&p);
-    p.threads = threads;
-    st = recimg_decoder_create(&p, &d);
-    if (st == RECIMG_OK)
-        st = recimg_decode(d, f, n, out);
-    recimg_decoder_free(d);
-    return st;
-}
-
-static int same_pixels(const recimg_image *a, const recimg_image *b)
-{
-    return a->width == b->width && a->height == b->height && a->channels == b->channels &&
-           memcmp(a->pixels, b->pixels, (size_t)a->width * a->height * a->channels) == 0;
-}
-
 static void check(const recimg_image *img, recimg_sampler s, double q, int far_bin, const char *name)
 {
     const uint8_t aflag = s == RECIMG_SAMPLER_UQ && far_bin ? 0x02 : 0;
@@ -80,10 +53,10 @@ static void check(const recimg_image *img, recimg_sampler s, double q, int far_b
             return;
         }
         CHECK(n[legacy] > 28 && f[legacy][27] == ((legacy ? 0 : 1) | aflag));
-        CHECK(decode(f[legacy], n[legacy], 1, &a) == RECIMG_OK);
-        CHECK(decode(f[legacy], n[legacy], 2, &b) == RECIMG_OK);
-        CHECK(decode(f[legacy], n[legacy], 1, &c) == RECIMG_OK);
-        CHECK(same_pixels(&a, &b) && same_pixels(&a, &c));
+        CHECK(ct_decode(f[legacy], n[legacy], 1, &a) == RECIMG_OK);
+        CHECK(ct_decode(f[legacy], n[legacy], 2, &b) == RECIMG_OK);
+        CHECK(ct_decode(f[legacy], n[legacy], 1, &c) == RECIMG_OK);
+        CHECK(ct_same_pixels(&a, &b) && ct_same_pixels(&a, &c));
         psnr[legacy] = ct_psnr(img, &a);
         recimg_free(a.pixels);
         recimg_free(b.pixels);
@@ -100,19 +73,19 @@ static void check(const recimg_image *img, recimg_sampler s, double q, int far_b
         CHECK(g != NULL);
         if (g) {
             memcpy(g, f[0], n[0]);
-            set_flags(g, n[0], aflag);
-            if (decode(g, n[0], 1, &x) == RECIMG_OK) {
-                CHECK(decode(f[0], n[0], 1, &a) == RECIMG_OK);
-                CHECK(!same_pixels(&a, &x));
+            ct_set_flags(g, n[0], aflag);
+            if (ct_decode(g, n[0], 1, &x) == RECIMG_OK) {
+                CHECK(ct_decode(f[0], n[0], 1, &a) == RECIMG_OK);
+                CHECK(!ct_same_pixels(&a, &x));
                 recimg_free(a.pixels);
                 recimg_free(x.pixels);
             }
             /* unknown flag bits are refused */
             memcpy(g, f[0], n[0]);
-            set_flags(g, n[0], 0x81);
-            CHECK(decode(g, n[0], 1, &x) == RECIMG_ERR_CORRUPT);
-            set_flags(g, n[0], 0x10);
-            CHECK(decode(g, n[0], 1, &x) == RECIMG_ERR_CORRUPT);
+            ct_set_flags(g, n[0], 0x81);
+            CHECK(ct_decode(g, n[0], 1, &x) == RECIMG_ERR_CORRUPT);
+            ct_set_flags(g, n[0], 0x10);
+            CHECK(ct_decode(g, n[0], 1, &x) == RECIMG_ERR_CORRUPT);
             free(g);
         }
     }
@@ -143,8 +116,8 @@ int main(void)
         CHECK(encode(&gray, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 50, 0, 1, &f, &n) == RECIMG_OK);
         CHECK(n > 28 && f[27] == 0);
         if (f) {
-            set_flags(f, n, 0x01);
-            CHECK(decode(f, n, 1, &x) == RECIMG_ERR_CORRUPT);
+            ct_set_flags(f, n, 0x01);
+            CHECK(ct_decode(f, n, 1, &x) == RECIMG_ERR_CORRUPT);
         }
         recimg_free(f);
     }

@@ -22,12 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void set_flags(uint8_t *f, size_t n, uint8_t flags)
-{
-    f[27] = flags;
-    ct_fix_crc(f, n);
-}
-
 /* bd: -1 = the encoder's default, else rec_block_dither */
 static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sampler s, double q, int legacy,
                             int v4, int bd, uint8_t **out, size_t *size)
@@ -42,46 +36,6 @@ static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sa
     if (bd >= 0)
         p.rec_block_dither = bd;
     return ct_encode(&p, img, out, size, NULL);
-}
-
-static recimg_status decode(const uint8_t *f, size_t n, int threads, recimg_image *out)
-{
-    recimg_decoder_params p;
-    recimg_decoder *d = NULL;
-    recimg_status st;
-    recimg_decoder_params_default(&p);
-    p.threads = threads;
-    st = recimg_decoder_create(&p, &d);
-    if (st == RECIMG_OK)
-        st = recimg_decode(d, f, n, out);
-    recimg_decoder_free(d);
-    return st;
-}
-
-static int same_pixels(const recimg_image *a, const recimg_image *b)
-{
-    return a->width == b->width && a->height == b->height && a->channels == b->channels &&
-           memcmp(a->pixels, b->pixels, (size_t)a->width * a->height * a->channels) == 0;
-}
-
-/* 1 if f with flag byte `flags` decodes to pixels other than ref's or fails cleanly */
-static int differs_with_flags(const uint8_t *f, size_t n, uint8_t flags, const recimg_image *ref)
-{
-    recimg_image x;
-    int differs = 1;
-    uint8_t *g = malloc(n);
-    if (!g)
-        return 0;
-    memcpy(g, f, n);
-    set_flags(g, n, flags);
-    if (decode(g, n, 1, &x) == RECIMG_OK) {
-        differs = !same_pixels(ref, &x);
-        recimg_free(x.pixels);
-    } else {
-        CHECK(decode(g, n, 1, &x) == RECIMG_ERR_CORRUPT);
-    }
-    free(g);
-    return differs;
 }
 
 static double total_bytes[2], total_psnr[2];
@@ -102,10 +56,10 @@ static void check(const recimg_image *img, double q, int legacy, int v4, const c
             ok = 0;
             continue;
         }
-        CHECK(decode(f[bd], n[bd], 1, &ref[bd]) == RECIMG_OK);
-        CHECK(decode(f[bd], n[bd], 2, &b) == RECIMG_OK);
-        CHECK(decode(f[bd], n[bd], 1, &c) == RECIMG_OK);
-        CHECK(same_pixels(&ref[bd], &b) && same_pixels(&ref[bd], &c));
+        CHECK(ct_decode(f[bd], n[bd], 1, &ref[bd]) == RECIMG_OK);
+        CHECK(ct_decode(f[bd], n[bd], 2, &b) == RECIMG_OK);
+        CHECK(ct_decode(f[bd], n[bd], 1, &c) == RECIMG_OK);
+        CHECK(ct_same_pixels(&ref[bd], &b) && ct_same_pixels(&ref[bd], &c));
         psnr[bd] = ct_psnr(img, &ref[bd]);
         recimg_free(b.pixels);
         recimg_free(c.pixels);
@@ -123,8 +77,8 @@ static void check(const recimg_image *img, double q, int legacy, int v4, const c
         total_bytes[bd] += (double)n[bd];
         total_psnr[bd] += psnr[bd];
     }
-    CHECK(differs_with_flags(f[1], n[1], (uint8_t)(f[1][27] & ~0x20), &ref[1]));
-    CHECK(differs_with_flags(f[0], n[0], (uint8_t)(f[0][27] | 0x20), &ref[0]));
+    CHECK(ct_differs_with_flags(f[1], n[1], (uint8_t)(f[1][27] & ~0x20), &ref[1]));
+    CHECK(ct_differs_with_flags(f[0], n[0], (uint8_t)(f[0][27] | 0x20), &ref[0]));
     recimg_free(ref[0].pixels);
     recimg_free(ref[1].pixels);
 done:
@@ -143,8 +97,8 @@ static void other_sampler(const recimg_image *img, recimg_mode mode, recimg_samp
     CHECK(encode(img, mode, s, q, 0, 0, 1, &f, &n) == RECIMG_OK);
     CHECK(f && n > 28 && !(f[27] & 0x20));
     if (f && n > 28) {
-        set_flags(f, n, (uint8_t)(f[27] | 0x20));
-        CHECK(decode(f, n, 1, &x) == RECIMG_ERR_CORRUPT);
+        ct_set_flags(f, n, (uint8_t)(f[27] | 0x20));
+        CHECK(ct_decode(f, n, 1, &x) == RECIMG_ERR_CORRUPT);
     }
     recimg_free(f);
 }

@@ -308,26 +308,6 @@ static uint32_t prior_of(const recimg_image *img, recimg_mode mode, recimg_sampl
     return id;
 }
 
-static void md5_decode(const uint8_t *data, size_t size, recimg_decode_mode mode, int threads, char hex[33])
-{
-    recimg_decoder_params dp;
-    recimg_decoder *d = NULL;
-    recimg_image out;
-    hex[0] = 0;
-    recimg_decoder_params_default(&dp);
-    dp.decode = mode;
-    dp.realism = 0.7;
-    dp.threads = threads;
-    if (recimg_decoder_create(&dp, &d) != RECIMG_OK)
-        return;
-    if (recimg_decode(d, data, size, &out) == RECIMG_OK) {
-        ct_md5_hex(out.pixels, (size_t)out.width * out.height * out.channels, hex);
-        recimg_free(out.pixels);
-    }
-    recimg_decoder_free(d);
-}
-
-
 static void files(void)
 {
     static const recimg_decode_mode modes[4] = {RECIMG_DECODE_MMSE, RECIMG_DECODE_CENTER, RECIMG_DECODE_SAMPLE,
@@ -353,8 +333,8 @@ static void files(void)
     if (f4) {
         for (int m = 0; m < 4; m++) {   /* every decode mode, 1 and 2 threads */
             char a[33], b[33];
-            md5_decode(f4, n4, modes[m], 1, a);
-            md5_decode(f4, n4, modes[m], 2, b);
+            ct_decode_md5(f4, n4, modes[m], 0.7, 1, a);
+            ct_decode_md5(f4, n4, modes[m], 0.7, 2, b);
             CHECK(a[0] && !strcmp(a, b));
         }
         CHECK(f4[25] == 4);

@@ -18,13 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* sets header byte 27 and rewrites the CRC */
-static void set_flags(uint8_t *f, size_t n, uint8_t flags)
-{
-    f[27] = flags;
-    ct_fix_crc(f, n);
-}
-
 /* fast: -1 = the encoder's default, else rec_fast_chain */
 static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sampler s, double q,
                             int legacy, int fast, uint8_t **out, size_t *size)
@@ -39,45 +32,6 @@ static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sa
     if (fast >= 0)
         p.rec_fast_chain = fast;
     return ct_encode(&p, img, out, size, NULL);
-}
-
-static recimg_status decode(const uint8_t *f, size_t n, int threads, recimg_image *out)
-{
-    recimg_decoder_params p;
-    recimg_decoder *d = NULL;
-    recimg_status st;
-    recimg_decoder_params_default(&p);
-    p.threads = threads;
-    st = recimg_decoder_create(&p, &d);
-    if (st == RECIMG_OK)
-        st = recimg_decode(d, f, n, out);
-    recimg_decoder_free(d);
-    return st;
-}
-
-static int same_pixels(const recimg_image *a, const recimg_image *b)
-{
-    return a->width == b->width && a->height == b->height && a->channels == b->channels &&
-           memcmp(a->pixels, b->pixels, (size_t)a->width * a->height * a->channels) == 0;
-}
-
-/* decodes f with flag byte `flags` (CRC fixed): 1 if that decodes to pixels other than
-   ref's or fails cleanly, 0 if to the same pixels (the flag changed nothing) */
-static int differs_with_flags(const uint8_t *f, size_t n, uint8_t flags, const recimg_image *ref)
-{
-    recimg_image x;
-    int differs = 1;
-    uint8_t *g = malloc(n);
-    if (!g)
-        return 0;
-    memcpy(g, f, n);
-    set_flags(g, n, flags);
-    if (decode(g, n, 1, &x) == RECIMG_OK) {
-        differs = !same_pixels(ref, &x);
-        recimg_free(x.pixels);
-    }
-    free(g);
-    return differs;
 }
 
 static void check(const recimg_image *img, recimg_sampler s, double q, int legacy, const char *name)
@@ -95,10 +49,10 @@ static void check(const recimg_image *img, recimg_sampler s, double q, int legac
             ok = 0;
             continue;
         }
-        CHECK(decode(f[fast], n[fast], 1, &ref[fast]) == RECIMG_OK);
-        CHECK(decode(f[fast], n[fast], 2, &b) == RECIMG_OK);
-        CHECK(decode(f[fast], n[fast], 1, &c) == RECIMG_OK);
-        CHECK(same_pixels(&ref[fast], &b) && same_pixels(&ref[fast], &c));
+        CHECK(ct_decode(f[fast], n[fast], 1, &ref[fast]) == RECIMG_OK);
+        CHECK(ct_decode(f[fast], n[fast], 2, &b) == RECIMG_OK);
+        CHECK(ct_decode(f[fast], n[fast], 1, &c) == RECIMG_OK);
+        CHECK(ct_same_pixels(&ref[fast], &b) && ct_same_pixels(&ref[fast], &c));
         psnr[fast] = ct_psnr(img, &ref[fast]);
         recimg_free(b.pixels);
         recimg_free(c.pixels);
@@ -114,16 +68,16 @@ static void check(const recimg_image *img, recimg_sampler s, double q, int legac
     printf("%-28s with 0x08 %6zu B %.3f dB, without %6zu B %.3f dB\n", name, n[1], psnr[1], n[0], psnr[0]);
     CHECK(psnr[1] > psnr[0] - 0.3);
     CHECK((double)n[1] < 1.03 * (double)n[0] + 64.0);
-    CHECK(differs_with_flags(f[1], n[1], (uint8_t)(f[1][27] & ~0x08), &ref[1]));
-    CHECK(differs_with_flags(f[0], n[0], (uint8_t)(f[0][27] | 0x08), &ref[0]));
+    CHECK(ct_differs_with_flags(f[1], n[1], (uint8_t)(f[1][27] & ~0x08), &ref[1]));
+    CHECK(ct_differs_with_flags(f[0], n[0], (uint8_t)(f[0][27] | 0x08), &ref[0]));
     {
         recimg_image x;
         uint8_t *g = malloc(n[1]);
         CHECK(g != NULL);
         if (g) {
             memcpy(g, f[1], n[1]);
-            set_flags(g, n[1], (uint8_t)(f[1][27] | 0x10));
-            CHECK(decode(g, n[1], 1, &x) == RECIMG_ERR_CORRUPT);
+            ct_set_flags(g, n[1], (uint8_t)(f[1][27] | 0x10));
+            CHECK(ct_decode(g, n[1], 1, &x) == RECIMG_ERR_CORRUPT);
             free(g);
         }
     }
@@ -157,8 +111,8 @@ int main(void)
         CHECK(encode(&gray, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 50, 0, 1, &f, &n) == RECIMG_OK);
         CHECK(n > 28 && f[27] == 0);
         if (f) {
-            set_flags(f, n, 0x08);
-            CHECK(decode(f, n, 1, &x) == RECIMG_ERR_CORRUPT);
+            ct_set_flags(f, n, 0x08);
+            CHECK(ct_decode(f, n, 1, &x) == RECIMG_ERR_CORRUPT);
         }
         recimg_free(f);
     }

@@ -119,23 +119,9 @@ static void header_table(const uint8_t *file, size_t size, int mode)
 
 static int decode_md5(const uint8_t *data, size_t size, recimg_decode_mode mode, int threads, char hex[33])
 {
-    recimg_decoder_params dp;
-    recimg_decoder *d = NULL;
-    recimg_image out;
-    recimg_status st;
-    hex[0] = 0;
-    recimg_decoder_params_default(&dp);
-    dp.decode = mode;
-    dp.realism = 0.6;
-    dp.threads = threads;
-    if (recimg_decoder_create(&dp, &d) != RECIMG_OK)
-        return -1;
-    st = recimg_decode(d, data, size, &out);
-    recimg_decoder_free(d);
+    const recimg_status st = ct_decode_md5(data, size, mode, 0.6, threads, hex);
     if (st != RECIMG_OK)
         return st == RECIMG_ERR_CORRUPT ? 1 : -1;
-    ct_md5_hex(out.pixels, (size_t)out.width * out.height * out.channels, hex);
-    recimg_free(out.pixels);
     return 0;
 }
 

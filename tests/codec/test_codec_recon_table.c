@@ -109,18 +109,8 @@ static double realism_a = 0.5;   /* the realism decodes' A */
 
 static recimg_image decode(const uint8_t *f, size_t n, recimg_decode_mode mode, int threads, recimg_status *st)
 {
-    recimg_decoder_params p;
-    recimg_decoder *d = NULL;
     recimg_image out;
-    memset(&out, 0, sizeof out);
-    recimg_decoder_params_default(&p);
-    p.decode = mode;
-    p.realism = realism_a;
-    p.threads = threads;
-    *st = recimg_decoder_create(&p, &d);
-    if (*st == RECIMG_OK)
-        *st = recimg_decode(d, f, n, &out);
-    recimg_decoder_free(d);
+    *st = ct_decode_mode(f, n, mode, realism_a, threads, &out);
     return out;
 }
 
