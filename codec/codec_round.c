@@ -33,6 +33,7 @@
 #include "codec_gain.h"
 #include "codec_format.h"
 #include "codec_internal.h"
+#include "rec_fast.h"
 #include "rec_math.h"
 #include "rec_prng.h"
 
@@ -141,7 +142,10 @@ static uint32_t mag_q16(int32_t s)
  * E = sum |s| and S = sum m0, m0 the context model's predicted mean magnitude E|q|
  * (step units); every AC value is coded (and reconstructed) under the Laplace of scale
  * b = b0 * g, b0 = -1/(2 ln t0) the scale of the model's prediction t0 and
- * g = ((E + C) / (S + C))^beta, i.e. t = exp(-1/(2b)). The DC has no gain; the cells
+ * g = ((E + C) / (S + C))^beta, i.e. t = exp(-1/(2b)) = t0^(1/g) = exp(ln t0 / g).
+ * Computed as t = rec_exp_neg_fast(-rec_ln_fast(t0) * h), h = ((S + C) / (E + C))^beta
+ * = 1/g from the table (speed pass 13, issue 8: exact rec_log and rec_exp per AC value
+ * were a third of the round codec's instructions). The DC has no gain; the cells
  * keep learning |s| (the gain scales only the prediction) and S sums m0, so the gain
  * cannot feed on itself. Chosen on TRAIN (docs/REC_CODEC.md "The rounding baseline's
  * context model v5"): first moments (the statistic the discrete model itself keeps)
@@ -158,6 +162,10 @@ void recimg_round_model_init(recimg_round_model *m, uint32_t prior_id)
         rec_pow_table_init(&m->table, ROUND_GAIN_BETA);
 }
 
+/* The gain state holds the INVERSE factor: gain_add passes the sums swapped (E into
+ * the state's b2, S into its e2), so its g is h = ((S + C) / (E + C))^beta = 1/g
+ * (the table read with numerator S + C and denominator E + C). */
+
 /* The block's empty gain state (copied into every block). */
 static void gain_start(const recimg_round_model *m, recimg_gain *g)
 {
@@ -169,11 +177,16 @@ static void gain_start(const recimg_round_model *m, recimg_gain *g)
 static void gained_prior(const recimg_round_model *m, const recimg_gain *g, const recimg_ctx_pred *p,
                          recimg_ctx_pred *out)
 {
-    double t;
+    double x, t;
     *out = *p;
     if (!m->gain)
         return;
-    t = rec_exp(-0.5 / (recimg_ctx_scale_discrete(p) * g->g));
+    x = -rec_ln_fast(p->t) * g->g;   /* -ln t0 / g: t0 in (0, 1), so x >= 0 */
+    if (!(x < 16.0)) {               /* e^-16 is below the floor (and NaN goes there) */
+        out->t = ROUND_GAIN_T_MIN;
+        return;
+    }
+    t = rec_exp_neg_fast(x);
     if (!(t >= ROUND_GAIN_T_MIN)) t = ROUND_GAIN_T_MIN;
     if (t > ROUND_GAIN_T_MAX) t = ROUND_GAIN_T_MAX;
     out->t = t;
@@ -183,7 +196,7 @@ static void gained_prior(const recimg_round_model *m, const recimg_gain *g, cons
 static void gain_add(const recimg_round_model *m, recimg_gain *g, const recimg_ctx_pred *p, int32_t s)
 {
     if (m->gain)
-        recimg_gain_add(g, s < 0 ? -(double)s : (double)s, p->m, ROUND_GAIN_BETA, ROUND_GAIN_C);
+        recimg_gain_add(g, p->m, s < 0 ? -(double)s : (double)s, ROUND_GAIN_BETA, ROUND_GAIN_C);   /* swapped: 1/g */
 }
 
 static int32_t quantize(double y, double step)
@@ -195,35 +208,10 @@ static int32_t quantize(double y, double step)
     return (int32_t)q;
 }
 
-/* Encoder only (the table's sums; no decoder runs it): ln t for t in (0, 1) from frexp
- * (exact; for a positive normal t read from the bits, the same m and e without the call) and 2 atanh((m - 1) / (m + 1)) to z^7 with m in [sqrt(1/2), sqrt(2)), absolute
- * error below 1e-7. The table's choice needs no more, and rec_log was a third of the
- * table's cost in the round encoder (issue 8). */
-static inline double ln_approx(double t)
-{
-    int e;
-    double m, z, z2;   /* t = m 2^e, m in [1/2, 1) */
-    uint64_t bits;
-    memcpy(&bits, &t, sizeof bits);
-    if (t > 0.0 && (bits >> 52) - 1u < 0x7FEu) {   /* positive normal: frexp's m and e from the bits */
-        e = (int)(bits >> 52) - 1022;
-        bits = (bits & 0x000FFFFFFFFFFFFFull) | 0x3FE0000000000000ull;
-        memcpy(&m, &bits, sizeof m);
-    } else {
-        m = frexp(t, &e);
-    }
-    if (m < 0.70710678118654752440) {
-        m *= 2.0;
-        e--;
-    }
-    z = (m - 1.0) / (m + 1.0);
-    z2 = z * z;
-    return (double)e * 0.69314718055994530942 + 2.0 * z * (1.0 + z2 * (1.0 / 3.0 + z2 * (0.2 + z2 / 7.0)));
-}
-
 /* Reconstruction table (header flag 0x40, codec_recon.h). Encoder: adds index s's
  * folded error (y_rel: y in step units minus the DC prediction for zz = 0) of the
- * table-less MMSE estimate (recon's, with ln_approx) to its class (plane, band group,
+ * table-less MMSE estimate (recon's, with rec_ln_fast: the table's choice needs
+ * no more, and rec_log was a third of the table's cost in the round encoder, issue 8) to its class (plane, band group,
  * |s| = 1 or more: ru's class of zz plus the cell type) in the direction sign(s), with
  * unit step_k (ru's step_k^2 by zigzag index). */
 static void recon_table_add(recimg_recon_acc *acc, const recimg_recon_units *ru, const recimg_ctx_pred *p, int zz,
@@ -233,7 +221,7 @@ static void recon_table_add(recimg_recon_acc *acc, const recimg_recon_units *ru,
     if (s == 0)
         return;
     a = s < 0 ? -(double)s : (double)s;
-    b = -0.5 / ln_approx(p->t);
+    b = -0.5 / rec_ln_fast(p->t);
     t2 = p->t * p->t;
     off = -0.5 + b - t2 / (1.0 - t2);
     if (off > 0.0) off = 0.0;

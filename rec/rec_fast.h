@@ -11,6 +11,7 @@
 #ifndef REC_REC_FAST_H
 #define REC_REC_FAST_H
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -24,6 +25,40 @@
  * bin counts need. Thread-safe, no state. (The bin coder uses the same body inline,
  * rec_fast_internal.h.) */
 double rec_exp_neg_fast(double a);
+
+/* ln t, short and table-less, for positive normal t (the rounding baseline's context
+ * model v5 computes one per AC value on both sides; docs/FORMAT.md "Context model v5").
+ * Definition (exact, the format depends on it): with t = m 2^e, m in [1/2, 1) (for a
+ * positive normal t read from the bits: e = biased exponent - 1022, m = the mantissa
+ * with exponent field 0x3FE; any other t: C's frexp, exact), then m = 2m and e = e - 1
+ * if m < sqrt(1/2) (the double 0.70710678118654752440), z = (m - 1) / (m + 1),
+ * z2 = z * z, the result is
+ *   e * ln2 + 2 z (1 + z2 (1/3 + z2 (1/5 + z2 / 7)))
+ * evaluated in this order, ln2 the double 0.69314718055994530942 and 1/3, 1/5 the
+ * doubles 1.0 / 3.0 and 0.2. That is 2 atanh(z) to z^7 with |z| <= 0.1716: absolute
+ * error below 1e-7 over (0, 1] (tests/rec/test_rec_fast.c). IEEE +, -, *, / and integer
+ * operations on the bits only; thread-safe, no state. */
+static inline double rec_ln_fast(double t)
+{
+    int e;
+    double m, z, z2;
+    uint64_t bits;
+    memcpy(&bits, &t, sizeof bits);
+    if (t > 0.0 && (bits >> 52) - 1u < 0x7FEu) {   /* positive normal: frexp's m and e from the bits */
+        e = (int)(bits >> 52) - 1022;
+        bits = (bits & 0x000FFFFFFFFFFFFFull) | 0x3FE0000000000000ull;
+        memcpy(&m, &bits, sizeof m);
+    } else {
+        m = frexp(t, &e);
+    }
+    if (m < 0.70710678118654752440) {
+        m *= 2.0;
+        e--;
+    }
+    z = (m - 1.0) / (m + 1.0);
+    z2 = z * z;
+    return (double)e * 0.69314718055994530942 + 2.0 * z * (1.0 + z2 * (1.0 / 3.0 + z2 * (0.2 + z2 / 7.0)));
+}
 
 /* Powers q^a of a positive ratio q = num / den without a division, log or exp:
  * with num = 2^en (1 + fn/64 + ...) and den = 2^ed (1 + fd/64 + ...) (fn, fd the top 6

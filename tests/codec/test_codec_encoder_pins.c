@@ -32,7 +32,7 @@ static const pin table[] = {
     {"round_rgb420_q50", 64, 48, 3, 61, 50, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 0,
      "ab0862a86518e4c2134d3e0123fab24e"},
     {"round_gray_q85", 56, 40, 1, 62, 85, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 0,
-     "f15f1c46009accde56d7846c3503ef02"},
+     "cd3dd98210b5d5cfe4c4b2c2975e6777"},
     {"rec_uq_rgb420_q40", 64, 48, 3, 63, 40, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ, 0,
      "bccc2194b779e9b6272a74e80a8bc7c0"},
     {"rec_uq_gray_q70", 56, 40, 1, 64, 70, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ, 0,

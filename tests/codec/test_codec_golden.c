@@ -205,6 +205,15 @@ static const golden table[] = {
     {"golden_round5_rgb420_q97.rec", 96, 64, 3, RECIMG_CHROMA_420, 97, 45, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
      {"4478f8a66814a1ab8165c75d1225d38a", "b7d86be1326aa55eb4572d97705e10d8",
       "ed1050daf63f3470d8afe7e30b8a6427", "c906ee690b2404865d94be4454cfd271"}},
+    /* the two above the t of the gain's exact or fast arithmetic (speed pass 13) does not
+       reach: their bin frequencies come out the same either way. These two larger ones
+       change with it, so they pin that arithmetic (docs/FORMAT.md "Context model v5") */
+    {"golden_round5_gray_q85.rec", 56, 40, 1, RECIMG_CHROMA_420, 85, 46, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"4718a40d29ff981ea0b10c0217952ed1", "a25aa47cb0605ac93c0de7651bc98e04",
+      "9b9cd568d7053cd8765234b92a789fe7", "e26fbb57f910357c402e2a4e65e3a792"}},
+    {"golden_round5_rgb444_q90.rec", 64, 48, 3, RECIMG_CHROMA_444, 90, 47, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"98310367d49041a2b0a847a01e892c05", "4f0ff0995083c8d1dabe6af08a046709",
+      "759733bdbaf16dce88514dff2efc2eac", "be949c0ef3ca1cf53d2a8a24e7efd5cf"}},
     /* header flag 0x40 (the reconstruction table after the skip-energy table; mmse and
        realism add its corrections): round mode (flags 0x40; RGB 4:2:0 and gray), rec uq
        as the encoder writes it by default plus the table (0x4F) and lrq (0x41, gray);
