@@ -10,7 +10,8 @@
  * REC mode (prior ids 3 and 4, codec_rec.c) sums e^2 and b0^2 (sigma units)
  * and scales the Laplace scale b; the rounding baseline (prior id 5,
  * codec_round.c) sums |q| and the predicted mean magnitude m0 (step units)
- * and scales m. The factor is either exact, rec_exp(beta rec_log(ratio))
+ * and also scales b, passing the sums swapped so that its factor is 1/g
+ * (it computes t = exp(ln t0 / g) as a product, speed pass 13). The factor is either exact, rec_exp(beta rec_log(ratio))
  * (rec_exp_mul_log), or read from a rec_pow_table on the bits of the two sums
  * (rec_pow_table_ratio, within 0.23% of the exact power for beta 0.15): both
  * rec_math only, so encoder and decoder get the same bits everywhere (DESIGN
