@@ -280,3 +280,17 @@ int ct_differs_with_flags(const uint8_t *file, size_t size, uint8_t flags, const
     free(g);
     return differs;
 }
+
+recimg_status ct_decode_stable(const uint8_t *file, size_t size, recimg_image *ref)
+{
+    recimg_image b, c;
+    const recimg_status st = ct_decode(file, size, 1, ref);
+    if (st != RECIMG_OK)
+        return st;
+    CHECK(ct_decode(file, size, 2, &b) == RECIMG_OK);
+    CHECK(ct_decode(file, size, 1, &c) == RECIMG_OK);
+    CHECK(ct_same_pixels(ref, &b) && ct_same_pixels(ref, &c));
+    recimg_free(b.pixels);
+    recimg_free(c.pixels);
+    return st;
+}

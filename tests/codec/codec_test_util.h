@@ -55,6 +55,11 @@ recimg_status ct_decode(const uint8_t *file, size_t size, int threads, recimg_im
 recimg_status ct_decode_md5(const uint8_t *file, size_t size, recimg_decode_mode mode, double realism,
                             int threads, char hex[33]);
 
+/* Decodes with one thread into *ref (pixels with recimg_free), then again with two threads
+ * and with one, and checks that both give ref's pixels (the output depends neither on the
+ * thread count nor on the run). Returns the status of the first decode. */
+recimg_status ct_decode_stable(const uint8_t *file, size_t size, recimg_image *ref);
+
 /* 1 when a and b have the same size, channel count and pixels. */
 int ct_same_pixels(const recimg_image *a, const recimg_image *b);
 

@@ -48,7 +48,6 @@ static void check(const recimg_image *img, double q, int legacy, int v4, const c
     recimg_image ref[2];
     int ok = 1;
     for (int bd = 0; bd < 2; bd++) {
-        recimg_image b, c;
         if (encode(img, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ, q, legacy, v4, bd, &f[bd], &n[bd]) != RECIMG_OK ||
             n[bd] < 60) {
             fprintf(stderr, "%s: encode failed (bd %d)\n", name, bd);
@@ -56,13 +55,8 @@ static void check(const recimg_image *img, double q, int legacy, int v4, const c
             ok = 0;
             continue;
         }
-        CHECK(ct_decode(f[bd], n[bd], 1, &ref[bd]) == RECIMG_OK);
-        CHECK(ct_decode(f[bd], n[bd], 2, &b) == RECIMG_OK);
-        CHECK(ct_decode(f[bd], n[bd], 1, &c) == RECIMG_OK);
-        CHECK(ct_same_pixels(&ref[bd], &b) && ct_same_pixels(&ref[bd], &c));
+        CHECK(ct_decode_stable(f[bd], n[bd], &ref[bd]) == RECIMG_OK);
         psnr[bd] = ct_psnr(img, &ref[bd]);
-        recimg_free(b.pixels);
-        recimg_free(c.pixels);
     }
     if (!ok)
         goto done;

@@ -42,20 +42,14 @@ static void check(const recimg_image *img, recimg_sampler s, double q, int legac
     recimg_image ref[2];
     int ok = 1;
     for (int fast = 0; fast < 2; fast++) {
-        recimg_image b, c;
         if (encode(img, RECIMG_MODE_REC, s, q, legacy, fast, &f[fast], &n[fast]) != RECIMG_OK || n[fast] < 60) {
             fprintf(stderr, "%s: encode failed (fast %d)\n", name, fast);
             CHECK(0);
             ok = 0;
             continue;
         }
-        CHECK(ct_decode(f[fast], n[fast], 1, &ref[fast]) == RECIMG_OK);
-        CHECK(ct_decode(f[fast], n[fast], 2, &b) == RECIMG_OK);
-        CHECK(ct_decode(f[fast], n[fast], 1, &c) == RECIMG_OK);
-        CHECK(ct_same_pixels(&ref[fast], &b) && ct_same_pixels(&ref[fast], &c));
+        CHECK(ct_decode_stable(f[fast], n[fast], &ref[fast]) == RECIMG_OK);
         psnr[fast] = ct_psnr(img, &ref[fast]);
-        recimg_free(b.pixels);
-        recimg_free(c.pixels);
     }
     if (!ok)
         goto done;
