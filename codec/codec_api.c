@@ -1165,7 +1165,7 @@ recimg_status recimg_read_info(const uint8_t *data, size_t size, recimg_info *in
     RETURN_IF(!info, RECIMG_ERR_INVALID_ARGUMENT);
     memset(info, 0, sizeof *info);
     FORWARD_IF_ERROR(recimg_format_parse(data, size, UINT64_MAX, &h, &payload, &crc));
-    info->version = RECIMG_FORMAT_VERSION;
+    info->version = h.version;
     info->width = h.width;
     info->height = h.height;
     info->channels = h.color == 1 ? 1u : 3u;

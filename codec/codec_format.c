@@ -1,4 +1,4 @@
-/* .rec container version 1: writer and validating parser (layout in
+/* .rec container versions 1 and 2: writer and validating parser (layout in
  * codec_format.h and docs/FORMAT.md). The parser checks every field as soon as
  * it is read and the CRC before the payload is touched; it allocates nothing,
  * so the limits it enforces precede every allocation a header controls. */
@@ -34,8 +34,12 @@ recimg_status recimg_format_write(const recimg_header *h, const uint8_t *payload
 {
     uint8_t *buf;
     size_t total;
+    /* version 2 exactly when a flag of bits 8..31 is set, so files without one keep
+       version 1's layout byte for byte */
+    const uint32_t flags2 = (h->flags & RECIMG_FLAGS2_MASK) >> 8;
+    const size_t base = flags2 ? RECIMG_HEADER_SIZE2 : RECIMG_HEADER_SIZE;
     /* learned-transform: an embedded transform record extends the header */
-    const size_t hs = RECIMG_HEADER_SIZE + (size_t)h->tx_embed_size;
+    const size_t hs = base + (size_t)h->tx_embed_size;
 
     *out = NULL;
     *out_size = 0;
@@ -46,7 +50,7 @@ recimg_status recimg_format_write(const recimg_header *h, const uint8_t *payload
     buf = (uint8_t *)malloc(total);
     RETURN_IF(!buf, RECIMG_ERR_OUT_OF_MEMORY);
     memcpy(buf, recimg_magic, 8);
-    recimg_store_u16(buf + 8, RECIMG_FORMAT_VERSION);
+    recimg_store_u16(buf + 8, flags2 ? RECIMG_FORMAT_VERSION2 : RECIMG_FORMAT_VERSION);
     recimg_store_u16(buf + 10, (uint32_t)hs);
     recimg_store_u32(buf + 12, h->width);
     recimg_store_u32(buf + 16, h->height);
@@ -64,8 +68,10 @@ recimg_status recimg_format_write(const recimg_header *h, const uint8_t *payload
     recimg_store_u32(buf + 36, h->skip_code);
     recimg_store_u64(buf + 40, h->seed);
     recimg_store_u64(buf + 48, (uint64_t)payload_size);
+    if (flags2)
+        recimg_store_u32(buf + RECIMG_HEADER_SIZE, flags2);
     if (h->tx_embed_size)   /* learned-transform */
-        memcpy(buf + RECIMG_HEADER_SIZE, h->tx_embed, h->tx_embed_size);
+        memcpy(buf + base, h->tx_embed, h->tx_embed_size);
     if (payload_size)
         memcpy(buf + hs, payload, payload_size);
     recimg_store_u32(buf + hs + payload_size, crc32_of(buf, hs + payload_size));
@@ -78,7 +84,7 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
                                   recimg_header *h, const uint8_t **payload, uint32_t *crc)
 {
     recimg_reader r;
-    uint32_t version, header_size, stored_crc;
+    uint32_t version, header_size, base, stored_crc;
 
     memset(h, 0, sizeof *h);
     *payload = NULL;
@@ -93,13 +99,17 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
     recimg_reader_init(&r, data + 8, size - 8);
     version = recimg_reader_u16(&r);
     RETURN_IF(r.err, RECIMG_ERR_TRUNCATED);
-    RETURN_IF(version != RECIMG_FORMAT_VERSION, RECIMG_ERR_BAD_VERSION);
+    RETURN_IF(version != RECIMG_FORMAT_VERSION && version != RECIMG_FORMAT_VERSION2,
+              RECIMG_ERR_BAD_VERSION);
+    h->version = version;
+    base = version == RECIMG_FORMAT_VERSION2 ? RECIMG_HEADER_SIZE2 : RECIMG_HEADER_SIZE;
     header_size = recimg_reader_u16(&r);
     RETURN_IF(r.err, RECIMG_ERR_TRUNCATED);
-    /* learned-transform: 56, or 56 + an embedded transform record (transform id 4) */
-    RETURN_IF(header_size != RECIMG_HEADER_SIZE &&
-              header_size != RECIMG_HEADER_SIZE + rtx_embed_size(RTX_KIND_SEPARABLE) &&
-              header_size != RECIMG_HEADER_SIZE + rtx_embed_size(RTX_KIND_FULL), RECIMG_ERR_CORRUPT);
+    /* learned-transform: the base header, or it plus an embedded transform record
+       (transform id 4) */
+    RETURN_IF(header_size != base &&
+              header_size != base + rtx_embed_size(RTX_KIND_SEPARABLE) &&
+              header_size != base + rtx_embed_size(RTX_KIND_FULL), RECIMG_ERR_CORRUPT);
     RETURN_IF(size < header_size, RECIMG_ERR_TRUNCATED);
 
     h->width = recimg_reader_u32(&r);
@@ -114,7 +124,7 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
     h->transform_id = recimg_reader_u8(&r);
     RETURN_IF(h->transform_id == 0, RECIMG_ERR_CORRUPT);
     /* learned-transform: the header carries a record exactly when the id says so */
-    RETURN_IF((h->transform_id == RTX_TRANSFORM_EMBEDDED) != (header_size != RECIMG_HEADER_SIZE),
+    RETURN_IF((h->transform_id == RTX_TRANSFORM_EMBEDDED) != (header_size != base),
               RECIMG_ERR_CORRUPT);
     h->mode = recimg_reader_u8(&r);
     RETURN_IF(h->mode > RECIMG_MODE_REC, RECIMG_ERR_CORRUPT);
@@ -163,6 +173,14 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
     RETURN_IF(h->mode == RECIMG_MODE_ROUND && h->skip_code != 0, RECIMG_ERR_CORRUPT);
     h->seed = recimg_reader_u64(&r);
     h->payload_size = recimg_reader_u64(&r);
+    if (version == RECIMG_FORMAT_VERSION2) {
+        /* flags2: version 2 exists to carry it, so it is never 0; unknown bits are errors */
+        const uint32_t flags2 = recimg_reader_u32(&r);
+        RETURN_IF(r.err, RECIMG_ERR_TRUNCATED);
+        RETURN_IF(flags2 == 0 || flags2 > (RECIMG_FLAGS2_MASK >> 8) ||
+                  ((flags2 << 8) & ~RECIMG_FLAGS2_KNOWN) != 0, RECIMG_ERR_CORRUPT);
+        h->flags |= flags2 << 8;
+    }
     RETURN_IF(r.err, RECIMG_ERR_TRUNCATED);
     /* The total size must be exactly header + payload + CRC. */
     if (h->payload_size > (uint64_t)(size - header_size) ||
@@ -174,9 +192,9 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
     stored_crc = recimg_reader_u32(&r);
     RETURN_IF(stored_crc != crc32_of(data, header_size + (size_t)h->payload_size),
               RECIMG_ERR_CHECKSUM);
-    if (header_size != RECIMG_HEADER_SIZE) {   /* learned-transform: the embedded record */
-        h->tx_embed = data + RECIMG_HEADER_SIZE;
-        h->tx_embed_size = header_size - RECIMG_HEADER_SIZE;
+    if (header_size != base) {   /* learned-transform: the embedded record */
+        h->tx_embed = data + base;
+        h->tx_embed_size = header_size - base;
         RETURN_IF(rtx_embed_check(h->tx_embed, h->tx_embed_size) != 0, RECIMG_ERR_CORRUPT);
     }
     *payload = data + header_size;

@@ -1,9 +1,10 @@
-/* The .rec container, version 1 (docs/FORMAT.md is the normative description).
+/* The .rec container, versions 1 and 2 (docs/FORMAT.md is the normative description).
  *
  *   offset size field
  *   0      8    magic 0x89 'R' 'E' 'C' 'I' 'M' 'G' 0x0A
- *   8      2    version (1)
- *   10     2    header size (56; 56 + E with an embedded transform record)
+ *   8      2    version (1, or 2 when a flag of bits 8..31 is set)
+ *   10     2    header size (B; B + E with an embedded transform record; B = 56 in
+ *                version 1, 60 in version 2)
  *   12     4    width   (1 .. 2^30)
  *   16     4    height  (1 .. 2^30)
  *   20     1    color: 1 gray (one plane), 2 YCbCr from RGB (three planes)
@@ -22,9 +23,10 @@
  *   36     4    REC zero-bit threshold tau * 1024 (0 .. 16384); 0 in round mode
  *   40     8    seed
  *   48     8    payload size P
- *   56     E    transform id 4 only: embedded transform record (rtx_file.h), E = 260 or 8196
- *   56+E   P    payload (range-coded coefficients)   (E = 0 for other transform ids)
- *   56+E+P 4    CRC-32 (zlib) of bytes [0, 56+E+P)
+ *   56     4    version 2 only: flags2, the header flags' bits 8..31 (nonzero)
+ *   B      E    transform id 4 only: embedded transform record (rtx_file.h), E = 260 or 8196
+ *   B+E    P    payload (range-coded coefficients)   (E = 0 for other transform ids)
+ *   B+E+P  4    CRC-32 (zlib) of bytes [0, B+E+P)
  * All integers little-endian. */
 #ifndef CODEC_CODEC_FORMAT_H
 #define CODEC_CODEC_FORMAT_H
@@ -34,8 +36,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RECIMG_FORMAT_VERSION 1
-#define RECIMG_HEADER_SIZE 56
+#define RECIMG_FORMAT_VERSION 1     /* written when no flag of bits 8..31 is set */
+#define RECIMG_FORMAT_VERSION2 2    /* the same plus flags2 at offset 56 */
+#define RECIMG_HEADER_SIZE 56       /* version 1's base header */
+#define RECIMG_HEADER_SIZE2 60      /* version 2's base header */
 #define RECIMG_TRAILER_SIZE 4
 #define RECIMG_MAX_SIDE ((uint32_t)1 << 30)
 #define RECIMG_PRIOR_LAPLACE_CTX1 1   /* context model v1 (any mode) */
@@ -55,6 +59,9 @@
 #define RECIMG_FLAG_BLOCK_DITHER 0x20u /* rec mode, sampler uq: the dithers from one Philox block
                                           per 8x8 block and a SplitMix64 sub-stream (codec_rec.c,
                                           rec_prng.h rec_prng_stream_u64) */
+#define RECIMG_FLAGS2_MASK 0xFFFFFF00u  /* the flags stored in version 2's flags2 field; a
+                                          nonzero value selects version 2 */
+#define RECIMG_FLAGS2_KNOWN 0u         /* bits of RECIMG_FLAGS2_MASK a decoder understands */
 #define RECIMG_STEP_CODE_MIN 64u              /* step >= 1/16 */
 #define RECIMG_STEP_CODE_MAX ((uint32_t)1 << 22) /* step <= 4096 */
 #define RECIMG_CHROMA_SCALE_MIN 64u           /* 0.25 */
@@ -73,7 +80,9 @@ typedef struct {
     uint32_t sampler;
     uint32_t prior_id;
     uint32_t matrix_id;
-    uint32_t flags;         /* RECIMG_FLAG_* */
+    uint32_t flags;         /* RECIMG_FLAG_*: bits 0..7 are byte 27, bits 8..31 version 2's
+                               flags2 (RECIMG_FLAGS2_MASK) */
+    uint32_t version;       /* parse: the version read; write: ignored (derived from flags) */
     uint32_t step_code;
     uint32_t chroma_scale_code;
     uint32_t quality_code;

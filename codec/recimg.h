@@ -281,7 +281,8 @@ typedef struct {
     uint64_t seed;
     uint64_t payload_size;
     uint32_t crc32;
-    uint32_t flags;           /* header flags (docs/FORMAT.md byte 27) */
+    uint32_t flags;           /* header flags (docs/FORMAT.md: byte 27 in bits 0..7, version 2's
+                                 flags2 in bits 8..31) */
     uint32_t prior_id;        /* context model: 1, 2, 3 or 4 (docs/FORMAT.md byte 25) */
 } recimg_info;
 

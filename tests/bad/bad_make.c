@@ -160,7 +160,8 @@ static int make_bad(const char *in, const char *dir)
         free(m);
     }
     field("version_0", 8, 2, 0, "unsupported..rec.version");
-    field("version_2", 8, 2, 2, "unsupported..rec.version");
+    field("version_2_without_flags2", 8, 2, 2, K_CORRUPT);   /* version 2 is 60 bytes + flags2 */
+    field("version_3", 8, 2, 3, "unsupported..rec.version");
     field("version_ffff", 8, 2, 0xffff, "unsupported..rec.version");
     field("header_size_0", 10, 2, 0, K_CORRUPT);
     field("header_size_55", 10, 2, 55, K_CORRUPT);

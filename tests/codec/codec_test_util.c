@@ -188,6 +188,37 @@ void ct_fix_crc(uint8_t *file, size_t size)
         file[size - 4 + i] = (uint8_t)(crc >> (8 * i));
 }
 
+uint8_t *ct_with_flags2(const uint8_t *file, size_t size, uint32_t flags2, size_t *out_size)
+{
+    size_t old_base, new_base, n;
+    unsigned version, header_size;
+    uint8_t *f;
+    *out_size = 0;
+    if (size < 60)
+        return NULL;
+    version = file[8] | (unsigned)file[9] << 8;
+    if (version != 1 && version != 2)
+        return NULL;
+    old_base = version == 2 ? 60 : 56;
+    new_base = flags2 ? 60 : 56;
+    n = size - old_base + new_base;
+    f = malloc(n);
+    if (!f)
+        return NULL;
+    memcpy(f, file, 56);
+    memcpy(f + new_base, file + old_base, size - old_base);
+    header_size = (file[10] | (unsigned)file[11] << 8) - (unsigned)old_base + (unsigned)new_base;
+    f[8] = flags2 ? 2 : 1;
+    f[9] = 0;
+    f[10] = (uint8_t)header_size;
+    f[11] = (uint8_t)(header_size >> 8);
+    for (int i = 0; flags2 && i < 4; i++)
+        f[56 + i] = (uint8_t)(flags2 >> (8 * i));
+    ct_fix_crc(f, n);
+    *out_size = n;
+    return f;
+}
+
 recimg_status ct_decode_status(const uint8_t *file, size_t size)
 {
     recimg_decoder_params dp;

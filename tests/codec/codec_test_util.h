@@ -42,6 +42,13 @@ void ct_fix_crc(uint8_t *file, size_t size);
 /* Sets a .rec file's header flag byte (offset 27) and rewrites its CRC (ct_fix_crc). */
 void ct_set_flags(uint8_t *file, size_t size, uint8_t flags);
 
+/* A malloc'd copy (free with free()) of a version 1 or 2 .rec file whose header flags2
+ * (docs/FORMAT.md, version 2 only) is `flags2`: version 2 with the 4-byte field at offset
+ * 56 when flags2 != 0, version 1 without it when flags2 == 0; the header size and the CRC
+ * follow. *out_size receives the new size; NULL when the input is not a version 1 or 2
+ * file of at least 60 bytes or memory runs out. */
+uint8_t *ct_with_flags2(const uint8_t *file, size_t size, uint32_t flags2, size_t *out_size);
+
 /* Decodes a .rec file in decode mode `mode` (realism knob A = realism) with `threads`
  * threads, the other decoder parameters at their defaults, into *out (pixels with
  * recimg_free; cleared when decoding fails); returns the decoder's status. */

@@ -75,7 +75,8 @@ int main(void)
     /* every field out of range */
     CHECK(mutate(0, 1, 0x88) == RECIMG_ERR_BAD_MAGIC);
     CHECK(mutate(3, 1, 'X') == RECIMG_ERR_BAD_MAGIC);
-    CHECK(mutate(8, 2, 2) == RECIMG_ERR_BAD_VERSION);
+    CHECK(mutate(8, 2, 3) == RECIMG_ERR_BAD_VERSION);
+    CHECK(mutate(8, 2, 2) == RECIMG_ERR_CORRUPT);                  /* version 2 needs flags2 */
     CHECK(mutate(8, 2, 0) == RECIMG_ERR_BAD_VERSION);
     CHECK(mutate(10, 2, 57) == RECIMG_ERR_CORRUPT);
     CHECK(mutate(12, 4, 0) == RECIMG_ERR_CORRUPT);                 /* width 0 */

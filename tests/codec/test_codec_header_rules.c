@@ -18,7 +18,13 @@
  *    level is read: the same bytes with prior id 3 decode to other pixels or fail; so is
  *    flag 0x20: the bytes with the bit flipped decode to other pixels or fail.
  *  - round mode's context model v5 (round_block_gain = 1, prior id 5), with flags 0 and
- *    0x40: the same for its files against prior id 1. */
+ *    0x40: the same for its files against prior id 1.
+ *  - version 2 (flags2 at offset 56, the header flags' bits 8..31): from the same two
+ *    files, flags2 0, each single bit of 24, all 24 and a value past them, over prior id x
+ *    sampler as above (byte 27 as the file has it), parsed by recimg_read_info: accepted
+ *    exactly as flags2_valid says, with the flags reported as byte 27 | flags2 << 8 and
+ *    version 2, refused as corrupt otherwise; version 2 without the field, version 1 with
+ *    it, version 3, and every truncation of a version 2 header are refused. */
 #include "codec_test_util.h"
 
 #include <stdio.h>
@@ -70,6 +76,101 @@ static int header_valid(int mode, unsigned sampler, unsigned prior, unsigned fla
     if ((flags & 0x22u) && sampler != 5)
         return 0;
     return 1;
+}
+
+/* FORMAT.md, version 2's flags2 (the flags' bits 8..31): no bit is defined yet, so
+ * every nonzero flags2 is corrupt; a revision that defines one adds its rule here. */
+static int flags2_valid(int mode, unsigned sampler, unsigned prior, uint32_t flags2)
+{
+    (void)mode;
+    (void)sampler;
+    (void)prior;
+    (void)flags2;
+    return 0;
+}
+
+static void version2_table(const uint8_t *file, size_t size, int mode)
+{
+    static const uint32_t extra[3] = {0, 0xFFFFFFu, 0x1000000u};
+    int accepted = 0, refused = 0, expected = 0;
+    for (int k = 0; k < 24 + 3; k++) {
+        const uint32_t flags2 = k < 24 ? 1u << k : extra[k - 24];
+        size_t n = 0;
+        uint8_t *f = ct_with_flags2(file, size, flags2 ? flags2 : 1u, &n);
+        CHECK(f != NULL && n == size + 4);
+        if (!f)
+            continue;
+        for (int i = 0; i < 4; i++)   /* flags2 == 0 cannot come from ct_with_flags2 */
+            f[56 + i] = (uint8_t)(flags2 >> (8 * i));
+        for (unsigned prior = 0; prior <= 6; prior++)
+            for (unsigned sampler = 0; sampler <= 7; sampler++) {
+                const unsigned flags = file[27];
+                recimg_info info;
+                recimg_status st;
+                f[24] = (uint8_t)sampler;
+                f[25] = (uint8_t)prior;
+                ct_fix_crc(f, n);
+                st = recimg_read_info(f, n, &info);
+                if (header_valid(mode, sampler, prior, flags) && flags2_valid(mode, sampler, prior, flags2)) {
+                    expected++;
+                    if (st == RECIMG_OK && info.version == 2 && info.flags == (flags | flags2 << 8)) {
+                        accepted++;
+                    } else {
+                        fprintf(stderr, "version 2, mode %d sampler %u prior %u flags2 0x%x: refused (%s)\n",
+                                mode, sampler, prior, (unsigned)flags2, recimg_strerror(st));
+                        CHECK(0);
+                    }
+                } else {
+                    refused++;
+                    if (st != RECIMG_ERR_CORRUPT) {
+                        fprintf(stderr, "version 2, mode %d sampler %u prior %u flags2 0x%x: %s, not corrupt\n",
+                                mode, sampler, prior, (unsigned)flags2, recimg_strerror(st));
+                        CHECK(0);
+                    }
+                }
+            }
+        free(f);
+    }
+    printf("mode %d, version 2: %d headers accepted, %d refused as corrupt\n", mode, accepted, refused);
+    CHECK(accepted == expected && refused > 0);
+    {   /* the version and the layout go together */
+        uint8_t *f = malloc(size);
+        size_t n2 = 0, nb = 0;
+        uint8_t *f2 = ct_with_flags2(file, size, 1u, &n2);
+        uint8_t *back = f2 ? ct_with_flags2(f2, n2, 0u, &nb) : NULL;
+        CHECK(f != NULL && f2 != NULL && back != NULL);
+        if (back)   /* the test helper's round trip gives the original bytes */
+            CHECK(nb == size && memcmp(back, file, size) == 0);
+        if (f) {
+            memcpy(f, file, size);
+            f[8] = 2;   /* version 2 in version 1's 56-byte layout */
+            ct_fix_crc(f, size);
+            CHECK(recimg_read_info(f, size, &(recimg_info){0}) == RECIMG_ERR_CORRUPT);
+            f[10] = 60;   /* and claiming the 60-byte header over a payload that starts at 56 */
+            ct_fix_crc(f, size);
+            CHECK(recimg_read_info(f, size, &(recimg_info){0}) != RECIMG_OK);
+            f[8] = 3;
+            f[10] = 56;
+            ct_fix_crc(f, size);
+            CHECK(recimg_read_info(f, size, &(recimg_info){0}) == RECIMG_ERR_BAD_VERSION);
+        }
+        if (f2) {
+            f2[8] = 1;   /* version 1 with a 60-byte header */
+            ct_fix_crc(f2, n2);
+            CHECK(recimg_read_info(f2, n2, &(recimg_info){0}) == RECIMG_ERR_CORRUPT);
+            f2[8] = 2;
+            ct_fix_crc(f2, n2);
+            for (size_t cut = 0; cut < 60; cut++) {   /* every truncation through flags2 */
+                const recimg_status st = recimg_read_info(f2, cut, &(recimg_info){0});
+                if (!(st == RECIMG_ERR_TRUNCATED || (cut == 0 && st == RECIMG_ERR_BAD_MAGIC)))
+                    fprintf(stderr, "cut %zu: %s\n", cut, recimg_strerror(st));
+                CHECK(st == RECIMG_ERR_TRUNCATED || (cut == 0 && st == RECIMG_ERR_BAD_MAGIC));
+            }
+        }
+        free(f);
+        free(f2);
+        free(back);
+    }
 }
 
 static void header_table(const uint8_t *file, size_t size, int mode)
@@ -218,6 +319,10 @@ int main(void)
         header_table(rec, nrec, 1);
     if (round)
         header_table(round, nround, 0);
+    if (rec)
+        version2_table(rec, nrec, 1);
+    if (round)
+        version2_table(round, nround, 0);
     v4_flag_combinations(&rgb);
     v4_flag_combinations(&gray);
     round_v5(&rgb);

@@ -41,7 +41,7 @@ static void check_one(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     check_one(data, size);
-    /* header size field at offset 10: 56, or 56 + E with an embedded transform */
+    /* header size field at offset 10: 56 (60 in version 2), plus E with an embedded transform */
     const size_t hs = size >= 12 ? (size_t)data[10] | (size_t)data[11] << 8 : 0;
     if (hs >= 56 && size >= hs + 4 && size <= ((size_t)1 << 24)) {
         uint8_t *fixed = (uint8_t *)malloc(size);
