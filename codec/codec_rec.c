@@ -307,7 +307,7 @@ static inline void setup_coef(recimg_ctx *ctx, int zz, double thr, const recimg_
 }
 
 /* After an AC coefficient coded in place: add it to the block's gain sums. */
-static void block_gain_add(block_gain_state *bg, int zz, const coef_setup *cs, double mmse)
+static inline void block_gain_add(block_gain_state *bg, int zz, const coef_setup *cs, double mmse)
 {
     if (zz == 0)
         return;
