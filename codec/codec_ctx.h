@@ -124,15 +124,24 @@ static inline void recimg_ctx_cell_cache(recimg_ctx_cell *f)
     f->den_d = (double)f->count + RECIMG_CTX_FINE_PRIOR_WEIGHT;
 }
 
+/* Backed-off mean of coarse cell idx from its statistics, with the CONTINUOUS kind's clamp
+ * when continuous is nonzero (callers pass c->kind == RECIMG_CTX_CONTINUOUS, or a constant
+ * where they know the kind). */
+static inline double recimg_ctx_coarse_mean_k(const recimg_ctx *c, const recimg_ctx_coarse_cell *co,
+                                              uint32_t idx, int continuous)
+{
+    double mc = ((double)co->sum / 65536.0 + c->coarse_prior[idx])
+                / ((double)co->count + RECIMG_CTX_COARSE_PRIOR_WEIGHT);
+    if (continuous && mc < 1.0 / 65536.0)
+        mc = 1.0 / 65536.0;
+    return mc;
+}
+
 /* Backed-off mean of coarse cell idx from its statistics (the kind's clamp included). */
 static inline double recimg_ctx_coarse_mean(const recimg_ctx *c, const recimg_ctx_coarse_cell *co,
                                             uint32_t idx)
 {
-    double mc = ((double)co->sum / 65536.0 + c->coarse_prior[idx])
-                / ((double)co->count + RECIMG_CTX_COARSE_PRIOR_WEIGHT);
-    if (c->kind == RECIMG_CTX_CONTINUOUS && mc < 1.0 / 65536.0)
-        mc = 1.0 / 65536.0;
-    return mc;
+    return recimg_ctx_coarse_mean_k(c, co, idx, c->kind == RECIMG_CTX_CONTINUOUS);
 }
 
 /* A model for one plane of blocks_w blocks per row. */
@@ -210,20 +219,15 @@ static inline double recimg_ctx_scale(const recimg_ctx *c, const recimg_ctx_pred
  * updates the statistics of the cells in p with the same value (DISCRETE). */
 void recimg_ctx_update(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uint32_t mag_q16);
 
-/* General form: mag_q16 is the neighbour activity recorded for later
- * predictions, stat_q16 (signed, 16.16) the value added to the cell statistics. */
-static inline void recimg_ctx_update_stat(recimg_ctx *c, int zz, const recimg_ctx_pred *p,
-                                          uint32_t mag_q16, int32_t stat_q16)
+/* recimg_ctx_update_stat for values already within the saturation bounds (mag_q16 <=
+ * RECIMG_CTX_MAG_MAX, |stat_q16| <= RECIMG_CTX_MAG_MAX) and continuous = (c->kind ==
+ * RECIMG_CTX_CONTINUOUS): the REC loops, whose values come saturated and whose kind is
+ * checked once per row call, call it directly (speed, issue 8; the same stores). */
+static inline void recimg_ctx_update_in_range(recimg_ctx *c, int zz, const recimg_ctx_pred *p,
+                                              uint32_t mag_q16, int32_t stat_q16, int continuous)
 {
-    /* inline in the coding loops (speed, issue 8) */
     recimg_ctx_cell *f = &c->fine[p->fine];
     recimg_ctx_coarse_cell *co = &c->coarse[p->coarse];
-    if (mag_q16 > RECIMG_CTX_MAG_MAX)
-        mag_q16 = RECIMG_CTX_MAG_MAX;
-    if (stat_q16 > (int32_t)RECIMG_CTX_MAG_MAX)
-        stat_q16 = (int32_t)RECIMG_CTX_MAG_MAX;
-    if (stat_q16 < -(int32_t)RECIMG_CTX_MAG_MAX)
-        stat_q16 = -(int32_t)RECIMG_CTX_MAG_MAX;
     c->cb[c->zk[zz]] = mag_q16;
     *c->cm |= (uint64_t)(mag_q16 != 0) << c->zk[zz];   /* only nonzero: round mode records every coefficient */
     f->sum += stat_q16;
@@ -237,7 +241,23 @@ static inline void recimg_ctx_update_stat(recimg_ctx *c, int zz, const recimg_ct
         co->sum /= 2;
         co->count /= 2;
     }
-    co->wmean = RECIMG_CTX_FINE_PRIOR_WEIGHT * recimg_ctx_coarse_mean(c, co, p->coarse);
+    co->wmean = RECIMG_CTX_FINE_PRIOR_WEIGHT * recimg_ctx_coarse_mean_k(c, co, p->coarse, continuous);
+}
+
+/* General form: mag_q16 is the neighbour activity recorded for later
+ * predictions, stat_q16 (signed, 16.16) the value added to the cell statistics;
+ * both saturated at RECIMG_CTX_MAG_MAX. */
+static inline void recimg_ctx_update_stat(recimg_ctx *c, int zz, const recimg_ctx_pred *p,
+                                          uint32_t mag_q16, int32_t stat_q16)
+{
+    /* inline in the coding loops (speed, issue 8) */
+    if (mag_q16 > RECIMG_CTX_MAG_MAX)
+        mag_q16 = RECIMG_CTX_MAG_MAX;
+    if (stat_q16 > (int32_t)RECIMG_CTX_MAG_MAX)
+        stat_q16 = (int32_t)RECIMG_CTX_MAG_MAX;
+    if (stat_q16 < -(int32_t)RECIMG_CTX_MAG_MAX)
+        stat_q16 = -(int32_t)RECIMG_CTX_MAG_MAX;
+    recimg_ctx_update_in_range(c, zz, p, mag_q16, stat_q16, c->kind == RECIMG_CTX_CONTINUOUS);
 }
 
 /* Zero-bit rule support. A skipped coefficient records activity 0 and leaves

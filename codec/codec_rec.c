@@ -131,8 +131,9 @@ double recimg_laplace_trunc_mean_edges(double lo, double hi, double b, double e_
 
 static uint32_t mag_q16(double v)
 {
-    double a = v < 0 ? -v : v;
-    a = a * 65536.0;
+    /* |v| (fabs: exact; the same value as v < 0 ? -v : v, which gives -0 for -0, and -0 and
+       +0 both convert to 0 below) */
+    const double a = fabs(v) * 65536.0;
     if (!(a < (double)RECIMG_CTX_MAG_MAX))
         return RECIMG_CTX_MAG_MAX;
     return (uint32_t)a;
@@ -329,8 +330,10 @@ static inline void feedback(recimg_ctx *ctx, int zz, const coef_setup *cs, doubl
                          ? cs->mean + trunc_mean_edges(lo, hi, cs->b, ed->e_lo, ed->e_hi)
                          : cs->mean + recimg_laplace_trunc_mean(lo, hi, cs->b);
     *mmse = e;
-    recimg_ctx_update_stat(ctx, zz, &cs->pred, mag_q16(e - cs->mean),
-                           stat_q16(cs->w * (e - cs->mean) * (e - cs->mean)));
+    /* mag_q16 and stat_q16 saturate, and every caller is under the row functions' check of
+       the CONTINUOUS kind */
+    recimg_ctx_update_in_range(ctx, zz, &cs->pred, mag_q16(e - cs->mean),
+                               stat_q16(cs->w * (e - cs->mean) * (e - cs->mean)), 1);
     if (zz == 0)
         recimg_ctx_dc_record(ctx, dc_record(e));
 }
@@ -1336,14 +1339,28 @@ static double skip_draw_scale(const recimg_rec_plane_params *pp, double b, int k
     return pp->skip_energy ? bs * pp->skip_scale[recimg_skip_group(zz)] : bs;
 }
 
-/* Decoder reconstruction of a coded coefficient from its sample x and E[y | code]
- * (sigma units), by recon's mode (DESIGN 4). */
-static double coded_output(const recimg_rec_recon *recon, const recimg_rec_plane_params *pp,
-                           const coef_setup *cs, double x, double mmse)
+/* What coded_output needs of recimg_rec_recon, read once per row call (speed, issue 8: the
+ * row loop's stores of doubles could alias the struct's realism weight). */
+typedef struct {
+    int x_out;   /* sample and center decoding: X itself (center: the centre of [X - W, X + W]) */
+    double A;    /* realism weight, 0 otherwise */
+} coded_recon;
+
+static coded_recon coded_recon_of(const recimg_rec_recon *recon)
 {
-    const double A = recon->mode == RECIMG_DECODE_REALISM ? recon->realism : 0.0;
-    /* sample: X itself; center: X too, the centre of [X - W, X + W] */
-    if (recon->mode == RECIMG_DECODE_SAMPLE || recon->mode == RECIMG_DECODE_CENTER)
+    coded_recon cr;
+    cr.x_out = recon->mode == RECIMG_DECODE_SAMPLE || recon->mode == RECIMG_DECODE_CENTER;
+    cr.A = recon->mode == RECIMG_DECODE_REALISM ? recon->realism : 0.0;
+    return cr;
+}
+
+/* Decoder reconstruction of a coded coefficient from its sample x and E[y | code]
+ * (sigma units), by the decode mode (DESIGN 4). */
+static inline double coded_output(coded_recon cr, const recimg_rec_plane_params *pp,
+                                  const coef_setup *cs, double x, double mmse)
+{
+    const double A = cr.A;
+    if (cr.x_out)
         return x;
     if (A > 0.0) {
         const double br = realism_b(pp, cs->b);
@@ -1386,7 +1403,7 @@ static recimg_status group_decode(rec_rc_decoder *dec, recimg_ctx *ctx, coef_gro
         const int k = recimg_zigzag[g->zz[i]];
         RETURN_IF(!(x[i] < 1e12 && x[i] > -1e12), RECIMG_ERR_CORRUPT);
         group_member_feedback(ctx, g, i, x[i], hw[i], &ed[i], group_kappa(g) + GROUP_T, &mmse);
-        coef[k] = coded_output(recon, pp, &g->cs[i], x[i], mmse) * pp->sigma[k];
+        coef[k] = coded_output(coded_recon_of(recon), pp, &g->cs[i], x[i], mmse) * pp->sigma[k];
     }
     g->n = 0;
     g->info = 0.0;
@@ -1408,17 +1425,17 @@ static recimg_status group_add_decode(rec_rc_decoder *dec, recimg_ctx *ctx, coef
     return RECIMG_OK;
 }
 
-/* Decoder twin of encode_skip_run: writes each skipped coefficient's reconstruction into
- * coef (sample units) as the coding loop did: 0, or with private_draws a draw from its
- * private uniform (A: the realism weight, 1 for sample decoding). */
+/* Decoder twin of encode_skip_run: with private_draws, writes each skipped coefficient's
+ * reconstruction into coef (sample units), A times a draw from its private uniform (A: the
+ * realism weight, 1 for sample decoding); without, a skipped coefficient's output is 0 * sigma_k
+ * = +0 (sigma_k finite and >= 0), which the caller stores for the whole block before its first
+ * coefficient (speed, issue 8: the same bits, no store per skipped coefficient). */
 static inline int decode_skip_run(recimg_ctx *ctx, int zz, double thr, double g,
                                   const recimg_rec_plane_params *pp, const recimg_rec_recon *recon,
                                   int private_draws, double A, uint64_t block, double *coef, coef_setup *cs)
 {
     for (; zz < 64; zz++) {
         coef_setup t;
-        int k;
-        double out = 0.0;
         if (!ac_predict_skip(ctx, zz, thr, g, &t)) {
             cs->pred = t.pred;
             cs->b = t.b;
@@ -1427,12 +1444,12 @@ static inline int decode_skip_run(recimg_ctx *ctx, int zz, double thr, double g,
             break;
         }
         recimg_ctx_record_skip(ctx, zz);
-        k = ctx->zk[zz];
         if (private_draws) {
+            const int k = ctx->zk[zz];
             const double u = rec_prng_uniform(recon->private_seed, 1000u + pp->plane, block * 64 + (uint64_t)zz);
-            out = A * laplace_draw(skip_draw_scale(pp, t.b, k, zz), u);
+            const double out = A * laplace_draw(skip_draw_scale(pp, t.b, k, zz), u);
+            coef[k] = out * pp->sigma[k];
         }
-        coef[k] = out * pp->sigma[k];
     }
     return zz;
 }
@@ -1446,6 +1463,7 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
     const double A = recon->mode == RECIMG_DECODE_REALISM ? recon->realism : 0.0;
     const int sample = recon->mode == RECIMG_DECODE_SAMPLE;
     const int private_draws = sample || (recon->mode == RECIMG_DECODE_REALISM && A > 0.0);
+    const coded_recon crec = coded_recon_of(recon);
     uint64_t block = (uint64_t)by0 * bw;
     const int flag_zz = pp->block_flag ? FLAG_ZZ : 64;   /* as in encode_rows */
     RETURN_IF(pp->block_flag && (pp->sampler != RECIMG_SAMPLER_UQ || !pp->block_gain), RECIMG_ERR_INTERNAL);
@@ -1461,6 +1479,9 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
             block_gain_state bg = bg_empty;
             const uint64_t dkey = block_dither_key(pp, block);
             recimg_ctx_begin_block(ctx, bx, by);
+            if (!private_draws)   /* every skipped coefficient's output (decode_skip_run) */
+                for (int i = 0; i < 64; i++)
+                    coef[i] = 0.0;
             for (int zz = 0; zz < 64; zz++) {
                 int k;
                 coef_setup cs;
@@ -1493,7 +1514,7 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
                     mmse = far_bin_estimate(&cs, r.x, r.draws.half_width, mmse);
                 if (pp->recon_zz && r.draws.half_width >= 0.0)   /* reconstruction only */
                     mmse = recon_table_apply(pp, &cs, zz, r.x, r.draws.half_width, mmse);
-                coef[k] = coded_output(recon, pp, &cs, r.x, mmse) * pp->sigma[k];
+                coef[k] = coded_output(crec, pp, &cs, r.x, mmse) * pp->sigma[k];
             }
             if (grp.n > 0)
                 FORWARD_IF_ERROR(group_decode(dec, ctx, &grp, pp, block, recon, coef));
