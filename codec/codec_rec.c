@@ -262,11 +262,13 @@ static inline void setup_coef_coded(const recimg_rec_plane_params *pp, uint64_t 
     cs->prior.family = REC_PRIOR_LAPLACE;
     cs->prior.mean = cs->mean;
     cs->prior.scale = cs->b;
+    if (pp->block_dither) {   /* the key is not used (uq_encode / uq_decode, sampler uq only) */
+        cs->u = rec_prng_stream_uniform(dkey, (uint32_t)zz) - 0.5;
+        return;
+    }
     cs->key.seed = pp->seed;
     cs->key.stream = pp->plane;
     cs->key.index = block * 64 + (uint64_t)zz;
-    if (pp->block_dither)
-        cs->u = rec_prng_stream_uniform(dkey, (uint32_t)zz) - 0.5;
 }
 
 /* uq coding of a coefficient set up by setup_coef: its key's dither, or with header
