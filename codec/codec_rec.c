@@ -53,7 +53,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#define SQRT12 3.46410161513775458705
+#define SQRT12 REC_UQ_UNIT_STEP   /* 3.46410161513775458705, rec.h */
 #define DC_UNITS 16.0      /* DC estimates are recorded in 1/16 sigma units */
 #define DC_LIMIT 4194304.0 /* |recorded DC| bound */
 
@@ -277,6 +277,8 @@ static inline rec_status uq_encode(const recimg_rec_plane_params *pp, const coef
                                    rec_rc_encoder *enc, rec_quant_result *r)
 {
     r->edges.known = 0;
+    if (pp->block_dither && pp->quant_rev == REC_QUANT_REV_FAST)   /* the default: one call, the same bits */
+        return rec_uq_unit_encode_fast(enc, y, cs->u, cs->mean, cs->b, r);
     return pp->block_dither ? rec_uq_encode_dither(pp->quant_rev, y, SQRT12, cs->u, &cs->prior, enc, r)
                             : rec_uq_encode_rev(pp->quant_rev, y, SQRT12, &cs->prior, &cs->key, enc, r);
 }
@@ -285,6 +287,8 @@ static inline rec_status uq_decode(const recimg_rec_plane_params *pp, const coef
                                    rec_rc_decoder *dec, rec_quant_result *r)
 {
     r->edges.known = 0;
+    if (pp->block_dither && pp->quant_rev == REC_QUANT_REV_FAST)
+        return rec_uq_unit_decode_fast(dec, cs->u, cs->mean, cs->b, r);
     return pp->block_dither ? rec_uq_decode_dither(pp->quant_rev, SQRT12, cs->u, &cs->prior, dec, r)
                             : rec_uq_decode_rev(pp->quant_rev, SQRT12, &cs->prior, &cs->key, dec, r);
 }

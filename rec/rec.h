@@ -201,6 +201,17 @@ rec_status rec_uq_encode_dither(rec_quant_rev rev, double y, double delta, doubl
                                 rec_rc_encoder *enc, rec_quant_result *out);
 rec_status rec_uq_decode_dither(rec_quant_rev rev, double delta, double u, const rec_prior *prior,
                                 rec_rc_decoder *dec, rec_quant_result *out);
+/* uq at the unit step REC_UQ_UNIT_STEP = sqrt(12) (noise of variance 1), coder revision
+ * FAST, the dither u given, under the Laplace prior (mean, scale): exactly
+ * rec_uq_encode_dither / rec_uq_decode_dither(REC_QUANT_REV_FAST, ..., REC_UQ_UNIT_STEP,
+ * u, &prior {REC_PRIOR_LAPLACE, mean, scale}, ...): the same bytes, the same *out and
+ * the same errors, in one call with the step's reciprocal folded (speed, issue 8: the
+ * .rec codec's default uq path). */
+#define REC_UQ_UNIT_STEP 3.46410161513775458705
+rec_status rec_uq_unit_encode_fast(rec_rc_encoder *enc, double y, double u, double mean, double scale,
+                                   rec_quant_result *out);
+rec_status rec_uq_unit_decode_fast(rec_rc_decoder *dec, double u, double mean, double scale,
+                                   rec_quant_result *out);
 rec_status rec_lrq_encode_rev(rec_quant_rev rev, double y, double sigma, const rec_prior *prior,
                               const rec_key *key, rec_rc_encoder *enc, rec_quant_result *out);
 rec_status rec_lrq_decode_rev(rec_quant_rev rev, double sigma, const rec_prior *prior,

@@ -706,7 +706,7 @@ static const double hint_z_tab[1025] = REC_HINTZ_INIT;
    Away from the tails the quantile is interpolated linearly in hint_z_tab (error
    below 6e-4, a small fraction of a bin; speed, issue 8: no log); in the tails,
    where it curves, it comes from hint_log. */
-static int64_t cf_hint(const cfctx *c, uint32_t t)
+static inline int64_t cf_hint_body(const cfctx *c, uint32_t t)
 {
     double z, v;
     int64_t k;
@@ -725,6 +725,13 @@ static int64_t cf_hint(const cfctx *c, uint32_t t)
         return c->k_hi;
     k = floor_i64(v);
     return k < c->k_lo ? c->k_lo : k > c->k_hi ? c->k_hi : k;
+}
+
+/* cf_hint out of line (the general decoders: inlined there, it pushed cf_find out of
+   line, docs/SPEED.md "Speed pass 11"); the unit-step decoder takes the body inline. */
+static int64_t cf_hint(const cfctx *c, uint32_t t)
+{
+    return cf_hint_body(c, t);
 }
 
 /* An edge seen by the decoder's search: its count, and E if computed
@@ -793,9 +800,9 @@ static void cf_locate(const cfctx *c, uint32_t t, cfedge *lo, cfedge *hi, int *p
    the target (the counts partition [1, T - 1), so it is the only bin that
    does); otherwise the general search, cf_locate. */
 static inline int64_t cf_find(const cfctx *c, uint32_t t, uint32_t *c0, uint32_t *c1, rec_quant_edges *ed,
-                       int *probes)
+                       int *probes, int hint_inline)
 {
-    const int64_t h = cf_hint(c, t);
+    const int64_t h = hint_inline ? cf_hint_body(c, t) : cf_hint(c, t);
     cfedge lo, hi;
     uint32_t cum[2];
     double e[2];
@@ -855,12 +862,12 @@ int64_t rec_quant_cf_locate(double step, double u, const rec_prior *prior, uint3
     rec_quant_edges ed;
     if (!cf_setup(&c, step, u, prior, fast) || t < 1u || t >= TOTAL - 1u)
         return INT64_MIN;
-    return cf_find(&c, t, &c0, &c1, &ed, probes);
+    return cf_find(&c, t, &c0, &c1, &ed, probes, 0);
 }
 
 static inline rec_status decode_bin_cf(rec_rc_decoder *dec, double step, double u,
                                        const rec_prior *prior, int64_t *k_out, rec_quant_edges *edges,
-                                       int fast)
+                                       int fast, int hint_inline)
 {
     cfctx c;
     int64_t k;
@@ -881,7 +888,7 @@ static inline rec_status decode_bin_cf(rec_rc_decoder *dec, double step, double 
         k = c.k_hi + 1 + (int64_t)(rec_rc_decode_uint_escape(dec, NULL) & (((uint64_t)1 << 53) - 1));
     } else {
         uint32_t c0, c1;
-        k = cf_find(&c, t, &c0, &c1, &ed, NULL);
+        k = cf_find(&c, t, &c0, &c1, &ed, NULL, hint_inline);
         rec_rc_decode_consume16(dec, c0, c1 - c0);
     }
     if (edges)
@@ -893,11 +900,64 @@ static inline rec_status decode_bin_cf(rec_rc_decoder *dec, double step, double 
 rec_status rec_quant_decode_bin_cf(rec_rc_decoder *dec, double step, double u,
                                    const rec_prior *prior, int64_t *k_out, rec_quant_edges *edges)
 {
-    return decode_bin_cf(dec, step, u, prior, k_out, edges, 0);
+    return decode_bin_cf(dec, step, u, prior, k_out, edges, 0, 0);
 }
 
 rec_status rec_quant_decode_bin_fast(rec_rc_decoder *dec, double step, double u,
                                      const rec_prior *prior, int64_t *k_out, rec_quant_edges *edges)
 {
-    return decode_bin_cf(dec, step, u, prior, k_out, edges, 1);
+    return decode_bin_cf(dec, step, u, prior, k_out, edges, 1, 0);
+}
+
+/* ---- uq at the unit step, revision FAST, in one call (speed, issue 8) -----------
+ *
+ * The codec's default path (uq, header flags 0x01 | 0x08 | 0x20) went through four
+ * calls per coded coefficient (rec_uq_encode_dither -> uq_encode_draws ->
+ * rec_quant_code_bin_fast -> the coder), each re-checking its arguments, and the
+ * coder divided by the step every time.  These are the same steps in one body with
+ * the step a compile-time constant (so 1 / step is folded: the same IEEE quotient)
+ * and every check kept, so the results are those of rec_uq_encode_dither /
+ * rec_uq_decode_dither with REC_QUANT_REV_FAST bit for bit (tests/rec/
+ * test_rec_quant_cf.c compares them on random inputs). */
+#define UQ_UNIT_STEP REC_UQ_UNIT_STEP
+
+rec_status rec_uq_unit_encode_fast(rec_rc_encoder *enc, double y, double u, double mean, double scale,
+                                   rec_quant_result *out)
+{
+    rec_prior prior;
+    double v;
+    if (!out || !enc || !isfinite(y) || !(u > -0.5 && u < 0.5))
+        return REC_ERR_INVALID_ARG;
+    out->draws.u = u;
+    out->draws.step = UQ_UNIT_STEP;
+    out->draws.half_width = 0.5 * UQ_UNIT_STEP;
+    v = y / UQ_UNIT_STEP + u + 0.5;
+    if (!(v < 4e15 && v > -4e15))
+        return REC_ERR_INVALID_ARG;
+    out->k = floor_i64(v);
+    out->x = UQ_UNIT_STEP * ((double)out->k - u);
+    out->edges.known = 0;
+    prior.family = REC_PRIOR_LAPLACE;
+    prior.mean = mean;
+    prior.scale = scale;
+    return code_bin_cf(enc, out->k, UQ_UNIT_STEP, u, &prior, &out->edges, 1);
+}
+
+rec_status rec_uq_unit_decode_fast(rec_rc_decoder *dec, double u, double mean, double scale,
+                                   rec_quant_result *out)
+{
+    rec_prior prior;
+    rec_status st;
+    if (!out || !dec || !(u > -0.5 && u < 0.5))
+        return REC_ERR_INVALID_ARG;
+    out->draws.u = u;
+    out->draws.step = UQ_UNIT_STEP;
+    out->draws.half_width = 0.5 * UQ_UNIT_STEP;
+    out->edges.known = 0;
+    prior.family = REC_PRIOR_LAPLACE;
+    prior.mean = mean;
+    prior.scale = scale;
+    st = decode_bin_cf(dec, UQ_UNIT_STEP, u, &prior, &out->k, &out->edges, 1, 1);
+    out->x = UQ_UNIT_STEP * ((double)out->k - u);
+    return st;
 }

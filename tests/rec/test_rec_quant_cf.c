@@ -284,6 +284,112 @@ static void samplers(void)
     }
 }
 
+
+/* The unit-step entry points (rec_uq_unit_encode_fast / _decode_fast, the codec's
+   default uq path) against rec_uq_encode_dither / _decode_dither with revision FAST
+   and step REC_UQ_UNIT_STEP: the same status, result and bytes for every input,
+   including the cases the closed form hands to the window coder, escapes and
+   invalid arguments (speed, issue 8). */
+static int same_result(const rec_quant_result *a, const rec_quant_result *b)
+{
+    return a->k == b->k && memcmp(&a->x, &b->x, sizeof a->x) == 0 &&
+           memcmp(&a->draws, &b->draws, sizeof a->draws) == 0 && a->edges.known == b->edges.known &&
+           memcmp(&a->edges.e_lo, &b->edges.e_lo, sizeof(double)) == 0 &&
+           memcmp(&a->edges.e_hi, &b->edges.e_hi, sizeof(double)) == 0;
+}
+
+static void unit_case(int i, double *y, double *u, rec_prior *pr)
+{
+    const double nan = 0.0 / 0.0, inf = 1.0 / 0.0;
+    const double e = rec_prng_exponential(5, 2, (uint64_t)i);
+    const int kind = i % 23;
+    pr->family = REC_PRIOR_LAPLACE;
+    pr->mean = kind == 1 ? 1e5 * (rnd() - 0.5) : kind < 8 ? 40.0 * (rnd() - 0.5) : 0.0;
+    pr->scale = exp(-4.0 + 9.0 * rnd());   /* 0.018 .. 148: both fallbacks to the window coder */
+    if (kind == 2)
+        pr->scale = 3000.0 * rnd() + 1e-3;
+    *u = rnd() - 0.5;
+    if (kind == 3)
+        *u = i & 1 ? 0.49999999999999994 : -0.49999999999999994;
+    *y = pr->mean + pr->scale * ((i & 1) ? e : -e) * (i % 31 == 0 ? 40.0 : 1.0);
+    if (kind == 4) {   /* y within 8 ulps of a bin edge: K must come from y / step exactly */
+        const double k = floor(20.0 * rnd()) - 10.0;
+        *y = REC_UQ_UNIT_STEP * ((k - 0.5) - *u);
+        for (int s = (i / 23) % 17 - 8; s != 0; s += s > 0 ? -1 : 1)
+            *y = nextafter(*y, s > 0 ? inf : -inf);
+    }
+    if (i % 211 == 0) {   /* invalid arguments, each refused alike */
+        switch ((i / 211) % 7) {
+        case 0: *y = nan; break;
+        case 1: *u = 0.5; break;
+        case 2: *u = nan; break;
+        case 3: pr->scale = 0.0; break;
+        case 4: pr->scale = inf; break;
+        case 5: pr->mean = nan; break;
+        default: *y = 1e17; break;
+        }
+    }
+}
+
+static void unit_step(void)
+{
+    enum { M = 20000 };
+    rec_rc_encoder ea, eb;
+    rec_rc_decoder da, db;
+    uint8_t *ba, *bb;
+    size_t sa, sb;
+    int ok = 1, okd = 1;
+    rec_quant_result ra, rb;
+    rng_state = 0x1234567u;
+    CHECK(rec_rc_encoder_init(&ea) == 0 && rec_rc_encoder_init(&eb) == 0);
+    for (int i = 0; i < M; i++) {
+        double y, u;
+        rec_prior pr;
+        rec_status sa_, sb_;
+        unit_case(i, &y, &u, &pr);
+        memset(&ra, 0, sizeof ra);
+        memset(&rb, 0, sizeof rb);
+        sa_ = rec_uq_encode_dither(REC_QUANT_REV_FAST, y, REC_UQ_UNIT_STEP, u, &pr, &ea, &ra);
+        sb_ = rec_uq_unit_encode_fast(&eb, y, u, pr.mean, pr.scale, &rb);
+        if (sa_ != sb_ || (sa_ == REC_OK && !same_result(&ra, &rb))) {
+            if (ok)
+                fprintf(stderr, "unit encode %d: status %d / %d, k %lld / %lld (y %g u %g mean %g b %g)\n", i,
+                        (int)sa_, (int)sb_, (long long)ra.k, (long long)rb.k, y, u, pr.mean, pr.scale);
+            ok = 0;
+        }
+    }
+    CHECKF(ok, "unit-step encoder differs from rec_uq_encode_dither");
+    CHECK(rec_rc_encoder_finish(&ea, &ba, &sa) == 0 && rec_rc_encoder_finish(&eb, &bb, &sb) == 0);
+    CHECKF(sa == sb && memcmp(ba, bb, sa) == 0, "unit-step encoder bytes differ (%zu / %zu)", sa, sb);
+    rec_rc_decoder_init(&da, ba, sa);
+    rec_rc_decoder_init(&db, ba, sa);
+    rng_state = 0x1234567u;
+    for (int i = 0; i < M; i++) {
+        double y, u;
+        rec_prior pr;
+        rec_status sa_, sb_;
+        unit_case(i, &y, &u, &pr);
+        memset(&ra, 0, sizeof ra);
+        memset(&rb, 0, sizeof rb);
+        if (!isfinite(y) || fabs(y) > 1e16)
+            continue;   /* the encoder refused it: nothing was coded */
+        sa_ = rec_uq_decode_dither(REC_QUANT_REV_FAST, REC_UQ_UNIT_STEP, u, &pr, &da, &ra);
+        sb_ = rec_uq_unit_decode_fast(&db, u, pr.mean, pr.scale, &rb);
+        if (sa_ != sb_ || (sa_ == REC_OK && !same_result(&ra, &rb))) {
+            if (okd)
+                fprintf(stderr, "unit decode %d: status %d / %d, k %lld / %lld\n", i, (int)sa_, (int)sb_,
+                        (long long)ra.k, (long long)rb.k);
+            okd = 0;
+        }
+    }
+    CHECKF(okd, "unit-step decoder differs from rec_uq_decode_dither");
+    free(ba);
+    free(bb);
+    /* NULL arguments */
+    CHECK(rec_uq_unit_encode_fast(NULL, 0.0, 0.0, 0.0, 1.0, &ra) == REC_ERR_INVALID_ARG);
+    CHECK(rec_uq_unit_decode_fast(NULL, 0.0, 0.0, 1.0, &ra) == REC_ERR_INVALID_ARG);
+}
+
 int main(void)
 {
     for (fast = 0; fast < 2; fast++) {
@@ -297,5 +403,6 @@ int main(void)
         fallback();
         samplers();
     }
+    unit_step();
     return rec_test_finish("test_rec_quant_cf");
 }
