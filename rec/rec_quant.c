@@ -609,7 +609,7 @@ static uint32_t cf_cum(const cfctx *c, int64_t k, double *e)
     const double z = (c->step * (((double)k - c->u) - 0.5) - c->mean) * c->inv_scale;
     double f;
     if (c->fast)
-        *e = rec_fast_exp_neg_body(z < 0 ? -z : z);
+        *e = rec_fast_exp_neg_body(fabs(z));   /* = z < 0 ? -z : z here: +-0 give 1 alike */
     else
         *e = rec_exp(z < 0 ? z : -z);
     f = z < 0 ? 0.5 * *e : 1.0 - 0.5 * *e;
@@ -624,8 +624,8 @@ static inline void cf_cum_pair(const cfctx *c, int64_t k, uint32_t cum[2], doubl
     const double z1 = (c->step * (((double)(k + 1) - c->u) - 0.5) - c->mean) * c->inv_scale;
     double a[2], f0, f1;
     if (c->fast) {
-        e[0] = rec_fast_exp_neg_body(z0 < 0 ? -z0 : z0);
-        e[1] = rec_fast_exp_neg_body(z1 < 0 ? -z1 : z1);
+        e[0] = rec_fast_exp_neg_body(fabs(z0));   /* as in cf_cum */
+        e[1] = rec_fast_exp_neg_body(fabs(z1));
     } else {
         a[0] = z0 < 0 ? z0 : -z0;
         a[1] = z1 < 0 ? z1 : -z1;
@@ -709,7 +709,6 @@ static const double hint_z_tab[1025] = REC_HINTZ_INIT;
 static inline int64_t cf_hint_body(const cfctx *c, uint32_t t)
 {
     double z, v;
-    int64_t k;
     if (t >= HINT_Z_LO && t < TOTAL - HINT_Z_LO) {
         const uint32_t i = t >> 6;
         const double z0 = hint_z_tab[i];
@@ -723,8 +722,7 @@ static inline int64_t cf_hint_body(const cfctx *c, uint32_t t)
         return c->k_lo;
     if (!(v < (double)c->k_hi))
         return c->k_hi;
-    k = floor_i64(v);
-    return k < c->k_lo ? c->k_lo : k > c->k_hi ? c->k_hi : k;
+    return floor_i64(v);   /* in [k_lo, k_hi - 1]: k_lo < v < k_hi, both exact doubles (|k| < 2^41) */
 }
 
 /* cf_hint out of line (the general decoders: inlined there, it pushed cf_find out of
