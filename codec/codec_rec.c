@@ -1513,14 +1513,18 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
                                             : run_sampler(0, pp->sampler, pp->quant_rev, 0.0, &cs.prior, &cs.key,
                                                           NULL, dec, bnb, &r)) != REC_OK,
                           RECIMG_ERR_CORRUPT);
-                RETURN_IF(!(r.x < 1e12 && r.x > -1e12), RECIMG_ERR_CORRUPT);
-                feedback(ctx, zz, &cs, r.x, r.draws.half_width, &r.edges, &mmse);
-                block_gain_add(&bg, zz, &cs, mmse);   /* shared state: the fed-back e */
-                if (pp->uq_far_bin)   /* reconstruction only */
-                    mmse = far_bin_estimate(&cs, r.x, r.draws.half_width, mmse);
-                if (pp->recon_zz && r.draws.half_width >= 0.0)   /* reconstruction only */
-                    mmse = recon_table_apply(pp, &cs, zz, r.x, r.draws.half_width, mmse);
-                coef[k] = coded_output(crec, pp, &cs, r.x, mmse) * pp->sigma[k];
+                {
+                    /* locals: no reloads after the context update's stores (speed, issue 8) */
+                    const double x = r.x, hw = r.draws.half_width;
+                    RETURN_IF(!(x < 1e12 && x > -1e12), RECIMG_ERR_CORRUPT);
+                    feedback(ctx, zz, &cs, x, hw, &r.edges, &mmse);
+                    block_gain_add(&bg, zz, &cs, mmse);   /* shared state: the fed-back e */
+                    if (pp->uq_far_bin)   /* reconstruction only */
+                        mmse = far_bin_estimate(&cs, x, hw, mmse);
+                    if (pp->recon_zz && hw >= 0.0)   /* reconstruction only */
+                        mmse = recon_table_apply(pp, &cs, zz, x, hw, mmse);
+                    coef[k] = coded_output(crec, pp, &cs, x, mmse) * pp->sigma[k];
+                }
             }
             if (grp.n > 0)
                 FORWARD_IF_ERROR(group_decode(dec, ctx, &grp, pp, block, recon, coef));
