@@ -274,13 +274,6 @@ double recimg_ctx_scale_discrete(const recimg_ctx_pred *p)
     return -0.5 / rec_log(p->t);
 }
 
-void recimg_ctx_update(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uint32_t mag_q16)
-{
-    if (mag_q16 > RECIMG_CTX_MAG_MAX)
-        mag_q16 = RECIMG_CTX_MAG_MAX;
-    recimg_ctx_update_stat(c, zz, p, mag_q16, (int32_t)mag_q16);
-}
-
 int32_t recimg_ctx_dc_predict(const recimg_ctx *c)
 {
     const int has_l = c->bx > 0, has_a = c->by > 0;

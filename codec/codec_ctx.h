@@ -197,14 +197,39 @@ static inline double recimg_ctx_predict_ac(const recimg_ctx *c, int zz, recimg_c
     return out->m;
 }
 
+/* The AC prediction of the DISCRETE kind (zz 1..63; the round mode's 63 of every 64 calls):
+ * recimg_ctx_predict_general's expressions for those, inline (speed, issue 8). With both
+ * in-block neighbours 0 (the block's mask) the in-block bucket is bucket(0) = 0. */
+static inline void recimg_ctx_predict_ac_discrete(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
+{
+    const uint32_t ci = (*c->cm & c->zn_mask[zz]) == 0
+                            ? c->nbq[zz]
+                            : (uint32_t)(c->nbq[zz] + recimg_ctx_bucket((uint32_t)(
+                                  ((uint64_t)c->cb[c->zn0[zz]] + c->cb[c->zn1[zz]]) / 2)));
+    const uint32_t fi = (uint32_t)zz * (RECIMG_CTX_NB * RECIMG_CTX_NB) + ci;
+    const recimg_ctx_cell *f = &c->fine[fi];
+    double m;
+    out->coarse = ci;
+    out->fine = fi;
+    m = (f->sum_d + c->coarse[ci].wmean) / f->den_d;
+    if (m < 1.0 / 4096.0)
+        m = 1.0 / 4096.0;
+    out->m = m;
+    out->t = 2.0 * m / (1.0 + sqrt(1.0 + 4.0 * m * m));
+}
+
 static inline void recimg_ctx_predict(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
 {
-    if (zz == 0 || c->kind != RECIMG_CTX_CONTINUOUS) {
+    if (zz == 0) {
         recimg_ctx_predict_general(c, zz, out);
         return;
     }
-    (void)recimg_ctx_predict_ac(c, zz, out);
-    out->t = 0.0;
+    if (c->kind == RECIMG_CTX_CONTINUOUS) {
+        (void)recimg_ctx_predict_ac(c, zz, out);
+        out->t = 0.0;
+        return;
+    }
+    recimg_ctx_predict_ac_discrete(c, zz, out);
 }
 
 /* Laplace scale b (step units) of a prediction: -1/(2 log t) for DISCRETE
@@ -215,9 +240,6 @@ static inline double recimg_ctx_scale(const recimg_ctx *c, const recimg_ctx_pred
     return c->kind == RECIMG_CTX_CONTINUOUS ? p->m : recimg_ctx_scale_discrete(p);
 }
 
-/* Records the decoded magnitude of coefficient zz (16.16, step units) and
- * updates the statistics of the cells in p with the same value (DISCRETE). */
-void recimg_ctx_update(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uint32_t mag_q16);
 
 /* recimg_ctx_update_stat for values already within the saturation bounds (mag_q16 <=
  * RECIMG_CTX_MAG_MAX, |stat_q16| <= RECIMG_CTX_MAG_MAX) and continuous = (c->kind ==
@@ -258,6 +280,17 @@ static inline void recimg_ctx_update_stat(recimg_ctx *c, int zz, const recimg_ct
     if (stat_q16 < -(int32_t)RECIMG_CTX_MAG_MAX)
         stat_q16 = -(int32_t)RECIMG_CTX_MAG_MAX;
     recimg_ctx_update_in_range(c, zz, p, mag_q16, stat_q16, c->kind == RECIMG_CTX_CONTINUOUS);
+}
+
+/* Records the decoded magnitude of coefficient zz (16.16, step units) and
+ * updates the statistics of the cells in p with the same value (DISCRETE; the round
+ * mode's every coefficient, inline, speed, issue 8). */
+static inline void recimg_ctx_update(recimg_ctx *c, int zz, const recimg_ctx_pred *p, uint32_t mag_q16)
+{
+    if (mag_q16 > RECIMG_CTX_MAG_MAX)
+        mag_q16 = RECIMG_CTX_MAG_MAX;
+    /* in range: 0 <= (int32_t)mag_q16 <= RECIMG_CTX_MAG_MAX, recimg_ctx_update_stat's clamps */
+    recimg_ctx_update_in_range(c, zz, p, mag_q16, (int32_t)mag_q16, c->kind == RECIMG_CTX_CONTINUOUS);
 }
 
 /* Zero-bit rule support. A skipped coefficient records activity 0 and leaves
