@@ -47,6 +47,33 @@ static int bucket_sixth(uint64_t s)
     return (int)(v >> 1) - 1023 - 3 + (int)(v & 1u) - 10;
 }
 
+/* bucket_sixth(s) * NB for s < 2^33 from the table nbq_v (speed, issue 8). With s = m 2^e,
+ * 1 <= m < 2 (the double s is exact), bucket_sixth(s) depends only on e and whether m >= 1.5
+ * (its comment): 0 below s = 6 = 1.5 * 2^2, 1 below 6 * 4096 = 1.5 * 2^14, NB - 1 from
+ * 6 * 2^21 = 1.5 * 2^23 on, e - 2 or e - 3 between; so a table by bits 51..62 of the
+ * double (v = 2 (e + 1023) + first fraction bit; v = 0 for s = 0) gives the same buckets
+ * in one load. recimg_ctx_create fills it from bucket_sixth at each class's smallest s;
+ * tests/codec/test_speed_ctx checks begin_block's buckets against the quotient form. */
+static inline uint8_t nbq_of_sum(const recimg_ctx *c, uint64_t s)
+{
+    const double d = (double)s;
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    return c->nbq_v[bits >> 51];
+}
+
+static void nbq_table_fill(recimg_ctx *c)
+{
+    memset(c->nbq_v, 0, sizeof c->nbq_v);   /* v = 0: s = 0; classes no integer s < 2^33 has: unused */
+    for (int e = 0; e <= 32; e++)
+        for (int fb = 0; fb <= 1; fb++) {
+            /* the smallest integer of the class [2^e (1 + fb / 2), 2^(e + 1)) */
+            const uint64_t lo = e == 0 ? (fb ? 0 : 1) : ((uint64_t)1 << e) + (uint64_t)fb * ((uint64_t)1 << (e - 1));
+            if (lo != 0)
+                c->nbq_v[2 * (e + 1023) + fb] = (uint8_t)(bucket_sixth(lo) * NB);
+        }
+}
+
 /* In-block neighbours of raster index k = v*8 + u (k > 0): the activity is the
  * mean of cur[k - in_off[k][0]] and cur[k - in_off[k][1]], i.e. of (u-1, v) and
  * (u, v-1), or twice the one that exists on the first row or column (the mean of
@@ -97,6 +124,7 @@ recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_
         c->zn1[zz] = (uint8_t)(k - in_off[k][1]);
         c->zn_mask[zz] = zz == 0 ? 0 : ((uint64_t)1 << c->zn0[zz]) | ((uint64_t)1 << c->zn1[zz]);
     }
+    nbq_table_fill(c);
     for (uint32_t i = 0; i < NFINE; i++)
         recimg_ctx_cell_cache(&c->fine[i]);
     c->bucket_centre[0] = 0.0;
@@ -184,12 +212,12 @@ void recimg_ctx_begin_block(recimg_ctx *c, uint32_t bx, uint32_t by)
                 const int k = lowest_bit(nz);
                 /* weights 2,2,1,1 over 6; each term <= 2^30 so the sum fits in 64 bits */
                 const uint64_t s = (uint64_t)2 * nl[k] + (uint64_t)2 * na[k] + nal[k] + nar[k];
-                c->nbq[c->kz[k]] = (uint8_t)(bucket_sixth(s) * NB);
+                c->nbq[c->kz[k]] = nbq_of_sum(c, s);
             }
         } else {
             for (; nz; nz &= nz - 1) {
                 const int k = lowest_bit(nz);
-                c->nbq[c->kz[k]] = (uint8_t)(bucket_sixth(edge_sum(c, k)) * NB);
+                c->nbq[c->kz[k]] = nbq_of_sum(c, edge_sum(c, k));
             }
         }
     }

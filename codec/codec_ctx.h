@@ -103,6 +103,10 @@ struct recimg_ctx {
        the neighbour blocks do not change while a block is coded, so begin_block
        computes all 64 at once instead of predict per coefficient (speed, issue 8) */
     uint8_t nbq[64];
+    /* bucket(floor(s / 6)) * NB for the neighbour-block sum s (< 2^33) by bits 51..62 of the
+       double s (its exponent and first fraction bit, on which the bucket depends alone;
+       codec_ctx.c nbq_of_sum), filled by create (speed, issue 8) */
+    uint8_t nbq_v[2112];
     /* per zigzag index: raster index k and its two in-block neighbours' raster indices
        (from in_off; filled by create, so predict needs no second table look-up);
        kz: the zigzag index of each raster index */
