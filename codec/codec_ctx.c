@@ -74,6 +74,16 @@ static void nbq_table_fill(recimg_ctx *c)
         }
 }
 
+/* recimg_ctx_inblock_bucket's table: for s in [2^e, 2^(e + 1)), floor(s / 2) lies in
+ * [2^(e - 1), 2^e) (e >= 1; s = 1 gives 0), on which recimg_ctx_bucket is constant. Index 0
+ * (s = 0) and every exponent above 31 (no s <= 2^31 has one) give 0. */
+static void ib_table_fill(recimg_ctx *c)
+{
+    memset(c->ib_bucket, 0, sizeof c->ib_bucket);
+    for (int e = 0; e <= 31; e++)
+        c->ib_bucket[1023 + e] = (uint8_t)recimg_ctx_bucket((uint32_t)(((uint64_t)1 << e) / 2));
+}
+
 /* In-block neighbours of raster index k = v*8 + u (k > 0): the activity is the
  * mean of cur[k - in_off[k][0]] and cur[k - in_off[k][1]], i.e. of (u-1, v) and
  * (u, v-1), or twice the one that exists on the first row or column (the mean of
@@ -125,6 +135,7 @@ recimg_status recimg_ctx_create(uint32_t blocks_w, recimg_ctx_kind kind, recimg_
         c->zn_mask[zz] = zz == 0 ? 0 : ((uint64_t)1 << c->zn0[zz]) | ((uint64_t)1 << c->zn1[zz]);
     }
     nbq_table_fill(c);
+    ib_table_fill(c);
     for (uint32_t i = 0; i < NFINE; i++)
         recimg_ctx_cell_cache(&c->fine[i]);
     c->bucket_centre[0] = 0.0;

@@ -107,6 +107,9 @@ struct recimg_ctx {
        double s (its exponent and first fraction bit, on which the bucket depends alone;
        codec_ctx.c nbq_of_sum), filled by create (speed, issue 8) */
     uint8_t nbq_v[2112];
+    /* recimg_ctx_bucket(floor(s / 2)) for the in-block sum s = a + b (a, b <= 2^30) by the
+       biased exponent of the double s (recimg_ctx_inblock_bucket), filled by create */
+    uint8_t ib_bucket[1056];
     /* per zigzag index: raster index k and its two in-block neighbours' raster indices
        (from in_off; filled by create, so predict needs no second table look-up);
        kz: the zigzag index of each raster index */
@@ -180,6 +183,18 @@ static inline int recimg_ctx_bucket(uint32_t x)
     return (int)((bits >> 52) & 0x7FF) - 1023 - 10;
 }
 
+/* recimg_ctx_bucket((uint32_t)((a + b) / 2)) for two activities a, b <= RECIMG_CTX_MAG_MAX
+ * (the in-block activity's bucket) by one table load (speed, issue 8): the bucket of
+ * floor(s / 2) depends only on floor(log2 s) (0 for s <= 1; its thresholds 2 * 2^12 and
+ * 2 * 2^21 are powers of two), the biased exponent of the exact double s, s <= 2^31. */
+static inline int recimg_ctx_inblock_bucket(const recimg_ctx *c, uint32_t a, uint32_t b)
+{
+    const double d = (double)((uint64_t)a + b);
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    return c->ib_bucket[bits >> 52];
+}
+
 /* The AC prediction of the CONTINUOUS kind (zz 1..63) without the checks for the DC and
  * the kind, for callers that know both (the REC coding loops); returns out->m, the
  * Laplace scale. recimg_ctx_predict gives the same bits for those calls. */
@@ -187,8 +202,8 @@ static inline double recimg_ctx_predict_ac(const recimg_ctx *c, int zz, recimg_c
 {
     const uint32_t ci = (*c->cm & c->zn_mask[zz]) == 0   /* both in-block neighbours 0: bucket 0 */
                             ? c->nbq[zz]
-                            : (uint32_t)(c->nbq[zz] + recimg_ctx_bucket((uint32_t)(
-                                  ((uint64_t)c->cb[c->zn0[zz]] + c->cb[c->zn1[zz]]) / 2)));
+                            : (uint32_t)(c->nbq[zz] + recimg_ctx_inblock_bucket(c, c->cb[c->zn0[zz]],
+                                                                                c->cb[c->zn1[zz]]));
     const uint32_t fi = (uint32_t)zz * (RECIMG_CTX_NB * RECIMG_CTX_NB) + ci;
     const recimg_ctx_cell *f = &c->fine[fi];
     double m;
@@ -208,8 +223,8 @@ static inline void recimg_ctx_predict_ac_discrete(const recimg_ctx *c, int zz, r
 {
     const uint32_t ci = (*c->cm & c->zn_mask[zz]) == 0
                             ? c->nbq[zz]
-                            : (uint32_t)(c->nbq[zz] + recimg_ctx_bucket((uint32_t)(
-                                  ((uint64_t)c->cb[c->zn0[zz]] + c->cb[c->zn1[zz]]) / 2)));
+                            : (uint32_t)(c->nbq[zz] + recimg_ctx_inblock_bucket(c, c->cb[c->zn0[zz]],
+                                                                                c->cb[c->zn1[zz]]));
     const uint32_t fi = (uint32_t)zz * (RECIMG_CTX_NB * RECIMG_CTX_NB) + ci;
     const recimg_ctx_cell *f = &c->fine[fi];
     double m;
