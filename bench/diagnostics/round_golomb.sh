@@ -67,11 +67,22 @@ def line(label, t):
         (t['model_low'] - t['ideal_low']) / max(t['with_low_bits'], 1), 100.0 * t['with_low_bits'] / max(t['nonzero'], 1)))
 for q in sorted(set(r[0] for r in rows)):
     line('%g' % q, summ([r for r in rows if r[0] == q]))
+# the mean over images of each image's bpp change (what bench_round's mean_bpp would lose)
+dl, da = {}, {}
+for q in sorted(set(r[0] for r in rows)):
+    sel = [r for r in rows if r[0] == q]
+    dl[q] = sum((g['model_low'] - g['ideal_low']) / (st['width'] * st['height']) for _, _, st, g in sel) / len(sel)
+    da[q] = sum((g['model_zero_flag'] + g['model_high'] + g['model_low'] - g['ideal_zero_flag'] - g['ideal_high']
+                 - g['ideal_low']) / (st['width'] * st['height']) for _, _, st, g in sel) / len(sel)
 tot = summ(rows)
 line('all', tot)
 print('# zf/high/low/all%: model - ideal of that part, % of the payload bits; act-id% / act-mo%: payload - ideal /')
 print('#   payload - model (the range coder, its termination and the reconstruction table), % of the payload;')
 print('#   lowbit/c: low-bit loss in bits per value that has low bits (r > 0); c_low%: those values, % of the nonzero.')
+for q in sorted(dl):
+    print('# mean_bpp_saving quality %g low %.6f all %.6f' % (q, dl[q], da[q]))
+print('#   (mean over the images of the bpp an exact code of the low bits / of every part would save;')
+print('#    bench/diagnostics/bd_shift.py applies it to the round curve of a bench_round output)')
 print('# per image, all qualities: low% (model - ideal of the raw low bits, % of that image\'s payload)')
 for img in sorted(set(r[1] for r in rows)):
     t = summ([r for r in rows if r[1] == img])
