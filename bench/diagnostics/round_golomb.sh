@@ -25,7 +25,7 @@ case $split in
 esac
 work=$(mktemp -d /tmp/round_golomb.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-echo "# split $split, commit $(git rev-parse --short HEAD); scratch build $build (round_golomb_hooks.patch)"
+echo "# split $split; scratch build $build at commit $(git -C "$build" rev-parse --short HEAD 2>/dev/null || echo '?') + round_golomb_hooks.patch$(git -C "$build" diff --quiet HEAD -- :/codec/codec_round.c 2>/dev/null && echo ' (NOT applied?)')"
 echo "# per image and quality: ROUND_GOLOMB=1 $build/tools/recimg compress IMG -o X.rec --mode round --matrix 1 --chroma-step 0.7 --quality Q --threads 1 --stats"
 for q in $quals; do
   for i in $imgs; do
