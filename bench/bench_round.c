@@ -17,7 +17,7 @@
  *               [--anchor jpeg|round] [--anchor-decode mmse|center|sample|realism]
  *               [--anchor-realism A] [--anchor-matrix N] [--anchor-chroma-step X]
  *               [--zero-bits-q "T1,T2,..."] [--rate file|kl] [--effort 1|2]
- *               [--recon-table 0|1] [--anchor-recon-table 0|1]
+ *               [--recon-table 0|1] [--anchor-recon-table 0|1] [--uq-deadzone 0|1]
  *               [--round-prior 1|5] [--anchor-round-prior 1|5] IMAGE...
  *
  * --matrix / --chroma-step set the test's step matrix and chroma multiplier,
@@ -34,6 +34,8 @@
  * --effort is recimg compress's: 2 sets the test's rec_block_flag (context model v4).
  * --recon-table / --anchor-recon-table set the test's / the anchor's recon_table (header flag
  * 0x40, the reconstruction table; default: the library's default).
+ * --uq-deadzone sets the test's rec_uq_deadzone (flags2 0x400, the deadzone uq; default: the
+ * library's default, 1).
  *
  * Never part of ctest. Timing is wall-clock, median of --reps runs (default 3).
  * A bad command line (a value that is not a whole number in range, an unknown word or
@@ -205,7 +207,7 @@ static const char usage_text[] =
     "                   [--zero-bits T] [--zero-bits-q LIST] [--decode mmse|center|sample|realism]\n"
     "                   [--realism A] [--anchor jpeg|round] [--anchor-decode MODE] [--anchor-realism A]\n"
     "                   [--anchor-matrix 0|1|2] [--anchor-chroma-step X] [--rate file|kl] [--effort 1|2]\n"
-    "                   [--recon-table 0|1] [--anchor-recon-table 0|1]\n"
+    "                   [--recon-table 0|1] [--anchor-recon-table 0|1] [--uq-deadzone 0|1]\n"
     "                   [--round-prior 1|5] [--anchor-round-prior 1|5]\n"
     "                   IMAGE...\n"
     "  LIST: 4..16 comma-separated qualities (--zero-bits-q: one tau per --q quality)\n";
@@ -335,6 +337,9 @@ static int parse_args(int argc, char **argv, options *o)
         } else if (!strcmp(a, "--recon-table") || !strcmp(a, "--anchor-recon-table")) {
             if (bench_parse_int(v, 0, 1, anchor ? &o->abase.recon_table : &o->base.recon_table))
                 return bench_usage_error(usage_text, "bench_round: %s must be 0 or 1, not '%s'", a, v);
+        } else if (!strcmp(a, "--uq-deadzone")) {
+            if (bench_parse_int(v, 0, 1, &o->base.rec_uq_deadzone))
+                return bench_usage_error(usage_text, "bench_round: --uq-deadzone must be 0 or 1, not '%s'", v);
         } else if (!strcmp(a, "--rate")) {
             if ((k = bench_word(v, rates, 2)) < 0)
                 return bench_usage_error(usage_text, "bench_round: --rate must be file or kl, not '%s'", v);
@@ -410,6 +415,8 @@ int main(int argc, char **argv)
             printf("test rate: the REC payload charged at its sum KL (--rate kl; an analysis bound, not a file size)\n");
         if (base.rec_block_flag)
             printf("test effort: 2 (uq: context model v4, a level per luma block)\n");
+        if (base.mode == RECIMG_MODE_REC && base.sampler == RECIMG_SAMPLER_UQ)
+            printf("test uq deadzone (flags2 0x400): %d\n", base.rec_uq_deadzone);
         printf("reconstruction table (flag 0x40): test %d, anchor %d\n", base.recon_table,
                anchor_round ? abase.recon_table : 0);
         printf("test: matrix %u, chroma step %g (255 / 0 = the mode's default), zero bits %g (-1 = default); "

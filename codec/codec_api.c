@@ -156,6 +156,7 @@ void recimg_encoder_params_default(recimg_encoder_params *p)
     p->rec_skip_energy = 1;
     p->rec_fast_chain = 1;
     p->rec_block_dither = 1;
+    p->rec_uq_deadzone = 1;
     p->round_block_gain = 1;   /* context model v5 (prior id 5), docs/REC_CODEC.md */
     p->rec_block_flag = 0;
     p->recon_table = 1;
@@ -181,6 +182,7 @@ static recimg_status validate_encoder_params(const recimg_encoder_params *p)
     RETURN_IF(p->round_block_gain != 0 && p->round_block_gain != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_fast_chain != 0 && p->rec_fast_chain != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_block_dither != 0 && p->rec_block_dither != 1, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->rec_uq_deadzone != 0 && p->rec_uq_deadzone != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_block_flag != 0 && p->rec_block_flag != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->recon_table != 0 && p->recon_table != 1, RECIMG_ERR_INVALID_ARGUMENT);
     /* learned-transform: id 4 takes its matrix from transform_file, other ids never do */
@@ -364,6 +366,8 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
     /* reconstruction table (codec_recon.h); the decoder points recon_t at the file's */
     pp->recon_table = (h->flags & RECIMG_FLAG_RECON_TABLE) != 0;
     pp->recon_zz = NULL;
+    /* the deadzone uq of the AC coefficients (flags2 0x400; sampler uq, 0x01: parser) */
+    pp->uq_deadzone = (h->flags & RECIMG_FLAG_UQ_DEADZONE) != 0;
 }
 
 /* Bands (issue 7, bounded memory): the codec never holds a whole plane, only
@@ -768,6 +772,11 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
     /* uq: the dithers from a per-block sub-stream (issue 8, docs/SPEED.md "Speed pass 11") */
     if (enc->p.mode == RECIMG_MODE_REC && h.sampler == RECIMG_SAMPLER_UQ && enc->p.rec_block_dither)
         h.flags |= RECIMG_FLAG_BLOCK_DITHER;
+    /* uq: the deadzone uq (issue 4, docs/REC_CODEC.md "Deadzone uq"); flags2, so the file
+       is version 2. It needs the closed-form coder (0x01) */
+    if (enc->p.mode == RECIMG_MODE_REC && h.sampler == RECIMG_SAMPLER_UQ && enc->p.rec_uq_deadzone &&
+        (h.flags & RECIMG_FLAG_CLOSED_CDF))
+        h.flags |= RECIMG_FLAG_UQ_DEADZONE;
     h.step_code = step_code_from_quality(enc->p.quality,
                                          enc->p.mode == RECIMG_MODE_REC ? REC_NOISE_FACTOR : 1.0);
     h.chroma_scale_code = chroma_scale_code(&enc->p);

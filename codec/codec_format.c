@@ -180,6 +180,11 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
         RETURN_IF(flags2 == 0 || flags2 > (RECIMG_FLAGS2_MASK >> 8) ||
                   ((flags2 << 8) & ~RECIMG_FLAGS2_KNOWN) != 0, RECIMG_ERR_CORRUPT);
         h->flags |= flags2 << 8;
+        /* the deadzone uq (0x400): sampler uq, coded by the closed-form coder (0x01) */
+        RETURN_IF((h->flags & RECIMG_FLAG_UQ_DEADZONE) &&
+                  !(h->mode == RECIMG_MODE_REC && h->sampler == RECIMG_SAMPLER_UQ &&
+                    (h->flags & RECIMG_FLAG_CLOSED_CDF)),
+                  RECIMG_ERR_CORRUPT);
     }
     RETURN_IF(r.err, RECIMG_ERR_TRUNCATED);
     /* The total size must be exactly header + payload + CRC. */

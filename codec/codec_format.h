@@ -61,7 +61,10 @@
                                           rec_prng.h rec_prng_stream_u64) */
 #define RECIMG_FLAGS2_MASK 0xFFFFFF00u  /* the flags stored in version 2's flags2 field; a
                                           nonzero value selects version 2 */
-#define RECIMG_FLAGS2_KNOWN 0u         /* bits of RECIMG_FLAGS2_MASK a decoder understands */
+#define RECIMG_FLAG_UQ_DEADZONE 0x400u /* flags2, rec mode, sampler uq, with 0x01: the deadzone uq of
+                                          the AC coefficients (codec_deadzone.h) */
+#define RECIMG_FLAGS2_KNOWN RECIMG_FLAG_UQ_DEADZONE   /* bits of RECIMG_FLAGS2_MASK a decoder
+                                                         understands */
 #define RECIMG_STEP_CODE_MIN 64u              /* step >= 1/16 */
 #define RECIMG_STEP_CODE_MAX ((uint32_t)1 << 22) /* step <= 4096 */
 #define RECIMG_CHROMA_SCALE_MIN 64u           /* 0.25 */

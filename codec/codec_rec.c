@@ -46,6 +46,7 @@
  * prior mean under a wider Laplace (far_bin_estimate below); reconstruction only,
  * the bitstream and everything fed back are those of a file without the flag. */
 #include "codec_rec.h"
+#include "codec_deadzone.h"
 #include "codec_gain.h"
 #include "codec_internal.h"
 #include "rec_math.h"
@@ -220,6 +221,7 @@ typedef struct {
     rec_prior prior; /* the sampler's prior and key (coded coefficients only) */
     rec_key key;
     double u;        /* header flag 0x20 (pp->block_dither): the uq dither, coded only */
+    recimg_dz dz;    /* flags2 0x400 (pp->uq_deadzone): the deadzone (d = 0, tail = 1: none) */
 } coef_setup;
 
 /* Header flag 0x20 (pp->block_dither, sampler uq; issue 8, docs/SPEED.md "Speed pass
@@ -262,6 +264,12 @@ static inline void setup_coef_coded(const recimg_rec_plane_params *pp, uint64_t 
     cs->prior.family = REC_PRIOR_LAPLACE;
     cs->prior.mean = cs->mean;
     cs->prior.scale = cs->b;
+    if (pp->uq_deadzone && zz != 0) {   /* flags2 0x400 (sampler uq): the deadzone of an AC coefficient */
+        recimg_dz_rule(cs->b, &cs->dz);
+    } else {
+        cs->dz.d = 0.0;
+        cs->dz.tail = 1.0;
+    }
     if (pp->block_dither) {   /* the key is not used (uq_encode / uq_decode, sampler uq only) */
         cs->u = rec_prng_stream_uniform(dkey, (uint32_t)zz) - 0.5;
         return;
@@ -271,12 +279,63 @@ static inline void setup_coef_coded(const recimg_rec_plane_params *pp, uint64_t 
     cs->key.index = block * 64 + (uint64_t)zz;
 }
 
+/* Deadzone uq (flags2 0x400, codec_deadzone.h): the dither of a coded coefficient. */
+static double dz_dither(const recimg_rec_plane_params *pp, const coef_setup *cs)
+{
+    return pp->block_dither ? cs->u
+                            : rec_prng_uniform(cs->key.seed, cs->key.stream, cs->key.index * REC_KEY_DRAWS) - 0.5;
+}
+
+/* After the bin k of g: r->x and r->draws.half_width become the y-cell's centre and
+ * half width, so that everything downstream (feedback, far-bin, table, output) works
+ * on the y-cell; r->edges already hold its edge exponentials. */
+static void dz_result(const coef_setup *cs, double u, int64_t k, rec_quant_result *r)
+{
+    double lo, hi;
+    recimg_dz_cell(k, u, cs->dz.d, &lo, &hi);
+    r->k = k;
+    r->draws.u = u;
+    r->draws.step = SQRT12;
+    r->x = 0.5 * (lo + hi);
+    r->draws.half_width = 0.5 * (hi - lo);
+}
+
+static rec_status dz_encode(const recimg_rec_plane_params *pp, const coef_setup *cs, double y,
+                            rec_rc_encoder *enc, rec_quant_result *r)
+{
+    const double u = dz_dither(pp, cs);
+    const double v = recimg_dz_compand(y, cs->dz.d) / SQRT12 + u + 0.5;
+    int64_t k;
+    rec_status st;
+    if (!(v < 4e15 && v > -4e15))
+        return REC_ERR_INVALID_ARG;
+    k = (int64_t)floor(v);
+    st = rec_quant_code_bin_tail(enc, k, SQRT12, u, &cs->prior, pp->quant_rev == REC_QUANT_REV_FAST, cs->dz.tail,
+                                 &r->edges);
+    dz_result(cs, u, k, r);
+    return st;
+}
+
+static rec_status dz_decode(const recimg_rec_plane_params *pp, const coef_setup *cs, rec_rc_decoder *dec,
+                            rec_quant_result *r)
+{
+    const double u = dz_dither(pp, cs);
+    int64_t k = 0;
+    const rec_status st = rec_quant_decode_bin_tail(dec, SQRT12, u, &cs->prior,
+                                                    pp->quant_rev == REC_QUANT_REV_FAST, cs->dz.tail, &k,
+                                                    &r->edges);
+    dz_result(cs, u, k, r);
+    return st;
+}
+
 /* uq coding of a coefficient set up by setup_coef: its key's dither, or with header
  * flag 0x20 the block stream's (cs->u). */
 static inline rec_status uq_encode(const recimg_rec_plane_params *pp, const coef_setup *cs, double y,
                                    rec_rc_encoder *enc, rec_quant_result *r)
 {
     r->edges.known = 0;
+    if (cs->dz.d > 0.0)
+        return dz_encode(pp, cs, y, enc, r);
     if (pp->block_dither && pp->quant_rev == REC_QUANT_REV_FAST)   /* the default: one call, the same bits */
         return rec_uq_unit_encode_fast(enc, y, cs->u, cs->mean, cs->b, r);
     return pp->block_dither ? rec_uq_encode_dither(pp->quant_rev, y, SQRT12, cs->u, &cs->prior, enc, r)
@@ -287,6 +346,8 @@ static inline rec_status uq_decode(const recimg_rec_plane_params *pp, const coef
                                    rec_rc_decoder *dec, rec_quant_result *r)
 {
     r->edges.known = 0;
+    if (cs->dz.d > 0.0)
+        return dz_decode(pp, cs, dec, r);
     if (pp->block_dither && pp->quant_rev == REC_QUANT_REV_FAST)
         return rec_uq_unit_decode_fast(dec, cs->u, cs->mean, cs->b, r);
     return pp->block_dither ? rec_uq_decode_dither(pp->quant_rev, SQRT12, cs->u, &cs->prior, dec, r)
@@ -336,6 +397,12 @@ static inline void feedback(recimg_ctx *ctx, int zz, const coef_setup *cs, doubl
                          ? cs->mean + trunc_mean_edges(lo, hi, cs->b, ed->e_lo, ed->e_hi)
                          : cs->mean + recimg_laplace_trunc_mean(lo, hi, cs->b);
     *mmse = e;
+    if (cs->dz.d > 0.0) {   /* deadzone uq: the cell's second moment (codec_deadzone.h) */
+        const double m2 = ed ? recimg_dz_second_moment(lo, hi, cs->b, ed->known, ed->e_lo, ed->e_hi)
+                                : recimg_dz_second_moment(lo, hi, cs->b, 0, 0.0, 0.0);
+        recimg_ctx_update_in_range(ctx, zz, &cs->pred, mag_q16(e - cs->mean), stat_q16(cs->w * m2), 1);
+        return;   /* AC only: no DC record */
+    }
     /* mag_q16 and stat_q16 saturate, and every caller is under the row functions' check of
        the CONTINUOUS kind */
     recimg_ctx_update_in_range(ctx, zz, &cs->pred, mag_q16(e - cs->mean),
@@ -595,6 +662,24 @@ static double kl_bits_of(recimg_sampler s, double d, double b)
         }
         return kl / wsum / 0.69314718055994530942;
     }
+}
+
+/* The deadzone uq's channel (flags2 0x400, AC, prior mean 0) given y is the bin of g(y)
+ * at the dither: its KL is the expected self-information of the y-cell,
+ * E_u[-log2 P_y(cell(y, u))] (the same 64-point rule over the dither as uq's). */
+static double kl_bits_dz(double y, double b, double d)
+{
+    enum { N = 64 };
+    const double g = recimg_dz_compand(y, d);
+    double kl = 0.0;
+    for (int i = 0; i < N; i++) {
+        const double u = ((double)i + 0.5) / N - 0.5;
+        const int64_t k = (int64_t)floor(g / SQRT12 + u + 0.5);
+        double lo, hi;
+        recimg_dz_cell(k, u, d, &lo, &hi);
+        kl -= laplace_log_mass(lo, hi, b);
+    }
+    return kl / N / 0.69314718055994530942;
 }
 
 /* ---- block sampler: groups of low-information coefficients (DESIGN 3.5, 7) ----
@@ -878,6 +963,7 @@ typedef struct {
     int prev;   /* the previous block's level: tried first */
     uint8_t skip[FLAG_LEVELS][64];                     /* by zz: skipped */
     double b[FLAG_LEVELS][64], dm[FLAG_LEVELS][64];    /* by zz: cs.b, y - cs.mean */
+    double dzd[FLAG_LEVELS][64];                       /* by zz: cs.dz.d (deadzone uq) */
     int rcls[FLAG_LEVELS][64];                         /* recon_table: class and folded error */
     double rerr[FLAG_LEVELS][64];
 } flag_work;
@@ -917,6 +1003,7 @@ static recimg_status flag_try(recimg_ctx *ctx, const recimg_rec_plane_params *pp
         fw->skip[l][zz] = (uint8_t)cs.skip;
         fw->b[l][zz] = cs.b;
         fw->dm[l][zz] = y - cs.mean;
+        fw->dzd[l][zz] = cs.skip ? 0.0 : cs.dz.d;
         if (cs.skip) {
             *d += (y - cs.mean) * (y - cs.mean) * pp->sigma[k] * pp->sigma[k];
         } else {
@@ -968,7 +1055,9 @@ static recimg_status flag_adopt(rec_rc_encoder *enc, recimg_ctx *ctx, flag_work 
                 skip_energy_add_prep(sep, pp, fw->b[l][zz], k, zz, blk[k], stats);
         } else {
             if (pp->want_kl)
-                stats->kl_bits += kl_bits_of(RECIMG_SAMPLER_UQ, fw->dm[l][zz], fw->b[l][zz]);
+                stats->kl_bits += fw->dzd[l][zz] > 0.0
+                                      ? kl_bits_dz(fw->dm[l][zz], fw->b[l][zz], fw->dzd[l][zz])
+                                      : kl_bits_of(RECIMG_SAMPLER_UQ, fw->dm[l][zz], fw->b[l][zz]);
             if (pp->recon_table)
                 recimg_recon_acc_add(&stats->recon, fw->rcls[l][zz], pp->sigma[k], fw->rerr[l][zz]);
             stats->coded++;
@@ -1161,7 +1250,7 @@ static recimg_status encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state
                     continue;
                 }
                 {
-                    const rec_status rst = pp->block_dither
+                    const rec_status rst = pp->block_dither || pp->uq_deadzone
                                                ? uq_encode(pp, &cs, y, enc, &r)
                                                : run_sampler(1, pp->sampler, pp->quant_rev, y, &cs.prior,
                                                              &cs.key, enc, NULL, bnb, &r);
@@ -1174,7 +1263,9 @@ static recimg_status encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state
                 block_gain_add(&bg, zz, &cs, mmse);
                 if (pp->recon_table && r.draws.half_width >= 0.0)   /* decoder-only side information */
                     recon_table_add(pp, &runits, &cs, zz, r.x, r.draws.half_width, y, mmse, &fcache, &racc);
-                if (pp->want_kl)
+                if (pp->want_kl && cs.dz.d > 0.0)
+                    stats->kl_bits += kl_bits_dz(y - cs.mean, cs.b, cs.dz.d);
+                else if (pp->want_kl)
                     stats->kl_bits += kl_bits_of(pp->sampler == RECIMG_SAMPLER_BLOCK ? RECIMG_SAMPLER_UQ
                                                                                     : pp->sampler,
                                                  y - cs.mean, cs.b);
@@ -1509,7 +1600,7 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
                     FORWARD_IF_ERROR(group_add_decode(dec, ctx, &grp, zz, &cs, info, pp, block, recon, coef));
                     continue;
                 }
-                RETURN_IF((pp->block_dither ? uq_decode(pp, &cs, dec, &r)
+                RETURN_IF((pp->block_dither || pp->uq_deadzone ? uq_decode(pp, &cs, dec, &r)
                                             : run_sampler(0, pp->sampler, pp->quant_rev, 0.0, &cs.prior, &cs.key,
                                                           NULL, dec, bnb, &r)) != REC_OK,
                           RECIMG_ERR_CORRUPT);

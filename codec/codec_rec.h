@@ -75,6 +75,9 @@ typedef struct {
                                    from its block's sub-stream (codec_rec.c block_dither_key,
                                    rec_prng_stream_uniform) instead of its own key's draw 0;
                                    0 in initializers that stop before it */
+    int uq_deadzone;            /* flags2 0x400 (sampler uq): the deadzone uq of the AC
+                                   coefficients (codec_deadzone.h); 0 in initializers that
+                                   stop before it */
 } recimg_rec_plane_params;
 
 typedef struct {

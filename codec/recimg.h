@@ -190,6 +190,14 @@ typedef struct {
        and quality within noise, fewer instructions. 0 = without it, as files made
        before it. Ignored by the other samplers and in round mode. */
     int rec_block_dither;
+    /* REC with sampler uq: 1 (default) = header flags2 bit 0x400 (a version-2 file), the
+       deadzone uq (docs/FORMAT.md, docs/REC_CODEC.md "Deadzone uq"): each AC coefficient
+       with a small prior scale b is quantized with a deadzone d(b) that both sides know
+       (still an exact channel with shared randomness), and the context model learns from
+       the cell's second moment. Different bits; on TRAIN 3 points of BD-rate. 0 = without
+       it, as files made before it. Ignored by the other samplers, in round mode and with
+       rec_legacy_bin_coder. */
+    int rec_uq_deadzone;
 } recimg_encoder_params;
 
 /* Per-encode figures, filled by recimg_encode when a pointer is given. */

@@ -186,6 +186,18 @@ rec_status rec_quant_code_bin_fast(rec_rc_encoder *enc, int64_t k, double step, 
 rec_status rec_quant_decode_bin_fast(rec_rc_decoder *dec, double step, double u,
                                      const rec_prior *prior, int64_t *k, rec_quant_edges *edges);
 
+/* The closed-form coder (fast = 0: revision CLOSED, 1: FAST) for the deadzone uq
+ * (.rec flags2 0x400, codec/codec_deadzone.h): the bin of g = mean + sign(y - mean)
+ * max(0, |y - mean| - d) under g's prior (1 - tail) delta_mean + tail Laplace(mean,
+ * scale), tail = e^(-d / scale) in (0, 1]: every edge exponential E(k) of the coder
+ * is tail * E(k) (the y-cell edge's), everything else as rec_quant_code_bin_cf /
+ * _fast; edges->e_lo, e_hi are those products. tail = 1 is exactly the plain coder.
+ * A prior the closed form does not cover is REC_ERR_INVALID_ARG unless tail = 1. */
+rec_status rec_quant_code_bin_tail(rec_rc_encoder *enc, int64_t k, double step, double u,
+                                   const rec_prior *prior, int fast, double tail, rec_quant_edges *edges);
+rec_status rec_quant_decode_bin_tail(rec_rc_decoder *dec, double step, double u, const rec_prior *prior,
+                                     int fast, double tail, int64_t *k_out, rec_quant_edges *edges);
+
 /* uq and lrq with a chosen coder revision (rec_uq_encode etc. are revision
  * WINDOW); out->edges as for rec_quant_code_bin_cf. */
 rec_status rec_uq_encode_rev(rec_quant_rev rev, double y, double delta, const rec_prior *prior,

@@ -571,6 +571,8 @@ typedef struct {
     int64_t k_lo, k_hi;
     uint32_t s;
     int fast;              /* revision FAST: E(k) from rec_exp_neg_fast */
+    double tail;           /* every E(k) times tail (1: the plain Laplace; the deadzone
+                              uq's g-prior (1 - tail) delta_mean + tail Laplace otherwise) */
 } cfctx;
 
 /* 1: covered (ctx filled); 0: use the WINDOW coder */
@@ -600,6 +602,7 @@ static inline int cf_setup(cfctx *c, double step, double u, const rec_prior *pri
     c->k_hi = floor_i64(m + w);
     c->s = TOTAL - 2u - (uint32_t)(c->k_hi - c->k_lo + 1);
     c->fast = fast;
+    c->tail = 1.0;
     return 1;
 }
 
@@ -612,6 +615,7 @@ static uint32_t cf_cum(const cfctx *c, int64_t k, double *e)
         *e = rec_fast_exp_neg_body(fabs(z));   /* = z < 0 ? -z : z here: +-0 give 1 alike */
     else
         *e = rec_exp(z < 0 ? z : -z);
+    *e *= c->tail;
     f = z < 0 ? 0.5 * *e : 1.0 - 0.5 * *e;
     return 1u + (uint32_t)(k - c->k_lo) + (uint32_t)((double)c->s * f);
 }
@@ -631,6 +635,8 @@ static inline void cf_cum_pair(const cfctx *c, int64_t k, uint32_t cum[2], doubl
         a[1] = z1 < 0 ? z1 : -z1;
         rec_exp_x2(a, e);
     }
+    e[0] *= c->tail;
+    e[1] *= c->tail;
     f0 = z0 < 0 ? 0.5 * e[0] : 1.0 - 0.5 * e[0];
     f1 = z1 < 0 ? 0.5 * e[1] : 1.0 - 0.5 * e[1];
     cum[0] = 1u + (uint32_t)(k - c->k_lo) + (uint32_t)((double)c->s * f0);
@@ -645,7 +651,7 @@ static double cf_edge_exp(const cfctx *c, int64_t k)
 }
 
 static inline rec_status code_bin_cf(rec_rc_encoder *enc, int64_t k, double step, double u,
-                                     const rec_prior *prior, rec_quant_edges *edges, int fast)
+                                     const rec_prior *prior, rec_quant_edges *edges, int fast, double tail)
 {
     cfctx c;
     rec_quant_edges ed = {0, 0.0, 0.0};
@@ -654,7 +660,8 @@ static inline rec_status code_bin_cf(rec_rc_encoder *enc, int64_t k, double step
     if (edges)
         *edges = ed;
     if (!cf_setup(&c, step, u, prior, fast))
-        return rec_quant_code_bin(enc, k, step, u, prior);
+        return tail == 1.0 ? rec_quant_code_bin(enc, k, step, u, prior) : REC_ERR_INVALID_ARG;
+    c.tail = tail;
     if (k < c.k_lo) {
         if (k < -((int64_t)1 << 52))
             return REC_ERR_INVALID_ARG;
@@ -687,13 +694,13 @@ static inline rec_status code_bin_cf(rec_rc_encoder *enc, int64_t k, double step
 rec_status rec_quant_code_bin_cf(rec_rc_encoder *enc, int64_t k, double step, double u,
                                  const rec_prior *prior, rec_quant_edges *edges)
 {
-    return code_bin_cf(enc, k, step, u, prior, edges, 0);
+    return code_bin_cf(enc, k, step, u, prior, edges, 0, 1.0);
 }
 
 rec_status rec_quant_code_bin_fast(rec_rc_encoder *enc, int64_t k, double step, double u,
                                    const rec_prior *prior, rec_quant_edges *edges)
 {
-    return code_bin_cf(enc, k, step, u, prior, edges, 1);
+    return code_bin_cf(enc, k, step, u, prior, edges, 1, 1.0);
 }
 
 /* The standardized Laplace quantile z(t) of F = (t - 1/2) / (T - 2) at t = 64 i
@@ -709,7 +716,11 @@ static const double hint_z_tab[1025] = REC_HINTZ_INIT;
 static inline int64_t cf_hint_body(const cfctx *c, uint32_t t)
 {
     double z, v;
-    if (t >= HINT_Z_LO && t < TOTAL - HINT_Z_LO) {
+    if (c->tail != 1.0) {   /* deadzone: the quantile of the g-prior (a guess too) */
+        const double g = ((double)t - 0.5) * (1.0 / (double)(TOTAL - 2u));
+        const double ht = 0.5 * c->tail;
+        z = g < ht ? hint_log(g / ht) : g > 1.0 - ht ? -hint_log((1.0 - g) / ht) : 0.0;
+    } else if (t >= HINT_Z_LO && t < TOTAL - HINT_Z_LO) {
         const uint32_t i = t >> 6;
         const double z0 = hint_z_tab[i];
         z = z0 + (hint_z_tab[i + 1] - z0) * ((double)(t & 63u) * (1.0 / 64.0));
@@ -865,7 +876,7 @@ int64_t rec_quant_cf_locate(double step, double u, const rec_prior *prior, uint3
 
 static inline rec_status decode_bin_cf(rec_rc_decoder *dec, double step, double u,
                                        const rec_prior *prior, int64_t *k_out, rec_quant_edges *edges,
-                                       int fast, int hint_inline)
+                                       int fast, int hint_inline, double tail)
 {
     cfctx c;
     int64_t k;
@@ -876,7 +887,8 @@ static inline rec_status decode_bin_cf(rec_rc_decoder *dec, double step, double 
     if (edges)
         *edges = ed;
     if (!cf_setup(&c, step, u, prior, fast))
-        return rec_quant_decode_bin(dec, step, u, prior, k_out);
+        return tail == 1.0 ? rec_quant_decode_bin(dec, step, u, prior, k_out) : REC_ERR_INVALID_ARG;
+    c.tail = tail;
     t = rec_rc_decode_target16(dec);
     if (t < 1u) {
         rec_rc_decode_consume(dec, 0, 1, TOTAL_BITS);
@@ -898,13 +910,13 @@ static inline rec_status decode_bin_cf(rec_rc_decoder *dec, double step, double 
 rec_status rec_quant_decode_bin_cf(rec_rc_decoder *dec, double step, double u,
                                    const rec_prior *prior, int64_t *k_out, rec_quant_edges *edges)
 {
-    return decode_bin_cf(dec, step, u, prior, k_out, edges, 0, 0);
+    return decode_bin_cf(dec, step, u, prior, k_out, edges, 0, 0, 1.0);
 }
 
 rec_status rec_quant_decode_bin_fast(rec_rc_decoder *dec, double step, double u,
                                      const rec_prior *prior, int64_t *k_out, rec_quant_edges *edges)
 {
-    return decode_bin_cf(dec, step, u, prior, k_out, edges, 1, 0);
+    return decode_bin_cf(dec, step, u, prior, k_out, edges, 1, 0, 1.0);
 }
 
 /* ---- uq at the unit step, revision FAST, in one call (speed, issue 8) -----------
@@ -938,7 +950,7 @@ rec_status rec_uq_unit_encode_fast(rec_rc_encoder *enc, double y, double u, doub
     prior.family = REC_PRIOR_LAPLACE;
     prior.mean = mean;
     prior.scale = scale;
-    return code_bin_cf(enc, out->k, UQ_UNIT_STEP, u, &prior, &out->edges, 1);
+    return code_bin_cf(enc, out->k, UQ_UNIT_STEP, u, &prior, &out->edges, 1, 1.0);
 }
 
 rec_status rec_uq_unit_decode_fast(rec_rc_decoder *dec, double u, double mean, double scale,
@@ -955,7 +967,23 @@ rec_status rec_uq_unit_decode_fast(rec_rc_decoder *dec, double u, double mean, d
     prior.family = REC_PRIOR_LAPLACE;
     prior.mean = mean;
     prior.scale = scale;
-    st = decode_bin_cf(dec, UQ_UNIT_STEP, u, &prior, &out->k, &out->edges, 1, 1);
+    st = decode_bin_cf(dec, UQ_UNIT_STEP, u, &prior, &out->k, &out->edges, 1, 1, 1.0);
     out->x = UQ_UNIT_STEP * ((double)out->k - u);
     return st;
+}
+
+rec_status rec_quant_code_bin_tail(rec_rc_encoder *enc, int64_t k, double step, double u,
+                                   const rec_prior *prior, int fast, double tail, rec_quant_edges *edges)
+{
+    if (!(tail > 0.0 && tail <= 1.0))
+        return REC_ERR_INVALID_ARG;
+    return code_bin_cf(enc, k, step, u, prior, edges, fast != 0, tail);
+}
+
+rec_status rec_quant_decode_bin_tail(rec_rc_decoder *dec, double step, double u, const rec_prior *prior,
+                                     int fast, double tail, int64_t *k_out, rec_quant_edges *edges)
+{
+    if (!(tail > 0.0 && tail <= 1.0))
+        return REC_ERR_INVALID_ARG;
+    return decode_bin_cf(dec, step, u, prior, k_out, edges, fast != 0, 0, tail);
 }

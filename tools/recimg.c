@@ -757,6 +757,8 @@ static int cmd_info(int argc, char **argv)
             printf("  mode        %s, sampler %s", mode_name(info.mode), sampler_name(info.sampler));
             if (info.mode == RECIMG_MODE_REC)
                 printf(", zero-bit threshold %.4f bits", info.rec_zero_bits);
+            if (info.flags & 0x400u)   /* flags2 (version 2) */
+                printf(", deadzone uq");
             if (info.flags & 0x02u)
                 printf(", far-bin reconstruction");
             if (info.flags & 0x04u)

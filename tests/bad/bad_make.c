@@ -25,7 +25,9 @@
 #include <string.h>
 #include <zlib.h>
 
-enum { HDR = 56, TRAILER = 4 };
+enum { TRAILER = 4 };
+
+static size_t HDR = 56;   /* the input's header size: 56 (version 1) or 60 (version 2, flags2) */
 
 static const char *out_dir;
 static FILE *manifest;
@@ -120,7 +122,9 @@ static int make_bad(const char *in, const char *dir)
     buf = malloc(1 << 24);
     n = buf ? fread(buf, 1, 1 << 24, f) : 0;
     fclose(f);
-    if (!buf || n < HDR + TRAILER + 2 || memcmp(buf + 1, "RECIMG", 6) != 0 ||
+    if (buf && n >= 12)
+        HDR = (size_t)get_le(buf + 10, 2);   /* a version-2 file (flags2, offset 56) is 60 bytes */
+    if (!buf || (HDR != 56 && HDR != 60) || n < HDR + TRAILER + 2 || memcmp(buf + 1, "RECIMG", 6) != 0 ||
         get_le(buf + 48, 8) != n - HDR - TRAILER) {
         fprintf(stderr, "bad_make: %s is not a valid .rec file with a payload of 2+ bytes\n", in);
         free(buf);
@@ -160,7 +164,14 @@ static int make_bad(const char *in, const char *dir)
         free(m);
     }
     field("version_0", 8, 2, 0, "unsupported..rec.version");
-    field("version_2_without_flags2", 8, 2, 2, K_CORRUPT);   /* version 2 is 60 bytes + flags2 */
+    if (HDR == 56) {
+        field("version_2_without_flags2", 8, 2, 2, K_CORRUPT);   /* version 2 is 60 bytes + flags2 */
+    } else {   /* a version-2 input: version 1 with 60 bytes, and bad flags2 */
+        field("version_1_with_flags2", 8, 2, 1, K_CORRUPT);
+        field("flags2_0", 56, 4, 0, K_CORRUPT);
+        field("flags2_unknown_bit", 56, 4, get_le(buf + 56, 4) | 0x800000u, K_CORRUPT);
+        field("flags2_top_bit", 56, 4, get_le(buf + 56, 4) | 0x80000000u, K_CORRUPT);
+    }
     field("version_3", 8, 2, 3, "unsupported..rec.version");
     field("version_ffff", 8, 2, 0xffff, "unsupported..rec.version");
     field("header_size_0", 10, 2, 0, K_CORRUPT);

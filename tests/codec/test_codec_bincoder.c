@@ -36,6 +36,7 @@ static recimg_status encode(const recimg_image *img, recimg_mode mode, recimg_sa
     p.rec_skip_energy = 0;   /* flag 0x04 and its combinations: test_codec_skip_energy */
     p.rec_fast_chain = 0;    /* flag 0x08 and its combinations: test_codec_fast_chain */
     p.rec_block_dither = 0;  /* flag 0x20: test_codec_block_dither */
+    p.rec_uq_deadzone = 0;   /* flags2 0x400 (needs the closed-form coder): test_codec_uq_deadzone */
     return ct_encode(&p, img, out, size, NULL);
 }
 

@@ -33,6 +33,8 @@
 
 enum { HDR = 56 };
 
+static int enc_deadzone;   /* rec_uq_deadzone of encode() (flags2 0x400); 0: version-1 files */
+
 /* block_flag: rec_block_flag in rec mode, round_block_gain in round mode */
 static uint8_t *encode(const recimg_image *img, recimg_mode mode, int block_flag, int legacy, int far_bin,
                        int skip_energy, int fast_chain, int recon_table, int block_dither, size_t *size)
@@ -54,6 +56,7 @@ static uint8_t *encode(const recimg_image *img, recimg_mode mode, int block_flag
     }
     p.recon_table = recon_table;
     p.rec_block_dither = block_dither;
+    p.rec_uq_deadzone = enc_deadzone;
     *size = 0;
     if (ct_encode(&p, img, &data, size, NULL) != RECIMG_OK || *size <= HDR + 4) {
         recimg_free(data);
@@ -78,14 +81,14 @@ static int header_valid(int mode, unsigned sampler, unsigned prior, unsigned fla
     return 1;
 }
 
-/* FORMAT.md, version 2's flags2 (the flags' bits 8..31): no bit is defined yet, so
- * every nonzero flags2 is corrupt; a revision that defines one adds its rule here. */
-static int flags2_valid(int mode, unsigned sampler, unsigned prior, uint32_t flags2)
+/* FORMAT.md, version 2's flags2 (the flags' bits 8..31); every undefined bit is corrupt.
+ * 0x400 (flags2 bit 2): the deadzone uq, rec mode, sampler uq, with flag 0x01 (flags:
+ * byte 27; header_valid holds already). */
+static int flags2_valid(int mode, unsigned sampler, unsigned prior, unsigned flags, uint32_t flags2)
 {
-    (void)mode;
-    (void)sampler;
     (void)prior;
-    (void)flags2;
+    if (flags2 == 0x4u)
+        return mode == 1 && sampler == 5 && (flags & 0x01u);
     return 0;
 }
 
@@ -111,7 +114,7 @@ static void version2_table(const uint8_t *file, size_t size, int mode)
                 f[25] = (uint8_t)prior;
                 ct_fix_crc(f, n);
                 st = recimg_read_info(f, n, &info);
-                if (header_valid(mode, sampler, prior, flags) && flags2_valid(mode, sampler, prior, flags2)) {
+                if (header_valid(mode, sampler, prior, flags) && flags2_valid(mode, sampler, prior, flags, flags2)) {
                     expected++;
                     if (st == RECIMG_OK && info.version == 2 && info.flags == (flags | flags2 << 8)) {
                         accepted++;
@@ -280,6 +283,47 @@ static void v4_flag_combinations(const recimg_image *img)
     }
 }
 
+/* The deadzone uq (flags2 0x400): with every combination of the byte-27 flags that has the
+ * closed-form coder (0x01) and with prior ids 3 and 4, the encoder writes a version-2 file
+ * with flags2 0x400 that decodes in every decode mode to the same pixels with 1 and 2
+ * threads; the bit is read (the same bytes as version 1 without it decode to other pixels
+ * or fail), and without 0x01 (the window coder) the encoder leaves it out. */
+static void deadzone_combinations(const recimg_image *img)
+{
+    enc_deadzone = 1;
+    for (unsigned w = 0; w < 64; w++) {
+        const unsigned want = 0x01u | (w & 14u) | (w & 16u ? 0x20u : 0u) | (w & 32u ? 0x40u : 0u);
+        const int v4 = (int)(w & 1u);
+        size_t n = 0, n1 = 0;
+        uint8_t *f = encode(img, RECIMG_MODE_REC, v4, 0, (want >> 1) & 1u, (want >> 2) & 1u, (want >> 3) & 1u,
+                            (want >> 6) & 1u, (want >> 5) & 1u, &n);
+        uint8_t *f1 = NULL;
+        char ref[33] = "", c[33];
+        int r;
+        CHECK(f != NULL);
+        if (!f)
+            continue;
+        CHECK(n > 64 && f[8] == 2 && f[10] == 60 && f[24] == 5 && f[25] == (v4 ? 4 : 3) && f[27] == want);
+        CHECK(f[56] == 0x04 && f[57] == 0 && f[58] == 0 && f[59] == 0);
+        decodes_alike(f, n, ref);
+        f1 = ct_with_flags2(f, n, 0u, &n1);   /* the same payload as a version-1 file */
+        CHECK(f1 != NULL && n1 == n - 4);
+        if (f1) {
+            r = decode_md5(f1, n1, RECIMG_DECODE_MMSE, 1, c);
+            CHECK(r == 1 || (r == 0 && strcmp(c, ref) != 0));
+        }
+        recimg_free(f);
+        free(f1);
+    }
+    {   /* the window coder (legacy): no deadzone, version 1 */
+        size_t n = 0;
+        uint8_t *f = encode(img, RECIMG_MODE_REC, 0, 1, 1, 1, 1, 1, 1, &n);
+        CHECK(f && f[8] == 1 && f[10] == 56 && (f[27] & 0x01u) == 0);
+        recimg_free(f);
+    }
+    enc_deadzone = 0;
+}
+
 /* Round mode's context model v5 (round_block_gain = 1) writes prior id 5, without and
  * with the reconstruction table (flags 0 and 0x40, the round mode's flags); each file
  * decodes in every decode mode to the same pixels with 1 and 2 threads, and the gain is
@@ -325,6 +369,8 @@ int main(void)
         version2_table(round, nround, 0);
     v4_flag_combinations(&rgb);
     v4_flag_combinations(&gray);
+    deadzone_combinations(&rgb);
+    deadzone_combinations(&gray);
     round_v5(&rgb);
     round_v5(&gray);
     recimg_free(rec);

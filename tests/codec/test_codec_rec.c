@@ -103,8 +103,10 @@ static void corrupt_payloads(const uint8_t *a, size_t na, const char *label)
 {
     uint64_t rs = 5;
     int rejected = 0, decoded = 0;
+    size_t hs;
     if (!a)
         return;
+    hs = (size_t)(a[10] | a[11] << 8);   /* 56, or 60 in version 2 */
     for (int it = 0; it < 64; it++) {
         uint8_t *f = malloc(na);
         size_t nf = na;
@@ -115,11 +117,11 @@ static void corrupt_payloads(const uint8_t *a, size_t na, const char *label)
         memcpy(f, a, na);
         rs = rs * 6364136223846793005ULL + 1442695040888963407ULL;
         if (it < 60) {
-            f[56 + (size_t)((rs >> 33) % (na - 60))] ^= (uint8_t)(1u << ((rs >> 20) & 7));
+            f[hs + (size_t)((rs >> 33) % (na - hs - 4))] ^= (uint8_t)(1u << ((rs >> 20) & 7));
         } else {   /* cut the last plane's stream short: payload size and CRC made consistent */
-            const size_t cut = (size_t)(it - 59) * (na - 60) / 5;
-            const uint64_t payload = (uint64_t)(na - 60 - cut);
-            memmove(f + 56 + payload, f + na - 4, 4);
+            const size_t cut = (size_t)(it - 59) * (na - hs - 4) / 5;
+            const uint64_t payload = (uint64_t)(na - hs - 4 - cut);
+            memmove(f + hs + payload, f + na - 4, 4);
             nf = na - cut;
             for (int i = 0; i < 8; i++) f[48 + i] = (uint8_t)(payload >> (8 * i));
         }

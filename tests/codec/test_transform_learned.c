@@ -456,11 +456,12 @@ static void test_codec_roundtrips(void)
                 if ((ti == 3 || ti == 4) && data) {
                     const size_t e = rtx_embed_size(ti == 3 ? RTX_KIND_FULL : RTX_KIND_SEPARABLE);
                     uint8_t *m = malloc(size);
-                    CHECK((data[10] | data[11] << 8) == 56 + (int)e);
+                    const int base = data[8] == 2 ? 60 : 56;   /* version 2: flags2 (deadzone uq) */
+                    CHECK((data[10] | data[11] << 8) == base + (int)e);
                     if (m) {
                         /* damaged record: CRC error; same damage with a fixed CRC: corrupt */
                         memcpy(m, data, size);
-                        m[56 + 4 + 2 * 17 + 1] ^= 0x20;   /* high byte: entry changes by 0.5 */
+                        m[base + 4 + 2 * 17 + 1] ^= 0x20;   /* high byte: entry changes by 0.5 */
                         CHECK(recimg_decode(dec, m, size, &out2) == RECIMG_ERR_CHECKSUM);
                         fix_crc(m, size);
                         CHECK(recimg_decode(dec, m, size, &out2) == RECIMG_ERR_CORRUPT && !out2.pixels);

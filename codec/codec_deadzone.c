@@ -1,0 +1,89 @@
+/* codec/codec_deadzone.c - the deadzone uq's rule and cell maths (codec_deadzone.h).
+ *
+ * The rule d(b) follows a one-coefficient study (Laplace(b) source and prior, step D,
+ * MMSE decoding, J = D + lambda R at lambda = 2 ln 2 D^2 / 12): the best deadzone falls
+ * fast with b / D (0.86 D at b = 0.18 D, 0.56 at 0.25, 0.32 at 0.35, 0.18 at 0.5, 0.10
+ * at 0.7, 0.06 at 1), i.e. about 0.06 (b / D)^-1.6. On TRAIN the scale 0.03 .. 0.06 and
+ * the exponent 1.2 .. 1.6 were within 0.1 point of each other (docs/REC_CODEC.md
+ * "Deadzone uq"); 0.05 and 1.6 are the chosen constants, no deadzone from b = D on (the
+ * deadzone is below 0.05 D there and changed nothing measurable). */
+#include "codec_deadzone.h"
+
+#include "rec_math.h"
+
+#define DZ_STEP 3.46410161513775458705   /* uq's unit step sqrt(12) */
+#define DZ_A 0.05                        /* d / D = DZ_A (b / D)^-DZ_P ... */
+#define DZ_P 1.6
+#define DZ_DMAX 2.0                      /* ... at most DZ_DMAX ... */
+#define DZ_RMAX 1.0                      /* ... and none from b / D = DZ_RMAX on */
+#define DZ_MAX_RATIO 600.0               /* d / b at most this: tail stays a normal double */
+
+void recimg_dz_rule(double b, recimg_dz *out)
+{
+    const double r = b * (1.0 / DZ_STEP);
+    double dn, d;
+    if (!(r > 0.0) || !(r < DZ_RMAX)) {
+        out->d = 0.0;
+        out->tail = 1.0;
+        return;
+    }
+    dn = DZ_A * rec_exp(-DZ_P * rec_log(r));
+    if (dn > DZ_DMAX)
+        dn = DZ_DMAX;
+    d = dn * DZ_STEP;
+    if (d > DZ_MAX_RATIO * b)
+        d = DZ_MAX_RATIO * b;
+    out->d = d;
+    out->tail = rec_exp(-d / b);
+}
+
+double recimg_dz_compand(double y, double d)
+{
+    if (y > d)
+        return y - d;
+    if (y < -d)
+        return y + d;
+    return 0.0;
+}
+
+void recimg_dz_cell(int64_t k, double u, double d, double *lo, double *hi)
+{
+    const double l = DZ_STEP * (((double)k - u) - 0.5);
+    const double h = DZ_STEP * (((double)(k + 1) - u) - 0.5);
+    *lo = l >= 0.0 ? l + d : l - d;
+    *hi = h >= 0.0 ? h + d : h - d;
+}
+
+/* For t ~ Exp(scale b) truncated to [0, L], q = e^(-L / b): E[t] and E[t^2]. */
+static double trunc_m1(double L, double b, double q)
+{
+    return b - L * (q / (1.0 - q));
+}
+
+static double trunc_m2(double L, double b, double q)
+{
+    return 2.0 * b * b - (L * L + 2.0 * b * L) * (q / (1.0 - q));
+}
+
+/* one-sided cell lo >= 0; q = e^(-(hi - lo) / b) */
+static double one_sided_m2(double lo, double hi, double b, double q)
+{
+    const double L = hi - lo;
+    return lo * lo + 2.0 * lo * trunc_m1(L, b, q) + trunc_m2(L, b, q);
+}
+
+double recimg_dz_second_moment(double lo, double hi, double b, int known, double e_lo, double e_hi)
+{
+    if (!known) {
+        e_lo = rec_exp(-(lo < 0.0 ? -lo : lo) / b);
+        e_hi = rec_exp(-(hi < 0.0 ? -hi : hi) / b);
+    }
+    if (lo >= 0.0)
+        return one_sided_m2(lo, hi, b, e_lo > 1e-300 ? e_hi / e_lo : rec_exp(-(hi - lo) / b));
+    if (hi <= 0.0)
+        return one_sided_m2(-hi, -lo, b, e_hi > 1e-300 ? e_lo / e_hi : rec_exp(-(hi - lo) / b));
+    {   /* the cell holds 0: the two halves by their masses (1 - e_hi) / 2 and (1 - e_lo) / 2 */
+        const double pp = 1.0 - e_hi, pn = 1.0 - e_lo;
+        return (pp * trunc_m2(hi, b, e_hi) + pn * trunc_m2(-lo, b, e_lo)) / (pp + pn);
+    }
+}

@@ -1,0 +1,45 @@
+/* Deadzone uq (issue 4; .rec flags2 bit 0x400, docs/FORMAT.md "Payload of the rec mode",
+ * docs/REC_CODEC.md "Deadzone uq"). The uq channel of an AC coefficient with prior
+ * Laplace(0, b) (sigma units, unit step D = sqrt(12)) quantizes, with the coefficient's
+ * shared dither, g = sign(y) max(0, |y| - d) instead of y, and the bin of g is coded under
+ * g's prior (1 - t) delta_0 + t Laplace(0, b), t = e^(-d / b). d = recimg_dz_rule(b) is
+ * a function of b alone that both sides compute bit for bit (rec_math), so this is still
+ * an exact channel with shared randomness and no side information: given the dither, y
+ * lies in the y-cell of the coded bin, which is uq's cell with every edge at or above 0
+ * moved up by d and every edge below 0 moved down by d (the cell holding 0 widens by 2d).
+ * Why: uq's probability of a nonzero bin falls like b / D for small b, rounding's like
+ * e^(-D / 2b); the deadzone gives uq rounding's behaviour there (a toy computation and the
+ * TRAIN measurements are in docs/REC_CODEC.md). */
+#ifndef CODEC_CODEC_DEADZONE_H
+#define CODEC_CODEC_DEADZONE_H
+
+#include <stdint.h>
+
+/* The deadzone of an AC coefficient: d >= 0 (sigma units) and the bin coder's factor
+ * tail = e^(-d / b) in (0, 1] (rec_quant_code_bin_tail). */
+typedef struct {
+    double d, tail;
+} recimg_dz;
+
+/* The rule (docs/FORMAT.md): with r = b / sqrt(12), d = 0 and tail = 1 exactly when
+ * r >= 1 (or b is not a positive number); otherwise
+ * d = sqrt(12) min(2, 0.05 e^(-1.6 ln r)), at most 600 b, and tail = e^(-d / b)
+ * (rec_exp, rec_log; IEEE double in this order). */
+void recimg_dz_rule(double b, recimg_dz *out);
+
+/* g of y: sign(y) max(0, |y| - d). */
+double recimg_dz_compand(double y, double d);
+
+/* The y-cell [*lo, *hi] of uq bin k at dither u: the bin's edges as the bin coder forms
+ * them, sqrt(12) ((k - u) - 1/2) and sqrt(12) ((k + 1 - u) - 1/2), each moved by +d if it
+ * is >= 0 and by -d otherwise (the coder puts the point mass below an edge at 0). */
+void recimg_dz_cell(int64_t k, double u, double d, double *lo, double *hi);
+
+/* E[y^2 | y in [lo, hi]] under Laplace(0, b), lo < hi: the statistic the context model
+ * learns from for a deadzone coefficient (its MMSE estimate's square would shrink the
+ * contexts: the wide zero cell's mean is near 0). When known, e_lo = e^(-|lo| / b) and
+ * e_hi = e^(-|hi| / b) are the bin coder's edge exponentials and no exponential is
+ * computed unless one underflowed; otherwise rec_exp. rec_math only. */
+double recimg_dz_second_moment(double lo, double hi, double b, int known, double e_lo, double e_hi);
+
+#endif
