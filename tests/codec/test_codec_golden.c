@@ -244,6 +244,18 @@ static const golden table[] = {
     {"golden_rec3_bd_uq_gray_q60.rec", 48, 40, 1, RECIMG_CHROMA_420, 60, 42, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
      {"11ea957de9ae7e05bd6899d2d0f17175", "c79ad56fd26af0c05b33fed286d5a041",
       "af18c3c1b93bf2c0dd696906bf72a9db", "201f1d767d6ff6ad2e376f6836669923"}},
+    /* the deadzone uq (flags2 0x400, "_dz_", version 2): the default uq path (v3, every
+       byte-27 flag), with prior id 4, and with the CLOSED coder (no 0x08) and the key's
+       own dithers (no 0x20) on a gray image */
+    {"golden_rec3cf_far_se_fc_bd_rt_dz_uq_rgb420_q30.rec", 64, 48, 3, RECIMG_CHROMA_420, 30, 43, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"613972ff442c2e0a3803729ba4caaa82", "fbb789764463f2234725bde7d640a128",
+      "6e86a1a9812e5c5a600c17740ec48abf", "c7ecf31e6ba3394143ab3611860c9ac4"}},
+    {"golden_rec4cf_far_se_fc_bd_rt_dz_uq_rgb420_q40.rec", 64, 48, 3, RECIMG_CHROMA_420, 40, 44, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"8a71c471a145ef3aae5e5222cb2ef446", "935dc213bd7b32a93d3c9fdff165d60a",
+      "e21c02bb20e7ec33afe8cd2c57cc733e", "5d6c0e09f479730e968233cc61eb0119"}},
+    {"golden_rec3cf_dz_uq_gray_q20.rec", 48, 40, 1, RECIMG_CHROMA_420, 20, 45, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"8eb2604d334a97af4186e0ebe21fb1dc", "b12b6daf13aac9c1bee5171a7e9cf55e",
+      "599123b5977ac3ffa630136f4e1854d3", "5b261912a7edd180f54cde2be856f656"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
@@ -311,6 +323,7 @@ static int make(const char *dir, const char *prefix)
         p.rec_block_flag = strncmp(g->file, "golden_rec4", 11) == 0;
         p.round_block_gain = strncmp(g->file, "golden_round5", 13) == 0;
         p.recon_table = strstr(g->file, "_rt_") != NULL;
+        p.rec_uq_deadzone = strstr(g->file, "_dz_") != NULL;
         if (strstr(g->file, "_flat_")) {
             p.matrix_id = 0;
             p.chroma_step_scale = 141.0 / 256.0;
@@ -364,6 +377,11 @@ int main(int argc, char **argv)
                            | (strstr(g->file, "_fc_") ? 0x08 : 0)
                            | (strstr(g->file, "_bd_") ? 0x20 : 0)
                            | (strstr(g->file, "_rt_") ? 0x40 : 0)));
+        /* the deadzone uq: version 2 with flags2 0x400 (offset 56), version 1 otherwise */
+        if (strstr(g->file, "_dz_"))
+            CHECK(size > 60 && data[8] == 2 && data[56] == 0x04 && data[57] == 0 && data[58] == 0 && data[59] == 0);
+        else
+            CHECK(size > 8 && data[8] == 1);
         /* the step matrix and chroma step code a "_flat_" file pins (bytes 26, 32-33) */
         if (strstr(g->file, "_flat_"))
             CHECK(size > 33 && data[26] == 0 && data[32] + 256 * data[33] == 141);
