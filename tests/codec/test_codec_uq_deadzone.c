@@ -41,7 +41,7 @@ static void rule(void)
     }
     recimg_dz_rule(0.0, &z);
     CHECK(z.d == 0.0 && z.tail == 1.0);
-    recimg_dz_rule(NAN, &z);
+    recimg_dz_rule((double)NAN, &z);
     CHECK(z.d == 0.0 && z.tail == 1.0);
     CHECK(recimg_dz_compand(2.0, 0.5) == 1.5 && recimg_dz_compand(-2.0, 0.5) == -1.5 &&
           recimg_dz_compand(0.5, 0.5) == 0.0 && recimg_dz_compand(-0.3, 0.5) == 0.0);
@@ -152,7 +152,7 @@ static void channel(int fast)
         CHECK(rec_rc_encoder_init(&e) == 0);
         CHECK(rec_quant_code_bin_tail(&e, 0, D, 0.1, &prior, fast, 0.0, NULL) == REC_ERR_INVALID_ARG);
         CHECK(rec_quant_code_bin_tail(&e, 0, D, 0.1, &prior, fast, 1.5, NULL) == REC_ERR_INVALID_ARG);
-        CHECK(rec_quant_code_bin_tail(&e, 0, D, 0.1, &prior, fast, NAN, NULL) == REC_ERR_INVALID_ARG);
+        CHECK(rec_quant_code_bin_tail(&e, 0, D, 0.1, &prior, fast, (double)NAN, NULL) == REC_ERR_INVALID_ARG);
         CHECK(rec_quant_code_bin_tail(&e, 0, D, 0.1, &gauss, fast, 0.5, NULL) == REC_ERR_INVALID_ARG);
         rec_rc_encoder_free(&e);
     }
