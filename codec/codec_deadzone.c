@@ -9,6 +9,7 @@
  * deadzone is below 0.05 D there and changed nothing measurable). */
 #include "codec_deadzone.h"
 
+#include "rec_fast.h"
 #include "rec_math.h"
 
 #define DZ_STEP 3.46410161513775458705   /* uq's unit step sqrt(12) */
@@ -27,14 +28,15 @@ void recimg_dz_rule(double b, recimg_dz *out)
         out->tail = 1.0;
         return;
     }
-    dn = DZ_A * rec_exp(-DZ_P * rec_log(r));
+    /* r^-p = 1 / e^(-p (-ln r)), -ln r > 0: the short table-driven forms (rec_fast.h) */
+    dn = DZ_A / rec_exp_neg_fast(DZ_P * -rec_ln_fast(r));
     if (dn > DZ_DMAX)
         dn = DZ_DMAX;
     d = dn * DZ_STEP;
     if (d > DZ_MAX_RATIO * b)
         d = DZ_MAX_RATIO * b;
     out->d = d;
-    out->tail = rec_exp(-d / b);
+    out->tail = rec_exp_neg_fast(d / b);
 }
 
 double recimg_dz_compand(double y, double d)

@@ -21,10 +21,11 @@ typedef struct {
     double d, tail;
 } recimg_dz;
 
-/* The rule (docs/FORMAT.md): with r = b / sqrt(12), d = 0 and tail = 1 exactly when
+/* The rule (docs/FORMAT.md): with r = b (1 / sqrt(12)), d = 0 and tail = 1 exactly when
  * r >= 1 (or b is not a positive number); otherwise
- * d = sqrt(12) min(2, 0.05 e^(-1.6 ln r)), at most 600 b, and tail = e^(-d / b)
- * (rec_exp, rec_log; IEEE double in this order). */
+ * d = sqrt(12) min(2, 0.05 / e^(-1.6 (-ln r))) (= 0.05 r^-1.6), at most 600 b, and
+ * tail = e^(-d / b), with rec_ln_fast and rec_exp_neg_fast (rec_fast.h; IEEE double in
+ * this order). */
 void recimg_dz_rule(double b, recimg_dz *out);
 
 /* g of y: sign(y) max(0, |y| - d). */

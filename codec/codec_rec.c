@@ -304,7 +304,8 @@ static rec_status dz_encode(const recimg_rec_plane_params *pp, const coef_setup 
                             rec_rc_encoder *enc, rec_quant_result *r)
 {
     const double u = dz_dither(pp, cs);
-    const double v = recimg_dz_compand(y, cs->dz.d) / SQRT12 + u + 0.5;
+    const double g = recimg_dz_compand(y, cs->dz.d);
+    const double v = g / SQRT12 + u + 0.5;
     int64_t k;
     rec_status st;
     if (!(v < 4e15 && v > -4e15))
@@ -321,7 +322,8 @@ static rec_status dz_decode(const recimg_rec_plane_params *pp, const coef_setup 
 {
     const double u = dz_dither(pp, cs);
     int64_t k = 0;
-    const rec_status st = rec_quant_decode_bin_tail(dec, SQRT12, u, &cs->prior,
+    rec_status st;
+    st = rec_quant_decode_bin_tail(dec, SQRT12, u, &cs->prior,
                                                     pp->quant_rev == REC_QUANT_REV_FAST, cs->dz.tail, &k,
                                                     &r->edges);
     dz_result(cs, u, k, r);

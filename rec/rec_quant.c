@@ -615,14 +615,15 @@ static uint32_t cf_cum(const cfctx *c, int64_t k, double *e)
         *e = rec_fast_exp_neg_body(fabs(z));   /* = z < 0 ? -z : z here: +-0 give 1 alike */
     else
         *e = rec_exp(z < 0 ? z : -z);
-    *e *= c->tail;
+    if (c->tail != 1.0)
+        *e *= c->tail;
     f = z < 0 ? 0.5 * *e : 1.0 - 0.5 * *e;
     return 1u + (uint32_t)(k - c->k_lo) + (uint32_t)((double)c->s * f);
 }
 
 /* cf_cum of the edges k and k + 1 together, with their E in e[0], e[1]: the same
    expressions, the two exponentials in one rec_exp_x2 (bit for bit rec_exp; speed) */
-static inline void cf_cum_pair(const cfctx *c, int64_t k, uint32_t cum[2], double e[2])
+static inline void cf_cum_pair(const cfctx *c, int64_t k, uint32_t cum[2], double e[2], double tail)
 {
     const double z0 = (c->step * (((double)k - c->u) - 0.5) - c->mean) * c->inv_scale;
     const double z1 = (c->step * (((double)(k + 1) - c->u) - 0.5) - c->mean) * c->inv_scale;
@@ -635,8 +636,10 @@ static inline void cf_cum_pair(const cfctx *c, int64_t k, uint32_t cum[2], doubl
         a[1] = z1 < 0 ? z1 : -z1;
         rec_exp_x2(a, e);
     }
-    e[0] *= c->tail;
-    e[1] *= c->tail;
+    if (tail != 1.0) {   /* the deadzone uq; a constant 1 on the plain paths folds this away */
+        e[0] *= tail;
+        e[1] *= tail;
+    }
     f0 = z0 < 0 ? 0.5 * e[0] : 1.0 - 0.5 * e[0];
     f1 = z1 < 0 ? 0.5 * e[1] : 1.0 - 0.5 * e[1];
     cum[0] = 1u + (uint32_t)(k - c->k_lo) + (uint32_t)((double)c->s * f0);
@@ -676,7 +679,7 @@ static inline rec_status code_bin_cf(rec_rc_encoder *enc, int64_t k, double step
         /* the edge exponentials are wanted even at the window's ends (feedback) */
         uint32_t cum[2];
         double e[2];
-        cf_cum_pair(&c, k, cum, e);
+        cf_cum_pair(&c, k, cum, e, tail);
         if (k == c.k_lo)
             cum[0] = 1u;
         if (k == c.k_hi)
@@ -713,12 +716,12 @@ static const double hint_z_tab[1025] = REC_HINTZ_INIT;
    Away from the tails the quantile is interpolated linearly in hint_z_tab (error
    below 6e-4, a small fraction of a bin; speed, issue 8: no log); in the tails,
    where it curves, it comes from hint_log. */
-static inline int64_t cf_hint_body(const cfctx *c, uint32_t t)
+static inline int64_t cf_hint_body(const cfctx *c, uint32_t t, double tail)
 {
     double z, v;
-    if (c->tail != 1.0) {   /* deadzone: the quantile of the g-prior (a guess too) */
+    if (tail != 1.0) {   /* deadzone: the quantile of the g-prior (a guess too) */
         const double g = ((double)t - 0.5) * (1.0 / (double)(TOTAL - 2u));
-        const double ht = 0.5 * c->tail;
+        const double ht = 0.5 * tail;
         z = g < ht ? hint_log(g / ht) : g > 1.0 - ht ? -hint_log((1.0 - g) / ht) : 0.0;
     } else if (t >= HINT_Z_LO && t < TOTAL - HINT_Z_LO) {
         const uint32_t i = t >> 6;
@@ -740,7 +743,7 @@ static inline int64_t cf_hint_body(const cfctx *c, uint32_t t)
    line, docs/SPEED.md "Speed pass 11"); the unit-step decoder takes the body inline. */
 static int64_t cf_hint(const cfctx *c, uint32_t t)
 {
-    return cf_hint_body(c, t);
+    return cf_hint_body(c, t, c->tail);
 }
 
 /* An edge seen by the decoder's search: its count, and E if computed
@@ -809,16 +812,16 @@ static void cf_locate(const cfctx *c, uint32_t t, cfedge *lo, cfedge *hi, int *p
    the target (the counts partition [1, T - 1), so it is the only bin that
    does); otherwise the general search, cf_locate. */
 static inline int64_t cf_find(const cfctx *c, uint32_t t, uint32_t *c0, uint32_t *c1, rec_quant_edges *ed,
-                       int *probes, int hint_inline)
+                       int *probes, int hint_inline, double tail)
 {
-    const int64_t h = hint_inline ? cf_hint_body(c, t) : cf_hint(c, t);
+    const int64_t h = hint_inline ? cf_hint_body(c, t, tail) : cf_hint(c, t);
     cfedge lo, hi;
     uint32_t cum[2];
     double e[2];
     ed->known = 1;
     /* cf_hint keeps h in [k_lo, k_hi]; E is wanted at the window's ends too. Both
        edges at once: the candidate is nearly always right (docs/SPEED.md) */
-    cf_cum_pair(c, h, cum, e);
+    cf_cum_pair(c, h, cum, e, tail);
     if (h == c->k_lo)
         cum[0] = 1u;
     if (h == c->k_hi)
@@ -871,7 +874,7 @@ int64_t rec_quant_cf_locate(double step, double u, const rec_prior *prior, uint3
     rec_quant_edges ed;
     if (!cf_setup(&c, step, u, prior, fast) || t < 1u || t >= TOTAL - 1u)
         return INT64_MIN;
-    return cf_find(&c, t, &c0, &c1, &ed, probes, 0);
+    return cf_find(&c, t, &c0, &c1, &ed, probes, 0, c.tail);
 }
 
 static inline rec_status decode_bin_cf(rec_rc_decoder *dec, double step, double u,
@@ -898,7 +901,7 @@ static inline rec_status decode_bin_cf(rec_rc_decoder *dec, double step, double 
         k = c.k_hi + 1 + (int64_t)(rec_rc_decode_uint_escape(dec, NULL) & (((uint64_t)1 << 53) - 1));
     } else {
         uint32_t c0, c1;
-        k = cf_find(&c, t, &c0, &c1, &ed, NULL, hint_inline);
+        k = cf_find(&c, t, &c0, &c1, &ed, NULL, hint_inline, tail);
         rec_rc_decode_consume16(dec, c0, c1 - c0);
     }
     if (edges)
