@@ -384,6 +384,14 @@ static inline void block_gain_add(block_gain_state *bg, int zz, const coef_setup
     recimg_gain_add(bg, (mmse - cs->mean) * (mmse - cs->mean), cs->b0 * cs->b0, GAIN_BETA, GAIN_C);
 }
 
+/* Deadzone uq (flags2 0x400): the statistic's E[y^2 | y-cell] (codec_deadzone.h), out of
+ * feedback's inline body. */
+static double dz_second_moment(const coef_setup *cs, double lo, double hi, const rec_quant_edges *ed)
+{
+    return ed ? recimg_dz_second_moment(lo, hi, cs->b, ed->known, ed->e_lo, ed->e_hi)
+              : recimg_dz_second_moment(lo, hi, cs->b, 0, 0.0, 0.0);
+}
+
 /* Shared feedback after a coded coefficient: x, hw (bin half width) in sigma units;
  * hw < 0 means no bin is known (rejection samplers): E[y | X] under the Gaussian of the
  * prior's variance v = 2 b^2, mean + v / (v + 1) (X - mean). ed (may be NULL): the bin
@@ -399,16 +407,12 @@ static inline void feedback(recimg_ctx *ctx, int zz, const coef_setup *cs, doubl
                          ? cs->mean + trunc_mean_edges(lo, hi, cs->b, ed->e_lo, ed->e_hi)
                          : cs->mean + recimg_laplace_trunc_mean(lo, hi, cs->b);
     *mmse = e;
-    if (cs->dz.d > 0.0) {   /* deadzone uq: the cell's second moment (codec_deadzone.h) */
-        const double m2 = ed ? recimg_dz_second_moment(lo, hi, cs->b, ed->known, ed->e_lo, ed->e_hi)
-                                : recimg_dz_second_moment(lo, hi, cs->b, 0, 0.0, 0.0);
-        recimg_ctx_update_in_range(ctx, zz, &cs->pred, mag_q16(e - cs->mean), stat_q16(cs->w * m2), 1);
-        return;   /* AC only: no DC record */
-    }
     /* mag_q16 and stat_q16 saturate, and every caller is under the row functions' check of
        the CONTINUOUS kind */
     recimg_ctx_update_in_range(ctx, zz, &cs->pred, mag_q16(e - cs->mean),
-                               stat_q16(cs->w * (e - cs->mean) * (e - cs->mean)), 1);
+                               stat_q16(cs->dz.d > 0.0 ? cs->w * dz_second_moment(cs, lo, hi, ed)
+                                                       : cs->w * (e - cs->mean) * (e - cs->mean)),
+                               1);
     if (zz == 0)
         recimg_ctx_dc_record(ctx, dc_record(e));
 }
