@@ -96,4 +96,5 @@ def main():
         print('  round q%g: mean_bpp %.4f -> %.4f (%.3f%%)' % (p[0], p[1], r2, 100.0 * (r2 / p[1] - 1.0)))
 
 
-main()
+if __name__ == '__main__':
+    main()
