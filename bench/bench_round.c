@@ -18,7 +18,8 @@
  *               [--anchor-realism A] [--anchor-matrix N] [--anchor-chroma-step X]
  *               [--zero-bits-q "T1,T2,..."] [--rate file|kl] [--effort 1|2]
  *               [--recon-table 0|1] [--anchor-recon-table 0|1] [--uq-deadzone 0|1]
- *               [--round-prior 1|5] [--anchor-round-prior 1|5] IMAGE...
+ *               [--round-prior 1|5] [--anchor-round-prior 1|5]
+ *               [--round-deadzone 0|1] [--anchor-round-deadzone 0|1] IMAGE...
  *
  * --matrix / --chroma-step set the test's step matrix and chroma multiplier,
  * --anchor-matrix / --anchor-chroma-step the rounding anchor's (with --anchor round), so
@@ -31,6 +32,8 @@
  * --round-prior / --anchor-round-prior: the rounding baseline's context model (test in
  * round mode / anchor round), header prior id 1 (v1) or 5 (v5, with the in-block gain);
  * default the codec's (recimg_encoder_params.round_block_gain).
+ * --round-deadzone / --anchor-round-deadzone: the rounding baseline's decoder-aware deadzone
+ * (header flags2 0x800, recimg_encoder_params.round_deadzone; default the codec's).
  * --effort is recimg compress's: 2 sets the test's rec_block_flag (context model v4).
  * --recon-table / --anchor-recon-table set the test's / the anchor's recon_table (header flag
  * 0x40, the reconstruction table; default: the library's default).
@@ -209,6 +212,7 @@ static const char usage_text[] =
     "                   [--anchor-matrix 0|1|2] [--anchor-chroma-step X] [--rate file|kl] [--effort 1|2]\n"
     "                   [--recon-table 0|1] [--anchor-recon-table 0|1] [--uq-deadzone 0|1]\n"
     "                   [--round-prior 1|5] [--anchor-round-prior 1|5]\n"
+    "                   [--round-deadzone 0|1] [--anchor-round-deadzone 0|1]\n"
     "                   IMAGE...\n"
     "  LIST: 4..16 comma-separated qualities (--zero-bits-q: one tau per --q quality)\n";
 
@@ -330,6 +334,10 @@ static int parse_args(int argc, char **argv, options *o)
             if (bench_parse_int(v, 1, 5, &k) || (k != 1 && k != 5))
                 return bench_usage_error(usage_text, "bench_round: %s must be 1 or 5, not '%s'", a, v);
             (anchor ? &o->abase : &o->base)->round_block_gain = k == 5;
+        } else if (!strcmp(a, "--round-deadzone") || !strcmp(a, "--anchor-round-deadzone")) {
+            if (bench_parse_int(v, 0, 1, &k))
+                return bench_usage_error(usage_text, "bench_round: %s must be 0 or 1, not '%s'", a, v);
+            (anchor ? &o->abase : &o->base)->round_deadzone = k;
         } else if (!strcmp(a, "--effort")) {
             if (bench_parse_int(v, 1, 2, &k))
                 return bench_usage_error(usage_text, "bench_round: --effort must be 1 or 2, not '%s'", v);
@@ -426,6 +434,9 @@ int main(int argc, char **argv)
         printf("round context model (prior id): test %s, anchor %s\n",
                base.mode == RECIMG_MODE_ROUND ? (base.round_block_gain ? "5" : "1") : "-",
                anchor_round ? (abase.round_block_gain ? "5" : "1") : "-");
+        printf("round deadzone (flag 0x800): test %s, anchor %s\n",
+               base.mode == RECIMG_MODE_ROUND ? (base.round_deadzone ? "1" : "0") : "-",
+               anchor_round ? (abase.round_deadzone ? "1" : "0") : "-");
         if (ntq) {
             printf("test zero bits per quality:");
             for (int i = 0; i < ntq; i++)

@@ -158,6 +158,7 @@ void recimg_encoder_params_default(recimg_encoder_params *p)
     p->rec_block_dither = 1;
     p->rec_uq_deadzone = 1;
     p->round_block_gain = 1;   /* context model v5 (prior id 5), docs/REC_CODEC.md */
+    p->round_deadzone = 0;
     p->rec_block_flag = 0;
     p->recon_table = 1;
 }
@@ -180,6 +181,7 @@ static recimg_status validate_encoder_params(const recimg_encoder_params *p)
     RETURN_IF(p->rec_uq_far_bin != 0 && p->rec_uq_far_bin != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_skip_energy != 0 && p->rec_skip_energy != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->round_block_gain != 0 && p->round_block_gain != 1, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->round_deadzone != 0 && p->round_deadzone != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_fast_chain != 0 && p->rec_fast_chain != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_block_dither != 0 && p->rec_block_dither != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_uq_deadzone != 0 && p->rec_uq_deadzone != 1, RECIMG_ERR_INVALID_ARGUMENT);
@@ -517,7 +519,7 @@ static recimg_status plane_coder_init(encode_jobs *jb, int i, plane_coder *c)
     c->pp.want_kl = jb->want_kl;
     jb->rs[i].want_kl = jb->want_kl;
     recimg_rec_plane_state_init(&c->ps);
-    recimg_round_model_init(&c->rm, h->prior_id);
+    recimg_round_model_init(&c->rm, h->prior_id, h->flags);
     FORWARD_IF_ERROR(recimg_ctx_create(jb->pl.p[i].bw, h->mode == RECIMG_MODE_REC ? RECIMG_CTX_CONTINUOUS
                                                                                  : RECIMG_CTX_DISCRETE,
                                        &c->ctx));
@@ -769,6 +771,10 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
        "Reconstruction table") */
     if (enc->p.recon_table)
         h.flags |= RECIMG_FLAG_RECON_TABLE;
+    /* round: the prior-adaptive deadzone of the AC cells (codec_round.c, docs/REC_CODEC.md
+       "Decoder-aware deadzone") */
+    if (enc->p.mode == RECIMG_MODE_ROUND && enc->p.round_deadzone)
+        h.flags |= RECIMG_FLAG_ROUND_DEADZONE;
     /* uq: the dithers from a per-block sub-stream (issue 8, docs/SPEED.md "Speed pass 11") */
     if (enc->p.mode == RECIMG_MODE_REC && h.sampler == RECIMG_SAMPLER_UQ && enc->p.rec_block_dither)
         h.flags |= RECIMG_FLAG_BLOCK_DITHER;
@@ -900,7 +906,7 @@ static recimg_status decode_plane_start(decode_jobs *jb, int i)
     if (h->mode != RECIMG_MODE_REC) {
         recimg_round_recon rr;
         recimg_round_model rm;
-        recimg_round_model_init(&rm, h->prior_id);
+        recimg_round_model_init(&rm, h->prior_id, h->flags);
         rr.mode = dec->p.decode;
         rr.realism = dec->p.realism;
         rr.private_seed = dec->p.private_seed;

@@ -63,8 +63,10 @@
                                           nonzero value selects version 2 */
 #define RECIMG_FLAG_UQ_DEADZONE 0x400u /* flags2, rec mode, sampler uq, with 0x01: the deadzone uq of
                                           the AC coefficients (codec_deadzone.h) */
-#define RECIMG_FLAGS2_KNOWN RECIMG_FLAG_UQ_DEADZONE   /* bits of RECIMG_FLAGS2_MASK a decoder
-                                                         understands */
+#define RECIMG_FLAG_ROUND_DEADZONE 0x800u  /* flags2, round mode: the AC cells with the
+                                             prior-adaptive deadzone (codec_round.c) */
+#define RECIMG_FLAGS2_KNOWN (RECIMG_FLAG_UQ_DEADZONE | RECIMG_FLAG_ROUND_DEADZONE)   /* bits of
+                                             RECIMG_FLAGS2_MASK a decoder understands */
 #define RECIMG_STEP_CODE_MIN 64u              /* step >= 1/16 */
 #define RECIMG_STEP_CODE_MAX ((uint32_t)1 << 22) /* step <= 4096 */
 #define RECIMG_CHROMA_SCALE_MIN 64u           /* 0.25 */

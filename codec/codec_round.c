@@ -28,7 +28,10 @@
  * (issue 7): the counts come from a first decoding pass over the plane's
  * stream that keeps nothing else (recimg_round_decode_begin); the second pass
  * then draws every coefficient as it decodes it, so a drawing decode costs
- * the entropy decoding of the plane twice and no plane-sized buffer. */
+ * the entropy decoding of the plane twice and no plane-sized buffer.
+ * With header flags2 0x800 the AC cells carry a prior-adaptive deadzone that the
+ * decoder knows (dz_setup below): the zero flag, the cells' reconstruction and draws,
+ * and what the contexts learn follow the deadzone cells. */
 #include "codec_round.h"
 #include "codec_gain.h"
 #include "codec_format.h"
@@ -64,14 +67,14 @@ static int rice_param(double t, double *tr)
     return r;
 }
 
-static void put_value(rec_rc_encoder *e, int32_t s, double t)
+static void put_value(rec_rc_encoder *e, int32_t s, double t, double tz)
 {
     uint32_t n, hp;
     double tr;
     int r;
     uint32_t pstop;
 
-    rec_rc_encode_bit_p(e, prob16(1.0 - t), s != 0);
+    rec_rc_encode_bit_p(e, prob16(1.0 - tz), s != 0);
     if (s == 0)
         return;
     rec_rc_encode_bits(e, s < 0, 1);
@@ -94,7 +97,7 @@ static void put_value(rec_rc_encoder *e, int32_t s, double t)
 }
 
 /* Returns 0 and the value, or -1 for a value beyond RECIMG_ROUND_MAX_INDEX. */
-static int get_value(rec_rc_decoder *d, double t, int32_t *out)
+static int get_value(rec_rc_decoder *d, double t, double tz, int32_t *out)
 {
     uint64_t hp = 0, n;
     double tr;
@@ -102,7 +105,7 @@ static int get_value(rec_rc_decoder *d, double t, int32_t *out)
     uint32_t pstop, low;
 
     *out = 0;
-    if (!rec_rc_decode_bit_p(d, prob16(1.0 - t)))
+    if (!rec_rc_decode_bit_p(d, prob16(1.0 - tz)))
         return 0;
     neg = (int)rec_rc_decode_bits(d, 1);
     r = rice_param(t, &tr);
@@ -155,9 +158,10 @@ static uint32_t mag_q16(int32_t s)
 #define ROUND_GAIN_T_MIN (1.0 / 1048576.0)   /* the gained t's floor (2^-20) */
 #define ROUND_GAIN_T_MAX (1.0 - 1.0 / 1073741824.0)   /* and ceiling (1 - 2^-30) */
 
-void recimg_round_model_init(recimg_round_model *m, uint32_t prior_id)
+void recimg_round_model_init(recimg_round_model *m, uint32_t prior_id, uint32_t flags)
 {
     m->gain = prior_id == RECIMG_PRIOR_LAPLACE_CTX5;
+    m->deadzone = (flags & RECIMG_FLAG_ROUND_DEADZONE) != 0;
     if (m->gain)
         rec_pow_table_init(&m->table, ROUND_GAIN_BETA);
 }
@@ -192,17 +196,90 @@ static void gained_prior(const recimg_round_model *m, const recimg_gain *g, cons
     out->t = t;
 }
 
-/* After AC value s, coded under the gain of prediction p (before the gain). */
-static void gain_add(const recimg_round_model *m, recimg_gain *g, const recimg_ctx_pred *p, int32_t s)
+/* After AC value s (its magnitude statistic a: |s|, or with the deadzone what the
+ * contexts are fed), coded under the gain of prediction p (before the gain). */
+static void gain_add(const recimg_round_model *m, recimg_gain *g, const recimg_ctx_pred *p, double a)
 {
     if (m->gain)
-        recimg_gain_add(g, p->m, s < 0 ? -(double)s : (double)s, ROUND_GAIN_BETA, ROUND_GAIN_C);   /* swapped: 1/g */
+        recimg_gain_add(g, p->m, a, ROUND_GAIN_BETA, ROUND_GAIN_C);   /* swapped: 1/g */
 }
 
-static int32_t quantize(double y, double step)
+/* ---- Deadzone (header flags2 0x800, docs/FORMAT.md "Payload of the round mode"): the
+ * quantizer's AC cells, in step units, are [-(1/2 + d), 1/2 + d] for q = 0 and
+ * [k - 1/2 + d, k + 1/2 + d] for |q| = k >= 1 (the zero cell widens by 2d, every other
+ * cell moves outward by d), with d known to the decoder from the value's coding prior:
+ * d = min(1, ROUND_DZ_A / b) = min(1, 2 ROUND_DZ_A x), x = -ln t = 1/(2b). Under the
+ * Laplace of scale b, P(q != 0) = e^(-(1/2 + d)/b) = e^(-x (1 + 2d)) = tz and the cells
+ * beyond keep the geometric ratio t^2, so only the zero flag's probability changes; the
+ * MMSE value of a nonzero cell is the Laplace mean on it (the plain offset plus d).
+ * A deadzone widens the zero cell where the prior says a value is probably small: those
+ * values cost nearly nothing (P(0) near 1) at the price of the distortion of a wider
+ * zero cell. Chosen on TRAIN over d = A b^-p (docs/REC_CODEC.md "Decoder-aware deadzone
+ * (session 7)"): p = 1 with A = 0.04; the toy's rate-distortion optimum (a larger d at
+ * small b) and the uq deadzone's rule lose there. The contexts learn dz_fed, not |q|:
+ * fed the deadzone's smaller indices, the model's scales shrink, d grows, and the
+ * coder collapses (+1.8% instead of -1.4% on TRAIN). */
+#define ROUND_DZ_A 0.04
+
+/* d (step units) and the zero flag's tz for a value coded under the Laplace of t
+ * (the coding t, after v5's gain); d = 0, tz = t without the deadzone. */
+static void dz_setup(const recimg_round_model *m, double t, double *tz, double *d)
+{
+    double x, dd, z;
+    *tz = t;
+    *d = 0.0;
+    if (!m->deadzone)
+        return;
+    x = -rec_ln_fast(t);   /* 1 / (2b) >= 0: t in [2^-20, 1 - 2^-30] */
+    dd = 2.0 * ROUND_DZ_A * x;
+    if (!(dd < RECIMG_ROUND_DZ_MAX)) dd = RECIMG_ROUND_DZ_MAX;
+    if (!(dd > 0.0)) dd = 0.0;
+    *d = dd;
+    z = rec_exp_neg_fast(x * (1.0 + 2.0 * dd));
+    if (!(z >= ROUND_GAIN_T_MIN)) z = ROUND_GAIN_T_MIN;
+    if (z > t) z = t;
+    *tz = z;
+}
+
+/* What the contexts (and v5's gain sum E) learn from deadzone value s: the plain
+ * rounding index's expected magnitude on s's cell, E[|round(y)| | cell], under the
+ * coding Laplace (the statistic the discrete model predicts, E|q|): for the zero cell
+ * P(|y| > 1/2 | |y| <= 1/2 + d) = (t - tz) / (1 - tz); for |s| = k >= 1 (d <= 1, so the
+ * cell holds plain bins k and k + 1) k + P(y > k + 1/2 | cell) =
+ * k + (e^(-(1 - d)/b) - t^2) / (1 - t^2), clamped to [k, k + 1]. */
+static double dz_fed(double t, double tz, double d, int32_t s)
+{
+    double w, e, f;
+    if (s == 0) {
+        f = (t - tz) / (1.0 - tz);
+        return f > 0.0 ? f : 0.0;
+    }
+    w = t * t;
+    e = rec_exp_neg_fast(-rec_ln_fast(t) * 2.0 * (1.0 - d));   /* e^(-(1 - d)/b) */
+    f = (e - w) / (1.0 - w);
+    if (!(f > 0.0)) f = 0.0;
+    if (f > 1.0) f = 1.0;
+    return (s < 0 ? -(double)s : (double)s) + f;
+}
+
+/* A nonnegative magnitude (step units) as the context model's 16.16, saturated. */
+static uint32_t mag_q16_d(double a)
+{
+    const double v = a * 65536.0 + 0.5;
+    return v >= (double)RECIMG_CTX_MAG_MAX ? RECIMG_CTX_MAG_MAX : (uint32_t)v;
+}
+
+/* Index of y: plain rounding (half away from zero) for d = 0, else the deadzone cells
+ * (dz_setup): 0 for |y| < (1/2 + d) step, else sign(y) round(|y| / step - d). */
+static int32_t quantize(double y, double step, double d)
 {
     double q = y / step;
-    q = q < 0 ? -floor(-q + 0.5) : floor(q + 0.5);
+    if (d > 0.0) {
+        const double a = (q < 0 ? -q : q) - d;
+        const double k = a < 0.5 ? 0.0 : floor(a + 0.5);
+        q = q < 0 ? -k : k;
+    } else
+        q = q < 0 ? -floor(-q + 0.5) : floor(q + 0.5);
     if (q > RECIMG_ROUND_MAX_INDEX / 2) q = RECIMG_ROUND_MAX_INDEX / 2;
     if (q < -(RECIMG_ROUND_MAX_INDEX / 2)) q = -(RECIMG_ROUND_MAX_INDEX / 2);
     return (int32_t)q;
@@ -215,12 +292,12 @@ static int32_t quantize(double y, double step)
  * |s| = 1 or more: ru's class of zz plus the cell type) in the direction sign(s), with
  * unit step_k (ru's step_k^2 by zigzag index). */
 static void recon_table_add(recimg_recon_acc *acc, const recimg_recon_units *ru, const recimg_ctx_pred *p, int zz,
-                            int32_t s, double y_rel)
+                            int32_t s, double y_rel, double d)
 {
     double a, b, t2, off;
     if (s == 0)
         return;
-    a = s < 0 ? -(double)s : (double)s;
+    a = (s < 0 ? -(double)s : (double)s) + d;
     b = -0.5 / rec_ln_fast(p->t);
     t2 = p->t * p->t;
     off = -0.5 + b - t2 / (1.0 - t2);
@@ -243,26 +320,34 @@ recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, con
         for (uint32_t bx = 0; bx < bw; bx++, coef += 64) {
             int32_t dc, pred, s;
             recimg_ctx_begin_block(ctx, bx, by);
-            dc = quantize(coef[0], step[0]);
+            dc = quantize(coef[0], step[0], 0.0);
             pred = recimg_ctx_dc_predict(ctx);
             s = dc - pred;
             recimg_ctx_predict(ctx, 0, &p);
-            put_value(enc, s, p.t);
+            put_value(enc, s, p.t, p.t);
             if (acc)   /* decoder-only side information */
-                recon_table_add(acc, &ru, &p, 0, s, coef[0] / step[0] - (double)pred);
+                recon_table_add(acc, &ru, &p, 0, s, coef[0] / step[0] - (double)pred, 0.0);
             recimg_ctx_update(ctx, 0, &p, mag_q16(s));
             recimg_ctx_dc_record(ctx, dc);
             gain = gain_empty;
             for (int zz = 1; zz < 64; zz++) {
                 const int k = recimg_zigzag[zz];
-                s = quantize(coef[k], step[k]);
+                double tz, d;
                 recimg_ctx_predict(ctx, zz, &p);
                 gained_prior(m, &gain, &p, &pg);
-                put_value(enc, s, pg.t);
-                gain_add(m, &gain, &p, s);
+                dz_setup(m, pg.t, &tz, &d);
+                s = quantize(coef[k], step[k], d);
+                put_value(enc, s, pg.t, tz);
                 if (acc)   /* the decoder's MMSE estimate: under the gained prior */
-                    recon_table_add(acc, &ru, &pg, zz, s, coef[k] / step[k]);
-                recimg_ctx_update(ctx, zz, &p, mag_q16(s));
+                    recon_table_add(acc, &ru, &pg, zz, s, coef[k] / step[k], d);
+                if (m->deadzone) {
+                    const double a = dz_fed(pg.t, tz, d, s);
+                    gain_add(m, &gain, &p, a);
+                    recimg_ctx_update(ctx, zz, &p, mag_q16_d(a));
+                } else {
+                    gain_add(m, &gain, &p, s < 0 ? -(double)s : (double)s);
+                    recimg_ctx_update(ctx, zz, &p, mag_q16(s));
+                }
             }
             recimg_ctx_end_block(ctx);
         }
@@ -270,13 +355,14 @@ recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, con
     return RECIMG_OK;
 }
 
-/* Reconstruction of residual s relative to a centre, in step units. */
-static double recon(const recimg_ctx *ctx, const recimg_ctx_pred *p, int32_t s, int center)
+/* Reconstruction of residual s relative to a centre, in step units (d: the value's
+ * deadzone, dz_setup; the cell of a nonzero s is then [|s| - 1/2 + d, |s| + 1/2 + d]). */
+static double recon(const recimg_ctx *ctx, const recimg_ctx_pred *p, int32_t s, int center, double d)
 {
     double a, b, t2, off;
     if (s == 0)
         return 0.0;
-    a = s < 0 ? -(double)s : (double)s;
+    a = (s < 0 ? -(double)s : (double)s) + d;
     if (!center) {
         b = recimg_ctx_scale(ctx, p);
         t2 = p->t * p->t;
@@ -288,9 +374,10 @@ static double recon(const recimg_ctx *ctx, const recimg_ctx_pred *p, int32_t s, 
     return s < 0 ? -a : a;
 }
 
-/* A draw of a Laplace of scale b (step units) restricted to bin s, from a
- * private uniform u in (0, 1): inverse CDF of the exponential on [lo, lo + L]. */
-static double draw_in_bin(double b, int32_t s, double u)
+/* A draw of a Laplace of scale b (step units) restricted to bin s (with deadzone d:
+ * its cell, dz_setup), from a private uniform u in (0, 1): inverse CDF of the
+ * exponential on [lo, lo + L]. */
+static double draw_in_bin(double b, int32_t s, double u, double d)
 {
     double lo, L, x;
     int neg;
@@ -298,10 +385,10 @@ static double draw_in_bin(double b, int32_t s, double u)
         neg = u < 0.5;
         u = neg ? 2.0 * u : 2.0 * u - 1.0;
         lo = 0.0;
-        L = 0.5;
+        L = 0.5 + d;
     } else {
         neg = s < 0;
-        lo = (neg ? -(double)s : (double)s) - 0.5;
+        lo = (neg ? -(double)s : (double)s) - 0.5 + d;
         L = 1.0;
     }
     if (!(u > 0.0)) u = 1e-300;
@@ -323,35 +410,35 @@ static int draws(const recimg_round_recon *rr)
 
 /* The MMSE estimate of index s (step units), with the reconstruction table's
  * correction when the file has one: |estimate| + c clamped into the bin
- * [|s| - 1/2, |s| + 1/2], the sign of s kept (zz = index mod 64). */
+ * [|s| - 1/2 + d, |s| + 1/2 + d], the sign of s kept (zz = index mod 64). */
 static double recon_mmse(const recimg_ctx *ctx, const recimg_ctx_pred *p, int32_t s,
-                         const recimg_round_recon *rr, uint64_t index)
+                         const recimg_round_recon *rr, uint64_t index, double d)
 {
-    const double v = recon(ctx, p, s, 0);
+    const double v = recon(ctx, p, s, 0, d);
     double c, n;
     if (!rr->recon_zz || s == 0)
         return v;
     c = rr->recon_zz[index % 64u][s > 1 || s < -1];
     if (c == 0.0)
         return v;
-    n = s < 0 ? -(double)s : (double)s;
+    n = (s < 0 ? -(double)s : (double)s) + d;
     return s < 0 ? -recimg_recon_apply(-v, 1.0, c, n - 0.5, n + 0.5)
                  : recimg_recon_apply(v, 1.0, c, n - 0.5, n + 0.5);
 }
 
 static double reconstruct(const recimg_ctx *ctx, const recimg_ctx_pred *p, int32_t s,
-                          const recimg_round_recon *rr, uint64_t index)
+                          const recimg_round_recon *rr, uint64_t index, double dz)
 {
     double u, d;
     if (rr->mode == RECIMG_DECODE_CENTER)
-        return recon(ctx, p, s, 1);
+        return recon(ctx, p, s, 1, dz);
     if (!draws(rr))
-        return recon_mmse(ctx, p, s, rr, index);
+        return recon_mmse(ctx, p, s, rr, index, dz);
     u = rec_prng_uniform(rr->private_seed, 2000u + rr->plane, index);
-    d = draw_in_bin(recimg_ctx_scale(ctx, p), s, u);
+    d = draw_in_bin(recimg_ctx_scale(ctx, p), s, u, dz);
     if (rr->mode == RECIMG_DECODE_SAMPLE)
         return d;
-    return (1.0 - rr->realism) * recon_mmse(ctx, p, s, rr, index) + rr->realism * d;
+    return (1.0 - rr->realism) * recon_mmse(ctx, p, s, rr, index, dz) + rr->realism * d;
 }
 
 /* Scale c (step units) of the Laplace that the zero bin's draws use for one
@@ -406,21 +493,24 @@ static recimg_status decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, double *c
             recimg_ctx_begin_block(ctx, bx, by);
             pred = recimg_ctx_dc_predict(ctx);
             recimg_ctx_predict(ctx, 0, &p);
-            if (get_value(dec, p.t, &s) != 0) return RECIMG_ERR_CORRUPT;
+            if (get_value(dec, p.t, p.t, &s) != 0) return RECIMG_ERR_CORRUPT;
             dc = (int64_t)pred + s;
             if (dc > RECIMG_ROUND_MAX_INDEX || dc < -RECIMG_ROUND_MAX_INDEX) return RECIMG_ERR_CORRUPT;
             if (coef)
-                coef[0] = ((double)pred + reconstruct(ctx, &p, s, rr, block * 64)) * step[0];
+                coef[0] = ((double)pred + reconstruct(ctx, &p, s, rr, block * 64, 0.0)) * step[0];
             recimg_ctx_update(ctx, 0, &p, mag_q16(s));
             recimg_ctx_dc_record(ctx, (int32_t)dc);
             gain = gain_empty;
             for (int zz = 1; zz < 64; zz++) {
                 const int k = recimg_zigzag[zz];
                 const uint64_t idx = block * 64 + (uint64_t)zz;
+                double tz, dz, fa;
                 recimg_ctx_predict(ctx, zz, &p0);
                 gained_prior(m, &gain, &p0, &p);
-                if (get_value(dec, p.t, &s) != 0) return RECIMG_ERR_CORRUPT;
-                gain_add(m, &gain, &p0, s);
+                dz_setup(m, p.t, &tz, &dz);
+                if (get_value(dec, p.t, tz, &s) != 0) return RECIMG_ERR_CORRUPT;
+                fa = m->deadzone ? dz_fed(p.t, tz, dz, s) : (s < 0 ? -(double)s : (double)s);
+                gain_add(m, &gain, &p0, fa);
                 if (cnt) {
                     if (s == 0) cnt[0][zz] += 1.0;
                     else if (s == 1 || s == -1) cnt[1][zz] += 1.0;
@@ -433,12 +523,12 @@ static recimg_status decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, double *c
                      * through float as it always has (the draws' golden MD5s). */
                     double b = (double)(float)recimg_ctx_scale(ctx, &p), d;
                     if (bfit[zz] < b) b = bfit[zz];
-                    d = draw_in_bin(b, 0, rec_prng_uniform(rr->private_seed, 2000u + rr->plane, idx));
+                    d = draw_in_bin(b, 0, rec_prng_uniform(rr->private_seed, 2000u + rr->plane, idx), dz);
                     coef[k] = (rr->mode == RECIMG_DECODE_SAMPLE ? d : rr->realism * d) * step[k];
                 } else {
-                    coef[k] = reconstruct(ctx, &p, s, rr, idx) * step[k];
+                    coef[k] = reconstruct(ctx, &p, s, rr, idx, dz) * step[k];
                 }
-                recimg_ctx_update(ctx, zz, &p, mag_q16(s));
+                recimg_ctx_update(ctx, zz, &p, m->deadzone ? mag_q16_d(fa) : mag_q16(s));
             }
             recimg_ctx_end_block(ctx);
             if (coef)

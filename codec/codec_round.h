@@ -15,6 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The deadzone's largest d (step units, header flags2 0x800): a zero AC cell is at most
+   [-(1/2 + RECIMG_ROUND_DZ_MAX), 1/2 + RECIMG_ROUND_DZ_MAX] steps wide. */
+#define RECIMG_ROUND_DZ_MAX 1.0
+
 /* Largest |bin index| a stream may carry; larger decoded values are corrupt. */
 #define RECIMG_ROUND_MAX_INDEX ((int32_t)1 << 22)
 
@@ -23,11 +27,13 @@
  * predictions, codec_round.c). */
 typedef struct {
     int gain;             /* prior id 5 */
+    int deadzone;         /* header flag 0x800: the AC cells' prior-adaptive deadzone */
     rec_pow_table table;  /* the gain's factor (codec_round.c), filled for prior id 5 */
 } recimg_round_model;
 
-/* Fills m for prior id 1 or 5 (any other id: as 1; the header parser refuses them). */
-void recimg_round_model_init(recimg_round_model *m, uint32_t prior_id);
+/* Fills m for prior id 1 or 5 (any other id: as 1; the header parser refuses them) and
+   the header flags (RECIMG_FLAG_ROUND_DEADZONE; other bits are ignored). */
+void recimg_round_model_init(recimg_round_model *m, uint32_t prior_id, uint32_t flags);
 
 /* Codes block rows [by0, by1) of a plane of bw blocks across: the next rows
  * after those of the previous call on the same enc and ctx (a plane is coded

@@ -81,14 +81,19 @@ static int header_valid(int mode, unsigned sampler, unsigned prior, unsigned fla
     return 1;
 }
 
-/* FORMAT.md, version 2's flags2 (the flags' bits 8..31); every undefined bit is corrupt.
- * 0x400 (flags2 bit 2): the deadzone uq, rec mode, sampler uq, with flag 0x01 (flags:
- * byte 27; header_valid holds already). */
+/* FORMAT.md, version 2's flags2 (the flags' bits 8..31; flags2 bit k is flag 0x100 << k);
+ * every undefined bit is corrupt, and each defined one is valid only where its feature
+ * exists (flags: byte 27; header_valid holds already):
+ * 0x4 = 0x400, the deadzone uq: rec mode, sampler uq, with flag 0x01;
+ * 0x8 = 0x800, the round deadzone: round mode only (any prior id and flag byte round mode
+ * allows). They never meet (different modes). */
 static int flags2_valid(int mode, unsigned sampler, unsigned prior, unsigned flags, uint32_t flags2)
 {
     (void)prior;
     if (flags2 == 0x4u)
         return mode == 1 && sampler == 5 && (flags & 0x01u);
+    if (flags2 == 0x8u)
+        return mode == 0;
     return 0;
 }
 
