@@ -221,24 +221,33 @@ static void gain_add(const recimg_round_model *m, recimg_gain *g, const recimg_c
  * coder collapses (+1.8% instead of -1.4% on TRAIN). */
 #define ROUND_DZ_A 0.04
 
-/* d (step units) and the zero flag's tz for a value coded under the Laplace of t
- * (the coding t, after v5's gain); d = 0, tz = t without the deadzone. */
-static void dz_setup(const recimg_round_model *m, double t, double *tz, double *d)
+/* One AC value's deadzone: d (step units), the zero flag's tz and x = -ln t. */
+typedef struct {
+    double d, tz, x;
+} dz_cell;
+
+/* The deadzone of a value coded under the Laplace of t (the coding t, after v5's gain);
+ * d = 0, tz = t without the flag. e^-16 is below tz's floor 2^-20, so an exponent of 16
+ * or more takes the floor without an exponential. */
+static void dz_setup(const recimg_round_model *m, double t, dz_cell *c)
 {
-    double x, dd, z;
-    *tz = t;
-    *d = 0.0;
+    double x, dd, a, z;
+    c->tz = t;
+    c->d = 0.0;
+    c->x = 0.0;
     if (!m->deadzone)
         return;
     x = -rec_ln_fast(t);   /* 1 / (2b) >= 0: t in [2^-20, 1 - 2^-30] */
     dd = 2.0 * ROUND_DZ_A * x;
     if (!(dd < RECIMG_ROUND_DZ_MAX)) dd = RECIMG_ROUND_DZ_MAX;
     if (!(dd > 0.0)) dd = 0.0;
-    *d = dd;
-    z = rec_exp_neg_fast(x * (1.0 + 2.0 * dd));
+    a = x * (1.0 + 2.0 * dd);
+    z = a < 16.0 ? rec_exp_neg_fast(a) : ROUND_GAIN_T_MIN;
     if (!(z >= ROUND_GAIN_T_MIN)) z = ROUND_GAIN_T_MIN;
     if (z > t) z = t;
-    *tz = z;
+    c->d = dd;
+    c->tz = z;
+    c->x = x;
 }
 
 /* What the contexts (and v5's gain sum E) learn from deadzone value s: the plain
@@ -247,15 +256,16 @@ static void dz_setup(const recimg_round_model *m, double t, double *tz, double *
  * P(|y| > 1/2 | |y| <= 1/2 + d) = (t - tz) / (1 - tz); for |s| = k >= 1 (d <= 1, so the
  * cell holds plain bins k and k + 1) k + P(y > k + 1/2 | cell) =
  * k + (e^(-(1 - d)/b) - t^2) / (1 - t^2), clamped to [k, k + 1]. */
-static double dz_fed(double t, double tz, double d, int32_t s)
+static double dz_fed(double t, const dz_cell *c, int32_t s)
 {
-    double w, e, f;
+    double w, a, e, f;
     if (s == 0) {
-        f = (t - tz) / (1.0 - tz);
+        f = (t - c->tz) / (1.0 - c->tz);
         return f > 0.0 ? f : 0.0;
     }
     w = t * t;
-    e = rec_exp_neg_fast(-rec_ln_fast(t) * 2.0 * (1.0 - d));   /* e^(-(1 - d)/b) */
+    a = c->x * 2.0 * (1.0 - c->d);   /* (1 - d) / b; e^-16 < 2^-23: no exponential */
+    e = a < 16.0 ? rec_exp_neg_fast(a) : 0.0;
     f = (e - w) / (1.0 - w);
     if (!(f > 0.0)) f = 0.0;
     if (f > 1.0) f = 1.0;
@@ -332,16 +342,16 @@ recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, con
             gain = gain_empty;
             for (int zz = 1; zz < 64; zz++) {
                 const int k = recimg_zigzag[zz];
-                double tz, d;
+                dz_cell c;
                 recimg_ctx_predict(ctx, zz, &p);
                 gained_prior(m, &gain, &p, &pg);
-                dz_setup(m, pg.t, &tz, &d);
-                s = quantize(coef[k], step[k], d);
-                put_value(enc, s, pg.t, tz);
+                dz_setup(m, pg.t, &c);
+                s = quantize(coef[k], step[k], c.d);
+                put_value(enc, s, pg.t, c.tz);
                 if (acc)   /* the decoder's MMSE estimate: under the gained prior */
-                    recon_table_add(acc, &ru, &pg, zz, s, coef[k] / step[k], d);
+                    recon_table_add(acc, &ru, &pg, zz, s, coef[k] / step[k], c.d);
                 if (m->deadzone) {
-                    const double a = dz_fed(pg.t, tz, d, s);
+                    const double a = dz_fed(pg.t, &c, s);
                     gain_add(m, &gain, &p, a);
                     recimg_ctx_update(ctx, zz, &p, mag_q16_d(a));
                 } else {
@@ -504,12 +514,13 @@ static recimg_status decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, double *c
             for (int zz = 1; zz < 64; zz++) {
                 const int k = recimg_zigzag[zz];
                 const uint64_t idx = block * 64 + (uint64_t)zz;
-                double tz, dz, fa;
+                dz_cell c;
+                double fa;
                 recimg_ctx_predict(ctx, zz, &p0);
                 gained_prior(m, &gain, &p0, &p);
-                dz_setup(m, p.t, &tz, &dz);
-                if (get_value(dec, p.t, tz, &s) != 0) return RECIMG_ERR_CORRUPT;
-                fa = m->deadzone ? dz_fed(p.t, tz, dz, s) : (s < 0 ? -(double)s : (double)s);
+                dz_setup(m, p.t, &c);
+                if (get_value(dec, p.t, c.tz, &s) != 0) return RECIMG_ERR_CORRUPT;
+                fa = m->deadzone ? dz_fed(p.t, &c, s) : (s < 0 ? -(double)s : (double)s);
                 gain_add(m, &gain, &p0, fa);
                 if (cnt) {
                     if (s == 0) cnt[0][zz] += 1.0;
@@ -523,10 +534,10 @@ static recimg_status decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, double *c
                      * through float as it always has (the draws' golden MD5s). */
                     double b = (double)(float)recimg_ctx_scale(ctx, &p), d;
                     if (bfit[zz] < b) b = bfit[zz];
-                    d = draw_in_bin(b, 0, rec_prng_uniform(rr->private_seed, 2000u + rr->plane, idx), dz);
+                    d = draw_in_bin(b, 0, rec_prng_uniform(rr->private_seed, 2000u + rr->plane, idx), c.d);
                     coef[k] = (rr->mode == RECIMG_DECODE_SAMPLE ? d : rr->realism * d) * step[k];
                 } else {
-                    coef[k] = reconstruct(ctx, &p, s, rr, idx, dz) * step[k];
+                    coef[k] = reconstruct(ctx, &p, s, rr, idx, c.d) * step[k];
                 }
                 recimg_ctx_update(ctx, zz, &p, m->deadzone ? mag_q16_d(fa) : mag_q16(s));
             }

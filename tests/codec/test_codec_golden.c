@@ -256,6 +256,18 @@ static const golden table[] = {
     {"golden_rec3cf_dz_uq_gray_q20.rec", 48, 40, 1, RECIMG_CHROMA_420, 20, 45, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
      {"8eb2604d334a97af4186e0ebe21fb1dc", "b12b6daf13aac9c1bee5171a7e9cf55e",
       "599123b5977ac3ffa630136f4e1854d3", "5b261912a7edd180f54cde2be856f656"}},
+    /* header flags2 0x800 (version 2; the round deadzone, docs/FORMAT.md "Payload of the
+       round mode"): with v5 and the reconstruction table (what round_deadzone = 1 writes by
+       default), with v5 alone (gray) and with v1 (4:4:4) */
+    {"golden_round5_dz_rt_rgb420_q40.rec", 128, 96, 3, RECIMG_CHROMA_420, 40, 48, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"0236c16f64f713bb6bfdfa1930a21070", "5547669130d140a0e2c573e07fdd9319",
+      "8e48eeea7b1a98c9d06eb66f8b41f70c", "49f17cf6324239e8887298b77f0eb23b"}},
+    {"golden_round5_dz_gray_q70.rec", 56, 40, 1, RECIMG_CHROMA_420, 70, 49, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"c0a9fce5293fd803b271bb18ca2d4671", "9bac7056a5f8e61078a9b9849fa63ab1",
+      "d4ab682a8662d1798bdfc24d015abef2", "7f3bba54cededa1c7d475ec5691f2d93"}},
+    {"golden_round_dz_rgb444_q25.rec", 64, 48, 3, RECIMG_CHROMA_444, 25, 50, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"6c7e00dd30268f682e5d621e8648a431", "9a778e1aaea313730f7f1a50ec14ace5",
+      "948b218042dc12d5a7f383163274c59d", "66eab2117b6a492d5043bc0ca7fbda1f"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
@@ -323,7 +335,8 @@ static int make(const char *dir, const char *prefix)
         p.rec_block_flag = strncmp(g->file, "golden_rec4", 11) == 0;
         p.round_block_gain = strncmp(g->file, "golden_round5", 13) == 0;
         p.recon_table = strstr(g->file, "_rt_") != NULL;
-        p.rec_uq_deadzone = strstr(g->file, "_dz_") != NULL;
+        p.rec_uq_deadzone = g->mode == RECIMG_MODE_REC && strstr(g->file, "_dz_") != NULL;
+        p.round_deadzone = g->mode == RECIMG_MODE_ROUND && strstr(g->file, "_dz_") != NULL;
         if (strstr(g->file, "_flat_")) {
             p.matrix_id = 0;
             p.chroma_step_scale = 141.0 / 256.0;
@@ -377,9 +390,11 @@ int main(int argc, char **argv)
                            | (strstr(g->file, "_fc_") ? 0x08 : 0)
                            | (strstr(g->file, "_bd_") ? 0x20 : 0)
                            | (strstr(g->file, "_rt_") ? 0x40 : 0)));
-        /* the deadzone uq: version 2 with flags2 0x400 (offset 56), version 1 otherwise */
+        /* "_dz_": version 2 with flags2 (offset 56) 0x400, the deadzone uq, in rec mode and
+           0x800, the round deadzone, in round mode; version 1 otherwise */
         if (strstr(g->file, "_dz_"))
-            CHECK(size > 60 && data[8] == 2 && data[56] == 0x04 && data[57] == 0 && data[58] == 0 && data[59] == 0);
+            CHECK(size > 60 && data[8] == 2 && data[56] == (g->mode == RECIMG_MODE_REC ? 0x04 : 0x08) &&
+                  data[57] == 0 && data[58] == 0 && data[59] == 0);
         else
             CHECK(size > 8 && data[8] == 1);
         /* the step matrix and chroma step code a "_flat_" file pins (bytes 26, 32-33) */
