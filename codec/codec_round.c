@@ -323,6 +323,7 @@ recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, con
     recimg_ctx_pred p, pg;
     recimg_gain gain, gain_empty;
     recimg_recon_units ru;   /* the table's classes and step^2 by zigzag index */
+    const int deadzone = m->deadzone;   /* read once: the loop stores through ctx */
     gain_start(m, &gain_empty);
     if (acc)
         recimg_recon_units_prepare(&ru, chroma, step);
@@ -342,19 +343,24 @@ recimg_status recimg_round_encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, con
             gain = gain_empty;
             for (int zz = 1; zz < 64; zz++) {
                 const int k = recimg_zigzag[zz];
-                dz_cell c;
                 recimg_ctx_predict(ctx, zz, &p);
                 gained_prior(m, &gain, &p, &pg);
-                dz_setup(m, pg.t, &c);
-                s = quantize(coef[k], step[k], c.d);
-                put_value(enc, s, pg.t, c.tz);
-                if (acc)   /* the decoder's MMSE estimate: under the gained prior */
-                    recon_table_add(acc, &ru, &pg, zz, s, coef[k] / step[k], c.d);
-                if (m->deadzone) {
-                    const double a = dz_fed(pg.t, &c, s);
+                if (deadzone) {
+                    dz_cell c;
+                    double a;
+                    dz_setup(m, pg.t, &c);
+                    s = quantize(coef[k], step[k], c.d);
+                    put_value(enc, s, pg.t, c.tz);
+                    if (acc)   /* the decoder's MMSE estimate: under the gained prior */
+                        recon_table_add(acc, &ru, &pg, zz, s, coef[k] / step[k], c.d);
+                    a = dz_fed(pg.t, &c, s);
                     gain_add(m, &gain, &p, a);
                     recimg_ctx_update(ctx, zz, &p, mag_q16_d(a));
                 } else {
+                    s = quantize(coef[k], step[k], 0.0);
+                    put_value(enc, s, pg.t, pg.t);
+                    if (acc)
+                        recon_table_add(acc, &ru, &pg, zz, s, coef[k] / step[k], 0.0);
                     gain_add(m, &gain, &p, s < 0 ? -(double)s : (double)s);
                     recimg_ctx_update(ctx, zz, &p, mag_q16(s));
                 }
@@ -495,6 +501,7 @@ static recimg_status decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, double *c
     recimg_ctx_pred p, p0;
     recimg_gain gain, gain_empty;
     uint64_t block = (uint64_t)by0 * bw;
+    const int deadzone = m->deadzone;   /* read once: the loop stores through ctx */
     gain_start(m, &gain_empty);
     for (uint32_t by = by0; by < by1; by++) {
         for (uint32_t bx = 0; bx < bw; bx++, block++) {
@@ -514,14 +521,25 @@ static recimg_status decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, double *c
             for (int zz = 1; zz < 64; zz++) {
                 const int k = recimg_zigzag[zz];
                 const uint64_t idx = block * 64 + (uint64_t)zz;
-                dz_cell c;
-                double fa;
+                double dz;
+                uint32_t mag;
                 recimg_ctx_predict(ctx, zz, &p0);
                 gained_prior(m, &gain, &p0, &p);
-                dz_setup(m, p.t, &c);
-                if (get_value(dec, p.t, c.tz, &s) != 0) return RECIMG_ERR_CORRUPT;
-                fa = m->deadzone ? dz_fed(p.t, &c, s) : (s < 0 ? -(double)s : (double)s);
-                gain_add(m, &gain, &p0, fa);
+                if (deadzone) {
+                    dz_cell c;
+                    double fa;
+                    dz_setup(m, p.t, &c);
+                    if (get_value(dec, p.t, c.tz, &s) != 0) return RECIMG_ERR_CORRUPT;
+                    fa = dz_fed(p.t, &c, s);
+                    gain_add(m, &gain, &p0, fa);
+                    mag = mag_q16_d(fa);
+                    dz = c.d;
+                } else {
+                    dz = 0.0;
+                    if (get_value(dec, p.t, p.t, &s) != 0) return RECIMG_ERR_CORRUPT;
+                    gain_add(m, &gain, &p0, s < 0 ? -(double)s : (double)s);
+                    mag = mag_q16(s);
+                }
                 if (cnt) {
                     if (s == 0) cnt[0][zz] += 1.0;
                     else if (s == 1 || s == -1) cnt[1][zz] += 1.0;
@@ -534,12 +552,12 @@ static recimg_status decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, double *c
                      * through float as it always has (the draws' golden MD5s). */
                     double b = (double)(float)recimg_ctx_scale(ctx, &p), d;
                     if (bfit[zz] < b) b = bfit[zz];
-                    d = draw_in_bin(b, 0, rec_prng_uniform(rr->private_seed, 2000u + rr->plane, idx), c.d);
+                    d = draw_in_bin(b, 0, rec_prng_uniform(rr->private_seed, 2000u + rr->plane, idx), dz);
                     coef[k] = (rr->mode == RECIMG_DECODE_SAMPLE ? d : rr->realism * d) * step[k];
                 } else {
-                    coef[k] = reconstruct(ctx, &p, s, rr, idx, c.d) * step[k];
+                    coef[k] = reconstruct(ctx, &p, s, rr, idx, dz) * step[k];
                 }
-                recimg_ctx_update(ctx, zz, &p, m->deadzone ? mag_q16_d(fa) : mag_q16(s));
+                recimg_ctx_update(ctx, zz, &p, mag);
             }
             recimg_ctx_end_block(ctx);
             if (coef)
