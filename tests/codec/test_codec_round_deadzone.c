@@ -207,9 +207,10 @@ static void rec_mode(const recimg_image *img)
     size_t n = 0, ng = 0;
     recimg_image x;
     CHECK(encode(img, RECIMG_MODE_REC, 50, 1, &f, &n) == RECIMG_OK);
-    CHECK(f && n > 60 && f[8] == 1);
+    CHECK(f && n > 60 && (f[8] == 1 || (f[8] == 2 && !(f[56] & 0x08))));   /* never 0x800 */
     if (f && n > 60) {
-        g = ct_with_flags2(f, n, 0x8u, &ng);
+        const uint32_t old2 = f[8] == 2 ? (uint32_t)f[56] | (uint32_t)f[57] << 8 | (uint32_t)f[58] << 16 : 0u;
+        g = ct_with_flags2(f, n, old2 | 0x8u, &ng);
         CHECK(g != NULL);
         if (g)
             CHECK(ct_decode(g, ng, 1, &x) == RECIMG_ERR_CORRUPT);
