@@ -759,6 +759,8 @@ static int cmd_info(int argc, char **argv)
                 printf(", zero-bit threshold %.4f bits", info.rec_zero_bits);
             if (info.flags & 0x400u)   /* flags2 (version 2) */
                 printf(", deadzone uq");
+            if (info.flags & 0x800u)
+                printf(", deadzone rounding");
             if (info.flags & 0x02u)
                 printf(", far-bin reconstruction");
             if (info.flags & 0x04u)
