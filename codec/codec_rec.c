@@ -44,7 +44,14 @@
  *
  * uq files carry header flag 0x02: the decoder reconstructs bins away from the
  * prior mean under a wider Laplace (far_bin_estimate below); reconstruction only,
- * the bitstream and everything fed back are those of a file without the flag. */
+ * the bitstream and everything fed back are those of a file without the flag.
+ *
+ * uq files with flags2 0x400 (the default since session 7) code every AC coefficient
+ * with b < sqrt(12) through the deadzone uq (codec_deadzone.h; dz_encode / dz_decode
+ * below): still an exact channel, its y-cell replaces [X - W, X + W] everywhere, and
+ * the contexts learn from the cell's second moment w E[y^2 | cell] instead of w e^2
+ * (with w e^2 the wide zero cells shrink the contexts and the rule collapses;
+ * docs/REC_CODEC.md "Deadzone uq"). */
 #include "codec_rec.h"
 #include "codec_deadzone.h"
 #include "codec_gain.h"
