@@ -6,55 +6,11 @@
  * at 0.7, 0.06 at 1), i.e. about 0.06 (b / D)^-1.6. On TRAIN the scale 0.03 .. 0.06 and
  * the exponent 1.2 .. 1.6 were within 0.1 point of each other (docs/REC_CODEC.md
  * "Deadzone uq"); 0.05 and 1.6 are the chosen constants, no deadzone from b = D on (the
- * deadzone is below 0.05 D there and changed nothing measurable). */
+ * deadzone is below 0.05 D there and changed nothing measurable). The rule and the
+ * cell are inline in codec_deadzone.h; this file holds the second moment. */
 #include "codec_deadzone.h"
 
-#include "rec_fast.h"
 #include "rec_math.h"
-
-#define DZ_STEP 3.46410161513775458705   /* uq's unit step sqrt(12) */
-#define DZ_A 0.05                        /* d / D = DZ_A (b / D)^-DZ_P ... */
-#define DZ_P 1.6
-#define DZ_DMAX 2.0                      /* ... at most DZ_DMAX ... */
-#define DZ_RMAX 1.0                      /* ... and none from b / D = DZ_RMAX on */
-#define DZ_MAX_RATIO 600.0               /* d / b at most this: tail stays a normal double */
-
-void recimg_dz_rule(double b, recimg_dz *out)
-{
-    const double r = b * (1.0 / DZ_STEP);
-    double dn, d;
-    if (!(r > 0.0) || !(r < DZ_RMAX)) {
-        out->d = 0.0;
-        out->tail = 1.0;
-        return;
-    }
-    /* r^-p = 1 / e^(-p (-ln r)), -ln r > 0: the short table-driven forms (rec_fast.h) */
-    dn = DZ_A / rec_exp_neg_fast(DZ_P * -rec_ln_fast(r));
-    if (dn > DZ_DMAX)
-        dn = DZ_DMAX;
-    d = dn * DZ_STEP;
-    if (d > DZ_MAX_RATIO * b)
-        d = DZ_MAX_RATIO * b;
-    out->d = d;
-    out->tail = rec_exp_neg_fast(d / b);
-}
-
-double recimg_dz_compand(double y, double d)
-{
-    if (y > d)
-        return y - d;
-    if (y < -d)
-        return y + d;
-    return 0.0;
-}
-
-void recimg_dz_cell(int64_t k, double u, double d, double *lo, double *hi)
-{
-    const double l = DZ_STEP * (((double)k - u) - 0.5);
-    const double h = DZ_STEP * (((double)(k + 1) - u) - 0.5);
-    *lo = l >= 0.0 ? l + d : l - d;
-    *hi = h >= 0.0 ? h + d : h - d;
-}
 
 /* For t ~ Exp(scale b) truncated to [0, L], q = e^(-L / b): E[t] and E[t^2]. */
 static double trunc_m1(double L, double b, double q)

@@ -13,6 +13,9 @@
 #ifndef CODEC_CODEC_DEADZONE_H
 #define CODEC_CODEC_DEADZONE_H
 
+#include "rec_fast.h"            /* rec_ln_fast */
+#include "rec_fast_internal.h"   /* rec_fast_exp_neg_body: rec_exp_neg_fast inline */
+
 #include <stdint.h>
 
 /* The deadzone of an AC coefficient: d >= 0 (sigma units) and the bin coder's factor
@@ -21,20 +24,59 @@ typedef struct {
     double d, tail;
 } recimg_dz;
 
+#define RECIMG_DZ_STEP 3.46410161513775458705   /* uq's unit step sqrt(12) */
+#define RECIMG_DZ_A 0.05                        /* d / D = A (b / D)^-P ... */
+#define RECIMG_DZ_P 1.6
+#define RECIMG_DZ_DMAX 2.0                      /* ... at most DMAX ... */
+#define RECIMG_DZ_RMAX 1.0                      /* ... and none from b / D = RMAX on */
+#define RECIMG_DZ_MAX_RATIO 600.0               /* d / b at most this: tail stays a normal double */
+
 /* The rule (docs/FORMAT.md): with r = b (1 / sqrt(12)), d = 0 and tail = 1 exactly when
  * r >= 1 (or b is not a positive number); otherwise
  * d = sqrt(12) min(2, 0.05 / e^(-1.6 (-ln r))) (= 0.05 r^-1.6), at most 600 b, and
  * tail = e^(-d / b), with rec_ln_fast and rec_exp_neg_fast (rec_fast.h; IEEE double in
- * this order). */
-void recimg_dz_rule(double b, recimg_dz *out);
+ * this order). Inline, as are the two below, because the coder calls them once per
+ * coded AC coefficient (issue 8); the arithmetic is the same in every caller. */
+static inline void recimg_dz_rule(double b, recimg_dz *out)
+{
+    const double r = b * (1.0 / RECIMG_DZ_STEP);
+    double dn, d;
+    if (!(r > 0.0) || !(r < RECIMG_DZ_RMAX)) {
+        out->d = 0.0;
+        out->tail = 1.0;
+        return;
+    }
+    /* r^-p = 1 / e^(-p (-ln r)), -ln r > 0: the short table-driven forms (rec_fast.h) */
+    dn = RECIMG_DZ_A / rec_fast_exp_neg_body(RECIMG_DZ_P * -rec_ln_fast(r));
+    if (dn > RECIMG_DZ_DMAX)
+        dn = RECIMG_DZ_DMAX;
+    d = dn * RECIMG_DZ_STEP;
+    if (d > RECIMG_DZ_MAX_RATIO * b)
+        d = RECIMG_DZ_MAX_RATIO * b;
+    out->d = d;
+    out->tail = rec_fast_exp_neg_body(d / b);
+}
 
 /* g of y: sign(y) max(0, |y| - d). */
-double recimg_dz_compand(double y, double d);
+static inline double recimg_dz_compand(double y, double d)
+{
+    if (y > d)
+        return y - d;
+    if (y < -d)
+        return y + d;
+    return 0.0;
+}
 
 /* The y-cell [*lo, *hi] of uq bin k at dither u: the bin's edges as the bin coder forms
  * them, sqrt(12) ((k - u) - 1/2) and sqrt(12) ((k + 1 - u) - 1/2), each moved by +d if it
  * is >= 0 and by -d otherwise (the coder puts the point mass below an edge at 0). */
-void recimg_dz_cell(int64_t k, double u, double d, double *lo, double *hi);
+static inline void recimg_dz_cell(int64_t k, double u, double d, double *lo, double *hi)
+{
+    const double l = RECIMG_DZ_STEP * (((double)k - u) - 0.5);
+    const double h = RECIMG_DZ_STEP * (((double)(k + 1) - u) - 0.5);
+    *lo = l >= 0.0 ? l + d : l - d;
+    *hi = h >= 0.0 ? h + d : h - d;
+}
 
 /* E[y^2 | y in [lo, hi]] under Laplace(0, b), lo < hi: the statistic the context model
  * learns from for a deadzone coefficient (its MMSE estimate's square would shrink the
