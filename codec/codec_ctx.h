@@ -198,7 +198,10 @@ static inline int recimg_ctx_inblock_bucket(const recimg_ctx *c, uint32_t a, uin
 /* The AC prediction of the CONTINUOUS kind (zz 1..63) without the checks for the DC and
  * the kind, for callers that know both (the REC coding loops); returns out->m, the
  * Laplace scale. recimg_ctx_predict gives the same bits for those calls. */
-static inline double recimg_ctx_predict_ac(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
+/* The cells of an AC prediction (zz 1..63, either kind): sets out->coarse (the coarse cell
+ * of the bucket pair) and out->fine, and returns the mean of the fine cell shrunk toward
+ * its coarse cell, the statistic both kinds turn into their Laplace parameters. */
+static inline double recimg_ctx_ac_stat(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
 {
     const uint32_t ci = (*c->cm & c->zn_mask[zz]) == 0   /* both in-block neighbours 0: bucket 0 */
                             ? c->nbq[zz]
@@ -206,10 +209,14 @@ static inline double recimg_ctx_predict_ac(const recimg_ctx *c, int zz, recimg_c
                                                                                 c->cb[c->zn1[zz]]));
     const uint32_t fi = (uint32_t)zz * (RECIMG_CTX_NB * RECIMG_CTX_NB) + ci;
     const recimg_ctx_cell *f = &c->fine[fi];
-    double m;
-    out->coarse = ci;   /* AC: the coarse cell of the bucket pair */
+    out->coarse = ci;
     out->fine = fi;
-    m = (f->sum_d + c->coarse[ci].wmean) / f->den_d;
+    return (f->sum_d + c->coarse[ci].wmean) / f->den_d;
+}
+
+static inline double recimg_ctx_predict_ac(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
+{
+    double m = recimg_ctx_ac_stat(c, zz, out);
     if (m < 1.0 / 65536.0)
         m = 1.0 / 65536.0;
     out->m = sqrt(0.5 * m);
@@ -221,16 +228,7 @@ static inline double recimg_ctx_predict_ac(const recimg_ctx *c, int zz, recimg_c
  * in-block neighbours 0 (the block's mask) the in-block bucket is bucket(0) = 0. */
 static inline void recimg_ctx_predict_ac_discrete(const recimg_ctx *c, int zz, recimg_ctx_pred *out)
 {
-    const uint32_t ci = (*c->cm & c->zn_mask[zz]) == 0
-                            ? c->nbq[zz]
-                            : (uint32_t)(c->nbq[zz] + recimg_ctx_inblock_bucket(c, c->cb[c->zn0[zz]],
-                                                                                c->cb[c->zn1[zz]]));
-    const uint32_t fi = (uint32_t)zz * (RECIMG_CTX_NB * RECIMG_CTX_NB) + ci;
-    const recimg_ctx_cell *f = &c->fine[fi];
-    double m;
-    out->coarse = ci;
-    out->fine = fi;
-    m = (f->sum_d + c->coarse[ci].wmean) / f->den_d;
+    double m = recimg_ctx_ac_stat(c, zz, out);
     if (m < 1.0 / 4096.0)
         m = 1.0 / 4096.0;
     out->m = m;
