@@ -261,6 +261,15 @@ static inline int ac_predict_skip(recimg_ctx *ctx, int zz, double thr, double g,
     return b * b < thr && !recimg_ctx_explore(ctx, &cs->pred);
 }
 
+/* A skip run's first coded coefficient: cs takes the fields ac_predict_skip set in t. */
+static inline void adopt_prediction(coef_setup *cs, const coef_setup *t)
+{
+    cs->pred = t->pred;
+    cs->b = t->b;
+    cs->b0 = t->b0;
+    cs->mean = t->mean;
+}
+
 /* The part of setup_coef a coded coefficient adds: its weight, prior, key and (flag
  * 0x20) dither; dkey = block_dither_key(pp, block). */
 static inline void setup_coef_coded(const recimg_rec_plane_params *pp, uint64_t block, uint64_t dkey, int zz,
@@ -1190,10 +1199,7 @@ static inline int encode_skip_run(recimg_ctx *ctx, int zz, double thr, double g,
     for (; zz < 64; zz++) {
         coef_setup t;
         if (!ac_predict_skip(ctx, zz, thr, g, &t)) {
-            cs->pred = t.pred;
-            cs->b = t.b;
-            cs->b0 = t.b0;
-            cs->mean = t.mean;
+            adopt_prediction(cs, &t);
             break;
         }
         recimg_ctx_record_skip(ctx, zz);
@@ -1547,10 +1553,7 @@ static inline int decode_skip_run(recimg_ctx *ctx, int zz, double thr, double g,
     for (; zz < 64; zz++) {
         coef_setup t;
         if (!ac_predict_skip(ctx, zz, thr, g, &t)) {
-            cs->pred = t.pred;
-            cs->b = t.b;
-            cs->b0 = t.b0;
-            cs->mean = t.mean;
+            adopt_prediction(cs, &t);
             break;
         }
         recimg_ctx_record_skip(ctx, zz);
