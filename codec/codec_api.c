@@ -158,7 +158,7 @@ void recimg_encoder_params_default(recimg_encoder_params *p)
     p->rec_block_dither = 1;
     p->rec_uq_deadzone = 1;
     p->round_block_gain = 1;   /* context model v5 (prior id 5), docs/REC_CODEC.md */
-    p->round_deadzone = 0;
+    p->round_deadzone = 1;   /* flags2 0x800, the decoder-aware deadzone (session 8: like REC's uq) */
     p->rec_block_flag = 0;
     p->recon_table = 1;
 }

@@ -66,6 +66,8 @@ int main(void)
     recimg_encoder_params_default(&p);
     p.quality = 60;
     p.round_block_gain = 0;   /* context model v1 (prior id 1); v5 below */
+    p.round_deadzone = 0;     /* version-1 files (the offsets above, HDR = 56); the deadzone's
+                                 version 2: test_codec_header_rules, test_codec_round_deadzone */
     CHECK(recimg_encoder_create(&p, &e) == RECIMG_OK);
     CHECK(recimg_encode(e, &img, &file, &file_size, NULL) == RECIMG_OK);
     if (!file)

@@ -33,7 +33,8 @@
 
 enum { HDR = 56 };
 
-static int enc_deadzone;   /* rec_uq_deadzone of encode() (flags2 0x400); 0: version-1 files */
+static int enc_deadzone;   /* rec_uq_deadzone and round_deadzone of encode() (flags2 0x400 / 0x800);
+                              0: version-1 files */
 
 /* block_flag: rec_block_flag in rec mode, round_block_gain in round mode */
 static uint8_t *encode(const recimg_image *img, recimg_mode mode, int block_flag, int legacy, int far_bin,
@@ -57,6 +58,7 @@ static uint8_t *encode(const recimg_image *img, recimg_mode mode, int block_flag
     p.recon_table = recon_table;
     p.rec_block_dither = block_dither;
     p.rec_uq_deadzone = enc_deadzone;
+    p.round_deadzone = enc_deadzone;
     *size = 0;
     if (ct_encode(&p, img, &data, size, NULL) != RECIMG_OK || *size <= HDR + 4) {
         recimg_free(data);

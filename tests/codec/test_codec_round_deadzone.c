@@ -13,9 +13,9 @@
  *    DC is not affected (its `center` output is the same with and without), and the
  *    stream is shorter.
  * Through the public API on synthetic RGB 4:2:0 and gray images:
- *  - round_deadzone = 1 writes a version 2 file whose flags2 is 0x8 (0x800) and whose
- *    byte 27 is that of the plain file; round_deadzone = 0 (the default) a version 1
- *    file; encoding twice gives the same bytes; rec mode never sets it;
+ *  - round_deadzone = 1 (the default since session 8) writes a version 2 file whose flags2
+ *    is 0x8 (0x800) and whose byte 27 is that of the plain file; round_deadzone = 0 a
+ *    version 1 file; encoding twice gives the same bytes; rec mode never sets it;
  *  - every decode mode (mmse, center, sample, realism A = 1 and 0.5) gives the same pixels
  *    with threads 1 and 2 and on a second decode; the mmse PSNR stays within 1.5 dB of the
  *    plain file's (a decoder out of step would be far off) and the files total fewer bytes;
@@ -167,7 +167,7 @@ static void api(const recimg_image *img, double q, const char *name)
     CHECK(encode(img, RECIMG_MODE_ROUND, q, 1, &again, &na) == RECIMG_OK);
     CHECK(again && na == n[1] && memcmp(again, f[1], na) == 0);
     CHECK(encode(img, RECIMG_MODE_ROUND, q, -1, &dflt, &nd) == RECIMG_OK);
-    CHECK(dflt && nd == n[0] && memcmp(dflt, f[0], nd) == 0);   /* the default is without */
+    CHECK(dflt && nd == n[1] && memcmp(dflt, f[1], nd) == 0);   /* the default is with it */
     {
         const double p0 = ct_psnr(img, &ref[0]), p1 = ct_psnr(img, &ref[1]);
         printf("%-16s deadzone %6zu B %.3f dB, plain %6zu B %.3f dB\n", name, n[1], p1, n[0], p0);
