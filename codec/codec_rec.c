@@ -622,17 +622,17 @@ static rec_status run_sampler(int encode, recimg_sampler s, rec_quant_rev rev, d
  * P_X is the marginal of the sample, the Laplace(0, b) prior of y convolved
  * with the channel noise; the expectation over Q is a 64-point midpoint rule. */
 
-/* log of the Laplace(0, b) probability of [lo, hi] */
+/* log of the Laplace(0, b) probability of [lo, hi], lo < hi: the one-sided cells in closed
+ * form (-|edge nearest 0| / b + log(1/2 (1 - e^(-(hi - lo) / b)))), so that a cell far out in
+ * the tail keeps its full self-information instead of underflowing (a floor of -690.8 nats
+ * before session 8) */
 static double laplace_log_mass(double lo, double hi, double b)
 {
-    double m;
     if (lo >= 0.0)
-        m = 0.5 * (exp(-lo / b) - exp(-hi / b));
-    else if (hi <= 0.0)
-        m = 0.5 * (exp(hi / b) - exp(lo / b));
-    else
-        m = 1.0 - 0.5 * exp(lo / b) - 0.5 * exp(-hi / b);
-    return m > 1e-300 ? log(m) : -690.8;
+        return -lo / b + log(-0.5 * expm1(-(hi - lo) / b));
+    if (hi <= 0.0)
+        return hi / b + log(-0.5 * expm1(-(hi - lo) / b));
+    return log1p(-0.5 * exp(lo / b) - 0.5 * exp(-hi / b));
 }
 
 /* log erfc(z), stable for large z */
@@ -688,20 +688,49 @@ static double kl_bits_of(recimg_sampler s, double d, double b)
 
 /* The deadzone uq's channel (flags2 0x400, AC, prior mean 0) given y is the bin of g(y)
  * at the dither: its KL is the expected self-information of the y-cell,
- * E_u[-log2 P_y(cell(y, u))] (the same 64-point rule over the dither as uq's). */
-static double kl_bits_dz(double y, double b, double d)
+ * E_u[-log2 P_y(cell(y, u))]. As u runs over its range, the lower edge l of g's bin runs
+ * uniformly over (g - D, g], and the y-cell is [l + d, l + D + d] for l >= 0,
+ * [l - d, l + D - d] for l <= -D and [l - d, l + D + d] between (codec_deadzone.h
+ * recimg_dz_cell): it jumps at l = 0 and l = -D, so a rule over the whole range errs by up
+ * to the jump / 2N (session 7's 64-point rule over u: up to several bits on one coefficient
+ * with a small b). Split there: the outer pieces are linear in l (one point at the middle is
+ * exact), the middle one smooth (codec_rec.h, RECIMG_KL_DZ_POINTS). */
+double recimg_rec_kl_bits_dz(double y, double b, double d)
 {
-    enum { N = 64 };
     const double g = recimg_dz_compand(y, d);
-    double kl = 0.0;
-    for (int i = 0; i < N; i++) {
-        const double u = ((double)i + 0.5) / N - 0.5;
-        const int64_t k = (int64_t)floor(g / SQRT12 + u + 0.5);
-        double lo, hi;
-        recimg_dz_cell(k, u, d, &lo, &hi);
-        kl -= laplace_log_mass(lo, hi, b);
+    const double a0 = g - SQRT12, a1 = g;   /* the range of l */
+    double nats = 0.0, s0, s1;
+    if (a1 > 0.0) {   /* l >= 0 */
+        const double l0 = a0 > 0.0 ? a0 : 0.0, m = 0.5 * (l0 + a1);
+        nats -= (a1 - l0) * laplace_log_mass(m + d, m + SQRT12 + d, b);
     }
-    return kl / N / 0.69314718055994530942;
+    if (a0 < -SQRT12) {   /* l <= -D */
+        const double l1 = a1 < -SQRT12 ? a1 : -SQRT12, m = 0.5 * (a0 + l1);
+        nats -= (l1 - a0) * laplace_log_mass(m - d, m + SQRT12 - d, b);
+    }
+    s0 = a0 > -SQRT12 ? a0 : -SQRT12;   /* -D < l < 0: the cell holds 0 */
+    s1 = a1 < 0.0 ? a1 : 0.0;
+    if (s1 > s0) {
+        const double w = (s1 - s0) / RECIMG_KL_DZ_POINTS;
+        for (int i = 0; i < RECIMG_KL_DZ_POINTS; i++) {
+            const double l = s0 + w * ((double)i + 0.5);
+            nats -= w * laplace_log_mass(l - d, l + SQRT12 + d, b);
+        }
+    }
+    return nats / SQRT12 / 0.69314718055994530942;
+}
+
+/* want_kl: a coefficient coded in place adds its KL, and to the test's trace if one is set. */
+static void kl_add(recimg_rec_stats *stats, uint64_t block, int k, double b, double d, double kl)
+{
+    stats->kl_bits += kl;
+    if (stats->trace) {
+        recimg_rec_coef_trace *t = &stats->trace[block * 64 + (uint64_t)k];
+        t->coded = 1;
+        t->b = b;
+        t->d = d;
+        t->kl_bits = kl;
+    }
 }
 
 /* ---- block sampler: groups of low-information coefficients (DESIGN 3.5, 7) ----
@@ -1063,7 +1092,7 @@ static recimg_status flag_try(recimg_ctx *ctx, const recimg_rec_plane_params *pp
  * operations on enc, its model (put back unless in_place), the statistics the coding
  * loop would add. */
 static recimg_status flag_adopt(rec_rc_encoder *enc, recimg_ctx *ctx, flag_work *fw, int l, int in_place,
-                                const recimg_rec_plane_params *pp, const double *blk,
+                                const recimg_rec_plane_params *pp, const double *blk, uint64_t block,
                                 const skip_energy_prep *sep, recimg_rec_stats *stats)
 {
     RETURN_IF(rec_rc_log_replay(enc, &fw->log[l]) != 0, RECIMG_ERR_OUT_OF_MEMORY);
@@ -1077,9 +1106,9 @@ static recimg_status flag_adopt(rec_rc_encoder *enc, recimg_ctx *ctx, flag_work 
                 skip_energy_add_prep(sep, pp, fw->b[l][zz], k, zz, blk[k], stats);
         } else {
             if (pp->want_kl)
-                stats->kl_bits += fw->dzd[l][zz] > 0.0
-                                      ? kl_bits_dz(fw->dm[l][zz], fw->b[l][zz], fw->dzd[l][zz])
-                                      : kl_bits_of(RECIMG_SAMPLER_UQ, fw->dm[l][zz], fw->b[l][zz]);
+                kl_add(stats, block, k, fw->b[l][zz], fw->dzd[l][zz],
+                       fw->dzd[l][zz] > 0.0 ? recimg_rec_kl_bits_dz(fw->dm[l][zz], fw->b[l][zz], fw->dzd[l][zz])
+                                            : kl_bits_of(RECIMG_SAMPLER_UQ, fw->dm[l][zz], fw->b[l][zz]));
             if (pp->recon_table)
                 recimg_recon_acc_add(&stats->recon, fw->rcls[l][zz], pp->sigma[k], fw->rerr[l][zz]);
             stats->coded++;
@@ -1163,7 +1192,7 @@ static recimg_status block_flag_encode(rec_rc_encoder *enc, recimg_ctx *ctx, rec
     stats->block_levels[lev]++;
     fw->prev = lev;
     if (fw->kept[lev]) {
-        FORWARD_IF_ERROR(flag_adopt(enc, ctx, fw, lev, placed == lev, pp, blk, sep, stats));
+        FORWARD_IF_ERROR(flag_adopt(enc, ctx, fw, lev, placed == lev, pp, blk, block, sep, stats));
         *done = 1;
     }
     return RECIMG_OK;
@@ -1282,12 +1311,12 @@ static recimg_status encode_rows(rec_rc_encoder *enc, recimg_ctx *ctx, bnb_state
                 block_gain_add(&bg, zz, &cs, mmse);
                 if (pp->recon_table && r.draws.half_width >= 0.0)   /* decoder-only side information */
                     recon_table_add(pp, &runits, &cs, zz, r.x, r.draws.half_width, y, mmse, &fcache, &racc);
-                if (pp->want_kl && cs.dz.d > 0.0)
-                    stats->kl_bits += kl_bits_dz(y - cs.mean, cs.b, cs.dz.d);
-                else if (pp->want_kl)
-                    stats->kl_bits += kl_bits_of(pp->sampler == RECIMG_SAMPLER_BLOCK ? RECIMG_SAMPLER_UQ
-                                                                                    : pp->sampler,
-                                                 y - cs.mean, cs.b);
+                if (pp->want_kl)
+                    kl_add(stats, block, k, cs.b, cs.dz.d,
+                           cs.dz.d > 0.0 ? recimg_rec_kl_bits_dz(y - cs.mean, cs.b, cs.dz.d)
+                                         : kl_bits_of(pp->sampler == RECIMG_SAMPLER_BLOCK ? RECIMG_SAMPLER_UQ
+                                                                                        : pp->sampler,
+                                                      y - cs.mean, cs.b));
                 stats->coded++;
             }
             if (grp.n > 0)

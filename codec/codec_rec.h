@@ -80,6 +80,15 @@ typedef struct {
                                    stop before it */
 } recimg_rec_plane_params;
 
+/* Tests (tests/codec/test_codec_rec_exact.c): what the encoder used for one coefficient
+   coded in place (not one of the block sampler's groups), so that a test can check the
+   decoded sample against that coefficient's channel; see recimg_rec_stats.trace. */
+typedef struct {
+    int coded;                  /* 1 once written: the fields below are set */
+    double b, d;                /* prior scale and deadzone d (0: none; flags2 0x400), sigma units */
+    double kl_bits;             /* the coefficient's share of kl_bits */
+} recimg_rec_coef_trace;
+
 typedef struct {
     double kl_bits;             /* sum over coded coefficients of KL(Q || P_X), P_X the Laplace prior
                                    convolved with the channel noise (numerical; want_kl only) */
@@ -97,6 +106,11 @@ typedef struct {
     double skip_num[RECIMG_SKIP_GROUPS], skip_den[RECIMG_SKIP_GROUPS];
     uint64_t block_levels[3];   /* block_flag only: blocks coded at each level */
     recimg_recon_acc recon;     /* recon_table only: the reconstruction table's sums */
+    recimg_rec_coef_trace *trace;   /* tests, encoder with want_kl: NULL (the codec's own
+                                       callers), or one entry per coefficient of the plane,
+                                       trace[block * 64 + k] for raster block `block` of the
+                                       plane and raster index k, written for every coefficient
+                                       coded in place; the others are left as they were */
 } recimg_rec_stats;
 
 /* The encoder's table byte for one band group from its sums (rec_math only, so the
@@ -158,6 +172,18 @@ recimg_status recimg_rec_encode_plane(rec_rc_encoder *enc, recimg_ctx *ctx, cons
 recimg_status recimg_rec_decode_plane(rec_rc_decoder *dec, recimg_ctx *ctx, double *coef,
                                       uint32_t bw, uint32_t bh, const recimg_rec_plane_params *pp,
                                       const recimg_rec_recon *recon);
+
+/* --stats' information of a deadzone uq coefficient (flags2 0x400; codec_rec.c
+ * kl_bits_dz), in bits: E_u[-log2 P(y-cell)] under the prior Laplace(0, b), y and d in
+ * sigma units (y relative to the prior mean), the dither u uniform. Exported for the test
+ * against an independent integral (tests/codec/test_codec_rec_exact.c). The y-cell jumps
+ * where an edge of g's bin crosses 0, so the average over the bin's lower edge l
+ * (uniform on (g - D, g]) is split there: on l >= 0 and l <= -D, -ln P is linear in l and
+ * the piece's midpoint is exact; on the piece -D < l < 0 (the cell holds 0) the rule is a
+ * RECIMG_KL_DZ_POINTS-point midpoint rule, whose error is at most L^3 max|f''| / (24 N^2 D)
+ * nats for a piece of length L (f = -ln P(l)). libm; encoder statistics only. */
+#define RECIMG_KL_DZ_POINTS 64
+double recimg_rec_kl_bits_dz(double y, double b, double d);
 
 /* Mean of the Laplace(0, b) density truncated to [lo, hi] (lo < hi); uses rec_math. */
 double recimg_laplace_trunc_mean(double lo, double hi, double b);
