@@ -305,7 +305,7 @@ static double dz_dither(const recimg_rec_plane_params *pp, const coef_setup *cs)
 /* After the bin k of g: r->x and r->draws.half_width become the y-cell's centre and
  * half width, so that everything downstream (feedback, far-bin, table, output) works
  * on the y-cell; r->edges already hold its edge exponentials. */
-static void dz_result(const coef_setup *cs, double u, int64_t k, rec_quant_result *r)
+static inline void dz_result(const coef_setup *cs, double u, int64_t k, rec_quant_result *r)
 {
     double lo, hi;
     recimg_dz_cell(k, u, cs->dz.d, &lo, &hi);
@@ -314,6 +314,26 @@ static void dz_result(const coef_setup *cs, double u, int64_t k, rec_quant_resul
     r->draws.step = SQRT12;
     r->x = 0.5 * (lo + hi);
     r->draws.half_width = 0.5 * (hi - lo);
+}
+
+/* The default deadzone path (flags 0x20 and revision FAST): dz_encode / dz_decode in
+ * one call of the unit-step coder (rec_uq_unit_encode_fast_tail, the step folded), inline
+ * in the row loops (speed, issue 8, docs/SPEED.md "Speed pass 16"; the same bits). */
+static inline rec_status dz_encode_unit(const coef_setup *cs, double y, rec_rc_encoder *enc, rec_quant_result *r)
+{
+    const rec_status st = rec_uq_unit_encode_fast_tail(enc, recimg_dz_compand(y, cs->dz.d), cs->u, cs->mean, cs->b,
+                                                       cs->dz.tail, r);
+    if (st == REC_OK)   /* r->k is set */
+        dz_result(cs, cs->u, r->k, r);
+    return st;
+}
+
+static inline rec_status dz_decode_unit(const coef_setup *cs, rec_rc_decoder *dec, rec_quant_result *r)
+{
+    const rec_status st = rec_uq_unit_decode_fast_tail(dec, cs->u, cs->mean, cs->b, cs->dz.tail, r);
+    if (st == REC_OK)
+        dz_result(cs, cs->u, r->k, r);
+    return st;
 }
 
 static rec_status dz_encode(const recimg_rec_plane_params *pp, const coef_setup *cs, double y,
@@ -353,7 +373,8 @@ static inline rec_status uq_encode(const recimg_rec_plane_params *pp, const coef
 {
     r->edges.known = 0;
     if (cs->dz.d > 0.0)
-        return dz_encode(pp, cs, y, enc, r);
+        return pp->block_dither && pp->quant_rev == REC_QUANT_REV_FAST ? dz_encode_unit(cs, y, enc, r)
+                                                                       : dz_encode(pp, cs, y, enc, r);
     if (pp->block_dither && pp->quant_rev == REC_QUANT_REV_FAST)   /* the default: one call, the same bits */
         return rec_uq_unit_encode_fast(enc, y, cs->u, cs->mean, cs->b, r);
     return pp->block_dither ? rec_uq_encode_dither(pp->quant_rev, y, SQRT12, cs->u, &cs->prior, enc, r)
@@ -365,7 +386,8 @@ static inline rec_status uq_decode(const recimg_rec_plane_params *pp, const coef
 {
     r->edges.known = 0;
     if (cs->dz.d > 0.0)
-        return dz_decode(pp, cs, dec, r);
+        return pp->block_dither && pp->quant_rev == REC_QUANT_REV_FAST ? dz_decode_unit(cs, dec, r)
+                                                                       : dz_decode(pp, cs, dec, r);
     if (pp->block_dither && pp->quant_rev == REC_QUANT_REV_FAST)
         return rec_uq_unit_decode_fast(dec, cs->u, cs->mean, cs->b, r);
     return pp->block_dither ? rec_uq_decode_dither(pp->quant_rev, SQRT12, cs->u, &cs->prior, dec, r)

@@ -224,6 +224,19 @@ rec_status rec_uq_unit_encode_fast(rec_rc_encoder *enc, double y, double u, doub
                                    rec_quant_result *out);
 rec_status rec_uq_unit_decode_fast(rec_rc_decoder *dec, double u, double mean, double scale,
                                    rec_quant_result *out);
+/* The deadzone uq's twins of the two above (speed, issue 8): g (the companded value,
+ * codec/codec_deadzone.h) coded with the bin coder's factor tail in (0, 1]; exactly
+ * rec_quant_code_bin_tail(enc, floor(g / REC_UQ_UNIT_STEP + u + 1/2), REC_UQ_UNIT_STEP,
+ * u, &prior, 1, tail, &out->edges) / rec_quant_decode_bin_tail(dec, REC_UQ_UNIT_STEP, u,
+ * &prior, 1, tail, &out->k, &out->edges) (the same bytes, k and edges), with *out's
+ * other fields as rec_uq_unit_encode_fast / _decode_fast fill them (x and draws of the
+ * bin of g, not of the y-cell: the caller forms the cell) and their argument checks
+ * besides; tail outside (0, 1] or NaN is REC_ERR_INVALID_ARG. tail = 1 is exactly
+ * rec_uq_unit_encode_fast / _decode_fast. */
+rec_status rec_uq_unit_encode_fast_tail(rec_rc_encoder *enc, double g, double u, double mean, double scale,
+                                        double tail, rec_quant_result *out);
+rec_status rec_uq_unit_decode_fast_tail(rec_rc_decoder *dec, double u, double mean, double scale, double tail,
+                                        rec_quant_result *out);
 rec_status rec_lrq_encode_rev(rec_quant_rev rev, double y, double sigma, const rec_prior *prior,
                               const rec_key *key, rec_rc_encoder *enc, rec_quant_result *out);
 rec_status rec_lrq_decode_rev(rec_quant_rev rev, double sigma, const rec_prior *prior,

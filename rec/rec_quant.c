@@ -934,30 +934,65 @@ rec_status rec_quant_decode_bin_fast(rec_rc_decoder *dec, double step, double u,
  * test_rec_quant_cf.c compares them on random inputs). */
 #define UQ_UNIT_STEP REC_UQ_UNIT_STEP
 
-rec_status rec_uq_unit_encode_fast(rec_rc_encoder *enc, double y, double u, double mean, double scale,
-                                   rec_quant_result *out)
+/* The unit-step encoder with the window's common case written out (code_bin_cf's
+   steps in its order, revision FAST, the step a constant): gcc would not inline
+   code_bin_cf here once the deadzone's twin (a variable tail) was added, and called
+   it costs more than the folded step saves. Bins outside the window and priors the
+   closed form does not cover go through code_bin_cf, which repeats the set-up. */
+static inline rec_status unit_encode_fast(rec_rc_encoder *enc, double g, double u, double mean, double scale,
+                                        double tail, rec_quant_result *out)
 {
     rec_prior prior;
-    double v;
-    if (!out || !enc || !isfinite(y) || !(u > -0.5 && u < 0.5))
+    cfctx c;
+    uint32_t cum[2];
+    double e[2], v;
+    int64_t k;
+    if (!out || !enc || !isfinite(g) || !(u > -0.5 && u < 0.5))
         return REC_ERR_INVALID_ARG;
     out->draws.u = u;
     out->draws.step = UQ_UNIT_STEP;
     out->draws.half_width = 0.5 * UQ_UNIT_STEP;
-    v = y / UQ_UNIT_STEP + u + 0.5;
+    v = g / UQ_UNIT_STEP + u + 0.5;
     if (!(v < 4e15 && v > -4e15))
         return REC_ERR_INVALID_ARG;
-    out->k = floor_i64(v);
-    out->x = UQ_UNIT_STEP * ((double)out->k - u);
+    k = floor_i64(v);
+    out->k = k;
+    out->x = UQ_UNIT_STEP * ((double)k - u);
     out->edges.known = 0;
     prior.family = REC_PRIOR_LAPLACE;
     prior.mean = mean;
     prior.scale = scale;
-    return code_bin_cf(enc, out->k, UQ_UNIT_STEP, u, &prior, &out->edges, 1, 1.0);
+    if (!cf_setup(&c, UQ_UNIT_STEP, u, &prior, 1) || k < c.k_lo || k > c.k_hi)
+        return code_bin_cf(enc, k, UQ_UNIT_STEP, u, &prior, &out->edges, 1, tail);
+    c.tail = tail;
+    cf_cum_pair(&c, k, cum, e, tail);
+    if (k == c.k_lo)
+        cum[0] = 1u;
+    if (k == c.k_hi)
+        cum[1] = TOTAL - 1u;
+    rec_rc_encode_freq16(enc, cum[0], cum[1] - cum[0]);
+    out->edges.e_lo = e[0];
+    out->edges.e_hi = e[1];
+    out->edges.known = 1;
+    return enc->oom ? REC_ERR_NOMEM : REC_OK;
 }
 
-rec_status rec_uq_unit_decode_fast(rec_rc_decoder *dec, double u, double mean, double scale,
+rec_status rec_uq_unit_encode_fast(rec_rc_encoder *enc, double y, double u, double mean, double scale,
                                    rec_quant_result *out)
+{
+    return unit_encode_fast(enc, y, u, mean, scale, 1.0, out);
+}
+
+rec_status rec_uq_unit_encode_fast_tail(rec_rc_encoder *enc, double g, double u, double mean, double scale,
+                                        double tail, rec_quant_result *out)
+{
+    if (!(tail > 0.0 && tail <= 1.0))
+        return REC_ERR_INVALID_ARG;
+    return unit_encode_fast(enc, g, u, mean, scale, tail, out);
+}
+
+static inline rec_status unit_decode_fast(rec_rc_decoder *dec, double u, double mean, double scale, double tail,
+                                          rec_quant_result *out)
 {
     rec_prior prior;
     rec_status st;
@@ -970,9 +1005,23 @@ rec_status rec_uq_unit_decode_fast(rec_rc_decoder *dec, double u, double mean, d
     prior.family = REC_PRIOR_LAPLACE;
     prior.mean = mean;
     prior.scale = scale;
-    st = decode_bin_cf(dec, UQ_UNIT_STEP, u, &prior, &out->k, &out->edges, 1, 1, 1.0);
+    st = decode_bin_cf(dec, UQ_UNIT_STEP, u, &prior, &out->k, &out->edges, 1, 1, tail);
     out->x = UQ_UNIT_STEP * ((double)out->k - u);
     return st;
+}
+
+rec_status rec_uq_unit_decode_fast(rec_rc_decoder *dec, double u, double mean, double scale,
+                                   rec_quant_result *out)
+{
+    return unit_decode_fast(dec, u, mean, scale, 1.0, out);
+}
+
+rec_status rec_uq_unit_decode_fast_tail(rec_rc_decoder *dec, double u, double mean, double scale, double tail,
+                                        rec_quant_result *out)
+{
+    if (!(tail > 0.0 && tail <= 1.0))
+        return REC_ERR_INVALID_ARG;
+    return unit_decode_fast(dec, u, mean, scale, tail, out);
 }
 
 rec_status rec_quant_code_bin_tail(rec_rc_encoder *enc, int64_t k, double step, double u,

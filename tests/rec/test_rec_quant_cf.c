@@ -391,6 +391,120 @@ static void unit_step(void)
     CHECK(rec_uq_unit_decode_fast(NULL, 0.0, 0.0, 1.0, &ra) == REC_ERR_INVALID_ARG);
 }
 
+/* The deadzone twins (rec_uq_unit_encode_fast_tail / _decode_fast_tail, the codec's
+   default deadzone path) against their contract in rec.h: floor(g / step + u + 1/2)
+   coded by rec_quant_code_bin_tail (revision FAST, step REC_UQ_UNIT_STEP) and decoded by
+   rec_quant_decode_bin_tail, after the unit-step functions' argument checks: the same
+   status, k, edges and bytes, x and draws of the bin of g, for the cases of unit_step
+   with tails from 1 down to e^-600 and invalid tails (speed, issue 8). */
+static double tail_case(int i)
+{
+    switch (i % 7) {
+    case 0: return 1.0;
+    case 1: return 1e-261;                 /* about e^-600, the deadzone rule's smallest */
+    case 2: return i % 211 == 2 ? 0.0 : 0.999999;
+    case 3: return i % 211 == 3 ? 1.5 : exp(-20.0 * rnd());
+    case 4: return i % 211 == 4 ? 0.0 / 0.0 : nextafter(1.0, 0.0);
+    default: return rnd() * 0.999 + 1e-3;
+    }
+}
+
+static rec_status ref_tail_encode(rec_rc_encoder *enc, double g, double u, const rec_prior *pr, double tail,
+                                  rec_quant_result *out)
+{
+    double v;
+    if (!(tail > 0.0 && tail <= 1.0) || !isfinite(g) || !(u > -0.5 && u < 0.5))
+        return REC_ERR_INVALID_ARG;
+    v = g / REC_UQ_UNIT_STEP + u + 0.5;
+    if (!(v < 4e15 && v > -4e15))
+        return REC_ERR_INVALID_ARG;
+    out->k = (int64_t)floor(v);
+    out->x = REC_UQ_UNIT_STEP * ((double)out->k - u);
+    out->draws.u = u;
+    out->draws.step = REC_UQ_UNIT_STEP;
+    out->draws.half_width = 0.5 * REC_UQ_UNIT_STEP;
+    return rec_quant_code_bin_tail(enc, out->k, REC_UQ_UNIT_STEP, u, pr, 1, tail, &out->edges);
+}
+
+static rec_status ref_tail_decode(rec_rc_decoder *dec, double u, const rec_prior *pr, double tail,
+                                  rec_quant_result *out)
+{
+    rec_status st;
+    if (!(tail > 0.0 && tail <= 1.0) || !(u > -0.5 && u < 0.5))
+        return REC_ERR_INVALID_ARG;
+    out->draws.u = u;
+    out->draws.step = REC_UQ_UNIT_STEP;
+    out->draws.half_width = 0.5 * REC_UQ_UNIT_STEP;
+    st = rec_quant_decode_bin_tail(dec, REC_UQ_UNIT_STEP, u, pr, 1, tail, &out->k, &out->edges);
+    out->x = REC_UQ_UNIT_STEP * ((double)out->k - u);
+    return st;
+}
+
+static void unit_step_tail(void)
+{
+    enum { M = 20000 };
+    rec_rc_encoder ea, eb;
+    rec_rc_decoder da, db;
+    uint8_t *ba = NULL, *bb = NULL;
+    size_t sa = 0, sb = 0;
+    int ok = 1, okd = 1, coded = 0;
+    rec_quant_result ra, rb;
+    static unsigned char enc_ok[M];
+    rng_state = 0x7654321u;
+    CHECK(rec_rc_encoder_init(&ea) == 0 && rec_rc_encoder_init(&eb) == 0);
+    for (int i = 0; i < M; i++) {
+        double y, u, tail;
+        rec_prior pr;
+        rec_status sa_, sb_;
+        unit_case(i, &y, &u, &pr);
+        tail = tail_case(i);
+        memset(&ra, 0, sizeof ra);
+        memset(&rb, 0, sizeof rb);
+        sa_ = ref_tail_encode(&ea, y, u, &pr, tail, &ra);
+        sb_ = rec_uq_unit_encode_fast_tail(&eb, y, u, pr.mean, pr.scale, tail, &rb);
+        enc_ok[i] = sa_ == REC_OK;
+        coded += sa_ == REC_OK;
+        if (sa_ != sb_ || (sa_ == REC_OK && !same_result(&ra, &rb))) {
+            if (ok)
+                fprintf(stderr, "tail encode %d: status %d / %d, k %lld / %lld (y %g u %g mean %g b %g tail %g)\n",
+                        i, (int)sa_, (int)sb_, (long long)ra.k, (long long)rb.k, y, u, pr.mean, pr.scale, tail);
+            ok = 0;
+        }
+    }
+    CHECKF(ok, "deadzone unit-step encoder differs from rec_quant_code_bin_tail");
+    CHECKF(coded > M / 2, "only %d of %d cases coded", coded, M);
+    CHECK(rec_rc_encoder_finish(&ea, &ba, &sa) == 0);
+    CHECK(rec_rc_encoder_finish(&eb, &bb, &sb) == 0);
+    CHECKF(ba && bb && sa == sb && memcmp(ba, bb, sa) == 0, "deadzone unit-step bytes differ (%zu / %zu)", sa, sb);
+    rec_rc_decoder_init(&da, ba, sa);
+    rec_rc_decoder_init(&db, ba, sa);
+    rng_state = 0x7654321u;
+    for (int i = 0; i < M; i++) {
+        double y, u, tail;
+        rec_prior pr;
+        rec_status sa_, sb_;
+        unit_case(i, &y, &u, &pr);
+        tail = tail_case(i);
+        memset(&ra, 0, sizeof ra);
+        memset(&rb, 0, sizeof rb);
+        if (!enc_ok[i])
+            continue;   /* the encoder refused it: nothing was coded */
+        sa_ = ref_tail_decode(&da, u, &pr, tail, &ra);
+        sb_ = rec_uq_unit_decode_fast_tail(&db, u, pr.mean, pr.scale, tail, &rb);
+        if (sa_ != sb_ || (sa_ == REC_OK && !same_result(&ra, &rb))) {
+            if (okd)
+                fprintf(stderr, "tail decode %d: status %d / %d, k %lld / %lld\n", i, (int)sa_, (int)sb_,
+                        (long long)ra.k, (long long)rb.k);
+            okd = 0;
+        }
+    }
+    CHECKF(okd, "deadzone unit-step decoder differs from rec_quant_decode_bin_tail");
+    free(ba);
+    free(bb);
+    CHECK(rec_uq_unit_encode_fast_tail(NULL, 0.0, 0.0, 0.0, 1.0, 0.5, &ra) == REC_ERR_INVALID_ARG);
+    CHECK(rec_uq_unit_decode_fast_tail(NULL, 0.0, 0.0, 1.0, 0.5, &ra) == REC_ERR_INVALID_ARG);
+}
+
 int main(void)
 {
     for (fast = 0; fast < 2; fast++) {
@@ -405,5 +519,6 @@ int main(void)
         samplers();
     }
     unit_step();
+    unit_step_tail();
     return rec_test_finish("test_rec_quant_cf");
 }
