@@ -13,7 +13,9 @@
  * edge exponentials) against Simpson integration with libm, to 1e-9 of the bin width.
  * uq, lrq and pfr's lrq fallback run with both bin coder revisions; uq also with prior
  * id 4's in-block gain and block level (the level scales the priors, never the channel)
- * and with header flag 0x20's block dither stream. */
+ * and with header flag 0x20's block dither stream. The deadzone uq (flags2 0x400, the
+ * default) needs each coefficient's d, which depends on its prior scale: its codec-level
+ * exactness test is test_codec_rec_exact_dz.c (the encoder's trace gives d). */
 #include "codec_ctx.h"
 #include "codec_rec.h"
 #include "codec_test_util.h"
