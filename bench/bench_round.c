@@ -39,6 +39,8 @@
  * 0x40, the reconstruction table; default: the library's default).
  * --uq-deadzone sets the test's rec_uq_deadzone (flags2 0x400, the deadzone uq; default: the
  * library's default, 1).
+ * --uq-dz-draw sets the test's rec_uq_dz_draw (flags2 0x1000 with 0x400: the sample / realism
+ * decoders' private draws in the deadzone cells; default: the library's default, 0).
  *
  * Never part of ctest. Timing is wall-clock, median of --reps runs (default 3).
  * A bad command line (a value that is not a whole number in range, an unknown word or
@@ -211,7 +213,7 @@ static const char usage_text[] =
     "                   [--realism A] [--anchor jpeg|round] [--anchor-decode MODE] [--anchor-realism A]\n"
     "                   [--anchor-matrix 0|1|2] [--anchor-chroma-step X] [--rate file|kl] [--effort 1|2]\n"
     "                   [--recon-table 0|1] [--anchor-recon-table 0|1] [--uq-deadzone 0|1]\n"
-    "                   [--round-prior 1|5] [--anchor-round-prior 1|5]\n"
+    "                   [--uq-dz-draw 0|1] [--round-prior 1|5] [--anchor-round-prior 1|5]\n"
     "                   [--round-deadzone 0|1] [--anchor-round-deadzone 0|1]\n"
     "                   IMAGE...\n"
     "  LIST: 4..16 comma-separated qualities (--zero-bits-q: one tau per --q quality)\n";
@@ -348,6 +350,9 @@ static int parse_args(int argc, char **argv, options *o)
         } else if (!strcmp(a, "--uq-deadzone")) {
             if (bench_parse_int(v, 0, 1, &o->base.rec_uq_deadzone))
                 return bench_usage_error(usage_text, "bench_round: --uq-deadzone must be 0 or 1, not '%s'", v);
+        } else if (!strcmp(a, "--uq-dz-draw")) {
+            if (bench_parse_int(v, 0, 1, &o->base.rec_uq_dz_draw))
+                return bench_usage_error(usage_text, "bench_round: --uq-dz-draw must be 0 or 1, not '%s'", v);
         } else if (!strcmp(a, "--rate")) {
             if ((k = bench_word(v, rates, 2)) < 0)
                 return bench_usage_error(usage_text, "bench_round: --rate must be file or kl, not '%s'", v);
@@ -424,7 +429,8 @@ int main(int argc, char **argv)
         if (base.rec_block_flag)
             printf("test effort: 2 (uq: context model v4, a level per luma block)\n");
         if (base.mode == RECIMG_MODE_REC && base.sampler == RECIMG_SAMPLER_UQ)
-            printf("test uq deadzone (flags2 0x400): %d\n", base.rec_uq_deadzone);
+            printf("test uq deadzone (flags2 0x400): %d, draws in its cells (flags2 0x1000): %d\n",
+                   base.rec_uq_deadzone, base.rec_uq_deadzone && base.rec_uq_dz_draw);
         printf("reconstruction table (flag 0x40): test %d, anchor %d\n", base.recon_table,
                anchor_round ? abase.recon_table : 0);
         printf("test: matrix %u, chroma step %g (255 / 0 = the mode's default), zero bits %g (-1 = default); "

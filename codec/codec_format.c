@@ -185,6 +185,9 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
                   !(h->mode == RECIMG_MODE_REC && h->sampler == RECIMG_SAMPLER_UQ &&
                     (h->flags & RECIMG_FLAG_CLOSED_CDF)),
                   RECIMG_ERR_CORRUPT);
+        /* the draws in the deadzone uq's cells (0x1000) exist with it only */
+        RETURN_IF((h->flags & RECIMG_FLAG_UQ_DZ_DRAW) && !(h->flags & RECIMG_FLAG_UQ_DEADZONE),
+                  RECIMG_ERR_CORRUPT);
         /* the round deadzone (0x800) exists in round mode only */
         RETURN_IF((h->flags & RECIMG_FLAG_ROUND_DEADZONE) && h->mode != RECIMG_MODE_ROUND,
                   RECIMG_ERR_CORRUPT);

@@ -65,8 +65,12 @@
                                           the AC coefficients (codec_deadzone.h) */
 #define RECIMG_FLAG_ROUND_DEADZONE 0x800u  /* flags2, round mode: the AC cells with the
                                              prior-adaptive deadzone (codec_round.c) */
-#define RECIMG_FLAGS2_KNOWN (RECIMG_FLAG_UQ_DEADZONE | RECIMG_FLAG_ROUND_DEADZONE)   /* bits of
-                                             RECIMG_FLAGS2_MASK a decoder understands */
+#define RECIMG_FLAG_UQ_DZ_DRAW 0x1000u  /* flags2, with 0x400 only, decoder only: the sample and
+                                          realism output of a deadzone-coded AC coefficient is a
+                                          private draw of its prior in its y-cell (codec_rec.c) */
+#define RECIMG_FLAGS2_KNOWN (RECIMG_FLAG_UQ_DEADZONE | RECIMG_FLAG_ROUND_DEADZONE | \
+                             RECIMG_FLAG_UQ_DZ_DRAW)   /* bits of RECIMG_FLAGS2_MASK a decoder
+                                                          understands */
 #define RECIMG_STEP_CODE_MIN 64u              /* step >= 1/16 */
 #define RECIMG_STEP_CODE_MAX ((uint32_t)1 << 22) /* step <= 4096 */
 #define RECIMG_CHROMA_SCALE_MIN 64u           /* 0.25 */

@@ -1381,6 +1381,35 @@ static double laplace_draw(double b, double u)
     return u < 0.5 ? b * rec_log(2.0 * u) : -b * rec_log(2.0 * (1.0 - u));
 }
 
+double recimg_dz_draw(double lo, double hi, double b, double u)
+{
+    double x;
+    if (!(hi > lo))
+        return 0.5 * (lo + hi);
+    if (!(b > 1e-300))   /* no spread: the cell's point nearest 0 */
+        return lo >= 0.0 ? lo : (hi <= 0.0 ? hi : 0.0);
+    if (!(u > 0.0))
+        u = 1e-300;
+    if (!(u < 1.0))
+        u = 1.0 - 0x1p-53;
+    if (lo >= 0.0) {          /* exponential on [lo, hi]: lo - b ln(1 - u (1 - e^(-L/b))) */
+        x = lo - b * rec_log1p(u * rec_expm1(-(hi - lo) / b));
+    } else if (hi <= 0.0) {   /* mirrored, measured down from hi, so that x rises with u */
+        x = hi + b * rec_log1p((1.0 - u) * rec_expm1(-(hi - lo) / b));
+    } else {
+        /* straddles 0: [lo, 0) has mass mn, [0, hi] mass mp (both times b / 2); t = the
+           uniform's position in (-mn, mp), the side by its sign */
+        const double mn = -rec_expm1(lo / b), mp = -rec_expm1(-hi / b);
+        const double t = u * (mn + mp) - mn;
+        x = t < 0.0 ? b * rec_log1p(t) : -b * rec_log1p(-t);
+    }
+    if (!(x >= lo))
+        x = lo;
+    if (!(x <= hi))
+        x = hi;
+    return x;
+}
+
 /* Scale of the decoder's estimate of y's distribution for the private draws and the
  * realism shrink factor (decoder only; never feeds the context): b * sqrt(2 / w).
  * The context statistic w e^2 matches the second moment 2 b^2 for w = 2 (prior id 1:
@@ -1538,6 +1567,23 @@ static inline double coded_output(coded_recon cr, const recimg_rec_plane_params 
     return mmse;
 }
 
+/* Flags2 0x1000 (pp->uq_dz_draw, decoder only; sample decoding and realism with A > 0): the
+ * output of a deadzone-coded AC coefficient (cs->dz.d > 0) in its y-cell [x - hw, x + hw]:
+ * a draw of Laplace(mean, b_r) restricted to the cell (recimg_dz_draw; b_r = realism_b, the
+ * scale of the realism shrink factor) from the coefficient's private uniform, the stream a
+ * skipped coefficient would use (a coefficient is coded or skipped, never both), mixed with
+ * the MMSE estimate as mean + (1 - A) e + A draw (A = 1 for sample decoding). Never fed back.
+ * Measured on TRAIN (docs/REC_CODEC.md "Deadzone uq"): every cell, not the zero cell alone
+ * (alone it raised DCT-W1: it took energy out of the zero cells and left the other cells'
+ * shrunk rho X), and b_r rather than b or the skipped draws' b_s (b_s over-fills). */
+static double dz_draw_output(const recimg_rec_plane_params *pp, const coef_setup *cs, int zz, double A,
+                             double x, double hw, double mmse, uint64_t private_seed, uint64_t block)
+{
+    const double u = rec_prng_uniform(private_seed, 1000u + pp->plane, block * 64 + (uint64_t)zz);
+    const double d = recimg_dz_draw(x - hw - cs->mean, x + hw - cs->mean, realism_b(pp, cs->b), u);
+    return cs->mean + (1.0 - A) * (mmse - cs->mean) + A * d;
+}
+
 /* Decoder twin of group_encode: writes every member's reconstruction into coef. */
 static recimg_status group_decode(rec_rc_decoder *dec, recimg_ctx *ctx, coef_group *g,
                                   const recimg_rec_plane_params *pp, uint64_t block,
@@ -1681,7 +1727,10 @@ recimg_status recimg_rec_decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, bnb_s
                         mmse = far_bin_estimate(&cs, x, hw, mmse);
                     if (pp->recon_zz && hw >= 0.0)   /* reconstruction only */
                         mmse = recon_table_apply(pp, &cs, zz, x, hw, mmse);
-                    coef[k] = coded_output(crec, pp, &cs, x, mmse) * pp->sigma[k];
+                    coef[k] = (pp->uq_dz_draw && private_draws && cs.dz.d > 0.0
+                                   ? dz_draw_output(pp, &cs, zz, sample ? 1.0 : A, x, hw, mmse,
+                                                    recon->private_seed, block)
+                                   : coded_output(crec, pp, &cs, x, mmse)) * pp->sigma[k];
                 }
             }
             if (grp.n > 0)

@@ -24,6 +24,12 @@
 /* Band group of zigzag index zz (1..63; 0 for zz = 0, which is never skipped). */
 int recimg_skip_group(int zz);
 
+/* A draw of Laplace(0, b) restricted to [lo, hi] (lo < hi, b > 0; sigma units) by the inverse
+ * CDF of a uniform u in (0, 1), with rec_math only (the decoder's pixels must not depend on
+ * the build): the deadzone uq's decoder-private draw in its y-cell (flags2 0x1000,
+ * docs/FORMAT.md). The result lies in [lo, hi] and is non-decreasing in u. */
+double recimg_dz_draw(double lo, double hi, double b, double u);
+
 typedef struct {
     recimg_sampler sampler;     /* LRQ, UQ, GPRS_BNB, GPRS, PFR or BLOCK (recimg_rec_sampler_supported) */
     uint64_t seed;              /* shared randomness (from the file) */
@@ -78,6 +84,11 @@ typedef struct {
     int uq_deadzone;            /* flags2 0x400 (sampler uq): the deadzone uq of the AC
                                    coefficients (codec_deadzone.h); 0 in initializers that
                                    stop before it */
+    int uq_dz_draw;             /* flags2 0x1000 (with uq_deadzone), decoder only: the sample and
+                                   realism output of a deadzone-coded AC coefficient is a draw
+                                   of its prior restricted to its y-cell from the decoder's
+                                   private randomness (codec_rec.c dz_draw_output); 0 in
+                                   initializers that stop before it */
 } recimg_rec_plane_params;
 
 /* Tests (tests/codec/test_codec_rec_exact.c): what the encoder used for one coefficient

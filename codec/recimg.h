@@ -204,6 +204,14 @@ typedef struct {
        it, as files made before it. Ignored by the other samplers, in round mode and with
        rec_legacy_bin_coder. */
     int rec_uq_deadzone;
+    /* With rec_uq_deadzone: 1 = header flags2 bit 0x1000, decoder only (the payload is the
+       same): the sample and realism decoders draw a deadzone-coded AC coefficient from its
+       prior restricted to its cell with their private randomness instead of using the
+       cell's centre (docs/FORMAT.md, docs/REC_CODEC.md "Deadzone uq"); mmse and center
+       decoding are unchanged. 0 (default) = without it: on TRAIN the draws lowered DCT-W1
+       a little but cost 0.5-1 dB of PSNR and raised SWD at A = 1. Ignored wherever the file
+       does not get flags2 bit 0x400. */
+    int rec_uq_dz_draw;
 } recimg_encoder_params;
 
 /* Per-encode figures, filled by recimg_encode when a pointer is given. */

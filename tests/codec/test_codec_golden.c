@@ -256,6 +256,17 @@ static const golden table[] = {
     {"golden_rec3cf_dz_uq_gray_q20.rec", 48, 40, 1, RECIMG_CHROMA_420, 20, 45, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
      {"8eb2604d334a97af4186e0ebe21fb1dc", "b12b6daf13aac9c1bee5171a7e9cf55e",
       "599123b5977ac3ffa630136f4e1854d3", "5b261912a7edd180f54cde2be856f656"}},
+    /* the deadzone uq with its private draws in the cells (flags2 0x400 | 0x1000, "_dzd_",
+       decoder only; rec_uq_dz_draw = 1): the same three paths on other images */
+    {"golden_rec3cf_far_se_fc_bd_rt_dzd_uq_rgb420_q30.rec", 64, 48, 3, RECIMG_CHROMA_420, 30, 51, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"7967f700b6543a38f6d63945e0eb449f", "4fbffd705356b6e008102aa3cc18f029",
+      "8a5c69a074f07b91f00c602f1096533d", "00df21658fe9b960d96420e09fbf5256"}},
+    {"golden_rec4cf_far_se_fc_bd_rt_dzd_uq_rgb420_q40.rec", 64, 48, 3, RECIMG_CHROMA_420, 40, 52, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"675396af4cba0fa844ab06441bb5e50c", "d9981adc10aff8e6d365680ef5e0ed25",
+      "292ac14b44b073ad04617b61edad9b88", "0dedf6f76b574ecda2e6ed792a219420"}},
+    {"golden_rec3cf_dzd_uq_gray_q20.rec", 48, 40, 1, RECIMG_CHROMA_420, 20, 53, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"dd4749a02b73f74ec36e5dcb3e67197e", "85d0600a74c068343641a1856cc3a2bd",
+      "7bf8779b119b7b49793ddb1c21c37094", "91251a4e3fba60362bfd5d3e8d072b9b"}},
     /* header flags2 0x800 (version 2; the round deadzone, docs/FORMAT.md "Payload of the
        round mode"): with v5 and the reconstruction table (what round_deadzone = 1 writes by
        default), with v5 alone (gray) and with v1 (4:4:4) */
@@ -335,7 +346,8 @@ static int make(const char *dir, const char *prefix)
         p.rec_block_flag = strncmp(g->file, "golden_rec4", 11) == 0;
         p.round_block_gain = strncmp(g->file, "golden_round5", 13) == 0;
         p.recon_table = strstr(g->file, "_rt_") != NULL;
-        p.rec_uq_deadzone = g->mode == RECIMG_MODE_REC && strstr(g->file, "_dz_") != NULL;
+        p.rec_uq_deadzone = g->mode == RECIMG_MODE_REC && (strstr(g->file, "_dz_") || strstr(g->file, "_dzd_"));
+        p.rec_uq_dz_draw = g->mode == RECIMG_MODE_REC && strstr(g->file, "_dzd_") != NULL;
         p.round_deadzone = g->mode == RECIMG_MODE_ROUND && strstr(g->file, "_dz_") != NULL;
         if (strstr(g->file, "_flat_")) {
             p.matrix_id = 0;
@@ -391,8 +403,11 @@ int main(int argc, char **argv)
                            | (strstr(g->file, "_bd_") ? 0x20 : 0)
                            | (strstr(g->file, "_rt_") ? 0x40 : 0)));
         /* "_dz_": version 2 with flags2 (offset 56) 0x400, the deadzone uq, in rec mode and
-           0x800, the round deadzone, in round mode; version 1 otherwise */
-        if (strstr(g->file, "_dz_"))
+           0x800, the round deadzone, in round mode; "_dzd_": 0x400 | 0x1000, the deadzone uq
+           with its private draws; version 1 otherwise */
+        if (strstr(g->file, "_dzd_"))
+            CHECK(size > 60 && data[8] == 2 && data[56] == 0x14 && data[57] == 0 && data[58] == 0 && data[59] == 0);
+        else if (strstr(g->file, "_dz_"))
             CHECK(size > 60 && data[8] == 2 && data[56] == (g->mode == RECIMG_MODE_REC ? 0x04 : 0x08) &&
                   data[57] == 0 && data[58] == 0 && data[59] == 0);
         else

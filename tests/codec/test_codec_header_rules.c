@@ -20,7 +20,8 @@
  *  - round mode's context model v5 (round_block_gain = 1, prior id 5), with flags 0 and
  *    0x40: the same for its files against prior id 1.
  *  - version 2 (flags2 at offset 56, the header flags' bits 8..31): from the same two
- *    files, flags2 0, each single bit of 24, all 24 and a value past them, over prior id x
+ *    files, flags2 0, each single bit of 24, all 24, a value past them and the combinations
+ *    of the defined bits 0x400, 0x800 and 0x1000, over prior id x
  *    sampler as above (byte 27 as the file has it), parsed by recimg_read_info: accepted
  *    exactly as flags2_valid says, with the flags reported as byte 27 | flags2 << 8 and
  *    version 2, refused as corrupt otherwise; version 2 without the field, version 1 with
@@ -35,6 +36,7 @@ enum { HDR = 56 };
 
 static int enc_deadzone;   /* rec_uq_deadzone and round_deadzone of encode() (flags2 0x400 / 0x800);
                               0: version-1 files */
+static int enc_dz_draw;    /* rec_uq_dz_draw of encode() (flags2 0x1000 with 0x400) */
 
 /* block_flag: rec_block_flag in rec mode, round_block_gain in round mode */
 static uint8_t *encode(const recimg_image *img, recimg_mode mode, int block_flag, int legacy, int far_bin,
@@ -59,6 +61,7 @@ static uint8_t *encode(const recimg_image *img, recimg_mode mode, int block_flag
     p.rec_block_dither = block_dither;
     p.rec_uq_deadzone = enc_deadzone;
     p.round_deadzone = enc_deadzone;
+    p.rec_uq_dz_draw = enc_dz_draw;
     *size = 0;
     if (ct_encode(&p, img, &data, size, NULL) != RECIMG_OK || *size <= HDR + 4) {
         recimg_free(data);
@@ -88,11 +91,13 @@ static int header_valid(int mode, unsigned sampler, unsigned prior, unsigned fla
  * exists (flags: byte 27; header_valid holds already):
  * 0x4 = 0x400, the deadzone uq: rec mode, sampler uq, with flag 0x01;
  * 0x8 = 0x800, the round deadzone: round mode only (any prior id and flag byte round mode
- * allows). They never meet (different modes). */
+ * allows). They never meet (different modes);
+ * 0x10 = 0x1000, the private draws in the deadzone uq's cells: only together with 0x400
+ * (where 0x400 is valid). */
 static int flags2_valid(int mode, unsigned sampler, unsigned prior, unsigned flags, uint32_t flags2)
 {
     (void)prior;
-    if (flags2 == 0x4u)
+    if (flags2 == 0x4u || flags2 == 0x14u)
         return mode == 1 && sampler == 5 && (flags & 0x01u);
     if (flags2 == 0x8u)
         return mode == 0;
@@ -101,9 +106,11 @@ static int flags2_valid(int mode, unsigned sampler, unsigned prior, unsigned fla
 
 static void version2_table(const uint8_t *file, size_t size, int mode)
 {
-    static const uint32_t extra[3] = {0, 0xFFFFFFu, 0x1000000u};
+    /* beyond the single bits: none, all, past them, and the pairs of the defined bits
+       (0x1000 with 0x400 and with 0x800, 0x400 with 0x800) and all three */
+    static const uint32_t extra[7] = {0, 0xFFFFFFu, 0x1000000u, 0x14u, 0x18u, 0xCu, 0x1Cu};
     int accepted = 0, refused = 0, expected = 0;
-    for (int k = 0; k < 24 + 3; k++) {
+    for (int k = 0; k < 24 + 7; k++) {
         const uint32_t flags2 = k < 24 ? 1u << k : extra[k - 24];
         size_t n = 0;
         uint8_t *f = ct_with_flags2(file, size, flags2 ? flags2 : 1u, &n);
@@ -294,7 +301,27 @@ static void v4_flag_combinations(const recimg_image *img)
  * closed-form coder (0x01) and with prior ids 3 and 4, the encoder writes a version-2 file
  * with flags2 0x400 that decodes in every decode mode to the same pixels with 1 and 2
  * threads; the bit is read (the same bytes as version 1 without it decode to other pixels
- * or fail), and without 0x01 (the window coder) the encoder leaves it out. */
+ * or fail), and without 0x01 (the window coder) the encoder leaves it out. The same bytes
+ * with flags2 0x1000 as well (the private draws in the deadzone cells, decoder only; what
+ * rec_uq_dz_draw = 1 writes, checked on one file) decode alike over threads too, to the
+ * same mmse and center pixels and to other sample pixels. */
+static void dz_draw_combination(const uint8_t *f, size_t n, const char *ref)
+{
+    size_t n2 = 0;
+    uint8_t *f2 = ct_with_flags2(f, n, 0x14u, &n2);
+    char r2[33], a[33], b[33];
+    CHECK(f2 != NULL && n2 == n);
+    if (!f2)
+        return;
+    decodes_alike(f2, n2, r2);
+    CHECK(!strcmp(r2, ref));
+    CHECK(decode_md5(f, n, RECIMG_DECODE_CENTER, 1, a) == 0 && decode_md5(f2, n2, RECIMG_DECODE_CENTER, 1, b) == 0);
+    CHECK(a[0] && !strcmp(a, b));
+    CHECK(decode_md5(f, n, RECIMG_DECODE_SAMPLE, 1, a) == 0 && decode_md5(f2, n2, RECIMG_DECODE_SAMPLE, 1, b) == 0);
+    CHECK(a[0] && strcmp(a, b) != 0);
+    free(f2);
+}
+
 static void deadzone_combinations(const recimg_image *img)
 {
     enc_deadzone = 1;
@@ -313,6 +340,7 @@ static void deadzone_combinations(const recimg_image *img)
         CHECK(n > 64 && f[8] == 2 && f[10] == 60 && f[24] == 5 && f[25] == (v4 ? 4 : 3) && f[27] == want);
         CHECK(f[56] == 0x04 && f[57] == 0 && f[58] == 0 && f[59] == 0);
         decodes_alike(f, n, ref);
+        dz_draw_combination(f, n, ref);
         f1 = ct_with_flags2(f, n, 0u, &n1);   /* the same payload as a version-1 file */
         CHECK(f1 != NULL && n1 == n - 4);
         if (f1) {
@@ -322,11 +350,25 @@ static void deadzone_combinations(const recimg_image *img)
         recimg_free(f);
         free(f1);
     }
-    {   /* the window coder (legacy): no deadzone, version 1 */
+    {   /* the window coder (legacy): no deadzone, version 1 (rec_uq_dz_draw = 1 changes nothing) */
         size_t n = 0;
-        uint8_t *f = encode(img, RECIMG_MODE_REC, 0, 1, 1, 1, 1, 1, 1, &n);
+        uint8_t *f;
+        enc_dz_draw = 1;
+        f = encode(img, RECIMG_MODE_REC, 0, 1, 1, 1, 1, 1, 1, &n);
         CHECK(f && f[8] == 1 && f[10] == 56 && (f[27] & 0x01u) == 0);
         recimg_free(f);
+    }
+    {   /* rec_uq_dz_draw = 1 writes flags2 0x1000 with 0x400 and the same payload */
+        size_t n = 0, n0 = 0;
+        uint8_t *f = encode(img, RECIMG_MODE_REC, 0, 0, 1, 1, 1, 1, 1, &n);
+        uint8_t *f0;
+        enc_dz_draw = 0;
+        f0 = encode(img, RECIMG_MODE_REC, 0, 0, 1, 1, 1, 1, 1, &n0);
+        CHECK(f && f0 && n == n0 && f[8] == 2 && f[56] == 0x14 && f0[56] == 0x04);
+        if (f && f0 && n == n0)
+            CHECK(memcmp(f, f0, 56) == 0 && memcmp(f + 57, f0 + 57, n - 57 - 4) == 0);
+        recimg_free(f);
+        recimg_free(f0);
     }
     enc_deadzone = 0;
 }
