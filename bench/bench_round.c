@@ -38,7 +38,8 @@
  * --recon-table / --anchor-recon-table set the test's / the anchor's recon_table (header flag
  * 0x40, the reconstruction table; default: the library's default).
  * --uq-deadzone sets the test's rec_uq_deadzone (flags2 0x400, the deadzone uq; default: the
- * library's default, 1).
+ * library's default, 1); --dz-fast-rule its rec_dz_fast_rule (flags2 0x2000, the deadzone's
+ * rule from a table; default: the library's default, 1).
  * --uq-dz-draw sets the test's rec_uq_dz_draw (flags2 0x1000 with 0x400: the sample / realism
  * decoders' private draws in the deadzone cells; default: the library's default, 0).
  *
@@ -213,7 +214,7 @@ static const char usage_text[] =
     "                   [--realism A] [--anchor jpeg|round] [--anchor-decode MODE] [--anchor-realism A]\n"
     "                   [--anchor-matrix 0|1|2] [--anchor-chroma-step X] [--rate file|kl] [--effort 1|2]\n"
     "                   [--recon-table 0|1] [--anchor-recon-table 0|1] [--uq-deadzone 0|1]\n"
-    "                   [--uq-dz-draw 0|1] [--round-prior 1|5] [--anchor-round-prior 1|5]\n"
+    "                   [--uq-dz-draw 0|1] [--dz-fast-rule 0|1] [--round-prior 1|5] [--anchor-round-prior 1|5]\n"
     "                   [--round-deadzone 0|1] [--anchor-round-deadzone 0|1]\n"
     "                   IMAGE...\n"
     "  LIST: 4..16 comma-separated qualities (--zero-bits-q: one tau per --q quality)\n";
@@ -347,6 +348,9 @@ static int parse_args(int argc, char **argv, options *o)
         } else if (!strcmp(a, "--recon-table") || !strcmp(a, "--anchor-recon-table")) {
             if (bench_parse_int(v, 0, 1, anchor ? &o->abase.recon_table : &o->base.recon_table))
                 return bench_usage_error(usage_text, "bench_round: %s must be 0 or 1, not '%s'", a, v);
+        } else if (!strcmp(a, "--dz-fast-rule")) {
+            if (bench_parse_int(v, 0, 1, &o->base.rec_dz_fast_rule))
+                return bench_usage_error(usage_text, "bench_round: --dz-fast-rule must be 0 or 1, not '%s'", v);
         } else if (!strcmp(a, "--uq-deadzone")) {
             if (bench_parse_int(v, 0, 1, &o->base.rec_uq_deadzone))
                 return bench_usage_error(usage_text, "bench_round: --uq-deadzone must be 0 or 1, not '%s'", v);
@@ -429,8 +433,9 @@ int main(int argc, char **argv)
         if (base.rec_block_flag)
             printf("test effort: 2 (uq: context model v4, a level per luma block)\n");
         if (base.mode == RECIMG_MODE_REC && base.sampler == RECIMG_SAMPLER_UQ)
-            printf("test uq deadzone (flags2 0x400): %d, draws in its cells (flags2 0x1000): %d\n",
-                   base.rec_uq_deadzone, base.rec_uq_deadzone && base.rec_uq_dz_draw);
+            printf("test uq deadzone (flags2 0x400): %d, draws in its cells (flags2 0x1000): %d, fast rule "
+                   "(flags2 0x2000): %d\n", base.rec_uq_deadzone, base.rec_uq_deadzone && base.rec_uq_dz_draw,
+                   base.rec_uq_deadzone && base.rec_dz_fast_rule);
         printf("reconstruction table (flag 0x40): test %d, anchor %d\n", base.recon_table,
                anchor_round ? abase.recon_table : 0);
         printf("test: matrix %u, chroma step %g (255 / 0 = the mode's default), zero bits %g (-1 = default); "

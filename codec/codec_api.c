@@ -158,6 +158,7 @@ void recimg_encoder_params_default(recimg_encoder_params *p)
     p->rec_block_dither = 1;
     p->rec_uq_deadzone = 1;
     p->rec_uq_dz_draw = 0;   /* opt-in: dominated on TRAIN (docs/REC_CODEC.md "Deadzone uq") */
+    p->rec_dz_fast_rule = 1;
     p->round_block_gain = 1;   /* context model v5 (prior id 5), docs/REC_CODEC.md */
     p->round_deadzone = 1;   /* flags2 0x800, the decoder-aware deadzone (session 8: like REC's uq) */
     p->rec_block_flag = 0;
@@ -187,6 +188,7 @@ static recimg_status validate_encoder_params(const recimg_encoder_params *p)
     RETURN_IF(p->rec_block_dither != 0 && p->rec_block_dither != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_uq_deadzone != 0 && p->rec_uq_deadzone != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_uq_dz_draw != 0 && p->rec_uq_dz_draw != 1, RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->rec_dz_fast_rule != 0 && p->rec_dz_fast_rule != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_block_flag != 0 && p->rec_block_flag != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->recon_table != 0 && p->recon_table != 1, RECIMG_ERR_INVALID_ARGUMENT);
     /* learned-transform: id 4 takes its matrix from transform_file, other ids never do */
@@ -374,6 +376,8 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
     pp->uq_deadzone = (h->flags & RECIMG_FLAG_UQ_DEADZONE) != 0;
     /* its decoder-private draws in the y-cells (flags2 0x1000; with 0x400 only: parser) */
     pp->uq_dz_draw = (h->flags & RECIMG_FLAG_UQ_DZ_DRAW) != 0;
+    /* its fast rule (flags2 0x2000; only with 0x400: parser) */
+    pp->dz_fast_rule = (h->flags & RECIMG_FLAG_DZ_FAST_RULE) != 0;
 }
 
 /* Bands (issue 7, bounded memory): the codec never holds a whole plane, only
@@ -790,6 +794,9 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
     /* its decoder-private draws in the y-cells (decoder only: the same payload) */
     if ((h.flags & RECIMG_FLAG_UQ_DEADZONE) && enc->p.rec_uq_dz_draw)
         h.flags |= RECIMG_FLAG_UQ_DZ_DRAW;
+    /* its rule from a table on b (issue 8, docs/SPEED.md "Speed pass 16") */
+    if ((h.flags & RECIMG_FLAG_UQ_DEADZONE) && enc->p.rec_dz_fast_rule)
+        h.flags |= RECIMG_FLAG_DZ_FAST_RULE;
     h.step_code = step_code_from_quality(enc->p.quality,
                                          enc->p.mode == RECIMG_MODE_REC ? REC_NOISE_FACTOR : 1.0);
     h.chroma_scale_code = chroma_scale_code(&enc->p);

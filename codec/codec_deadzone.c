@@ -12,6 +12,11 @@
 
 #include "rec_math.h"
 
+/* The fast rule's table (codec_deadzone.h; flags2 0x2000) */
+const double recimg_dz_fast_tab[RECIMG_DZ_FAST_N][2] = {
+#include "codec_dz_table.inc"
+};
+
 /* For t ~ Exp(scale b) truncated to [0, L], q = e^(-L / b): E[t] and E[t^2]. */
 static double trunc_m1(double L, double b, double q)
 {

@@ -17,6 +17,7 @@
 #include "rec_fast_internal.h"   /* rec_fast_exp_neg_body: rec_exp_neg_fast inline */
 
 #include <stdint.h>
+#include <string.h>   /* memcpy */
 
 /* The deadzone of an AC coefficient: d >= 0 (sigma units) and the bin coder's factor
  * tail = e^(-d / b) in (0, 1] (rec_quant_code_bin_tail). */
@@ -55,6 +56,43 @@ static inline void recimg_dz_rule(double b, recimg_dz *out)
         d = RECIMG_DZ_MAX_RATIO * b;
     out->d = d;
     out->tail = rec_fast_exp_neg_body(d / b);
+}
+
+/* The fast rule (flags2 0x2000 with 0x400; issue 8, docs/SPEED.md "Speed pass 16",
+ * docs/FORMAT.md "Deadzone"): the same r = b (1 / sqrt(12)) and the same "none" for
+ * r >= 1 or b not a positive number; otherwise, with i the bucket of r (its exponent and
+ * top RECIMG_DZ_FAST_MBITS mantissa bits, i = (bits(r) >> (52 - M)) - ((1023 - 9) << M),
+ * 0 for r < 2^-9), d = recimg_dz_fast_tab[i][0] * b and tail = recimg_dz_fast_tab[i][1]:
+ * the ratio d / b and e^(-d / b) of the rule above at the bucket's midpoint, so that d is
+ * within a few percent of the rule's and tail = e^(-d / b) up to rounding. One product
+ * and two loads instead of rec_ln_fast, two exponentials and three divisions. */
+#define RECIMG_DZ_FAST_MBITS 6
+#define RECIMG_DZ_FAST_OCTAVES 9   /* r in [2^-9, 1); below, bucket 0 (d / b = 600 there) */
+#define RECIMG_DZ_FAST_N (RECIMG_DZ_FAST_OCTAVES << RECIMG_DZ_FAST_MBITS)
+
+/* entry i = (o << M) + m, r_i = 2^(o - 9) (1 + (m + 1/2) / 2^M), b_i = sqrt(12) r_i
+ * (IEEE product), {d, tail} = recimg_dz_rule(b_i): {d / b_i, tail}. codec_dz_table.inc,
+ * printed by tests/codec/test_codec_dz_fast_rule --print, which checks it against this
+ * definition. */
+extern const double recimg_dz_fast_tab[RECIMG_DZ_FAST_N][2];
+
+static inline void recimg_dz_rule_fast(double b, recimg_dz *out)
+{
+    const double r = b * (1.0 / RECIMG_DZ_STEP);
+    uint64_t bits;
+    int64_t i;
+    if (!(r > 0.0) || !(r < RECIMG_DZ_RMAX)) {
+        out->d = 0.0;
+        out->tail = 1.0;
+        return;
+    }
+    memcpy(&bits, &r, sizeof bits);
+    i = (int64_t)(bits >> (52 - RECIMG_DZ_FAST_MBITS)) -
+        (int64_t)((uint64_t)(1023 - RECIMG_DZ_FAST_OCTAVES) << RECIMG_DZ_FAST_MBITS);
+    if (i < 0)
+        i = 0;
+    out->d = recimg_dz_fast_tab[i][0] * b;
+    out->tail = recimg_dz_fast_tab[i][1];
 }
 
 /* g of y: sign(y) max(0, |y| - d). */

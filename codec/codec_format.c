@@ -188,6 +188,9 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
         /* the draws in the deadzone uq's cells (0x1000) exist with it only */
         RETURN_IF((h->flags & RECIMG_FLAG_UQ_DZ_DRAW) && !(h->flags & RECIMG_FLAG_UQ_DEADZONE),
                   RECIMG_ERR_CORRUPT);
+        /* the deadzone uq's fast rule (0x2000) is a revision of 0x400's rule */
+        RETURN_IF((h->flags & RECIMG_FLAG_DZ_FAST_RULE) && !(h->flags & RECIMG_FLAG_UQ_DEADZONE),
+                  RECIMG_ERR_CORRUPT);
         /* the round deadzone (0x800) exists in round mode only */
         RETURN_IF((h->flags & RECIMG_FLAG_ROUND_DEADZONE) && h->mode != RECIMG_MODE_ROUND,
                   RECIMG_ERR_CORRUPT);

@@ -281,7 +281,10 @@ static inline void setup_coef_coded(const recimg_rec_plane_params *pp, uint64_t 
     cs->prior.mean = cs->mean;
     cs->prior.scale = cs->b;
     if (pp->uq_deadzone && zz != 0) {   /* flags2 0x400 (sampler uq): the deadzone of an AC coefficient */
-        recimg_dz_rule(cs->b, &cs->dz);
+        if (pp->dz_fast_rule)   /* flags2 0x2000: the table */
+            recimg_dz_rule_fast(cs->b, &cs->dz);
+        else
+            recimg_dz_rule(cs->b, &cs->dz);
     } else {
         cs->dz.d = 0.0;
         cs->dz.tail = 1.0;

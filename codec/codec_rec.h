@@ -89,6 +89,9 @@ typedef struct {
                                    of its prior restricted to its y-cell from the decoder's
                                    private randomness (codec_rec.c dz_draw_output); 0 in
                                    initializers that stop before it */
+    int dz_fast_rule;           /* flags2 0x2000 (with uq_deadzone): d and tail by
+                                   recimg_dz_rule_fast instead of recimg_dz_rule; 0 in
+                                   initializers that stop before it */
 } recimg_rec_plane_params;
 
 /* Tests (tests/codec/test_codec_rec_exact.c): what the encoder used for one coefficient

@@ -212,6 +212,11 @@ typedef struct {
        a little but cost 0.5-1 dB of PSNR and raised SWD at A = 1. Ignored wherever the file
        does not get flags2 bit 0x400. */
     int rec_uq_dz_draw;
+    /* With rec_uq_deadzone: 1 (default) = header flags2 bit 0x2000, the deadzone's d and
+       tail from a table on the prior scale b (docs/FORMAT.md "Deadzone", docs/SPEED.md
+       "Speed pass 16"): fewer instructions per coded coefficient, d within 2% of the
+       0x400 rule's. Different bits. 0 = the 0x400 rule, as files made before it. */
+    int rec_dz_fast_rule;
 } recimg_encoder_params;
 
 /* Per-encode figures, filled by recimg_encode when a pointer is given. */

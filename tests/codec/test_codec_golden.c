@@ -267,6 +267,14 @@ static const golden table[] = {
     {"golden_rec3cf_dzd_uq_gray_q20.rec", 48, 40, 1, RECIMG_CHROMA_420, 20, 53, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
      {"dd4749a02b73f74ec36e5dcb3e67197e", "85d0600a74c068343641a1856cc3a2bd",
       "7bf8779b119b7b49793ddb1c21c37094", "91251a4e3fba60362bfd5d3e8d072b9b"}},
+    /* the deadzone uq with its fast rule (flags2 0x2400, "_dzf_"): the default uq path and
+       the CLOSED coder with the key's own dithers on a gray image */
+    {"golden_rec3cf_far_se_fc_bd_rt_dzf_uq_rgb420_q30.rec", 64, 48, 3, RECIMG_CHROMA_420, 30, 51, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"bf388386b53fba00baf747d1e6f16bc9", "9f8261afdfa968865307296610cd4223",
+      "0197ce5b5212c10c9f9ebb559ff23f28", "c13cfd66f5f58c359773974826985f94"}},
+    {"golden_rec3cf_dzf_uq_gray_q20.rec", 48, 40, 1, RECIMG_CHROMA_420, 20, 52, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"8dc4cf48b039ba15b79c5dac4c993e08", "515a6bfaf92873c27d1bd2e2aa6b8ace",
+      "3e58c1739591c27a1c43fee7a2a33d85", "7c0935e18c5e36c5c3611a65f7cc4bd7"}},
     /* header flags2 0x800 (version 2; the round deadzone, docs/FORMAT.md "Payload of the
        round mode"): with v5 and the reconstruction table (what round_deadzone = 1 writes by
        default), with v5 alone (gray) and with v1 (4:4:4) */
@@ -346,8 +354,10 @@ static int make(const char *dir, const char *prefix)
         p.rec_block_flag = strncmp(g->file, "golden_rec4", 11) == 0;
         p.round_block_gain = strncmp(g->file, "golden_round5", 13) == 0;
         p.recon_table = strstr(g->file, "_rt_") != NULL;
-        p.rec_uq_deadzone = g->mode == RECIMG_MODE_REC && (strstr(g->file, "_dz_") || strstr(g->file, "_dzd_"));
+        p.rec_uq_deadzone = g->mode == RECIMG_MODE_REC &&
+                            (strstr(g->file, "_dz_") || strstr(g->file, "_dzd_") || strstr(g->file, "_dzf_"));
         p.rec_uq_dz_draw = g->mode == RECIMG_MODE_REC && strstr(g->file, "_dzd_") != NULL;
+        p.rec_dz_fast_rule = strstr(g->file, "_dzf_") != NULL;
         p.round_deadzone = g->mode == RECIMG_MODE_ROUND && strstr(g->file, "_dz_") != NULL;
         if (strstr(g->file, "_flat_")) {
             p.matrix_id = 0;
@@ -410,6 +420,9 @@ int main(int argc, char **argv)
         else if (strstr(g->file, "_dz_"))
             CHECK(size > 60 && data[8] == 2 && data[56] == (g->mode == RECIMG_MODE_REC ? 0x04 : 0x08) &&
                   data[57] == 0 && data[58] == 0 && data[59] == 0);
+        else if (strstr(g->file, "_dzf_"))   /* 0x2400: the deadzone uq with its fast rule */
+            CHECK(size > 60 && data[8] == 2 && data[56] == 0x24 && data[57] == 0 && data[58] == 0 &&
+                  data[59] == 0);
         else
             CHECK(size > 8 && data[8] == 1);
         /* the step matrix and chroma step code a "_flat_" file pins (bytes 26, 32-33) */

@@ -37,6 +37,7 @@ enum { HDR = 56 };
 static int enc_deadzone;   /* rec_uq_deadzone and round_deadzone of encode() (flags2 0x400 / 0x800);
                               0: version-1 files */
 static int enc_dz_draw;    /* rec_uq_dz_draw of encode() (flags2 0x1000 with 0x400) */
+static int enc_dz_fast;    /* rec_dz_fast_rule of encode() (flags2 0x2000 with 0x400) */
 
 /* block_flag: rec_block_flag in rec mode, round_block_gain in round mode */
 static uint8_t *encode(const recimg_image *img, recimg_mode mode, int block_flag, int legacy, int far_bin,
@@ -60,6 +61,7 @@ static uint8_t *encode(const recimg_image *img, recimg_mode mode, int block_flag
     p.recon_table = recon_table;
     p.rec_block_dither = block_dither;
     p.rec_uq_deadzone = enc_deadzone;
+    p.rec_dz_fast_rule = enc_dz_fast;
     p.round_deadzone = enc_deadzone;
     p.rec_uq_dz_draw = enc_dz_draw;
     *size = 0;
@@ -93,11 +95,13 @@ static int header_valid(int mode, unsigned sampler, unsigned prior, unsigned fla
  * 0x8 = 0x800, the round deadzone: round mode only (any prior id and flag byte round mode
  * allows). They never meet (different modes);
  * 0x10 = 0x1000, the private draws in the deadzone uq's cells: only together with 0x400
- * (where 0x400 is valid). */
+ * (where 0x400 is valid);
+ * 0x20 = 0x2000, the deadzone uq's fast rule: only together with 0x400 (0x24, and 0x34
+ * with 0x1000). */
 static int flags2_valid(int mode, unsigned sampler, unsigned prior, unsigned flags, uint32_t flags2)
 {
     (void)prior;
-    if (flags2 == 0x4u || flags2 == 0x14u)
+    if (flags2 == 0x4u || flags2 == 0x14u || flags2 == 0x24u || flags2 == 0x34u)
         return mode == 1 && sampler == 5 && (flags & 0x01u);
     if (flags2 == 0x8u)
         return mode == 0;
@@ -107,10 +111,11 @@ static int flags2_valid(int mode, unsigned sampler, unsigned prior, unsigned fla
 static void version2_table(const uint8_t *file, size_t size, int mode)
 {
     /* beyond the single bits: none, all, past them, and the pairs of the defined bits
-       (0x1000 with 0x400 and with 0x800, 0x400 with 0x800) and all three */
-    static const uint32_t extra[7] = {0, 0xFFFFFFu, 0x1000000u, 0x14u, 0x18u, 0xCu, 0x1Cu};
+       (0x1000 with 0x400 and with 0x800, 0x400 with 0x800; 0x2000 with each) and the triples */
+    static const uint32_t extra[13] = {0, 0xFFFFFFu, 0x1000000u, 0x14u, 0x18u, 0xCu, 0x1Cu,
+                                       0x24u, 0x2Cu, 0x28u, 0x34u, 0x30u, 0x3Cu};
     int accepted = 0, refused = 0, expected = 0;
-    for (int k = 0; k < 24 + 7; k++) {
+    for (int k = 0; k < 24 + 13; k++) {
         const uint32_t flags2 = k < 24 ? 1u << k : extra[k - 24];
         size_t n = 0;
         uint8_t *f = ct_with_flags2(file, size, flags2 ? flags2 : 1u, &n);
@@ -297,18 +302,20 @@ static void v4_flag_combinations(const recimg_image *img)
     }
 }
 
-/* The deadzone uq (flags2 0x400): with every combination of the byte-27 flags that has the
- * closed-form coder (0x01) and with prior ids 3 and 4, the encoder writes a version-2 file
- * with flags2 0x400 that decodes in every decode mode to the same pixels with 1 and 2
- * threads; the bit is read (the same bytes as version 1 without it decode to other pixels
- * or fail), and without 0x01 (the window coder) the encoder leaves it out. The same bytes
+/* The deadzone uq (flags2 0x400), without and with its fast rule (0x2000, flags2 0x24):
+ * with every combination of the byte-27 flags that has the closed-form coder (0x01) and
+ * with prior ids 3 and 4, the encoder writes a version-2 file with flags2 0x400 (0x2400)
+ * that decodes in every decode mode to the same pixels with 1 and 2 threads; the bits are
+ * read (the same bytes as version 1 without them, and with the fast rule's bit flipped,
+ * decode to other pixels or fail), and without 0x01 (the window coder) the encoder leaves
+ * them out. The same bytes
  * with flags2 0x1000 as well (the private draws in the deadzone cells, decoder only; what
  * rec_uq_dz_draw = 1 writes, checked on one file) decode alike over threads too, to the
  * same mmse and center pixels and to other sample pixels. */
 static void dz_draw_combination(const uint8_t *f, size_t n, const char *ref)
 {
     size_t n2 = 0;
-    uint8_t *f2 = ct_with_flags2(f, n, 0x14u, &n2);
+    uint8_t *f2 = ct_with_flags2(f, n, 0x10u | f[56], &n2);   /* 0x14, or 0x34 with the fast rule */
     char r2[33], a[33], b[33];
     CHECK(f2 != NULL && n2 == n);
     if (!f2)
@@ -322,9 +329,10 @@ static void dz_draw_combination(const uint8_t *f, size_t n, const char *ref)
     free(f2);
 }
 
-static void deadzone_combinations(const recimg_image *img)
+static void deadzone_combinations(const recimg_image *img, int fast)
 {
     enc_deadzone = 1;
+    enc_dz_fast = fast;
     for (unsigned w = 0; w < 64; w++) {
         const unsigned want = 0x01u | (w & 14u) | (w & 16u ? 0x20u : 0u) | (w & 32u ? 0x40u : 0u);
         const int v4 = (int)(w & 1u);
@@ -338,9 +346,21 @@ static void deadzone_combinations(const recimg_image *img)
         if (!f)
             continue;
         CHECK(n > 64 && f[8] == 2 && f[10] == 60 && f[24] == 5 && f[25] == (v4 ? 4 : 3) && f[27] == want);
-        CHECK(f[56] == 0x04 && f[57] == 0 && f[58] == 0 && f[59] == 0);
+        CHECK(f[56] == (fast ? 0x24 : 0x04) && f[57] == 0 && f[58] == 0 && f[59] == 0);
         decodes_alike(f, n, ref);
         dz_draw_combination(f, n, ref);
+        {   /* the fast rule's bit is read */
+            uint8_t *g = malloc(n);
+            CHECK(g != NULL);
+            if (g) {
+                memcpy(g, f, n);
+                g[56] ^= 0x20u;
+                ct_fix_crc(g, n);
+                r = decode_md5(g, n, RECIMG_DECODE_MMSE, 1, c);
+                CHECK(r == 1 || (r == 0 && strcmp(c, ref) != 0));
+                free(g);
+            }
+        }
         f1 = ct_with_flags2(f, n, 0u, &n1);   /* the same payload as a version-1 file */
         CHECK(f1 != NULL && n1 == n - 4);
         if (f1) {
@@ -364,13 +384,14 @@ static void deadzone_combinations(const recimg_image *img)
         uint8_t *f0;
         enc_dz_draw = 0;
         f0 = encode(img, RECIMG_MODE_REC, 0, 0, 1, 1, 1, 1, 1, &n0);
-        CHECK(f && f0 && n == n0 && f[8] == 2 && f[56] == 0x14 && f0[56] == 0x04);
+        CHECK(f && f0 && n == n0 && f[8] == 2 && f[56] == (fast ? 0x34 : 0x14) && f0[56] == (fast ? 0x24 : 0x04));
         if (f && f0 && n == n0)
             CHECK(memcmp(f, f0, 56) == 0 && memcmp(f + 57, f0 + 57, n - 57 - 4) == 0);
         recimg_free(f);
         recimg_free(f0);
     }
     enc_deadzone = 0;
+    enc_dz_fast = 0;
 }
 
 /* Round mode's context model v5 (round_block_gain = 1) writes prior id 5, without and
@@ -418,8 +439,10 @@ int main(void)
         version2_table(round, nround, 0);
     v4_flag_combinations(&rgb);
     v4_flag_combinations(&gray);
-    deadzone_combinations(&rgb);
-    deadzone_combinations(&gray);
+    for (int fast = 0; fast <= 1; fast++) {
+        deadzone_combinations(&rgb, fast);
+        deadzone_combinations(&gray, fast);
+    }
     round_v5(&rgb);
     round_v5(&gray);
     recimg_free(rec);
