@@ -789,7 +789,7 @@ static int cmd_info(int argc, char **argv)
             if (info.mode == RECIMG_MODE_REC)
                 printf(", zero-bit threshold %.4f bits", info.rec_zero_bits);
             if (info.flags & 0x400u)   /* flags2 (version 2) */
-                printf(", deadzone uq");
+                printf((info.flags & 0x2000u) ? ", deadzone uq (fast rule)" : ", deadzone uq");
             if (info.flags & 0x1000u)
                 printf(", private draws in the deadzone cells");
             if (info.flags & 0x800u)

@@ -75,10 +75,10 @@ grep -q '^  model       context model v4 (prior id 4), closed-form bin coder, sh
 grep -q '^  mode        rec, sampler uq, .*, far-bin reconstruction, skip-energy table, reconstruction table$' "$tmp/out.txt" \
   || bad "info: rec file's mode line: $(grep mode "$tmp/out.txt")"
 expect 0 "$recimg" info "$tmp/r.rec" --json
-grep -q '"flags": 1135, "prior_id": 4,' "$tmp/out.txt" || bad "info --json: flags/prior_id: $(cat "$tmp/out.txt")"
+grep -q '"flags": 9327, "prior_id": 4,' "$tmp/out.txt" || bad "info --json: flags/prior_id: $(cat "$tmp/out.txt")"
 grep -q '"version": 2,' "$tmp/out.txt" || bad "info --json: a deadzone uq file is version 2: $(cat "$tmp/out.txt")"
-grep -q '^  mode        rec, sampler uq, zero-bit threshold [0-9.]* bits, deadzone uq, far-bin' <("$recimg" info "$tmp/r.rec") \
-  || bad "info: the deadzone uq (flags2 0x400) is not named"
+grep -q '^  mode        rec, sampler uq, zero-bit threshold [0-9.]* bits, deadzone uq (fast rule), far-bin' <("$recimg" info "$tmp/r.rec") \
+  || bad "info: the deadzone uq (flags2 0x400) with its fast rule (0x2000) is not named"
 
 # --- bad input: status 1, message naming the file, no output file
 "$make_inputs" bad "$tmp/a.rec" "$tmp" || bad "cannot make bad inputs"

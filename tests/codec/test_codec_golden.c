@@ -269,12 +269,12 @@ static const golden table[] = {
       "7bf8779b119b7b49793ddb1c21c37094", "91251a4e3fba60362bfd5d3e8d072b9b"}},
     /* the deadzone uq with its fast rule (flags2 0x2400, "_dzf_"): the default uq path and
        the CLOSED coder with the key's own dithers on a gray image */
-    {"golden_rec3cf_far_se_fc_bd_rt_dzf_uq_rgb420_q30.rec", 64, 48, 3, RECIMG_CHROMA_420, 30, 51, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
-     {"bf388386b53fba00baf747d1e6f16bc9", "9f8261afdfa968865307296610cd4223",
-      "0197ce5b5212c10c9f9ebb559ff23f28", "c13cfd66f5f58c359773974826985f94"}},
-    {"golden_rec3cf_dzf_uq_gray_q20.rec", 48, 40, 1, RECIMG_CHROMA_420, 20, 52, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
-     {"8dc4cf48b039ba15b79c5dac4c993e08", "515a6bfaf92873c27d1bd2e2aa6b8ace",
-      "3e58c1739591c27a1c43fee7a2a33d85", "7c0935e18c5e36c5c3611a65f7cc4bd7"}},
+    {"golden_rec3cf_far_se_fc_bd_rt_dzf_uq_rgb420_q30.rec", 64, 48, 3, RECIMG_CHROMA_420, 30, 54, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"3a7433f4aabf2bd752922ef11d207144", "550d49ac0aaee5ab683eac18bb87bf8c",
+      "a990f6ed195782fb5c602b70ef973471", "72aa5521d4b79541aec760c80f766fb6"}},
+    {"golden_rec3cf_dzf_uq_gray_q20.rec", 48, 40, 1, RECIMG_CHROMA_420, 20, 55, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ,
+     {"f613ca528cbec6b3b63e49b886d9e8cd", "37edeab85c1d24030144790ca83b58e2",
+      "6061d6a4a5facda31609d0dc5ace695c", "21936afb0532a6310bd3575c02beda61"}},
     /* header flags2 0x800 (version 2; the round deadzone, docs/FORMAT.md "Payload of the
        round mode"): with v5 and the reconstruction table (what round_deadzone = 1 writes by
        default), with v5 alone (gray) and with v1 (4:4:4) */
