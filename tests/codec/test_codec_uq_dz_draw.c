@@ -263,8 +263,9 @@ static void files(void)
     f0 = encode(&img, 0, 1, &n0);
     CHECK(f && f2 && f0);
     if (f && f2 && f0) {
-        CHECK(f[8] == 2 && f[56] == 0x14 && f[57] == 0 && f[58] == 0 && f[59] == 0);   /* 0x400 | 0x1000 */
-        CHECK(f0[8] == 2 && f0[56] == 0x04);
+        /* 0x400 | 0x1000, with the deadzone's fast rule 0x2000 (the default since dzfast) */
+        CHECK(f[8] == 2 && f[56] == 0x34 && f[57] == 0 && f[58] == 0 && f[59] == 0);
+        CHECK(f0[8] == 2 && f0[56] == 0x24);
         CHECK(n2 == n && memcmp(f, f2, n) == 0);                              /* threads: same bytes */
         CHECK(n0 == n && memcmp(f, f0, 56) == 0 && memcmp(f + 57, f0 + 57, n - 61) == 0);   /* same payload */
         for (int m = 0; m < 4; m++) {
