@@ -781,8 +781,9 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
         h.flags |= RECIMG_FLAG_RECON_TABLE;
     /* round: the prior-adaptive deadzone of the AC cells (codec_round.c, docs/REC_CODEC.md
        "Decoder-aware deadzone") */
-    if (enc->p.mode == RECIMG_MODE_ROUND && enc->p.round_deadzone)
-        h.flags |= RECIMG_FLAG_ROUND_DEADZONE;
+    if (enc->p.mode == RECIMG_MODE_ROUND && enc->p.round_deadzone)   /* and the zero cells'
+           draw scale fitted for the deadzone (0x4000: sample / realism decoding only) */
+        h.flags |= RECIMG_FLAG_ROUND_DEADZONE | RECIMG_FLAG_ROUND_DZ_DRAW;
     /* uq: the dithers from a per-block sub-stream (issue 8, docs/SPEED.md "Speed pass 11") */
     if (enc->p.mode == RECIMG_MODE_REC && h.sampler == RECIMG_SAMPLER_UQ && enc->p.rec_block_dither)
         h.flags |= RECIMG_FLAG_BLOCK_DITHER;

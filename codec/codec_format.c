@@ -194,6 +194,9 @@ recimg_status recimg_format_parse(const uint8_t *data, size_t size, uint64_t max
         /* the round deadzone (0x800) exists in round mode only */
         RETURN_IF((h->flags & RECIMG_FLAG_ROUND_DEADZONE) && h->mode != RECIMG_MODE_ROUND,
                   RECIMG_ERR_CORRUPT);
+        /* its zero cells' draw scale (0x4000, decoder only) exists with 0x800 only */
+        RETURN_IF((h->flags & RECIMG_FLAG_ROUND_DZ_DRAW) && !(h->flags & RECIMG_FLAG_ROUND_DEADZONE),
+                  RECIMG_ERR_CORRUPT);
     }
     RETURN_IF(r.err, RECIMG_ERR_TRUNCATED);
     /* The total size must be exactly header + payload + CRC. */

@@ -70,9 +70,13 @@
                                           private draw of its prior in its y-cell (codec_rec.c) */
 #define RECIMG_FLAG_DZ_FAST_RULE 0x2000u  /* flags2, with 0x400: the deadzone uq's d and tail from
                                             a table on b (codec_deadzone.h recimg_dz_rule_fast) */
+#define RECIMG_FLAG_ROUND_DZ_DRAW 0x4000u  /* flags2, round mode with 0x800: the sample /
+                                            realism zero cell's fitted draw scale for the
+                                            deadzone's cell (codec_round.c zero_bin_scale) */
 #define RECIMG_FLAGS2_KNOWN (RECIMG_FLAG_UQ_DEADZONE | RECIMG_FLAG_ROUND_DEADZONE | \
-                             RECIMG_FLAG_UQ_DZ_DRAW | RECIMG_FLAG_DZ_FAST_RULE)   /* bits of
-                                             RECIMG_FLAGS2_MASK a decoder understands */
+                             RECIMG_FLAG_UQ_DZ_DRAW | RECIMG_FLAG_DZ_FAST_RULE | \
+                             RECIMG_FLAG_ROUND_DZ_DRAW)   /* bits of RECIMG_FLAGS2_MASK a
+                                                             decoder understands */
 #define RECIMG_STEP_CODE_MIN 64u              /* step >= 1/16 */
 #define RECIMG_STEP_CODE_MAX ((uint32_t)1 << 22) /* step <= 4096 */
 #define RECIMG_CHROMA_SCALE_MIN 64u           /* 0.25 */

@@ -31,7 +31,9 @@
  * the entropy decoding of the plane twice and no plane-sized buffer.
  * With header flags2 0x800 the AC cells carry a prior-adaptive deadzone that the
  * decoder knows (dz_setup below): the zero flag, the cells' reconstruction and draws,
- * and what the contexts learn follow the deadzone cells. */
+ * and what the contexts learn follow the deadzone cells. With flags2 0x4000 as well
+ * (which the encoder writes with 0x800) the zero cells' fitted draw scale is fitted for
+ * the wider zero cell (zero_bin_scale); decoder-only, the streams are the same. */
 #include "codec_round.h"
 #include "codec_gain.h"
 #include "codec_format.h"
@@ -162,6 +164,7 @@ void recimg_round_model_init(recimg_round_model *m, uint32_t prior_id, uint32_t 
 {
     m->gain = prior_id == RECIMG_PRIOR_LAPLACE_CTX5;
     m->deadzone = (flags & RECIMG_FLAG_ROUND_DEADZONE) != 0;
+    m->dz_draw = m->deadzone && (flags & RECIMG_FLAG_ROUND_DZ_DRAW) != 0;
     if (m->gain)
         rec_pow_table_init(&m->table, ROUND_GAIN_BETA);
 }
@@ -459,7 +462,8 @@ static double reconstruct(const recimg_ctx *ctx, const recimg_ctx_pred *p, int32
 
 /* Scale c (step units) of the Laplace that the zero bin's draws use for one
  * AC band, from the plane's decoded index counts: n0 zeros, n1 indices with
- * |q| = 1, n2 with |q| = 2. A Laplace fitted to the zero fraction alone
+ * |q| = 1, n2 with |q| = 2, for a zero bin of half-width h (1/2; see below for
+ * the deadzone). A Laplace fitted to the zero fraction alone
  * overestimates the energy inside the zero bin 2-5x at low rates (the bands'
  * distributions are heavier-tailed than Laplace: most of the mass sits far
  * inside the bin). Instead c makes the density of |y| continuous at the
@@ -467,8 +471,20 @@ static double reconstruct(const recimg_ctx *ctx, const recimg_ctx_pred *p, int32
  * n0 (2x / (e^x - 1)) with x = 1/(2c), and the edge density seen from
  * outside is n1 lam / (1 - e^-lam), the first bin's exponential slope lam =
  * ln(n1 / n2) (pseudo-counts keep empty bins finite; the factor is clamped
- * to [1, 3]). The equation is solved for x by bisection (monotone). */
-static double zero_bin_scale(double n0, double n1, double n2)
+ * to [1, 3]). The equation is solved for x by bisection (monotone).
+ *
+ * Deadzone (flags2 0x800): the zero cell is [0, h], h = 1/2 + d, and the first cell
+ * starts at h and is still one step wide. The restricted Laplace's edge density is
+ * then n0 (y / h) / (e^y - 1), y = h / c, so y / (e^y - 1) = r h and c = h / y (the
+ * same equation for h = 1/2, y = x, evaluated in the old form there, so files without
+ * flags2 0x4000 decode exactly as before). Without flags2 0x4000 the fit takes h = 1/2
+ * on 0x800 files too (session 7: too small a scale for the wider cell, drawn on all of
+ * it). With it (ROUND_DZ_DRAW_ZF, recimg_round_decode_begin) h = 1/2 + the band's mean
+ * zero-cell d, for bands under 99% zeros only: in sparser bands the few nonzero indices
+ * are outliers (edges) whose density, carried across the wider cell, overstates its
+ * energy (TRAIN, docs/REC_CODEC.md "Realism decoding with the deadzone"). */
+#define ROUND_DZ_DRAW_ZF 0.99
+static double zero_bin_scale(double n0, double n1, double n2, double h)
 {
     double r, lam, f, lo = 1e-6, hi = 200.0;
     if (n0 < 1.0)
@@ -480,13 +496,23 @@ static double zero_bin_scale(double n0, double n1, double n2)
     if (f < 1.0) f = 1.0;
     if (f > 3.0) f = 3.0;
     r = f * (n1 + 0.1) / n0;
-    if (r >= 2.0)
+    if (h == 0.5) {   /* the plain zero bin (and the deadzone without flags2 0x4000) */
+        if (r >= 2.0)
+            return 1e300;
+        for (int it = 0; it < 60; it++) {
+            const double x = 0.5 * (lo + hi);
+            if (2.0 * x / rec_expm1(x) > r) lo = x; else hi = x;
+        }
+        return 1.0 / (lo + hi);   /* c = 1 / (2x), x = (lo + hi) / 2 */
+    }
+    r *= h;
+    if (r >= 1.0)
         return 1e300;
     for (int it = 0; it < 60; it++) {
-        const double x = 0.5 * (lo + hi);
-        if (2.0 * x / rec_expm1(x) > r) lo = x; else hi = x;
+        const double y = 0.5 * (lo + hi);
+        if (y / rec_expm1(y) > r) lo = y; else hi = y;
     }
-    return 1.0 / (lo + hi);   /* c = 1 / (2x), x = (lo + hi) / 2 */
+    return 2.0 * h / (lo + hi);   /* c = h / y, y = (lo + hi) / 2 */
 }
 
 /* Decodes block rows [by0, by1) (the next rows of the plane's stream). coef
@@ -541,7 +567,10 @@ static recimg_status decode_rows(rec_rc_decoder *dec, recimg_ctx *ctx, double *c
                     mag = mag_q16(s);
                 }
                 if (cnt) {
-                    if (s == 0) cnt[0][zz] += 1.0;
+                    if (s == 0) {
+                        cnt[0][zz] += 1.0;
+                        cnt[3][zz] += dz;   /* the zero cells' d (0 without the deadzone) */
+                    }
                     else if (s == 1 || s == -1) cnt[1][zz] += 1.0;
                     else if (s == 2 || s == -2) cnt[2][zz] += 1.0;
                 } else if (bfit && s == 0) {
@@ -572,7 +601,7 @@ recimg_status recimg_round_decode_begin(recimg_round_dec_state *ds, const recimg
                                         const recimg_round_recon *rr, const uint8_t *stream,
                                         size_t size, uint32_t bw, uint32_t bh)
 {
-    double cnt[3][64];
+    double cnt[4][64];   /* per band: zeros, |q| = 1, |q| = 2, the zeros' sum of d */
     rec_rc_decoder d;
     recimg_ctx *ctx = NULL;
     recimg_status st;
@@ -589,8 +618,16 @@ recimg_status recimg_round_decode_begin(recimg_round_dec_state *ds, const recimg
     st = decode_rows(&d, ctx, NULL, bw, 0, bh, NULL, &ds->model, rr, NULL, cnt);
     recimg_ctx_free(ctx);
     FORWARD_IF_ERROR(st);
-    for (int zz = 1; zz < 64; zz++)   /* busy bands (under 90% zeros): the context alone */
-        ds->bfit[zz] = cnt[0][zz] < 0.9 * nblocks ? 1e300 : zero_bin_scale(cnt[0][zz], cnt[1][zz], cnt[2][zz]);
+    for (int zz = 1; zz < 64; zz++) {
+        double h = 0.5;   /* the zero cell's half-width (step units) that the fit assumes */
+        if (cnt[0][zz] < 0.9 * nblocks) {   /* busy bands (under 90% zeros): the context alone */
+            ds->bfit[zz] = 1e300;
+            continue;
+        }
+        if (ds->model.dz_draw && cnt[0][zz] < ROUND_DZ_DRAW_ZF * nblocks)   /* flags2 0x4000 */
+            h = 0.5 + cnt[3][zz] / cnt[0][zz];   /* n0 >= 0.9 nblocks > 0 */
+        ds->bfit[zz] = zero_bin_scale(cnt[0][zz], cnt[1][zz], cnt[2][zz], h);
+    }
     ds->bfit[0] = 1e300;
     ds->fitted = 1;
     return RECIMG_OK;

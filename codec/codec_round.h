@@ -28,6 +28,8 @@
 typedef struct {
     int gain;             /* prior id 5 */
     int deadzone;         /* header flag 0x800: the AC cells' prior-adaptive deadzone */
+    int dz_draw;          /* header flag 0x4000 (with 0x800): the zero cell's draw scale is
+                             fitted for the deadzone's wider zero cell (codec_round.c) */
     rec_pow_table table;  /* the gain's factor (codec_round.c), filled for prior id 5 */
 } recimg_round_model;
 

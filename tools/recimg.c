@@ -793,7 +793,7 @@ static int cmd_info(int argc, char **argv)
             if (info.flags & 0x1000u)
                 printf(", private draws in the deadzone cells");
             if (info.flags & 0x800u)
-                printf(", deadzone rounding");
+                printf(", deadzone rounding%s", info.flags & 0x4000u ? " (zero-cell draw fit)" : "");
             if (info.flags & 0x02u)
                 printf(", far-bin reconstruction");
             if (info.flags & 0x04u)

@@ -238,6 +238,9 @@ for dz in default 0 1; do
     got=0; grep -q "deadzone" "$tmp/out.txt" && got=1
     [ "$got" = "$want" ] || bad "--mode $mode --deadzone $dz: info says '$(grep mode "$tmp/out.txt")'"
     grep -q ".rec version $((1 + want))$" "$tmp/out.txt" || bad "--mode $mode --deadzone $dz: $(head -1 "$tmp/out.txt")"
+    if [ "$mode" = round ] && [ "$want" = 1 ]; then   # flags2 0x800 with 0x4000
+      grep -q "deadzone rounding (zero-cell draw fit)" "$tmp/out.txt" || bad "round --deadzone $dz: info lacks 0x4000"
+    fi
     expect 0 "$recimg" decompress "$tmp/dz.rec" -o "$tmp/dz.png"
   done
 done

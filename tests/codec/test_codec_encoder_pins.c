@@ -32,9 +32,9 @@ typedef struct {
 
 static const pin table[] = {
     {"round_rgb420_q50", 64, 48, 3, 61, 50, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 0,
-     "61285740a8a739072e83b8f2e824586c"},
+     "d67fccc6a2c1aca77d22228de9fff7ee"},
     {"round_gray_q85", 56, 40, 1, 62, 85, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 0,
-     "c413793e44fa1b60b164e204a065486a"},
+     "054cead287a38e45b69acc1f0f48a572"},
     {"round_plain_rgb420_q50", 64, 48, 3, 61, 50, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 1,
      "ab0862a86518e4c2134d3e0123fab24e"},
     {"rec_uq_rgb420_q40", 64, 48, 3, 63, 40, RECIMG_MODE_REC, RECIMG_SAMPLER_UQ, 0,

@@ -287,6 +287,12 @@ static const golden table[] = {
     {"golden_round_dz_rgb444_q25.rec", 64, 48, 3, RECIMG_CHROMA_444, 25, 50, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
      {"6c7e00dd30268f682e5d621e8648a431", "9a778e1aaea313730f7f1a50ec14ace5",
       "948b218042dc12d5a7f383163274c59d", "66eab2117b6a492d5043bc0ca7fbda1f"}},
+    /* flags2 0x800 | 0x4000 ("_dd_"; what round_deadzone = 1 writes since session 8): the
+       zero cells' draw scale fitted for the deadzone. The image of the first 0x800 file
+       above: the same mmse and centre MD5s, other sample and realism ones */
+    {"golden_round5_dz_dd_rt_rgb420_q40.rec", 128, 96, 3, RECIMG_CHROMA_420, 40, 48, RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE,
+     {"0236c16f64f713bb6bfdfa1930a21070", "5547669130d140a0e2c573e07fdd9319",
+      "2f3240b6ae372242f30c8ebc520c10e1", "8595cada576aa16ccfbd28fa20595412"}},
 };
 
 static int read_all(const char *path, uint8_t **data, size_t *size)
@@ -365,6 +371,13 @@ static int make(const char *dir, const char *prefix)
             p.rec_zero_bits = 206.0 / 1024.0;
         }
         if (recimg_encoder_create(&p, &e) || recimg_encode(e, &img, &data, &size, &st)) return 1;
+        if (p.round_deadzone && !strstr(g->file, "_dd_")) {   /* the session-7 files: flags2 0x800 alone */
+            size_t n1 = 0;
+            uint8_t *d1 = ct_with_flags2(data, size, 0x08u, &n1);
+            if (!d1 || n1 != size) return 1;
+            memcpy(data, d1, size);
+            free(d1);
+        }
         if (g->sampler == RECIMG_SAMPLER_BLOCK && !(st.block_groups > 0 && st.block_index_bits > 0.0)) {
             fprintf(stderr, "%s: no group with index bits; pick another image or quality\n", g->file);
             return 1;   /* the file would not pin the block simulator's decoder */
@@ -413,12 +426,13 @@ int main(int argc, char **argv)
                            | (strstr(g->file, "_bd_") ? 0x20 : 0)
                            | (strstr(g->file, "_rt_") ? 0x40 : 0)));
         /* "_dz_": version 2 with flags2 (offset 56) 0x400, the deadzone uq, in rec mode and
-           0x800, the round deadzone, in round mode; "_dzd_": 0x400 | 0x1000, the deadzone uq
-           with its private draws; version 1 otherwise */
+           0x800, the round deadzone, in round mode (and 0x4000 with "_dd_"); "_dzd_": 0x400 |
+           0x1000, the deadzone uq with its private draws; version 1 otherwise */
         if (strstr(g->file, "_dzd_"))
             CHECK(size > 60 && data[8] == 2 && data[56] == 0x14 && data[57] == 0 && data[58] == 0 && data[59] == 0);
         else if (strstr(g->file, "_dz_"))
-            CHECK(size > 60 && data[8] == 2 && data[56] == (g->mode == RECIMG_MODE_REC ? 0x04 : 0x08) &&
+            CHECK(size > 60 && data[8] == 2 &&
+                  data[56] == (g->mode == RECIMG_MODE_REC ? 0x04 : strstr(g->file, "_dd_") ? 0x48 : 0x08) &&
                   data[57] == 0 && data[58] == 0 && data[59] == 0);
         else if (strstr(g->file, "_dzf_"))   /* 0x2400: the deadzone uq with its fast rule */
             CHECK(size > 60 && data[8] == 2 && data[56] == 0x24 && data[57] == 0 && data[58] == 0 &&

@@ -21,7 +21,7 @@
  *    0x40: the same for its files against prior id 1.
  *  - version 2 (flags2 at offset 56, the header flags' bits 8..31): from the same two
  *    files, flags2 0, each single bit of 24, all 24, a value past them and the combinations
- *    of the defined bits 0x400, 0x800 and 0x1000, over prior id x
+ *    of the defined bits 0x400, 0x800, 0x1000 and 0x4000, over prior id x
  *    sampler as above (byte 27 as the file has it), parsed by recimg_read_info: accepted
  *    exactly as flags2_valid says, with the flags reported as byte 27 | flags2 << 8 and
  *    version 2, refused as corrupt otherwise; version 2 without the field, version 1 with
@@ -97,13 +97,15 @@ static int header_valid(int mode, unsigned sampler, unsigned prior, unsigned fla
  * 0x10 = 0x1000, the private draws in the deadzone uq's cells: only together with 0x400
  * (where 0x400 is valid);
  * 0x20 = 0x2000, the deadzone uq's fast rule: only together with 0x400 (0x24, and 0x34
- * with 0x1000). */
+ * with 0x1000);
+ * 0x40 = 0x4000, the round deadzone's zero-cell draw scale: only together with 0x800
+ * (where 0x800 is valid). */
 static int flags2_valid(int mode, unsigned sampler, unsigned prior, unsigned flags, uint32_t flags2)
 {
     (void)prior;
     if (flags2 == 0x4u || flags2 == 0x14u || flags2 == 0x24u || flags2 == 0x34u)
         return mode == 1 && sampler == 5 && (flags & 0x01u);
-    if (flags2 == 0x8u)
+    if (flags2 == 0x8u || flags2 == 0x48u)
         return mode == 0;
     return 0;
 }
@@ -111,11 +113,13 @@ static int flags2_valid(int mode, unsigned sampler, unsigned prior, unsigned fla
 static void version2_table(const uint8_t *file, size_t size, int mode)
 {
     /* beyond the single bits: none, all, past them, and the pairs of the defined bits
-       (0x1000 with 0x400 and with 0x800, 0x400 with 0x800; 0x2000 with each) and the triples */
-    static const uint32_t extra[13] = {0, 0xFFFFFFu, 0x1000000u, 0x14u, 0x18u, 0xCu, 0x1Cu,
-                                       0x24u, 0x2Cu, 0x28u, 0x34u, 0x30u, 0x3Cu};
+       (0x1000 with 0x400 and with 0x800, 0x400 with 0x800; 0x2000 with each; 0x4000 with
+       0x800, 0x400, 0x1000 and 0x2000) and the triples */
+    static const uint32_t extra[17] = {0, 0xFFFFFFu, 0x1000000u, 0x14u, 0x18u, 0xCu, 0x1Cu,
+                                       0x24u, 0x2Cu, 0x28u, 0x34u, 0x30u, 0x3Cu,
+                                       0x48u, 0x44u, 0x50u, 0x60u};
     int accepted = 0, refused = 0, expected = 0;
-    for (int k = 0; k < 24 + 13; k++) {
+    for (int k = 0; k < 24 + 17; k++) {
         const uint32_t flags2 = k < 24 ? 1u << k : extra[k - 24];
         size_t n = 0;
         uint8_t *f = ct_with_flags2(file, size, flags2 ? flags2 : 1u, &n);

@@ -20,7 +20,12 @@
  *    with threads 1 and 2 and on a second decode; the mmse PSNR stays within 1.5 dB of the
  *    plain file's (a decoder out of step would be far off) and the files total fewer bytes;
  *  - the bit is read: the file with flags2 cleared decodes to other pixels (or is refused
- *    as corrupt), and 0x800 on a rec-mode file is corrupt. The header rules over prior id,
+ *    as corrupt), and 0x800 on a rec-mode file is corrupt;
+ *  - flags2 0x4000 (written with 0x800 since session 8: the zero cells' draw scale fitted
+ *    for the deadzone) is decoder-only: the same stream (stage) and the same mmse and centre
+ *    output as 0x800 alone, other sample / realism output (some of the stage's and the
+ *    files' draws differ), draws still inside their cells (stage); 0x4000 without 0x800 is
+ *    corrupt. The header rules over prior id,
  *    sampler and flags are in test_codec_header_rules.c. */
 #include "codec_ctx.h"
 #include "codec_round.h"
@@ -71,19 +76,21 @@ static void stage_decode(const uint8_t *buf, size_t size, const double step[64],
 
 static void stage(uint32_t prior_id)
 {
-    static double coef[NCOEF], out[2][4][NCOEF];
+    static double coef[NCOEF], out[3][4][NCOEF];
     double step[64];
-    size_t size[2] = {0, 0};
-    int beyond[2] = {0, 0};
+    size_t size[3] = {0, 0, 0};
+    int beyond[3] = {0, 0, 0};
+    uint8_t *stream[3] = {NULL, NULL, NULL};
     for (int k = 0; k < 64; k++)
         step[k] = 3.0 + 0.4 * (double)(k % 8 + k / 8);
     ct_laplace_coefficients(coef, NCOEF, 91, 60.0);
-    for (int dz = 0; dz < 2; dz++) {
+    for (int dz = 0; dz < 3; dz++) {   /* plain, 0x800, 0x800 | 0x4000 */
         recimg_round_model m;
         uint8_t *buf;
         const double zmax = 0.5 + (dz ? RECIMG_ROUND_DZ_MAX : 0.0);
-        recimg_round_model_init(&m, prior_id, dz ? RECIMG_FLAG_ROUND_DEADZONE : 0u);
-        CHECK(m.deadzone == dz);
+        recimg_round_model_init(&m, prior_id, dz == 0 ? 0u : dz == 1 ? RECIMG_FLAG_ROUND_DEADZONE
+                                                                    : RECIMG_FLAG_ROUND_DEADZONE | RECIMG_FLAG_ROUND_DZ_DRAW);
+        CHECK(m.deadzone == (dz > 0) && m.dz_draw == (dz == 2));
         buf = stage_encode(coef, step, &m, &size[dz]);
         for (int i = 0; i < 4; i++)
             stage_decode(buf, size[dz], step, &m, modes[i], 0.5, out[dz][i]);
@@ -109,7 +116,7 @@ static void stage(uint32_t prior_id)
                         dz, (int)modes[i], bad);
             CHECK(bad == 0);
         }
-        free(buf);
+        stream[dz] = buf;
     }
     for (int b = 0; b < BW * BH; b++)   /* the DC index and its centre do not change */
         CHECK(out[0][1][b * 64] == out[1][1][b * 64]);
@@ -117,6 +124,13 @@ static void stage(uint32_t prior_id)
            (unsigned)prior_id, size[0], size[1], beyond[0], beyond[1]);
     CHECK(beyond[0] == 0 && beyond[1] > 0);
     CHECK(size[1] < size[0]);
+    /* 0x4000 is decoder-only: the same stream, the same mmse and centre values; the
+       drawing modes differ (this plane has bands of 90-99% zeros, where it acts) */
+    CHECK(size[2] == size[1] && stream[1] && stream[2] && memcmp(stream[1], stream[2], size[1]) == 0);
+    CHECK(memcmp(out[2][0], out[1][0], sizeof out[1][0]) == 0 && memcmp(out[2][1], out[1][1], sizeof out[1][1]) == 0);
+    CHECK(memcmp(out[2][2], out[1][2], sizeof out[1][2]) != 0 && memcmp(out[2][3], out[1][3], sizeof out[1][3]) != 0);
+    for (int dz = 0; dz < 3; dz++)
+        free(stream[dz]);
 }
 
 static recimg_status encode(const recimg_image *img, recimg_mode mode, double q, int dz, uint8_t **out, size_t *n)
@@ -132,6 +146,7 @@ static recimg_status encode(const recimg_image *img, recimg_mode mode, double q,
 }
 
 static double total_bytes[2], total_psnr[2];
+static int draw_differs;   /* sample / realism decodes that 0x4000 changed */
 static int nconf;
 
 static void api(const recimg_image *img, double q, const char *name)
@@ -162,7 +177,7 @@ static void api(const recimg_image *img, double q, const char *name)
     }
     /* version 1 without, version 2 with flags2 = 0x8; the same byte 27 and prior id */
     CHECK(f[0][8] == 1 && f[1][8] == 2 && n[1] > 64);
-    CHECK(f[1][56] == 0x08 && f[1][57] == 0 && f[1][58] == 0 && f[1][59] == 0);
+    CHECK(f[1][56] == 0x48 && f[1][57] == 0 && f[1][58] == 0 && f[1][59] == 0);   /* 0x800 | 0x4000 */
     CHECK(f[1][27] == f[0][27] && f[1][25] == f[0][25] && f[1][25] == 5);
     CHECK(encode(img, RECIMG_MODE_ROUND, q, 1, &again, &na) == RECIMG_OK);
     CHECK(again && na == n[1] && memcmp(again, f[1], na) == 0);
@@ -177,6 +192,32 @@ static void api(const recimg_image *img, double q, const char *name)
         total_psnr[0] += p0;
         total_psnr[1] += p1;
         nconf++;
+    }
+    {   /* 0x4000 (decoder only): the file with flags2 0x800 alone (as session 7 wrote) decodes
+           to the same mmse and centre pixels; sample and realism may differ (counted: main
+           checks that some do); 0x4000 without 0x800 is corrupt */
+        size_t n8 = 0, n40 = 0;
+        uint8_t *f8 = ct_with_flags2(f[1], n[1], 0x08u, &n8), *f40 = ct_with_flags2(f[1], n[1], 0x40u, &n40);
+        CHECK(f8 != NULL && f40 != NULL);
+        if (f8) {
+            for (int i = 0; i < 4; i++) {
+                recimg_image a, b;
+                CHECK(ct_decode_mode(f[1], n[1], modes[i], 1.0, 1, &a) == RECIMG_OK);
+                CHECK(ct_decode_mode(f8, n8, modes[i], 1.0, 1, &b) == RECIMG_OK);
+                if (modes[i] == RECIMG_DECODE_MMSE || modes[i] == RECIMG_DECODE_CENTER)
+                    CHECK(ct_same_pixels(&a, &b));
+                else
+                    draw_differs += !ct_same_pixels(&a, &b);
+                recimg_free(a.pixels);
+                recimg_free(b.pixels);
+            }
+        }
+        if (f40) {
+            recimg_image x;
+            CHECK(ct_decode(f40, n40, 1, &x) == RECIMG_ERR_CORRUPT);
+        }
+        free(f8);
+        free(f40);
     }
     /* the bit is read: without it the same payload decodes differently or is refused */
     cleared = ct_with_flags2(f[1], n[1], 0u, &nc);
@@ -233,6 +274,8 @@ int main(void)
     printf("totals: deadzone %.0f B, mean %.3f dB; plain %.0f B, mean %.3f dB\n", total_bytes[1],
            total_psnr[1] / nconf, total_bytes[0], total_psnr[0] / nconf);
     CHECK(nconf == 4 && total_bytes[1] < total_bytes[0]);
+    printf("flags2 0x4000: %d of 8 sample / realism decodes differ from 0x800 alone\n", draw_differs);
+    CHECK(draw_differs > 0);
     rec_mode(&rgb);
     free(rgb.pixels);
     free(gray.pixels);
