@@ -77,6 +77,12 @@ static void rec_seed(const char *dir, const char *name, uint32_t w, uint32_t h, 
     p.rec_block_flag = strstr(name, "_v4_") != NULL;   /* context model v4 (--effort 2) */
     p.round_block_gain = strstr(name, "_v5_") != NULL;   /* round mode's context model v5 */
     p.recon_table = strstr(name, "_rt_") != NULL;      /* header flag 0x40 */
+    /* version-2 files (flags2; docs/FORMAT.md): the deadzones only for the "_dz" names,
+       so that the seeds committed before them regenerate as they were */
+    p.rec_uq_deadzone = strstr(name, "_dz") != NULL;               /* flags2 0x400 */
+    p.rec_dz_fast_rule = strstr(name, "_dzf") != NULL;             /* flags2 0x2000 */
+    p.rec_uq_dz_draw = strstr(name, "_dzd") != NULL;               /* flags2 0x1000 */
+    p.round_deadzone = strstr(name, "_dz") != NULL;                /* flags2 0x800 (0x4000 with it) */
     if (mode_tx >= 100) {
         p.mode = RECIMG_MODE_REC;
         p.sampler = (recimg_sampler)(mode_tx - 100);
@@ -265,6 +271,16 @@ int main(int argc, char **argv)
        flags 0x2F in colour at a high quality, and with prior id 4 in gray */
     rec_seed(argv[1], "rec_bd_uq_rgb_q85.rec", 24, 16, 3, 85, RECIMG_CHROMA_420, 1, 0, 100 + 5);
     rec_seed(argv[1], "rec_bd_v4_uq_gray_q40.rec", 24, 24, 1, 40, RECIMG_CHROMA_420, 1, 0, 100 + 5);
+    /* Version-2 files (header flags2 at offset 56, docs/FORMAT.md; the encoder's defaults
+       since sessions 7 and 8): the deadzone uq with its table rule (flags2 0x2400) in colour
+       and gray with prior id 4, with the private draws (0x3400), the plain deadzone rule
+       (0x400), and round mode's deadzone with its zero-cell draw (0x4800) */
+    rec_seed(argv[1], "rec_dzf_uq_rgb_q60.rec", 32, 24, 3, 60, RECIMG_CHROMA_420, 1, 0, 100 + 5);
+    rec_seed(argv[1], "rec_dzf_v4_uq_gray_q40.rec", 24, 24, 1, 40, RECIMG_CHROMA_420, 1, 0, 100 + 5);
+    rec_seed(argv[1], "rec_dzf_dzd_uq_rgb_q30.rec", 24, 16, 3, 30, RECIMG_CHROMA_420, 1, 0, 100 + 5);
+    rec_seed(argv[1], "rec_dz_uq_gray_q85.rec", 16, 16, 1, 85, RECIMG_CHROMA_420, 1, 0, 100 + 5);
+    rec_seed(argv[1], "round_dz_v5_rt_rgb_q50.rec", 37, 29, 3, 50, RECIMG_CHROMA_420, 1, 0, 0);
+    rec_seed(argv[1], "round_dz_gray_q85.rec", 24, 24, 1, 85, RECIMG_CHROMA_420, 1, 0, 0);
     image_seeds(argv[1]);
     roundtrip_seeds(argv[1]);
     return failures ? 1 : 0;
