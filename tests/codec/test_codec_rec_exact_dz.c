@@ -297,6 +297,7 @@ typedef struct {
     int defaults;   /* the default file's flags (0x6F): gain, fast chain with FAST, block dither */
     int block_flag; /* prior id 4 */
     int spikes;
+    int fast_rule;  /* flags2 0x2000: d and the tail from the table on b (the uq default) */
 } dz_config;
 
 static int zz_of[64];   /* raster index -> zigzag index */
@@ -355,6 +356,7 @@ static void run(const dz_config *c)
         pp.recon_table = c->defaults;     /* encoder sums; the decoder applies no table */
         pp.block_flag = c->block_flag;
         pp.uq_deadzone = 1;
+        pp.dz_fast_rule = c->fast_rule;
         memset(&rs, 0, sizeof rs);
         for (int i = 0; i < NCOEF; i++)
             tr[i].coded = 0;
@@ -447,11 +449,14 @@ static void run(const dz_config *c)
 int main(void)
 {
     static const dz_config cfgs[] = {
-        {"deadzone uq, defaults (flags 0x6F, block dither, short-chain coder)", REC_QUANT_REV_FAST, 1, 0, 0},
-        {"deadzone uq, defaults, outliers", REC_QUANT_REV_FAST, 1, 0, 1},
-        {"deadzone uq, closed-form coder, key dithers", REC_QUANT_REV_CLOSED, 0, 0, 0},
-        {"deadzone uq, closed-form coder, key dithers, outliers", REC_QUANT_REV_CLOSED, 0, 0, 1},
-        {"deadzone uq, defaults with prior id 4's block level, outliers", REC_QUANT_REV_FAST, 1, 1, 1},
+        {"deadzone uq, defaults (flags 0x6F, block dither, short-chain coder, table rule)", REC_QUANT_REV_FAST, 1, 0, 0, 1},
+        {"deadzone uq, defaults with the table rule, outliers", REC_QUANT_REV_FAST, 1, 0, 1, 1},
+        {"deadzone uq, flags 0x6F with the formula rule (flags2 0x400 alone)", REC_QUANT_REV_FAST, 1, 0, 0, 0},
+        {"deadzone uq, flags 0x6F with the formula rule, outliers", REC_QUANT_REV_FAST, 1, 0, 1, 0},
+        {"deadzone uq, closed-form coder, key dithers", REC_QUANT_REV_CLOSED, 0, 0, 0, 0},
+        {"deadzone uq, closed-form coder, key dithers, outliers", REC_QUANT_REV_CLOSED, 0, 0, 1, 0},
+        {"deadzone uq, defaults with prior id 4's block level, outliers", REC_QUANT_REV_FAST, 1, 1, 1, 0},
+        {"deadzone uq, defaults with prior id 4's block level and the table rule, outliers", REC_QUANT_REV_FAST, 1, 1, 1, 1},
     };
     kl_grid();
     coder_claim();
