@@ -111,6 +111,24 @@ void ct_laplace_coefficients(double *coef, int n, uint64_t seed, double scale)
     }
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double ct_ks_uniform(double *v, size_t n)
+{
+    double dmax = 0.0;
+    qsort(v, n, sizeof *v, cmp_double);
+    for (size_t i = 0; i < n; i++) {
+        const double lo = v[i] - (double)i / (double)n, hi = (double)(i + 1) / (double)n - v[i];
+        if (lo > dmax) dmax = lo;
+        if (hi > dmax) dmax = hi;
+    }
+    return sqrt((double)n) * dmax;
+}
+
 int ct_make_image(recimg_image *img, uint32_t w, uint32_t h, uint32_t channels, uint64_t seed)
 {
     uint64_t s = seed * 2654435761u + 88172645463325252u;

@@ -32,6 +32,11 @@ int ct_make_image(recimg_image *img, uint32_t w, uint32_t h, uint32_t channels, 
  * scale / (1 + k) for band k, so low frequencies are large. Deterministic. */
 void ct_laplace_coefficients(double *coef, int n, uint64_t seed, double scale);
 
+/* sqrt(n) times the Kolmogorov-Smirnov distance of v[0..n) from Unif(0, 1), for the
+ * probability-integral-transform checks of the channel tests (sorts v; 1.63 is the 1%
+ * critical value for large n). */
+double ct_ks_uniform(double *v, size_t n);
+
 /* PSNR in dB over all samples (99 when identical). */
 double ct_psnr(const recimg_image *a, const recimg_image *b);
 

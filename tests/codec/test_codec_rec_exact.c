@@ -29,12 +29,6 @@
 
 enum { BW = 2, BH = 2, NCOEF = BW * BH * 64, SEEDS = 24 };
 
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Header flag 0x20's dither of coefficient zz of block `block`, written out from
  * docs/FORMAT.md (Philox through rec_prng_u64, SplitMix64 spelled out here): the
  * reference the codec's block_dither_key / rec_prng_stream_uniform must match. */
@@ -52,7 +46,7 @@ static void run(recimg_sampler s, rec_quant_rev rev, const char *name, int spike
 {
     double coef[NCOEF], out[NCOEF], sigma[64];
     double *pit = malloc(sizeof(double) * NCOEF * SEEDS);
-    double sum = 0.0, sum2 = 0.0, dmax = 0.0;
+    double sum = 0.0, sum2 = 0.0;
     size_t n = 0;
     for (int k = 0; k < 64; k++)
         sigma[k] = 2.0 + 0.25 * (k % 8);
@@ -109,15 +103,9 @@ static void run(recimg_sampler s, rec_quant_rev rev, const char *name, int spike
         recimg_ctx_free(ce);
         recimg_ctx_free(cd);
     }
-    qsort(pit, n, sizeof *pit, cmp_double);
-    for (size_t i = 0; i < n; i++) {
-        const double lo = pit[i] - (double)i / (double)n, hi = (double)(i + 1) / (double)n - pit[i];
-        if (lo > dmax) dmax = lo;
-        if (hi > dmax) dmax = hi;
-    }
     {
         const double mean = sum / (double)n, var = sum2 / (double)n - mean * mean;
-        const double ks = sqrt((double)n) * dmax;
+        const double ks = ct_ks_uniform(pit, n);   /* sorts pit */
         printf("%s: n = %zu, sqrt(n) D = %.3f, mean %.4f, variance %.4f\n", name, n, ks, mean, var);
         CHECK(ks < 1.63);
         CHECK(fabs(mean) < 4.0 / sqrt((double)n));

@@ -61,25 +61,6 @@
 
 enum { BW = 4, BH = 4, NCOEF = BW * BH * 64, SEEDS = 32 };
 
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* sqrt(n) times the Kolmogorov-Smirnov distance of v[0..n) from Unif(0, 1) (sorts v) */
-static double ks_uniform(double *v, size_t n)
-{
-    double dmax = 0.0;
-    qsort(v, n, sizeof *v, cmp_double);
-    for (size_t i = 0; i < n; i++) {
-        const double lo = v[i] - (double)i / (double)n, hi = (double)(i + 1) / (double)n - v[i];
-        if (lo > dmax) dmax = lo;
-        if (hi > dmax) dmax = hi;
-    }
-    return sqrt((double)n) * dmax;
-}
-
 /* Header flag 0x20's dither (docs/FORMAT.md; the same reference as test_codec_rec_exact.c) */
 static double ref_dither(uint64_t seed, uint64_t plane, uint64_t block, int zz)
 {
@@ -423,8 +404,8 @@ static void run(const dz_config *c)
     }
     {
         const double fold_mean = fold_sum / (double)n_out, fold_se = sqrt(1.0 / 12.0 / (double)n_out);
-        const double ks_all = ks_uniform(w_all, n_all), ks_in = ks_uniform(w_in, n_in);
-        const double ks_out = ks_uniform(w_out, n_out);
+        const double ks_all = ct_ks_uniform(w_all, n_all), ks_in = ct_ks_uniform(w_in, n_in);
+        const double ks_out = ct_ks_uniform(w_out, n_out);
         printf("%s: n = %zu (deadzone: %zu with |y| <= d, %zu beyond, %zu outside the zero cell; d %.3g..%.3g); "
                "sqrt(n) D: all %.3f, |y| <= d %.3f, |y| > d folded %.3f; folded mean %.2f se; "
                "kl_bits vs reference (%zu): worst error / bound %.3g\n",

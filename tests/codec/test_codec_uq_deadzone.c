@@ -63,12 +63,6 @@ static void rule(void)
           recimg_dz_compand(0.5, 0.5) == 0.0 && recimg_dz_compand(-0.3, 0.5) == 0.0);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* exactness of the channel, for one coder revision */
 static void channel(int fast)
 {
@@ -82,7 +76,7 @@ static void channel(int fast)
     uint8_t *buf = NULL;
     size_t size = 0;
     int in_cell = 0, same = 0, exps = 0, active = 0, nonzero = 0;
-    double dmax = 0.0;
+    double ks_stat;
     CHECK(pit && ks && us && bs && ys && eds && rec_rc_encoder_init(&enc) == 0);
     if (!pit || !ks || !us || !bs || !ys || !eds)
         goto done;
@@ -132,18 +126,13 @@ static void channel(int fast)
         }
     }
     CHECK(!rec_rc_decoder_error(&dec));
-    qsort(pit, N, sizeof *pit, cmp_double);
-    for (int i = 0; i < N; i++) {
-        const double lo = pit[i] - (double)i / N, hi = (double)(i + 1) / N - pit[i];
-        dmax = lo > dmax ? lo : dmax;
-        dmax = hi > dmax ? hi : dmax;
-    }
+    ks_stat = ct_ks_uniform(pit, N);   /* sorts pit */
     printf("channel (%s): %d of %d with a deadzone, %d nonzero bins, %zu bytes; same bin %d, in the y-cell %d, "
            "exponentials %d; KS sqrt(n) D = %.3f\n", fast ? "FAST" : "CLOSED", active, N, nonzero, size, same,
-           in_cell, exps, sqrt((double)N) * dmax);
+           in_cell, exps, ks_stat);
     CHECK(active > N / 3 && active < N && nonzero > N / 20);
     CHECK(same == N && in_cell == N && exps == N);
-    CHECK(sqrt((double)N) * dmax < 1.63);
+    CHECK(ks_stat < 1.63);
     CHECK(pit[0] >= 0.0 && pit[N - 1] <= 1.0);
     {   /* tail = 1 is the plain coder, byte for byte */
         rec_rc_encoder e1, e2;
