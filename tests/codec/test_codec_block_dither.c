@@ -15,7 +15,8 @@
  *    or fails cleanly, and so does a file without it with 0x20 set;
  *  - 0x20 in a round-mode file or with a sampler other than uq is corrupt.
  * The dithers themselves are checked against the format's definition written out in
- * tests/codec/test_codec_rec_exact.c (ref_dither); the channel's exactness there too. */
+ * tests/codec/ref_block_dither.h, used by test_codec_rec_exact(_dz), which also check the
+ * channel's exactness. */
 #include "codec_test_util.h"
 
 #include <stdio.h>

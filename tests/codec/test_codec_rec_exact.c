@@ -19,6 +19,7 @@
 #include "codec_ctx.h"
 #include "codec_rec.h"
 #include "codec_test_util.h"
+#include "ref_block_dither.h"
 #include "rec_math.h"
 #include "rec_prng.h"
 
@@ -28,19 +29,6 @@
 #include <string.h>
 
 enum { BW = 2, BH = 2, NCOEF = BW * BH * 64, SEEDS = 24 };
-
-/* Header flag 0x20's dither of coefficient zz of block `block`, written out from
- * docs/FORMAT.md (Philox through rec_prng_u64, SplitMix64 spelled out here): the
- * reference the codec's block_dither_key / rec_prng_stream_uniform must match. */
-static double ref_dither(uint64_t seed, uint64_t plane, uint64_t block, int zz)
-{
-    uint64_t z = rec_prng_u64(seed, plane, block * 64u * 65536u);
-    z += (uint64_t)(zz + 1) * 0x9E3779B97F4A7C15u;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    z ^= z >> 31;
-    return ((double)(z >> 12) + 0.5) / 4503599627370496.0 - 0.5;
-}
 
 static void run(recimg_sampler s, rec_quant_rev rev, const char *name, int spikes, int flag, int dither)
 {
@@ -83,7 +71,7 @@ static void run(recimg_sampler s, rec_quant_rev rev, const char *name, int spike
                 for (int zz = 0; zz < 64; zz++) {
                     const int k = recimg_zigzag[zz];
                     const double t = out[b * 64 + k] / sigma[k] / 3.46410161513775458705 +
-                                     ref_dither(pp.seed, pp.plane, (uint64_t)b, zz);
+                                     ref_block_dither(pp.seed, pp.plane, (uint64_t)b, zz);
                     const double frac = fabs(t - floor(t + 0.5));
                     if (frac > worst)
                         worst = frac;

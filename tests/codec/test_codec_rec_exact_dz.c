@@ -48,6 +48,7 @@
 #include "codec_deadzone.h"
 #include "codec_rec.h"
 #include "codec_test_util.h"
+#include "ref_block_dither.h"
 #include "rec.h"
 #include "rec_prng.h"
 
@@ -60,17 +61,6 @@
 #define LN2 0.69314718055994530942
 
 enum { BW = 4, BH = 4, NCOEF = BW * BH * 64, SEEDS = 32 };
-
-/* Header flag 0x20's dither (docs/FORMAT.md; the same reference as test_codec_rec_exact.c) */
-static double ref_dither(uint64_t seed, uint64_t plane, uint64_t block, int zz)
-{
-    uint64_t z = rec_prng_u64(seed, plane, block * 64u * 65536u);
-    z += (uint64_t)(zz + 1) * 0x9E3779B97F4A7C15u;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    z ^= z >> 31;
-    return ((double)(z >> 12) + 0.5) / 4503599627370496.0 - 0.5;
-}
 
 /* ---- the reference of kl_bits for a deadzone coefficient (part 2) ---- */
 
@@ -381,7 +371,7 @@ static void run(const dz_config *c)
                 }
             }
             if (c->defaults) {   /* X_g / D + u on an integer: the dither is the file's */
-                const double t = xg / D + ref_dither(pp.seed, pp.plane, (uint64_t)blk, zz);
+                const double t = xg / D + ref_block_dither(pp.seed, pp.plane, (uint64_t)blk, zz);
                 const double frac = fabs(t - floor(t + 0.5));
                 if (frac > worst_int)
                     worst_int = frac;
