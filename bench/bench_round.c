@@ -23,7 +23,11 @@
  *
  * --matrix / --chroma-step set the test's step matrix and chroma multiplier,
  * --anchor-matrix / --anchor-chroma-step the rounding anchor's (with --anchor round), so
- * that both sides of a comparison can run at their own tuned setting. --zero-bits-q gives
+ * that both sides of a comparison can run at their own tuned setting. Without them each side
+ * codes with the codec's defaults for its mode: since session 9 the flat matrix 0 with the
+ * deadzone (round: chroma 0.6 and its step x 25/16; rec: chroma 0.55 and its noise x 23/16;
+ * recimg.h matrix_id), so the round anchor is round's default; `--anchor-matrix 1
+ * --anchor-chroma-step 0.7` gives round* of sessions 4-8. --zero-bits-q gives
  * the test one zero-bit threshold per --q quality (same count), for tuning a per-rate tau.
  * --rate kl charges a REC test's payload at its sum KL (kl_bits) instead of its bits: the
  * file's other bytes plus the information of the simulated channels, i.e. the rate the same

@@ -7,8 +7,11 @@
 #   brick gravel) or all (the 8). Options default to the REC-vs-round BD-rate run:
 #   --reps 1 --mode rec --sampler uq --anchor round --q 8,15,25,40,60,80 --jq 4,8,15,25,40,60,
 #   then the given options (later options override earlier ones in bench_round). The round
-#   anchor codes with the codec's default round context model: v5 (prior id 5) since session 6;
-#   `--anchor-round-prior 1` gives the v1 anchor of the earlier figures.
+#   anchor codes with the codec's round defaults: context model v5 (prior id 5) since session 6
+#   (`--anchor-round-prior 1` gives the v1 anchor of the earlier figures), its deadzone since
+#   session 8, the flat matrix 0 with chroma step 0.6 and its step x 25/16 since session 9
+#   (`--anchor-matrix 1 --anchor-chroma-step 0.7` gives round* of sessions 4-8, whose --jq
+#   qualities were the same).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 3 ] || { echo "usage: $0 BUILD_DIR NAME train|heldout|all [bench_round options...]" >&2; exit 2; }

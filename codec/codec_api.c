@@ -21,12 +21,26 @@
 #include <time.h>
 
 #define DEFAULT_SEED UINT64_C(0x7265636967736565)   /* "recigsee" */
-#define DEFAULT_CHROMA_SCALE_CODE 218u                /* chroma step = 0.85 x luma step (measured) */
+/* The step matrix and chroma step by default (RECIMG_MATRIX_DEFAULT, chroma_step_scale 0;
+   resolved in recimg_encode_bands). Since session 9 both modes default to the flat matrix 0
+   when the file gets their deadzone (REC: the deadzone uq, flags2 0x400; round: its
+   decoder-aware deadzone, 0x800), the defaults: in session 8 the flat matrix improved every
+   one of the 8 test images on its own in either codec (docs/REC_CODEC.md "Encoder parameters
+   under the deadzone (session 8)" and "Flat matrix defaults (session 9)"); without the
+   deadzone (other samplers, --deadzone 0) they keep the gentle slope, matrix 1. */
 #define DEFAULT_MATRIX_ID 1u
-/* rec mode's chroma step since session 4: 0.65 x luma (166/256 = 0.6484), tuned on TRAIN
-   against the rounding baseline at its own best chroma step 0.7 (docs/REC_CODEC.md
-   "Session 4 levers"); the round mode keeps 0.85 */
+#define DEFAULT_DZ_MATRIX_ID 0u
+/* The chroma step's default follows the file's matrix, so that an explicit matrix 1 gives
+   the files of before session 9 and an explicit matrix 0 the defaults. Matrix 1 (or 2):
+   round 0.85 x luma (218/256; measured in session 1), rec 0.65 (166/256 = 0.6484, tuned on
+   TRAIN against the rounding baseline at its own best chroma step 0.7, docs/REC_CODEC.md
+   "Session 4 levers"). Matrix 0: rec 0.55 (141/256 = 0.5508; session 8, TRAIN under the
+   deadzone, "Encoder parameters under the deadzone (session 8)"), round 0.6 (154/256 =
+   0.6016; round's best on TRAIN in the same sweep, s8_round_dz_m0_cC_qlow). */
+#define DEFAULT_CHROMA_SCALE_CODE 218u
 #define DEFAULT_REC_CHROMA_SCALE_CODE 166u
+#define DEFAULT_FLAT_CHROMA_SCALE_CODE 154u
+#define DEFAULT_REC_FLAT_CHROMA_SCALE_CODE 141u
 /* REC defaults, chosen by measurement (docs/REC_CODEC.md): uq with tau = 0.08 bits
    (0.12 since context model v3, whose in-block gain sharpens the zero-bit rule)
    beat lrq (best tau 0.15) by about 10 points of BD-rate against the rounding baseline. */
@@ -36,6 +50,17 @@
 #define DEFAULT_ZERO_BITS_BLOCK 0.16   /* 0.08 until session 4 (retuned under v3, docs/REC_CODEC.md) */
 /* REC: channel noise sd = REC_NOISE_FACTOR x the rounding step of the same quality */
 #define REC_NOISE_FACTOR 0.5
+/* With the flat matrix 0 (explicit or by default, either mode) the step of a quality is
+   multiplied by a factor of the mode's, so that a quality's rate stays about where it was
+   with matrix 1 at the same chroma default: the flat matrix's AC steps are finer than matrix
+   1's (up to 2.75 x), so at the same step the rate rises. REC: 23/16 (session 8: on TRAIN the
+   flat noise that gives matrix 1's rate is 1.27 x its DC noise at 0.16 bpp and 1.75 x at 2 bpp;
+   23/16, an exact binary fraction, lies between). Round: ROUND_FLAT_FACTOR (session 9, the
+   same measurement on TRAIN, docs/REC_CODEC.md "Flat matrix defaults (session 9)"). Either
+   only relabels the points of the rate-distortion curve, not the curve; the file stores the
+   resulting step code, so no decoder sees the factor. */
+#define REC_FLAT_FACTOR (23.0 / 16.0)
+#define ROUND_FLAT_FACTOR (25.0 / 16.0)
 
 struct recimg_encoder {
     recimg_encoder_params p;
@@ -113,9 +138,10 @@ static uint32_t step_code_from_quality(double q, double factor)
     return (uint32_t)code;
 }
 
-/* Per-band step multipliers in 1/16 units (raster order). Matrix 0 is flat;
- * 1 rises gently with frequency, (16 + 2(u+v))/16 (the default: measured
- * better than flat by about 3% BD-rate on testimages, docs/FORMAT.md); 2 is the JPEG Annex K luminance table
+/* Per-band step multipliers in 1/16 units (raster order). Matrix 0 is flat (the
+ * default with either mode's deadzone since session 9, DEFAULT_DZ_MATRIX_ID);
+ * 1 rises gently with frequency, (16 + 2(u+v))/16 (the default before: measured
+ * better than flat by about 3% BD-rate on testimages without the deadzones, docs/FORMAT.md); 2 is the JPEG Annex K luminance table
  * normalised to a DC of 16. The steps are exact binary fractions times the
  * step code, so encoder and decoder compute identical steps. */
 static void band_steps(uint32_t matrix_id, uint32_t step_code, uint32_t scale_code, double step[64])
@@ -149,7 +175,7 @@ void recimg_encoder_params_default(recimg_encoder_params *p)
     p->seed = DEFAULT_SEED;
     p->threads = 0;
     p->max_pixels = RECIMG_DEFAULT_MAX_PIXELS;
-    p->matrix_id = DEFAULT_MATRIX_ID;
+    p->matrix_id = RECIMG_MATRIX_DEFAULT;   /* the mode's (recimg_encode_bands) */
     p->chroma_step_scale = 0.0;
     p->rec_zero_bits = -1.0;   /* the sampler's default */
     p->rec_uq_far_bin = 1;
@@ -175,7 +201,8 @@ static recimg_status validate_encoder_params(const recimg_encoder_params *p)
     RETURN_IF(p->threads < 0, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_legacy_bin_coder != 0 && p->rec_legacy_bin_coder != 1, RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->max_pixels == 0, RECIMG_ERR_INVALID_ARGUMENT);
-    RETURN_IF(!recimg_matrix_id_valid(p->matrix_id), RECIMG_ERR_INVALID_ARGUMENT);
+    RETURN_IF(p->matrix_id != RECIMG_MATRIX_DEFAULT && !recimg_matrix_id_valid(p->matrix_id),
+              RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->chroma_step_scale != 0.0 &&
               !(p->chroma_step_scale >= 0.25 && p->chroma_step_scale <= 16.0), RECIMG_ERR_INVALID_ARGUMENT);
     RETURN_IF(p->rec_zero_bits != -1.0 && !(p->rec_zero_bits >= 0.0 && p->rec_zero_bits <= 16.0),
@@ -335,10 +362,15 @@ void recimg_encoder_free(recimg_encoder *enc)
     free(enc);
 }
 
-static uint32_t chroma_scale_code(const recimg_encoder_params *p)
+/* The chroma step code: the given multiplier, or the mode's default for the file's
+   step matrix (DEFAULT_*CHROMA_SCALE_CODE). */
+static uint32_t chroma_scale_code(const recimg_encoder_params *p, uint32_t matrix_id)
 {
-    if (p->chroma_step_scale == 0.0)
-        return p->mode == RECIMG_MODE_REC ? DEFAULT_REC_CHROMA_SCALE_CODE : DEFAULT_CHROMA_SCALE_CODE;
+    if (p->chroma_step_scale == 0.0) {
+        if (p->mode == RECIMG_MODE_REC)
+            return matrix_id == 0 ? DEFAULT_REC_FLAT_CHROMA_SCALE_CODE : DEFAULT_REC_CHROMA_SCALE_CODE;
+        return matrix_id == 0 ? DEFAULT_FLAT_CHROMA_SCALE_CODE : DEFAULT_CHROMA_SCALE_CODE;
+    }
     return (uint32_t)floor(p->chroma_step_scale * 256.0 + 0.5);
 }
 
@@ -378,6 +410,8 @@ static void rec_params(const recimg_header *h, uint32_t plane, const double *ste
     pp->uq_dz_draw = (h->flags & RECIMG_FLAG_UQ_DZ_DRAW) != 0;
     /* its fast rule (flags2 0x2000; only with 0x400: parser) */
     pp->dz_fast_rule = (h->flags & RECIMG_FLAG_DZ_FAST_RULE) != 0;
+    /* encoder only: the block flag's slope (codec_rec.c FLAG_LAMBDA_FLAT) */
+    pp->flat_matrix = h->matrix_id == 0;
 }
 
 /* Bands (issue 7, bounded memory): the codec never holds a whole plane, only
@@ -758,7 +792,6 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
                      ? (enc->p.round_block_gain ? RECIMG_PRIOR_LAPLACE_CTX5 : RECIMG_PRIOR_LAPLACE_CTX1)
                  : h.sampler == RECIMG_SAMPLER_UQ && enc->p.rec_block_flag ? RECIMG_PRIOR_LAPLACE_CTX4
                                                                           : RECIMG_PRIOR_LAPLACE_CTX3;
-    h.matrix_id = enc->p.matrix_id;
     /* REC files use the closed-form bin coder (issue 8, docs/SPEED.md "Speed pass 5b") */
     h.flags = enc->p.mode == RECIMG_MODE_REC && !enc->p.rec_legacy_bin_coder ? RECIMG_FLAG_CLOSED_CDF : 0u;
     /* uq files ask for the far-bin reconstruction (decoder only: the payload does not
@@ -798,9 +831,21 @@ recimg_status recimg_encode_bands(recimg_encoder *enc, const recimg_image *img, 
     /* its rule from a table on b (issue 8, docs/SPEED.md "Speed pass 16") */
     if ((h.flags & RECIMG_FLAG_UQ_DEADZONE) && enc->p.rec_dz_fast_rule)
         h.flags |= RECIMG_FLAG_DZ_FAST_RULE;
-    h.step_code = step_code_from_quality(enc->p.quality,
-                                         enc->p.mode == RECIMG_MODE_REC ? REC_NOISE_FACTOR : 1.0);
-    h.chroma_scale_code = chroma_scale_code(&enc->p);
+    /* the step matrix: the mode's default needs the flags above (the flat matrix with
+       either mode's deadzone); then the step of the quality (times the mode's flat factor
+       with matrix 0) and the chroma step (its default follows the matrix) */
+    if (enc->p.matrix_id != RECIMG_MATRIX_DEFAULT)
+        h.matrix_id = enc->p.matrix_id;
+    else
+        h.matrix_id = (h.flags & (RECIMG_FLAG_UQ_DEADZONE | RECIMG_FLAG_ROUND_DEADZONE)) ? DEFAULT_DZ_MATRIX_ID
+                                                                                          : DEFAULT_MATRIX_ID;
+    {
+        double factor = enc->p.mode == RECIMG_MODE_REC ? REC_NOISE_FACTOR : 1.0;
+        if (h.matrix_id == 0)
+            factor *= enc->p.mode == RECIMG_MODE_REC ? REC_FLAT_FACTOR : ROUND_FLAT_FACTOR;
+        h.step_code = step_code_from_quality(enc->p.quality, factor);
+    }
+    h.chroma_scale_code = chroma_scale_code(&enc->p, h.matrix_id);
     h.quality_code = (uint32_t)floor(enc->p.quality * 100.0 + 0.5);
     h.seed = enc->p.seed;
 

@@ -995,7 +995,8 @@ static void skip_energy_add_prep(const skip_energy_prep *sp, const recimg_rec_pl
  * then adopted, not coded again: block_flag_encode), and keeps the
  * lowest D + lambda R: D the MMSE decoder's squared error over the AC coefficients
  * (sample units, far-bin estimate included), R the try's bits plus the level's under
- * the current models, lambda = FLAG_LAMBDA sigma_0^2 (sigma_0 the plane's DC noise
+ * the current models, lambda = FLAG_LAMBDA sigma_0^2 (FLAG_LAMBDA_FLAT with the flat
+ * matrix; sigma_0 the plane's DC noise
  * sd). The level is coded, so the decoder needs none of this; rec_math only, so the
  * bytes are the same on every build.
  * Chosen on TRAIN with a scratch build (bench/diagnostics/rdflag_hooks.patch;
@@ -1007,6 +1008,14 @@ static void skip_energy_add_prep(const skip_energy_prep *sp, const recimg_rec_pl
                               skip runs of the row functions start after it) */
 #define FLAG_LEVELS 3
 #define FLAG_LAMBDA 4.0
+/* With the flat matrix 0 (rec mode's default with the deadzone uq since session 9) every
+ * band's noise is sigma_0 and sigma_0 is 23/16 of matrix 1's at the same quality, so
+ * FLAG_LAMBDA sigma_0^2 would weigh rate about twice as heavily as the tuned slope did; uq's
+ * own slope 2 ln 2 sigma^2 per bit takes its place there. TRAIN against round* with its
+ * deadzone (docs/REC_CODEC.md "Encoder parameters under the deadzone (session 8)"), lambda /
+ * sigma_0^2 = 1 / 1.4 / 2 / 4: +2.86% / +2.27% / +2.19% / +3.77% (mean curves), per image
+ * +1.04% / +0.84% / +1.22% / +3.26%; on matrix 1 1.4 loses (+6.20% against +4.21% at 4). */
+#define FLAG_LAMBDA_FLAT 1.3862943611198906
 static const double flag_mult[FLAG_LEVELS] = {1.0, 0.7, 2.0};
 
 static void block_gain_set_mult(block_gain_state *bg, double mult)
@@ -1165,7 +1174,7 @@ static recimg_status block_flag_encode(rec_rc_encoder *enc, recimg_ctx *ctx, rec
 {
     static const int pref[FLAG_LEVELS] = {1, 0, 2};   /* flag_mult 0.7, 1, 2 */
     const int n = recimg_ctx_flag_neighbours(ctx);
-    const double lambda = FLAG_LAMBDA * pp->sigma[0] * pp->sigma[0];
+    const double lambda = (pp->flat_matrix ? FLAG_LAMBDA_FLAT : FLAG_LAMBDA) * pp->sigma[0] * pp->sigma[0];
     double j[FLAG_LEVELS], best = 1e300;
     int known[FLAG_LEVELS] = {0, 0, 0}, lev = 0, placed = -1, left = FLAG_LEVELS;
     *done = 0;

@@ -92,6 +92,10 @@ typedef struct {
     int dz_fast_rule;           /* flags2 0x2000 (with uq_deadzone): d and tail by
                                    recimg_dz_rule_fast instead of recimg_dz_rule; 0 in
                                    initializers that stop before it */
+    int flat_matrix;            /* encoder, block_flag only: 1 when the header's step matrix is
+                                   the flat matrix 0, whose level choice takes uq's slope
+                                   lambda = 2 ln 2 sigma_0^2 (codec_rec.c FLAG_LAMBDA_FLAT); 0
+                                   (also in initializers that stop before it) = FLAG_LAMBDA */
 } recimg_rec_plane_params;
 
 /* Tests (tests/codec/test_codec_rec_exact.c): what the encoder used for one coefficient

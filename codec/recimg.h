@@ -97,6 +97,9 @@ typedef struct {
     uint8_t *pixels;      /* width*height*channels bytes */
 } recimg_image;
 
+/* recimg_encoder_params.matrix_id: the mode's default step matrix (see there). */
+#define RECIMG_MATRIX_DEFAULT 255u
+
 /* Default limits. */
 #define RECIMG_DEFAULT_MAX_PIXELS ((uint64_t)1 << 28)
 #define RECIMG_DEFAULT_MAX_INPUT_SIZE ((uint64_t)1 << 31)
@@ -118,10 +121,18 @@ typedef struct {
     uint64_t seed;           /* shared-randomness seed stored in the file (REC); default fixed */
     int threads;             /* 0 = automatic; output bytes never depend on it */
     uint64_t max_pixels;     /* refuse larger images; default RECIMG_DEFAULT_MAX_PIXELS */
-    /* Advanced (experiments): per-band step matrix id (0 flat, 1 gentle slope
-       (16 + 2(u+v))/16 = default, 2 JPEG Annex K luminance shape) and chroma step
-       multiplier (0 = the mode's default: 0.85 in round mode, 0.65 in rec mode; else
-       0.25..16). */
+    /* Step matrix and chroma step. matrix_id: 0 flat, 1 gentle slope (16 + 2(u+v))/16,
+       2 JPEG Annex K luminance shape, or RECIMG_MATRIX_DEFAULT (the default) = the
+       mode's: the flat matrix 0 when the file gets the mode's deadzone (rec: the deadzone
+       uq, i.e. sampler uq, rec_uq_deadzone 1 and the closed-form coder; round:
+       round_deadzone 1), matrix 1 otherwise (since session 9; docs/REC_CODEC.md "Flat
+       matrix defaults (session 9)"). With matrix 0, explicit or by default, the step of a
+       quality is multiplied by 25/16 (round) or 23/16 (rec), so that a quality keeps about
+       matrix 1's rate. chroma_step_scale: the chroma step multiplier, 0.25..16, or 0 = the
+       default for the file's matrix: round 0.85 with matrix 1 or 2, 0.60 with matrix 0;
+       rec 0.65 with matrix 1 or 2, 0.55 with matrix 0. So matrix_id 1 gives the files of
+       before session 9 and matrix_id 0 those of the default. The file stores the resolved
+       matrix, step and chroma step; no decoder depends on these rules. */
     uint32_t matrix_id;
     double chroma_step_scale;
     /* REC: zero-bit rule threshold tau in bits (0..16; 0 = code every

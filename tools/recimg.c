@@ -71,13 +71,19 @@ static void usage(FILE *f)
         "                              lower DCT-W1 but 0.5-1 dB lower PSNR and higher SWD)\n"
         "      --alpha refuse|drop     what to do with an alpha channel (default refuse)\n"
         "      --threads N             worker threads (default 0 = all cores; output never depends on it)\n"
-        "      --matrix 0|1|2          step matrix: 0 flat, 1 gentle slope (default), 2 JPEG shape\n"
-        "      --chroma-step X         chroma step multiplier 0.25..16 (default 0.85; rec 0.65)\n"
+        "      --matrix 0|1|2          step matrix: 0 flat, 1 gentle slope, 2 JPEG shape (default 0\n"
+        "                              with the deadzone, else 1); with 0 a quality's step is\n"
+        "                              x25/16 (round) or x23/16 (rec) to keep about matrix 1's rate;\n"
+        "                              --matrix 1 gives the default files of before session 9\n"
+        "      --chroma-step X         chroma step multiplier 0.25..16 (default with matrix 0:\n"
+        "                              0.6, rec 0.55; with matrix 1 or 2: 0.85, rec 0.65)\n"
         "      --transform T           dct (default), learned (64-point KLT), learned-sep (separable),\n"
         "                              learned-rd (sparsity-refined DCT), or FILE.rtx from\n"
         "                              train-transform (embedded in the .rec)\n"
         "      --max-pixels N          refuse larger images (default 2^28)\n"
-        "      --stats                 print one JSON object with the figures on stdout\n"
+        "      --stats                 print one JSON object with the figures on stdout\n");
+    /* two strings: ISO C's minimum supported string length is 4095 */
+    fprintf(f,
         "  decompress IN.rec -o OUT.png|OUT.ppm|OUT.pgm [options]\n"
         "      --decode mmse|center|sample|realism   reconstruction (default mmse)\n"
         "      --realism A             0..1, used by --decode realism only (default 1)\n"

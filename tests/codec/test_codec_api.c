@@ -219,14 +219,39 @@ static void test_determinism_and_limits(void)
     free(img.pixels);
 }
 
-/* The step defaults depend on the mode (codec_api.c, docs/REC_CODEC.md "Session 4
-   levers"): chroma step code 218 (0.85) in round mode and 166 (0.65) in rec mode, step
-   matrix 1 in both; an explicit chroma step overrides either. */
+/* The step defaults depend on the mode and the deadzone (codec_api.c, docs/REC_CODEC.md
+   "Flat matrix defaults (session 9)"): with its deadzone (the default of either mode) the
+   flat matrix 0, without it matrix 1; the chroma step's default follows the file's matrix:
+   round 218 (0.85) with matrix 1, 154 (0.60) with matrix 0; rec 166 (0.65) with matrix 1,
+   141 (0.55) with matrix 0. An explicit chroma step or matrix overrides either, so an
+   explicit matrix 1 gives the defaults of before session 9 and an explicit matrix 0 the
+   defaults of today. With matrix 0 (explicit or not) the step of a quality is 25/16
+   (round) or 23/16 (rec) of matrix 1's. */
 static void test_mode_step_defaults(void)
 {
-    static const struct { recimg_mode mode; double chroma_step; uint32_t code; } cases[] = {
-        {RECIMG_MODE_ROUND, 0.0, 218}, {RECIMG_MODE_REC, 0.0, 166}, {RECIMG_MODE_REC, 0.85, 218},
-        {RECIMG_MODE_ROUND, 0.65, 166}};
+    static const struct {
+        recimg_mode mode;
+        recimg_sampler sampler;
+        int deadzone;
+        double chroma_step;
+        uint32_t matrix;   /* the params' matrix_id */
+        uint32_t code, matrix_out;
+    } cases[] = {
+        {RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 1, 0.0, RECIMG_MATRIX_DEFAULT, 154, 0},
+        {RECIMG_MODE_REC, RECIMG_SAMPLER_NONE, 1, 0.0, RECIMG_MATRIX_DEFAULT, 141, 0},
+        {RECIMG_MODE_REC, RECIMG_SAMPLER_UQ, 1, 0.0, RECIMG_MATRIX_DEFAULT, 141, 0},
+        {RECIMG_MODE_REC, RECIMG_SAMPLER_UQ, 0, 0.0, RECIMG_MATRIX_DEFAULT, 166, 1},
+        {RECIMG_MODE_REC, RECIMG_SAMPLER_LRQ, 1, 0.0, RECIMG_MATRIX_DEFAULT, 166, 1},
+        {RECIMG_MODE_REC, RECIMG_SAMPLER_NONE, 1, 0.85, RECIMG_MATRIX_DEFAULT, 218, 0},
+        {RECIMG_MODE_REC, RECIMG_SAMPLER_NONE, 1, 0.0, 1, 166, 1},
+        {RECIMG_MODE_REC, RECIMG_SAMPLER_UQ, 0, 0.0, 0, 141, 0},
+        {RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 0, 0.65, RECIMG_MATRIX_DEFAULT, 166, 1},
+        {RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 0, 0.0, 0, 154, 0},
+        {RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 1, 0.0, 1, 218, 1},
+        {RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 0, 0.0, RECIMG_MATRIX_DEFAULT, 218, 1},
+        {RECIMG_MODE_ROUND, RECIMG_SAMPLER_NONE, 1, 0.7, 1, 179, 1},
+        {RECIMG_MODE_REC, RECIMG_SAMPLER_UQ, 1, 0.0, 2, 166, 2}};
+    uint32_t step[sizeof cases / sizeof *cases];
     recimg_image img;
     CHECK(ct_make_image(&img, 24, 16, 3, 11) == 0);
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -236,14 +261,39 @@ static void test_mode_step_defaults(void)
         size_t na = 0;
         recimg_info info;
         recimg_encoder_params_default(&p);
+        CHECK(p.matrix_id == RECIMG_MATRIX_DEFAULT);
         p.mode = cases[i].mode;
+        p.sampler = cases[i].sampler;
+        p.rec_uq_deadzone = cases[i].deadzone;
+        p.round_deadzone = cases[i].mode == RECIMG_MODE_ROUND && cases[i].deadzone;
         p.chroma_step_scale = cases[i].chroma_step;
+        p.matrix_id = cases[i].matrix;
+        p.quality = 40;
+        step[i] = 0;
         CHECK(recimg_encoder_create(&p, &e) == RECIMG_OK);
         CHECK(e && recimg_encode(e, &img, &a, &na, NULL) == RECIMG_OK);
         CHECK(a && recimg_read_info(a, na, &info) == RECIMG_OK);
-        CHECK(info.mode == cases[i].mode && info.chroma_scale_code == cases[i].code && info.matrix_id == 1);
+        CHECK(info.mode == cases[i].mode && info.chroma_scale_code == cases[i].code &&
+              info.matrix_id == cases[i].matrix_out);
+        step[i] = info.step_code;
         recimg_free(a);
         recimg_encoder_free(e);
+    }
+    /* quality 40: round step 8 * 50/40 = 10 (10240 / 1024) with matrix 1, x 25/16 with
+       matrix 0; rec 0.5 of it with matrix 1 (and 2), 0.5 x 23/16 with matrix 0 */
+    CHECK(step[10] == 10240 && step[11] == 10240 && step[12] == 10240);
+    CHECK(step[0] == 16000 && step[9] == 16000);
+    CHECK(step[3] == 5120 && step[4] == 5120 && step[6] == 5120 && step[13] == 5120);
+    CHECK(step[1] == 7360 && step[2] == 7360 && step[5] == 7360 && step[7] == 7360);
+    /* matrix ids other than 0..2 and the default are refused */
+    {
+        recimg_encoder_params p;
+        recimg_encoder *e = NULL;
+        recimg_encoder_params_default(&p);
+        p.matrix_id = 3;
+        CHECK(recimg_encoder_create(&p, &e) == RECIMG_ERR_INVALID_ARGUMENT && e == NULL);
+        p.matrix_id = RECIMG_MATRIX_DEFAULT - 1;
+        CHECK(recimg_encoder_create(&p, &e) == RECIMG_ERR_INVALID_ARGUMENT && e == NULL);
     }
     free(img.pixels);
 }

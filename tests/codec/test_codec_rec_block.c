@@ -33,7 +33,7 @@ static void run(double info_hi, double min_retained)
     ct_laplace_coefficients(coef, NCOEF, 99, 30.0);   /* large at low frequency */
     for (uint64_t seed = 0; seed < SEEDS; seed++) {
         recimg_rec_plane_params pp = {RECIMG_SAMPLER_BLOCK, seed * 7919u + 3u, 1, 0.08, sigma, 0, info_hi, 1.5,
-                                      REC_QUANT_REV_CLOSED, 0, 0, 0, 0, {0}, 0, 0, 0, NULL, 0, 0, 0, 0};
+                                      REC_QUANT_REV_CLOSED, 0, 0, 0, 0, {0}, 0, 0, 0, NULL, 0, 0, 0, 0, 0};
         recimg_rec_stats rs;
         rec_rc_encoder enc;
         uint8_t *buf = NULL;

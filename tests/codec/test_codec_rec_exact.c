@@ -49,7 +49,7 @@ static void run(recimg_sampler s, rec_quant_rev rev, const char *name, int spike
            in-block gain and block level; dither: the block dither stream (flag 0x20, uq) */
         recimg_rec_plane_params pp = {s, seed * 1000003u, 0, 0.0, sigma, 0, 0.0, 1.5, rev, 0,
                                       rev == REC_QUANT_REV_FAST || flag, 0, 0, {0}, rev == REC_QUANT_REV_FAST,
-                                      flag, 0, NULL, dither, 0, 0, 0};
+                                      flag, 0, NULL, dither, 0, 0, 0, 0};
         recimg_rec_stats rs;
         recimg_rec_recon recon = {RECIMG_DECODE_SAMPLE, 0.0, 0};
         uint8_t *buf = NULL;

@@ -133,11 +133,14 @@ static void stage(uint32_t prior_id)
         free(stream[dz]);
 }
 
-static recimg_status encode(const recimg_image *img, recimg_mode mode, double q, int dz, uint8_t **out, size_t *n)
+/* dz -1: the default; matrix: the step matrix (RECIMG_MATRIX_DEFAULT: the mode's) */
+static recimg_status encode(const recimg_image *img, recimg_mode mode, double q, int dz, uint32_t matrix,
+                            uint8_t **out, size_t *n)
 {
     recimg_encoder_params p;
     recimg_encoder_params_default(&p);
     p.mode = mode;
+    p.matrix_id = matrix;
     p.sampler = mode == RECIMG_MODE_REC ? RECIMG_SAMPLER_UQ : RECIMG_SAMPLER_NONE;
     p.quality = q;
     if (dz >= 0)
@@ -151,12 +154,14 @@ static int nconf;
 
 static void api(const recimg_image *img, double q, const char *name)
 {
-    uint8_t *f[2] = {NULL, NULL}, *again = NULL, *dflt = NULL, *cleared = NULL;
-    size_t n[2] = {0, 0}, na = 0, nd = 0, nc = 0;
+    uint8_t *f[2] = {NULL, NULL}, *again = NULL, *dflt = NULL, *flat = NULL, *cleared = NULL;
+    size_t n[2] = {0, 0}, na = 0, nd = 0, nf = 0, nc = 0;
     recimg_image ref[2];
     memset(ref, 0, sizeof ref);
+    /* the deadzone against plain rounding at the same steps: both on matrix 1 (by default
+       the deadzone comes with the flat matrix 0 since session 9, plain rounding without) */
     for (int dz = 0; dz < 2; dz++) {
-        CHECK(encode(img, RECIMG_MODE_ROUND, q, dz, &f[dz], &n[dz]) == RECIMG_OK && n[dz] > 60);
+        CHECK(encode(img, RECIMG_MODE_ROUND, q, dz, 1, &f[dz], &n[dz]) == RECIMG_OK && n[dz] > 60);
         if (!f[dz] || n[dz] <= 60)
             goto done;
         for (int i = 0; i < 5; i++) {
@@ -179,10 +184,13 @@ static void api(const recimg_image *img, double q, const char *name)
     CHECK(f[0][8] == 1 && f[1][8] == 2 && n[1] > 64);
     CHECK(f[1][56] == 0x48 && f[1][57] == 0 && f[1][58] == 0 && f[1][59] == 0);   /* 0x800 | 0x4000 */
     CHECK(f[1][27] == f[0][27] && f[1][25] == f[0][25] && f[1][25] == 5);
-    CHECK(encode(img, RECIMG_MODE_ROUND, q, 1, &again, &na) == RECIMG_OK);
+    CHECK(encode(img, RECIMG_MODE_ROUND, q, 1, 1, &again, &na) == RECIMG_OK);
     CHECK(again && na == n[1] && memcmp(again, f[1], na) == 0);
-    CHECK(encode(img, RECIMG_MODE_ROUND, q, -1, &dflt, &nd) == RECIMG_OK);
-    CHECK(dflt && nd == n[1] && memcmp(dflt, f[1], nd) == 0);   /* the default is with it */
+    /* the default is with it, on the flat matrix (the same file as an explicit matrix 0) */
+    CHECK(encode(img, RECIMG_MODE_ROUND, q, -1, RECIMG_MATRIX_DEFAULT, &dflt, &nd) == RECIMG_OK);
+    CHECK(encode(img, RECIMG_MODE_ROUND, q, 1, 0, &flat, &nf) == RECIMG_OK);
+    CHECK(dflt && flat && nd == nf && memcmp(dflt, flat, nd) == 0 && nd > 60 && dflt[26] == 0);
+    CHECK(dflt && nd > 60 && dflt[8] == 2 && dflt[56] == 0x48);
     {
         const double p0 = ct_psnr(img, &ref[0]), p1 = ct_psnr(img, &ref[1]);
         printf("%-16s deadzone %6zu B %.3f dB, plain %6zu B %.3f dB\n", name, n[1], p1, n[0], p0);
@@ -239,6 +247,7 @@ done:
     recimg_free(f[1]);
     recimg_free(again);
     recimg_free(dflt);
+    recimg_free(flat);
 }
 
 /* rec mode: round_deadzone is ignored, and 0x800 on a rec file is corrupt */
@@ -247,7 +256,7 @@ static void rec_mode(const recimg_image *img)
     uint8_t *f = NULL, *g = NULL;
     size_t n = 0, ng = 0;
     recimg_image x;
-    CHECK(encode(img, RECIMG_MODE_REC, 50, 1, &f, &n) == RECIMG_OK);
+    CHECK(encode(img, RECIMG_MODE_REC, 50, 1, RECIMG_MATRIX_DEFAULT, &f, &n) == RECIMG_OK);
     CHECK(f && n > 60 && (f[8] == 1 || (f[8] == 2 && !(f[56] & 0x08))));   /* never 0x800 */
     if (f && n > 60) {
         const uint32_t old2 = f[8] == 2 ? (uint32_t)f[56] | (uint32_t)f[57] << 8 | (uint32_t)f[58] << 16 : 0u;
