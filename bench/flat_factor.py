@@ -74,8 +74,13 @@ def main():
         r = [code(i, q, matrix, chroma) for i in images]
         return sum(b for b, _ in r) / len(r), r[0][1]
 
-    print("# %s, split %s (%s), mode %s, matrix 1 chroma %s, matrix 0 chroma %s%s" % (
-        " ".join(sys.argv), split, " ".join(SPLITS[split]), mode, chroma1 or "default",
+    try:
+        commit = subprocess.run(["git", "-C", root, "rev-parse", "--short", "HEAD"], check=True,
+                                capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
+    print("# %s (commit %s), split %s (%s), mode %s, matrix 1 chroma %s, matrix 0 chroma %s%s" % (
+        " ".join(sys.argv), commit, split, " ".join(SPLITS[split]), mode, chroma1 or "default",
         chroma0 or "default", ", effort " + effort if effort else ""))
     print("# q | matrix 1: mean bpp, step | matrix 0 (build's factor) at q: mean bpp | "
           "equal-rate q', step0(q') | factor step0(q')/step1(q)")

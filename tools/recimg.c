@@ -56,7 +56,7 @@ static void usage(FILE *f)
         "                              default 0.12; lrq 0.15, block 0.16; needs --mode rec)\n"
         "      --effort 1|2            REC encoder effort: 1 (default) fast; 2 also codes a level per\n"
         "                              luma block chosen by trial encodes (context model v4;\n"
-        "                              --sampler uq only; about 0.5%% fewer bits at\n"
+        "                              --sampler uq only; about 1-1.5%% fewer bits at\n"
         "                              equal PSNR for about 2.5x the encoder's instructions;\n"
         "                              needs --mode rec)\n"
         "      --deadzone 0|1          cells with a prior-adaptive deadzone the decoder knows:\n"
