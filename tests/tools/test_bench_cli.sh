@@ -47,7 +47,7 @@ many=()
 for i in $(seq 1 70); do many+=("$tmp/missing$i.png"); done
 
 for p in bench_round bench_speed bench_speed_process bench_rec bench_transform bench_png_level \
-         uq_step_study band_w1; do
+         uq_step_study band_w1 bench_rd_bound; do
   help "$p"
 done
 
@@ -118,6 +118,10 @@ refuse uq_step_study "(1 given)" 0.01
 refuse uq_step_study "x 2" x 2
 refuse uq_step_study "0 x" curve 0.1 0 x
 refuse uq_step_study "(4 given)" 0.01 5 junk more
+
+refuse bench_rd_bound "unknown command 'curve'" curve "$img"
+refuse bench_rd_bound "prize needs" prize
+refuse bench_rd_bound "unknown command '--foo'" --foo
 
 refuse band_w1 --foo --foo "$img" "$img"
 refuse band_w1 "pairs" "$img"

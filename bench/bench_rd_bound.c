@@ -1,0 +1,415 @@
+/* bench/bench_rd_bound.c - what any REC stage could gain over rounding, for one Laplace
+ * coefficient and summed over an image's coefficients (issue 4, docs/REC_CODEC.md
+ * "What any REC stage could gain (session 9)").
+ *
+ * The argument: for J = R + lambda D a stage that uses shared randomness U pays
+ * E_U[R(U) + lambda D(U)] >= min_u [R(u) + lambda D(u)], and each fixed u is a
+ * deterministic entropy-coded scalar quantizer; so a per-coefficient REC stage with
+ * the same prior is at best the optimal ECSQ, and only a joint code of many
+ * coefficients can go below it, by at most R_ECSQ(D) - R(D). This program puts numbers
+ * on both sides: for a Laplace(0, 1) source (results scale with b) it tabulates, at a set
+ * of rates, the distortion of the optimal ECSQ (the deadzone family, checked against a
+ * free-threshold ECSQ), plain rounding, the rounding baseline's deadzone, dithered uq
+ * (and its fixed offsets), the codec's deadzone uq, the Gaussian channel at its
+ * information with the exact posterior mean, and R(D) (Blahut-Arimoto with a dual
+ * certificate, and free output atoms at low rates); then, from a dump of the rounding
+ * anchor's per-coefficient s / b (bench/diagnostics/rdbound_hooks.patch), the share of
+ * rounding's rate that R(D), the optimal ECSQ or the Gaussian channel would save at each
+ * coefficient's distortion.
+ *
+ * Build: with the tree (target bench_rd_bound: build/bench/bench_rd_bound).
+ * Run:   bench_rd_bound                 the tables (a few minutes: R(D) is solved at
+ *                                       40 slopes)
+ *        bench_rd_bound prize DUMP...   one row per dump file of float32 s / b values
+ *                                       (negative: a DC, coded without a deadzone)
+ * A bad command line is refused with exit status 1 and the usage text.
+ * Not part of the codec: libm throughout. */
+#include "bench_args.h"
+#include "rd_bound.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LN2 0.69314718055994530942
+#define NU 128          /* dither midpoints for uq */
+#define NLAMBDA 220     /* ECSQ table: lambda = 0.01 .. 1e6 */
+#define NSIGMA 260      /* Gaussian channel table: sigma = 0.004 .. 400 */
+
+static const double rates[] = {0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 3.0};
+#define NRATES ((int)(sizeof rates / sizeof rates[0]))
+
+/* ---- tables ---- */
+
+static int curve_alloc(rdb_curve *c, int n, int with_bounds)
+{
+    c->n = n;
+    c->D = malloc(sizeof *c->D * (size_t)n);
+    c->R = malloc(sizeof *c->R * (size_t)n);
+    c->Rlo = with_bounds ? malloc(sizeof *c->Rlo * (size_t)n) : NULL;
+    c->slope = with_bounds ? malloc(sizeof *c->slope * (size_t)n) : NULL;
+    return c->D && c->R && (!with_bounds || (c->Rlo && c->slope)) ? 0 : -1;
+}
+
+/* sort points by D ascending (insertion sort: small tables) */
+static void curve_sort(rdb_curve *c)
+{
+    for (int i = 1; i < c->n; i++)
+        for (int j = i; j > 0 && c->D[j] < c->D[j - 1]; j--) {
+            double t;
+            t = c->D[j]; c->D[j] = c->D[j - 1]; c->D[j - 1] = t;
+            t = c->R[j]; c->R[j] = c->R[j - 1]; c->R[j - 1] = t;
+            if (c->Rlo) { t = c->Rlo[j]; c->Rlo[j] = c->Rlo[j - 1]; c->Rlo[j - 1] = t; }
+            if (c->slope) { t = c->slope[j]; c->slope[j] = c->slope[j - 1]; c->slope[j - 1] = t; }
+        }
+}
+
+/* The optimal ECSQ over lambda (each point a Lagrangian optimum, hence on the lower
+ * convex hull of the family). */
+static int ecsq_table(rdb_curve *c)
+{
+    if (curve_alloc(c, NLAMBDA, 0))
+        return -1;
+    for (int i = 0; i < NLAMBDA; i++) {
+        const double lambda = 0.01 * pow(1e8, (double)i / (NLAMBDA - 1));
+        double s, t;
+        rdb_point p;
+        rdb_ecsq_opt(lambda, &s, &t, &p);
+        c->D[i] = p.D;
+        c->R[i] = p.R;
+    }
+    curve_sort(c);
+    return 0;
+}
+
+static int gauss_table(rdb_curve *c)
+{
+    if (curve_alloc(c, NSIGMA, 0))
+        return -1;
+    for (int i = 0; i < NSIGMA; i++) {
+        const double sg = 0.004 * pow(1e5, (double)i / (NSIGMA - 1));
+        const rdb_point p = rdb_gauss_channel(sg);
+        c->D[i] = p.D;
+        c->R[i] = p.R;
+    }
+    curve_sort(c);
+    return 0;
+}
+
+/* R(D) of Laplace(0, 1): free atoms at low rates (beta < 2, discrete optimal output),
+ * grid Blahut-Arimoto above; every point keeps its certificate line. Prints the
+ * points when verbose. */
+static int rd_table(rdb_curve *c, int verbose)
+{
+    enum { NB = 40 };
+    if (curve_alloc(c, NB, 1))
+        return -1;
+    if (verbose)
+        printf("\n| beta | method | grid h | atoms or points | iterations | D | R upper | R lower | gap | SLB | R upper - SLB |\n"
+               "|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < NB; i++) {
+        const double beta = 0.12 * pow(400.0 / 0.12, (double)i / (NB - 1));
+        double h, L;
+        rdb_ba_result r;
+        const int atoms = beta < 2.0;
+        rdb_ba_grid(RDB_SRC_LAPLACE, beta, &h, &L);
+        if ((atoms ? rdb_rd_atoms(RDB_SRC_LAPLACE, beta, h, L, 2e-6 * LN2, 3000, &r)
+                   : rdb_blahut_arimoto(RDB_SRC_LAPLACE, beta, h, L, 2e-6 * LN2, 400, &r)))
+            return -1;
+        c->D[i] = r.D;
+        c->R[i] = r.R_upper;
+        c->Rlo[i] = r.R_lower;
+        c->slope[i] = -beta / LN2;
+        if (verbose) {
+            printf("| %.4g | %s | %.4g | %d | %d | %.6g | %.6f | %.6f | %.2e | %.6f | %.6f |\n", beta,
+                   atoms ? "atoms" : "grid BA", h, r.n, r.iters, r.D, r.R_upper, r.R_lower, r.gap_bits,
+                   rdb_slb_laplace(r.D), r.R_upper - rdb_slb_laplace(r.D));
+            fflush(stdout);
+        }
+    }
+    curve_sort(c);
+    return 0;
+}
+
+/* R(D) estimates at D: *up an achievable rate (the R(D) points' interpolation, or the
+ * Gaussian channel's when lower or outside), *lo a lower bound (every certificate line,
+ * the Shannon lower bound, 0). */
+static void rd_at(const rdb_curve *rd, const rdb_curve *gs, double D, double *lo, double *up)
+{
+    double u = rdb_curve_rate(rd, D), g = rdb_curve_rate(gs, D), l;
+    if (u < 0.0 || (g >= 0.0 && g < u))
+        u = g;
+    l = rdb_curve_tangent_lower(rd, D);
+    if (rdb_slb_laplace(D) > l)
+        l = rdb_slb_laplace(D);
+    if (l < 0.0)
+        l = 0.0;
+    *lo = l;
+    *up = u;
+}
+
+/* ---- one-parameter schemes at a target rate ---- */
+
+typedef rdb_point (*scheme_fn)(double param, double u);
+
+static rdb_point sch_round(double s, double u) { (void)u; return rdb_ecsq(s, 0.5 * s); }
+static rdb_point sch_round_dz(double s, double u) { (void)u; return rdb_ecsq(s, rdb_round_dz_t(s)); }
+static rdb_point sch_uq(double s, double u) { (void)u; return rdb_uq(s, 0.0, NU); }
+static rdb_point sch_dz_uq(double s, double u) { (void)u; return rdb_uq(s, rdb_codec_dz_uq_d(s), NU); }
+static rdb_point sch_offset(double s, double u) { return rdb_offset_quant(s, u, 0.0); }
+static rdb_point sch_gauss(double sg, double u) { (void)u; return rdb_gauss_channel(sg); }
+
+/* the parameter in [lo, hi] (rate decreasing in it) at which the rate is R0 */
+static double solve_rate(scheme_fn f, double u, double R0, double lo, double hi, rdb_point *p)
+{
+    double a = log(lo), b = log(hi);
+    for (int i = 0; i < 60; i++) {
+        const double m = 0.5 * (a + b);
+        if (f(exp(m), u).R > R0)
+            a = m;
+        else
+            b = m;
+    }
+    *p = f(exp(0.5 * (a + b)), u);
+    return exp(0.5 * (a + b));
+}
+
+/* the ECSQ optimum at rate R0: lambda by bisection */
+static void ecsq_at_rate(double R0, double *s, double *t, double *lambda, rdb_point *p)
+{
+    double a = log(0.005), b = log(5e6);
+    for (int i = 0; i < 50; i++) {
+        const double m = 0.5 * (a + b);
+        rdb_ecsq_opt(exp(m), s, t, p);
+        if (p->R < R0)
+            a = m;
+        else
+            b = m;
+    }
+    *lambda = exp(0.5 * (a + b));
+    rdb_ecsq_opt(*lambda, s, t, p);
+}
+
+static void row(const char *name, const char *param, rdb_point p, const rdb_curve *ec)
+{
+    const double re = rdb_curve_rate(ec, p.D);
+    if (re > 0.0)
+        printf("| %s | %s | %.5f | %.6f | %.3f | %+.5f | %+.2f%% |\n", name, param, p.R, p.D, 10.0 * log10(2.0 / p.D),
+               p.R - re, 100.0 * (p.R - re) / re);
+    else
+        printf("| %s | %s | %.5f | %.6f | %.3f | - | - |\n", name, param, p.R, p.D, 10.0 * log10(2.0 / p.D));
+}
+
+static int tables(void)
+{
+    rdb_curve ec = {0}, gs = {0}, rd = {0};
+    printf("# bench_rd_bound: one Laplace(0, 1) coefficient (variance 2; D scales with b^2, R does not).\n"
+           "# Every decoder outputs the conditional mean given what it knows. dR vs ECSQ = the scheme's rate minus\n"
+           "# the optimal ECSQ's rate at the scheme's distortion (ECSQ table: %d Lagrangian optima, interpolated in ln D).\n",
+           NLAMBDA);
+    if (ecsq_table(&ec) || gauss_table(&gs)) {
+        fprintf(stderr, "bench_rd_bound: out of memory\n");
+        return 1;
+    }
+
+    printf("\n## 1. Is the deadzone family the optimal ECSQ? (free thresholds and reconstruction points,\n"
+           "## Chou-Lookabaugh-Gray iteration from the family's optimum, 300 iterations; J = R + lambda D)\n\n"
+           "| lambda | s | t | R | J family | J free | J free - J family |\n|---|---|---|---|---|---|---|\n");
+    for (double lambda = 0.05; lambda < 5e4; lambda *= 4.0) {
+        double s, t;
+        rdb_point p;
+        double Jf;
+        rdb_ecsq_opt(lambda, &s, &t, &p);
+        Jf = rdb_ecsq_free_refine(lambda, s, t, 300);
+        printf("| %.4g | %.5f | %.5f | %.5f | %.8f | %.8f | %.2e |\n", lambda, s, t, p.R, p.R + lambda * p.D, Jf,
+               Jf - (p.R + lambda * p.D));
+    }
+    printf("\nFrom plain rounding at the same step (t = s/2) the free iteration must find the family's optimum or\n"
+           "a worse local one:\n\n| lambda | J family opt | J free from rounding (300 it) |\n|---|---|---|\n");
+    for (double lambda = 0.2; lambda < 5e4; lambda *= 16.0) {
+        double s, t;
+        rdb_point p;
+        rdb_ecsq_opt(lambda, &s, &t, &p);
+        printf("| %.4g | %.8f | %.8f |\n", lambda, p.R + lambda * p.D, rdb_ecsq_free_refine(lambda, s, 0.5 * s, 300));
+    }
+
+    printf("\n## 2. R(D) of Laplace(0, 1): certified points (grid source x_i = i h, |x| <= 30, the cell masses;\n"
+           "## reproduction on the same grid; stop when the certificate gap <= 2e-6 bit or at the iteration cap)\n");
+    if (rd_table(&rd, 1)) {
+        fprintf(stderr, "bench_rd_bound: out of memory\n");
+        return 1;
+    }
+    printf("\nThe Shannon lower bound h(Y) - 1/2 log2(2 pi e D) = log2(2e) - 1/2 log2(2 pi e D) is a bound (R lower >= SLB\n"
+           "up to the grid) and tight at high rate. Checks against the Gaussian closed form: tests/tools/test_rd_bound.c.\n");
+
+    printf("\n## 3. Schemes at equal rate\n");
+    for (int r = 0; r < NRATES; r++) {
+        const double R0 = rates[r];
+        double s, t, lambda, lo, up, dlo, dhi;
+        rdb_point p;
+        char buf[96];
+        printf("\n### R = %.2f bit\n\n| scheme | parameter | R | D | SNR dB | dR vs ECSQ (bit) | dR / R_ECSQ |\n"
+               "|---|---|---|---|---|---|---|\n", R0);
+        ecsq_at_rate(R0, &s, &t, &lambda, &p);
+        snprintf(buf, sizeof buf, "s %.4f, t %.4f (t/s %.3f), lambda %.4g", s, t, t / s, lambda);
+        row("optimal ECSQ (deadzone family)", buf, p, &ec);
+        s = solve_rate(sch_round, 0.0, R0, 1e-3, 200.0, &p);
+        snprintf(buf, sizeof buf, "s %.4f", s);
+        row("rounding, t = s/2", buf, p, &ec);
+        s = solve_rate(sch_round_dz, 0.0, R0, 1e-3, 200.0, &p);
+        snprintf(buf, sizeof buf, "s %.4f, t/s %.3f", s, rdb_round_dz_t(s) / s);
+        row("rounding baseline's deadzone (0x800)", buf, p, &ec);
+        s = solve_rate(sch_uq, 0.0, R0, 1e-3, 2000.0, &p);
+        snprintf(buf, sizeof buf, "s %.4f", s);
+        row("uq, dithered (H[K|U], E[y|K,U])", buf, p, &ec);
+        for (int k = 1; k <= 2; k++) {
+            const double u = 0.25 * k;
+            s = solve_rate(sch_offset, u, R0, 1e-3, 2000.0, &p);
+            snprintf(buf, sizeof buf, "s %.4f", s);
+            row(k == 1 ? "fixed offset u = 1/4" : "fixed offset u = 1/2 (midrise)", buf, p, &ec);
+        }
+        s = solve_rate(sch_dz_uq, 0.0, R0, 1e-3, 2000.0, &p);
+        snprintf(buf, sizeof buf, "s %.4f, d %.4f", s, rdb_codec_dz_uq_d(s));
+        row("codec's deadzone uq (0x400 rule)", buf, p, &ec);
+        s = solve_rate(sch_gauss, 0.0, R0, 1e-3, 1000.0, &p);
+        snprintf(buf, sizeof buf, "sigma %.4f", s);
+        row("Gaussian channel at I(y;X), E[y|X]", buf, p, &ec);
+        /* R(D): the distortion at which the R(D) estimates reach R0 (bisection in D) */
+        dlo = 1e-6;
+        dhi = 2.0;
+        for (int i = 0; i < 60; i++) {
+            const double m = sqrt(dlo * dhi);
+            rd_at(&rd, &gs, m, &lo, &up);
+            if (up > R0)
+                dlo = m;
+            else
+                dhi = m;
+        }
+        p.D = sqrt(dlo * dhi);
+        rd_at(&rd, &gs, p.D, &lo, &up);
+        p.R = up;
+        snprintf(buf, sizeof buf, "R lower bound at this D %.5f", lo);
+        row("R(D) (certified points, interpolated)", buf, p, &ec);
+    }
+
+    printf("\n## 4. The averaging argument: uq at the step of the table's rate, J = R + lambda D with lambda the\n"
+           "## optimal ECSQ's slope at that rate; J of the fixed offsets u, their mean (= uq's J exactly) and min\n\n"
+           "| R target | s | lambda | J(u), u = -1/2, -3/8, ..., 3/8 | mean over u (uq) | min over u | J optimal ECSQ |\n"
+           "|---|---|---|---|---|---|---|\n");
+    for (int r = 0; r < NRATES; r++) {
+        double s, t, lambda, mn = HUGE_VAL, mean = 0.0;
+        rdb_point p, pe;
+        ecsq_at_rate(rates[r], &s, &t, &lambda, &pe);
+        s = solve_rate(sch_uq, 0.0, rates[r], 1e-3, 2000.0, &p);
+        printf("| %.2f | %.4f | %.4g | ", rates[r], s, lambda);
+        for (int k = 0; k < 8; k++) {
+            const rdb_point q = rdb_offset_quant(s, -0.5 + k / 8.0, 0.0);
+            const double J = q.R + lambda * q.D;
+            printf("%s%.5f", k ? ", " : "", J);
+        }
+        for (int j = 0; j < NU; j++) {
+            const rdb_point q = rdb_offset_quant(s, (j + 0.5) / NU - 0.5, 0.0);
+            const double J = q.R + lambda * q.D;
+            mean += J / NU;
+            if (J < mn)
+                mn = J;
+        }
+        printf(" | %.5f | %.5f | %.5f |\n", mean, mn, pe.R + lambda * pe.D);
+    }
+    rdb_curve_free(&ec);
+    rdb_curve_free(&gs);
+    rdb_curve_free(&rd);
+    return 0;
+}
+
+/* ---- the image-level prize ---- */
+
+static int prize(int nfiles, char **files)
+{
+    rdb_curve ec = {0}, gs = {0}, rd = {0};
+    if (ecsq_table(&ec) || gauss_table(&gs) || rd_table(&rd, 0)) {
+        fprintf(stderr, "bench_rd_bound: out of memory\n");
+        return 1;
+    }
+    printf("# bench_rd_bound prize: per dump, the rounding anchor's ideal rate under its priors (sum over coded\n"
+           "# coefficients of the index entropy at s/b, with round's deadzone for AC), and the share of it that each\n"
+           "# alternative would save at every coefficient's own distortion: R(D) (a range: [interpolated points,\n"
+           "# certified lower bound]), the optimal ECSQ, the Gaussian channel at its information (negative = costs more)\n\n"
+           "| dump | coefficients | DC | ideal bits | bits/coef | R(D) saves | optimal ECSQ saves | Gaussian channel saves | coefs below 0.001 bit: share of bits |\n"
+           "|---|---|---|---|---|---|---|---|---|\n");
+    for (int f = 0; f < nfiles; f++) {
+        FILE *fp = fopen(files[f], "rb");
+        float buf[4096];
+        size_t got;
+        double n = 0, ndc = 0, Rsum = 0, sav_lo = 0, sav_hi = 0, sav_e = 0, sav_g = 0, tiny = 0;
+        if (!fp) {
+            fprintf(stderr, "bench_rd_bound: cannot open '%s'\n", files[f]);
+            return 1;
+        }
+        while ((got = fread(buf, sizeof buf[0], sizeof buf / sizeof buf[0], fp)) > 0)
+            for (size_t i = 0; i < got; i++) {
+                const int dc = buf[i] < 0.0f;
+                const double x = fabs((double)buf[i]);
+                rdb_point p;
+                double lo, up, re, rg;
+                if (!(x > 0.0) || !isfinite(x)) {
+                    fclose(fp);
+                    fprintf(stderr, "bench_rd_bound: '%s' holds a bad value (%g)\n", files[f], (double)buf[i]);
+                    return 1;
+                }
+                p = rdb_ecsq(x, dc ? 0.5 * x : rdb_round_dz_t(x));
+                n += 1;
+                ndc += dc;
+                Rsum += p.R;
+                if (p.R < 0.001)
+                    tiny += p.R;
+                rd_at(&rd, &gs, p.D, &lo, &up);
+                sav_lo += p.R - up;   /* R(D) <= up: the saving is at least this */
+                sav_hi += p.R - lo;   /* and at most this */
+                re = rdb_curve_rate(&ec, p.D);
+                sav_e += re >= 0.0 && re < p.R ? p.R - re : 0.0;
+                rg = rdb_curve_rate(&gs, p.D);
+                sav_g += rg >= 0.0 ? p.R - rg : 0.0;
+            }
+        if (ferror(fp)) {
+            fclose(fp);
+            fprintf(stderr, "bench_rd_bound: read error on '%s'\n", files[f]);
+            return 1;
+        }
+        fclose(fp);
+        if (n == 0) {
+            fprintf(stderr, "bench_rd_bound: '%s' is empty\n", files[f]);
+            return 1;
+        }
+        printf("| %s | %.0f | %.0f | %.0f | %.4f | %.2f%% .. %.2f%% | %.2f%% | %+.2f%% | %.3f%% |\n", files[f], n, ndc,
+               Rsum, Rsum / n, 100.0 * sav_lo / Rsum, 100.0 * sav_hi / Rsum, 100.0 * sav_e / Rsum,
+               100.0 * sav_g / Rsum, 100.0 * tiny / Rsum);
+        fflush(stdout);
+    }
+    rdb_curve_free(&ec);
+    rdb_curve_free(&gs);
+    rdb_curve_free(&rd);
+    return 0;
+}
+
+static const char usage_text[] =
+    "usage: bench_rd_bound                  the one-coefficient tables\n"
+    "       bench_rd_bound prize DUMP...    the image-level prize, one row per dump of float32 s/b values\n";
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
+    if (argc == 1)
+        return tables();
+    if (!strcmp(argv[1], "prize")) {
+        if (argc < 3)
+            return bench_usage_error(usage_text, "bench_rd_bound: prize needs at least one DUMP file");
+        return prize(argc - 2, argv + 2);
+    }
+    return bench_usage_error(usage_text, "bench_rd_bound: unknown command '%s'", argv[1]);
+}
