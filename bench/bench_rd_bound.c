@@ -34,7 +34,7 @@
 
 #define LN2 0.69314718055994530942
 #define NU 128          /* dither midpoints for uq */
-#define NLAMBDA 220     /* ECSQ table: lambda = 0.01 .. 1e6 */
+#define NLAMBDA 1200    /* ECSQ table: lambda = 0.01 .. 1e6 */
 #define NSIGMA 260      /* Gaussian channel table: sigma = 0.004 .. 400 */
 
 static const double rates[] = {0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 3.0};
@@ -191,10 +191,13 @@ static void ecsq_at_rate(double R0, double *s, double *t, double *lambda, rdb_po
     rdb_ecsq_opt(*lambda, s, t, p);
 }
 
-static void row(const char *name, const char *param, rdb_point p, const rdb_curve *ec)
+static void row(const char *name, const char *param, rdb_point p, const rdb_curve *ec, double R0)
 {
     const double re = rdb_curve_rate(ec, p.D);
-    if (re > 0.0)
+    if (R0 > 0.0 && fabs(p.R - R0) > 1e-4 * R0)
+        printf("| %s | cannot reach this rate (at s = %.4g: R %.5f) | - | - | - | - | - |\n", name,
+               strtod(param + 2, NULL), p.R);
+    else if (re > 0.0)
         printf("| %s | %s | %.5f | %.6f | %.3f | %+.5f | %+.2f%% |\n", name, param, p.R, p.D, 10.0 * log10(2.0 / p.D),
                p.R - re, 100.0 * (p.R - re) / re);
     else
@@ -253,28 +256,28 @@ static int tables(void)
                "|---|---|---|---|---|---|---|\n", R0);
         ecsq_at_rate(R0, &s, &t, &lambda, &p);
         snprintf(buf, sizeof buf, "s %.4f, t %.4f (t/s %.3f), lambda %.4g", s, t, t / s, lambda);
-        row("optimal ECSQ (deadzone family)", buf, p, &ec);
+        row("optimal ECSQ (deadzone family)", buf, p, &ec, R0);
         s = solve_rate(sch_round, 0.0, R0, 1e-3, 200.0, &p);
         snprintf(buf, sizeof buf, "s %.4f", s);
-        row("rounding, t = s/2", buf, p, &ec);
+        row("rounding, t = s/2", buf, p, &ec, R0);
         s = solve_rate(sch_round_dz, 0.0, R0, 1e-3, 200.0, &p);
         snprintf(buf, sizeof buf, "s %.4f, t/s %.3f", s, rdb_round_dz_t(s) / s);
-        row("rounding baseline's deadzone (0x800)", buf, p, &ec);
+        row("rounding baseline's deadzone (0x800)", buf, p, &ec, R0);
         s = solve_rate(sch_uq, 0.0, R0, 1e-3, 2000.0, &p);
         snprintf(buf, sizeof buf, "s %.4f", s);
-        row("uq, dithered (H[K|U], E[y|K,U])", buf, p, &ec);
+        row("uq, dithered (H[K|U], E[y|K,U])", buf, p, &ec, R0);
         for (int k = 1; k <= 2; k++) {
             const double u = 0.25 * k;
             s = solve_rate(sch_offset, u, R0, 1e-3, 2000.0, &p);
             snprintf(buf, sizeof buf, "s %.4f", s);
-            row(k == 1 ? "fixed offset u = 1/4" : "fixed offset u = 1/2 (midrise)", buf, p, &ec);
+            row(k == 1 ? "fixed offset u = 1/4" : "fixed offset u = 1/2 (midrise)", buf, p, &ec, R0);
         }
         s = solve_rate(sch_dz_uq, 0.0, R0, 1e-3, 2000.0, &p);
         snprintf(buf, sizeof buf, "s %.4f, d %.4f", s, rdb_codec_dz_uq_d(s));
-        row("codec's deadzone uq (0x400 rule)", buf, p, &ec);
+        row("codec's deadzone uq (0x400 rule)", buf, p, &ec, R0);
         s = solve_rate(sch_gauss, 0.0, R0, 1e-3, 1000.0, &p);
         snprintf(buf, sizeof buf, "sigma %.4f", s);
-        row("Gaussian channel at I(y;X), E[y|X]", buf, p, &ec);
+        row("Gaussian channel at I(y;X), E[y|X]", buf, p, &ec, R0);
         /* R(D): the distortion at which the R(D) estimates reach R0 (bisection in D) */
         dlo = 1e-6;
         dhi = 2.0;
@@ -290,7 +293,7 @@ static int tables(void)
         rd_at(&rd, &gs, p.D, &lo, &up);
         p.R = up;
         snprintf(buf, sizeof buf, "R lower bound at this D %.5f", lo);
-        row("R(D) (certified points, interpolated)", buf, p, &ec);
+        row("R(D) (certified points, interpolated)", buf, p, &ec, 0.0);
     }
 
     printf("\n## 4. The averaging argument: uq at the step of the table's rate, J = R + lambda D with lambda the\n"
