@@ -12,9 +12,9 @@
 #   the default, must be on: the hook sits on the deadzone path). Writes
 #   bench/results/rdbound_NAME.txt (the command and commit first). Never part of ctest.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
 [ $# -ge 4 ] || { echo "usage: $0 SCRATCH_RECIMG BENCH_RD_BOUND NAME train|heldout [compress options...]" >&2; exit 2; }
-recimg=$1 rdb=$2 name=$3 split=$4
+recimg=$(realpath "$1") rdb=$(realpath "$2") name=$3 split=$4
+cd "$(dirname "$0")/../.."
 shift 4
 case $split in
   train) imgs="astronaut coffee grass" ;;
