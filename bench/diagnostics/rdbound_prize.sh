@@ -11,6 +11,7 @@
 #   SCRATCH_RECIMG: tools/recimg of a build with the hooks applied (round mode; its deadzone,
 #   the default, must be on: the hook sits on the deadzone path). Writes
 #   bench/results/rdbound_NAME.txt (the command and commit first). Never part of ctest.
+#   RDBOUND_KEEP=DIR keeps the dumps in DIR (otherwise a temporary directory, removed).
 set -euo pipefail
 [ $# -ge 4 ] || { echo "usage: $0 SCRATCH_RECIMG BENCH_RD_BOUND NAME train|heldout [compress options...]" >&2; exit 2; }
 recimg=$(realpath "$1") rdb=$(realpath "$2") name=$3 split=$4
@@ -22,11 +23,18 @@ case $split in
   *) echo "$0: unknown split '$split' (train or heldout)" >&2; exit 2 ;;
 esac
 qs="4 8 15 25 40 60"
-tmp=$(mktemp -d)
 out=bench/results/rdbound_$name.txt
-trap 'rm -rf "$tmp"; rm -f "$out.tmp"' EXIT
+if [ -n "${RDBOUND_KEEP:-}" ]; then
+  tmp=$RDBOUND_KEEP
+  mkdir -p "$tmp"
+  rm -f "$tmp"/*_q*
+  trap 'rm -f "$out.tmp"' EXIT
+else
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"; rm -f "$out.tmp"' EXIT
+fi
 {
-  echo "# split: $split; commit $(git rev-parse --short HEAD); anchor: recimg compress --mode round --quality Q $* --threads 1"
+  echo "# split: $split; commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- bench || echo ' (+ uncommitted changes)'); anchor: recimg compress --mode round --quality Q $* --threads 1"
   echo "# $0 $recimg $rdb $name $split $*"
   echo
   echo "| quality | images' payload+header bytes x 8 (actual bits) | ideal bits under the priors (below) | actual / ideal |"
@@ -46,9 +54,9 @@ done
 (cd "$tmp" && "$rdb" prize $(for q in $qs; do echo "${split}_q$q"; done) \
    $(for q in $qs; do for i in $imgs; do echo "${i}_q$q"; done; done)) > "$tmp/prize.txt"
 for q in $qs; do
-  ideal=$(grep "^| ${split}_q$q |" "$tmp/prize.txt" | awk -F'|' '{gsub(/ /,"",$5); print $5}')
+  ideal=$(grep -m1 "^| ${split}_q$q |" "$tmp/prize.txt" | awk -F'|' '{gsub(/ /,"",$5); print $5}')
   echo "| $q | ${bits[$q]} | $ideal | $(awk -v a="${bits[$q]}" -v b="$ideal" 'BEGIN{printf "%.3f", a/b}') |" >> "$out.tmp"
 done
 { echo; cat "$tmp/prize.txt"; } >> "$out.tmp"
 mv "$out.tmp" "$out"
-grep "^| ${split}_q" "$out" | sed "s|^|$name: |"
+grep "^| ${split}_q[0-9]* | [0-9]" "$out" | sed "s|^|$name: |"
