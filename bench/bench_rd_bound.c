@@ -450,9 +450,156 @@ static int prize(int nfiles, char **files)
     return 0;
 }
 
+/* ---- the same sums with the coefficients' actual values ---- */
+
+/* sigma of the Gaussian channel whose MMSE is D: the table's points with R replaced by
+   ln sigma (both monotone in D) */
+static int sigma_table(rdb_curve *c)
+{
+    if (curve_alloc(c, NSIGMA, 0))
+        return -1;
+    for (int i = 0; i < NSIGMA; i++) {
+        const double sg = 0.004 * pow(1e5, (double)i / (NSIGMA - 1));
+        c->D[i] = rdb_gauss_channel(sg).D;
+        c->R[i] = log(sg);
+    }
+    curve_sort(c);
+    return 0;
+}
+
+typedef struct {
+    double n, Ri, Rr, Dr, Rg, Dg, Rgeq;
+} real_sums;
+
+/* One coefficient with its actual value y (units of b) and b (coefficient units): rounding's
+   cost under the prior (-log2 of its cell's mass, no escape) and squared error from the
+   cell's centroid; the Gaussian channel matched to rounding's expected distortion, at its
+   realised KL, its expected squared error, and that rate moved to rounding's realised
+   squared error along the channel's slope (first order). Only coefficients whose ideal
+   rounding rate is at least 0.2 bit (most of the bits); the others count at their ideal
+   values for both. */
+static void realise(double x, int dc, double y, double bab, const rdb_curve *gs, const rdb_curve *sgc,
+                    real_sums *a)
+{
+    const double t = dc ? 0.5 * x : rdb_round_dz_t(x), b2 = bab * bab;
+    const rdb_point p = rdb_ecsq(x, t);
+    double Rg_i = rdb_curve_rate(gs, p.D);
+    a->n += 1;
+    a->Ri += p.R;
+    if (Rg_i < 0.0)
+        Rg_i = p.R;
+    if (p.R < 0.2) {
+        a->Rr += p.R;
+        a->Dr += p.D * b2;
+        a->Rg += Rg_i;
+        a->Dg += p.D * b2;
+        a->Rgeq += Rg_i;
+        return;
+    }
+    {
+        const double ay = fabs(y);
+        double lo, hi, m, mu, v, cost, dr, kl, dg, sg, slope;
+        if (ay <= t) {
+            lo = -t;
+            hi = t;
+        } else {
+            const double k = floor((ay - t) / x);
+            lo = t + k * x;
+            hi = lo + x;
+        }
+        rdb_laplace_cell(lo, hi, &m, &mu, &v);
+        if (m > 0.0) {
+            if (lo > 0.0)
+                mu = y < 0.0 ? -mu : mu;
+            cost = -log2(ay <= t ? m : m);
+        } else {   /* beyond double range: -log2 of the cell's mass from its exponent */
+            cost = (lo / LN2) + 1.0 - log2(-expm1(-x));
+            mu = y < 0.0 ? -(lo + 0.5 * x) : lo + 0.5 * x;
+        }
+        dr = (y - mu) * (y - mu);
+        sg = exp(rdb_curve_rate(sgc, p.D));
+        rdb_gauss_realised(y, sg, &kl, &dg);
+        {
+            const double e = 1e-3, r1 = rdb_curve_rate(gs, p.D * (1.0 - e)), r2 = rdb_curve_rate(gs, p.D * (1.0 + e));
+            slope = (r1 >= 0.0 && r2 >= 0.0) ? (r2 - r1) / (2.0 * e * p.D) : 0.0;   /* dR/dD < 0 */
+        }
+        a->Rr += cost;
+        a->Dr += dr * b2;
+        a->Rg += kl;
+        a->Dg += dg * b2;
+        a->Rgeq += kl + slope * (dr - dg);
+    }
+}
+
+static int realised(int npairs, char **files)
+{
+    rdb_curve gs = {0}, sgc = {0};
+    if (gauss_table(&gs) || sigma_table(&sgc)) {
+        fprintf(stderr, "bench_rd_bound: out of memory\n");
+        return 1;
+    }
+    printf("# bench_rd_bound realised: the coefficients' actual values under their priors. Rounding: -log2 of\n"
+           "# its cell's prior mass (an exact Laplace coder, no escape) and the error from the cell's centroid;\n"
+           "# Gaussian channel (sigma matched to rounding's expected distortion): its realised KL and expected error;\n"
+           "# coefficients with an ideal rounding rate under 0.2 bit at their ideal values for both.\n\n"
+           "| dumps | class | coefficients | ideal bits | rounding realised bits (/ ideal) | rounding MSE realised / ideal | "
+           "Gaussian realised KL bits vs rounding realised | Gaussian MSE vs rounding realised | Gaussian bits at rounding's realised MSE (first order) vs rounding |\n"
+           "|---|---|---|---|---|---|---|---|---|\n");
+    for (int f = 0; f < npairs; f++) {
+        FILE *fx = fopen(files[2 * f], "rb"), *fy = fopen(files[2 * f + 1], "rb");
+        real_sums a[2];
+        double Di[2] = {0, 0};
+        float vx, vy[2];
+        memset(a, 0, sizeof a);
+        if (!fx || !fy) {
+            fprintf(stderr, "bench_rd_bound: cannot open '%s' or '%s'\n", files[2 * f], files[2 * f + 1]);
+            if (fx) fclose(fx);
+            if (fy) fclose(fy);
+            return 1;
+        }
+        while (fread(&vx, sizeof vx, 1, fx) == 1) {
+            const int dc = vx < 0.0f;
+            const double x = fabs((double)vx);
+            if (fread(vy, sizeof vy[0], 2, fy) != 2 || !(x > 0.0) || !isfinite(x) || !isfinite((double)vy[0]) ||
+                !(vy[1] > 0.0f)) {
+                fprintf(stderr, "bench_rd_bound: '%s' and '%s' do not match\n", files[2 * f], files[2 * f + 1]);
+                fclose(fx);
+                fclose(fy);
+                return 1;
+            }
+            realise(x, dc, (double)vy[0], (double)vy[1], &gs, &sgc, &a[dc]);
+            Di[dc] += rdb_ecsq(x, dc ? 0.5 * x : rdb_round_dz_t(x)).D * (double)vy[1] * (double)vy[1];
+        }
+        fclose(fx);
+        fclose(fy);
+        for (int k = 0; k < 3; k++) {
+            real_sums t;
+            double di;
+            if (k < 2) {
+                t = a[k];
+                di = Di[k];
+            } else {
+                t.n = a[0].n + a[1].n; t.Ri = a[0].Ri + a[1].Ri; t.Rr = a[0].Rr + a[1].Rr; t.Dr = a[0].Dr + a[1].Dr;
+                t.Rg = a[0].Rg + a[1].Rg; t.Dg = a[0].Dg + a[1].Dg; t.Rgeq = a[0].Rgeq + a[1].Rgeq;
+                di = Di[0] + Di[1];
+            }
+            if (t.n == 0)
+                continue;
+            printf("| %s | %s | %.0f | %.0f | %.0f (%.3f) | %+.3f dB | %+.2f%% | %+.3f dB | %+.2f%% |\n", files[2 * f],
+                   k == 0 ? "AC" : k == 1 ? "DC" : "all", t.n, t.Ri, t.Rr, t.Rr / t.Ri, 10.0 * log10(t.Dr / di),
+                   100.0 * (t.Rg / t.Rr - 1.0), 10.0 * log10(t.Dg / t.Dr), 100.0 * (t.Rgeq / t.Rr - 1.0));
+        }
+        fflush(stdout);
+    }
+    rdb_curve_free(&gs);
+    rdb_curve_free(&sgc);
+    return 0;
+}
+
 static const char usage_text[] =
     "usage: bench_rd_bound                  the one-coefficient tables\n"
-    "       bench_rd_bound prize DUMP...    the image-level prize, one row per dump of float32 s/b values\n";
+    "       bench_rd_bound prize DUMP...    the image-level prize, one row per dump of float32 s/b values\n"
+    "       bench_rd_bound realised DUMP YDUMP [DUMP YDUMP...]   the same coefficients' actual values\n";
 
 int main(int argc, char **argv)
 {
@@ -467,6 +614,11 @@ int main(int argc, char **argv)
         if (argc < 3)
             return bench_usage_error(usage_text, "bench_rd_bound: prize needs at least one DUMP file");
         return prize(argc - 2, argv + 2);
+    }
+    if (!strcmp(argv[1], "realised")) {
+        if (argc < 4 || (argc - 2) % 2)
+            return bench_usage_error(usage_text, "bench_rd_bound: realised needs pairs DUMP YDUMP");
+        return realised((argc - 2) / 2, argv + 2);
     }
     return bench_usage_error(usage_text, "bench_rd_bound: unknown command '%s'", argv[1]);
 }

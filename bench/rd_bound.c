@@ -301,6 +301,18 @@ static double mills(double a)
     return exp(-0.5 * a * a - 0.5 * log(2.0 * PI) - log_Phi(a));
 }
 
+void rdb_gauss_posterior(double x, double sg, double *lnf, double *yhat)
+{
+    const double s2 = sg * sg;
+    const double ap = (x - s2) / sg, an = -(x + s2) / sg;
+    const double lwp = 0.5 * s2 - x + log_Phi(ap), lwn = 0.5 * s2 + x + log_Phi(an);
+    const double mx = lwp > lwn ? lwp : lwn;
+    const double wp = exp(lwp - mx), wn = exp(lwn - mx);
+    const double mp = (x - s2) + sg * mills(ap), mn = (x + s2) - sg * mills(an);
+    *yhat = (wp * mp + wn * mn) / (wp + wn);
+    *lnf = log(0.5) + mx + log(wp + wn);
+}
+
 /* f(x) ln f(x) and f(x) E[y | x]^2 for the Gaussian channel */
 static void gauss_terms(double x, double sg, double *flnf, double *fy2)
 {
@@ -314,6 +326,31 @@ static void gauss_terms(double x, double sg, double *flnf, double *fy2)
     const double lf = log(0.5) + mx + log(wp + wn), f = exp(lf);
     *flnf = f * lf;
     *fy2 = f * yh * yh;
+}
+
+void rdb_gauss_realised(double y, double sigma, double *kl_bits, double *dist)
+{
+    /* E over X ~ N(y, sigma^2), Simpson over x in y +- 8 sigma, step at most min(sigma, 1) / 4
+       (the posterior varies on the scale of the prior, 1, and of the noise) */
+    const double hx0 = (sigma < 1.0 ? sigma : 1.0) / 4.0;
+    int n = (int)ceil(16.0 * sigma / hx0);
+    double hx, el = 0.0, ed = 0.0, ws = 0.0;
+    if (n % 2)
+        n++;
+    hx = 16.0 * sigma / n;
+    for (int i = 0; i <= n; i++) {
+        const double x = y - 8.0 * sigma + i * hx, z = (x - y) / sigma;
+        const double w = ((i == 0 || i == n) ? 1.0 : (i % 2 ? 4.0 : 2.0)) * exp(-0.5 * z * z);
+        double lf, yh;
+        rdb_gauss_posterior(x, sigma, &lf, &yh);
+        el += w * lf;
+        ed += w * (y - yh) * (y - yh);
+        ws += w;
+    }
+    el /= ws;
+    ed /= ws;
+    *kl_bits = (-0.5 * log(2.0 * PI * EULER_E * sigma * sigma) - el) / LN2;
+    *dist = ed;
 }
 
 rdb_point rdb_gauss_channel(double sigma)

@@ -67,6 +67,16 @@ double rdb_round_dz_t(double s);
  * over x). The "zero-overhead Gaussian REC" point. */
 rdb_point rdb_gauss_channel(double sigma);
 
+/* The posterior of the Gaussian channel at X = x: ln of the density of X (*lnf) and
+ * E[y | X = x] (*yhat). */
+void rdb_gauss_posterior(double x, double sigma, double *lnf, double *yhat);
+
+/* The Gaussian channel for one realised y (not drawn from the prior): its KL in bits,
+ * KL(N(y, sigma^2) || the law of X under the prior) = E[ln p(X | y) - ln f(X)] / ln 2, and
+ * its expected squared error E[(y - E[y | X])^2], both over X ~ N(y, sigma^2) (Simpson
+ * over y +- 8 sigma). What a REC stage at its KL would be charged for this y. */
+void rdb_gauss_realised(double y, double sigma, double *kl_bits, double *dist);
+
 /* The Shannon lower bound of Laplace(0, 1): h(Y) - 1/2 log2(2 pi e D), h = log2(2 e). */
 double rdb_slb_laplace(double D);
 

@@ -2,7 +2,8 @@
  * (bench_rd_bound, docs/REC_CODEC.md "What any REC stage could gain (session 9)").
  *  1. The deadzone family's closed form against the cell-by-cell quantizer (plain
  *     rounding and a deadzone), and the Laplace cell moments against quadrature.
- *  2. The Gaussian channel's I and MMSE against a two-dimensional quadrature.
+ *  2. The Gaussian channel's I and MMSE against a two-dimensional quadrature, and its
+ *     realised KL and error for one y averaged over the prior against them.
  *  3. Blahut-Arimoto on a Gaussian source against R(D) = 1/2 log2(1 / D), within 3e-4
  *     bit, with its certificate below the closed form.
  *  4. R(D) of Laplace(0, 1): never below the Shannon lower bound (grid tolerance 1e-4 bit),
@@ -106,6 +107,23 @@ static void group2(void)
         check(fabs(p.D - m) < 2e-4 * m, "Gaussian channel MMSE vs 2-D quadrature", p.D, m);
         check(p.D < sigmas[i] * sigmas[i] * 2.0 / (sigmas[i] * sigmas[i] + 2.0), "MMSE below the linear estimator's",
               p.D, sigmas[i] * sigmas[i] * 2.0 / (sigmas[i] * sigmas[i] + 2.0));
+        {   /* the realised KL and error of one y, averaged over y ~ Laplace(0, 1) (Simpson on
+               [0, 40], even in y), are I and the MMSE */
+            const int n = 4000;
+            const double h = 40.0 / n;
+            double ek = 0.0, ed = 0.0;
+            for (int j = 0; j <= n; j++) {
+                const double y = j * h, w = ((j == 0 || j == n) ? 1.0 : (j % 2 ? 4.0 : 2.0)) * exp(-y);
+                double kl, d;
+                rdb_gauss_realised(y, sigmas[i], &kl, &d);
+                ek += w * kl;
+                ed += w * d;
+            }
+            ek *= h / 3.0;
+            ed *= h / 3.0;
+            check(fabs(ek - p.R) < 2e-4 * (1 + p.R), "E_y of the realised KL = I(y; X)", ek, p.R);
+            check(fabs(ed - p.D) < 2e-4 * p.D, "E_y of the realised error = MMSE", ed, p.D);
+        }
     }
 }
 
