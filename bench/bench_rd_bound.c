@@ -97,6 +97,23 @@ static int gauss_table(rdb_curve *c)
     return 0;
 }
 
+/* The codec's deadzone uq (0x400 rule) over its step s = 0.02 .. 300: each point its
+ * (D, H[K | U]); D rises and R falls with s. */
+static int dzuq_table(rdb_curve *c)
+{
+    enum { NDZ = 400 };
+    if (curve_alloc(c, NDZ, 0))
+        return -1;
+    for (int i = 0; i < NDZ; i++) {
+        const double st = 0.02 * pow(300.0 / 0.02, (double)i / (NDZ - 1));
+        const rdb_point p = rdb_uq(st, rdb_codec_dz_uq_d(st), 64);
+        c->D[i] = p.D;
+        c->R[i] = p.R;
+    }
+    curve_sort(c);
+    return 0;
+}
+
 /* R(D) of Laplace(0, 1) at NB slopes beta = 0.12 .. beta_max (log-spaced): free atoms at
  * low rates (beta < 2, discrete optimal output), grid Blahut-Arimoto above; every point
  * keeps its certificate line. Prints the points when verbose. The tables go to beta 400
@@ -341,28 +358,30 @@ static int class_of(int dc, double R)
 }
 
 typedef struct {
-    double n, R, lo, hi, e, g;
+    double n, R, lo, hi, e, g, dz, hy;
 } prize_sums;
 
 static int prize(int nfiles, char **files)
 {
-    rdb_curve ec = {0}, gs = {0}, rd = {0};
+    rdb_curve ec = {0}, gs = {0}, rd = {0}, dz = {0};
     prize_sums *sums = calloc((size_t)nfiles * NCLASS, sizeof *sums);
-    if (!sums || ecsq_table(&ec) || gauss_table(&gs) || rd_table(&rd, 0, 34, 60.0)) {
+    if (!sums || ecsq_table(&ec) || gauss_table(&gs) || dzuq_table(&dz) || rd_table(&rd, 0, 34, 60.0)) {
         fprintf(stderr, "bench_rd_bound: out of memory\n");
         return 1;
     }
     printf("# bench_rd_bound prize: per dump, the rounding anchor's ideal rate under its priors (sum over coded\n"
            "# coefficients of the index entropy at s/b, with round's deadzone for AC), and the share of it that each\n"
            "# alternative would save at every coefficient's own distortion: R(D) (a range: [interpolated points,\n"
-           "# certified lower bound]), the optimal ECSQ, the Gaussian channel at its information (negative = costs more)\n\n"
-           "| dump | coefficients | DC | ideal bits | bits/coef | R(D) saves | optimal ECSQ saves | Gaussian channel saves | coefs below 0.001 bit: share of bits |\n"
-           "|---|---|---|---|---|---|---|---|---|\n");
+           "# certified lower bound]), the optimal ECSQ, the Gaussian channel at its information (negative = costs more),\n"
+           "# the codec's deadzone uq (0x400 rule, H[K|U]; the zero-bit rule's skip not modelled), and the better of\n"
+           "# rounding and the Gaussian channel per coefficient (the ideal hybrid)\n\n"
+           "| dump | coefficients | DC | ideal bits | bits/coef | R(D) saves | optimal ECSQ saves | Gaussian channel saves | deadzone uq saves | hybrid saves | coefs below 0.001 bit: share of bits |\n"
+           "|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int f = 0; f < nfiles; f++) {
         FILE *fp = fopen(files[f], "rb");
         float buf[4096];
         size_t got;
-        double n = 0, ndc = 0, Rsum = 0, sav_lo = 0, sav_hi = 0, sav_e = 0, sav_g = 0, tiny = 0;
+        double n = 0, ndc = 0, Rsum = 0, sav_lo = 0, sav_hi = 0, sav_e = 0, sav_g = 0, sav_dz = 0, sav_hy = 0, tiny = 0;
         prize_sums *cs = &sums[f * NCLASS];
         if (!fp) {
             fprintf(stderr, "bench_rd_bound: cannot open '%s'\n", files[f]);
@@ -374,7 +393,7 @@ static int prize(int nfiles, char **files)
                 const int dc = buf[i] < 0.0f;
                 const double x = fabs((double)buf[i]);
                 rdb_point p;
-                double lo, up, re, rg;
+                double lo, up, re, rg, rz;
                 if (!(x > 0.0) || !isfinite(x)) {
                     fclose(fp);
                     fprintf(stderr, "bench_rd_bound: '%s' holds a bad value (%g)\n", files[f], (double)buf[i]);
@@ -399,6 +418,9 @@ static int prize(int nfiles, char **files)
                 sav_e += p.R - re;
                 rg = rdb_curve_rate(&gs, p.D);
                 sav_g += rg >= 0.0 ? p.R - rg : 0.0;
+                sav_hy += rg >= 0.0 && rg < p.R ? p.R - rg : 0.0;
+                rz = rdb_curve_rate(&dz, p.D);
+                sav_dz += rz >= 0.0 ? p.R - rz : 0.0;
                 {
                     prize_sums *c = &cs[class_of(dc, p.R)];
                     c->n += 1;
@@ -407,6 +429,8 @@ static int prize(int nfiles, char **files)
                     c->hi += p.R - lo;
                     c->e += p.R - re;
                     c->g += rg >= 0.0 ? p.R - rg : 0.0;
+                    c->dz += rz >= 0.0 ? p.R - rz : 0.0;
+                    c->hy += rg >= 0.0 && rg < p.R ? p.R - rg : 0.0;
                 }
             }
         if (ferror(fp)) {
@@ -421,15 +445,15 @@ static int prize(int nfiles, char **files)
             free(sums);
             return 1;
         }
-        printf("| %s | %.0f | %.0f | %.0f | %.4f | %.2f%% .. %.2f%% | %.2f%% | %+.2f%% | %.3f%% |\n", files[f], n, ndc,
-               Rsum, Rsum / n, 100.0 * sav_lo / Rsum, 100.0 * sav_hi / Rsum, 100.0 * sav_e / Rsum,
-               100.0 * sav_g / Rsum, 100.0 * tiny / Rsum);
+        printf("| %s | %.0f | %.0f | %.0f | %.4f | %.2f%% .. %.2f%% | %.2f%% | %+.2f%% | %+.2f%% | %.2f%% | %.3f%% |\n",
+               files[f], n, ndc, Rsum, Rsum / n, 100.0 * sav_lo / Rsum, 100.0 * sav_hi / Rsum, 100.0 * sav_e / Rsum,
+               100.0 * sav_g / Rsum, 100.0 * sav_dz / Rsum, 100.0 * sav_hy / Rsum, 100.0 * tiny / Rsum);
         fflush(stdout);
     }
     printf("\nBy class (rounding's ideal rate per coefficient, bits): share of the dump's ideal bits, and each\n"
            "alternative's saving as a share of the class's own bits\n\n"
-           "| dump | class | coefficients | share of bits | R(D) saves | optimal ECSQ saves | Gaussian channel saves |\n"
-           "|---|---|---|---|---|---|---|\n");
+           "| dump | class | coefficients | share of bits | R(D) saves | optimal ECSQ saves | Gaussian channel saves | deadzone uq saves |\n"
+           "|---|---|---|---|---|---|---|---|\n");
     for (int f = 0; f < nfiles; f++) {
         double tot = 0.0;
         for (int k = 0; k < NCLASS; k++)
@@ -438,15 +462,16 @@ static int prize(int nfiles, char **files)
             const prize_sums *c = &sums[f * NCLASS + k];
             if (c->n == 0)
                 continue;
-            printf("| %s | %s | %.0f | %.2f%% | %.2f%% .. %.2f%% | %.2f%% | %+.2f%% |\n", files[f], class_name[k], c->n,
-                   100.0 * c->R / tot, 100.0 * c->lo / c->R, 100.0 * c->hi / c->R, 100.0 * c->e / c->R,
-                   100.0 * c->g / c->R);
+            printf("| %s | %s | %.0f | %.2f%% | %.2f%% .. %.2f%% | %.2f%% | %+.2f%% | %+.2f%% |\n", files[f], class_name[k],
+                   c->n, 100.0 * c->R / tot, 100.0 * c->lo / c->R, 100.0 * c->hi / c->R, 100.0 * c->e / c->R,
+                   100.0 * c->g / c->R, 100.0 * c->dz / c->R);
         }
     }
     free(sums);
     rdb_curve_free(&ec);
     rdb_curve_free(&gs);
     rdb_curve_free(&rd);
+    rdb_curve_free(&dz);
     return 0;
 }
 

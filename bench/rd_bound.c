@@ -393,6 +393,28 @@ void rdb_ba_grid(int source, double beta, double *h, double *L)
     *L = source == RDB_SRC_GAUSS ? 9.0 : 30.0;
 }
 
+/* The grid source of both R(D) solvers: x_i = (i - M) h, i = 0 .. n - 1, and p_i the
+   source's mass of [x_i - h/2, x_i + h/2], renormalised over the grid (x may be NULL). */
+static void source_grid(int source, double h, int M, int n, double *x, double *p)
+{
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        const double xi = (i - M) * h, lo = xi - 0.5 * h, hi = xi + 0.5 * h;
+        double m, mu, v;
+        if (source == RDB_SRC_GAUSS)
+            m = lo >= 0.0 ? 0.5 * (erfc(lo / sqrt(2.0)) - erfc(hi / sqrt(2.0)))
+                          : 0.5 * (erfc(-hi / sqrt(2.0)) - erfc(-lo / sqrt(2.0)));
+        else
+            rdb_laplace_cell(lo, hi, &m, &mu, &v);
+        if (x)
+            x[i] = xi;
+        p[i] = m;
+        sum += m;
+    }
+    for (int i = 0; i < n; i++)
+        p[i] /= sum;
+}
+
 /* out[i] = sum_{|m| <= W} in[i + m] k[|m|] (zero outside [0, n)) */
 static void conv(const double *in, const double *k, int W, int n, double *out)
 {
@@ -425,24 +447,9 @@ int rdb_blahut_arimoto(int source, double beta, double h, double L, double tol_n
         free(p); free(q); free(lam); free(cc); free(tmp); free(k);
         return -1;
     }
-    {
-        double sum = 0.0;
-        for (int i = 0; i < n; i++) {
-            const double x = (i - M) * h, lo = x - 0.5 * h, hi = x + 0.5 * h;
-            double m, mu, v;
-            if (source == RDB_SRC_GAUSS)
-                m = lo >= 0.0 ? 0.5 * (erfc(lo / sqrt(2.0)) - erfc(hi / sqrt(2.0)))
-                              : 0.5 * (erfc(-hi / sqrt(2.0)) - erfc(-lo / sqrt(2.0)));
-            else
-                rdb_laplace_cell(lo, hi, &m, &mu, &v);
-            p[i] = m;
-            sum += m;
-        }
-        for (int i = 0; i < n; i++) {
-            p[i] /= sum;
-            q[i] = p[i] > 1e-280 ? p[i] : 1e-280;
-        }
-    }
+    source_grid(source, h, M, n, NULL, p);
+    for (int i = 0; i < n; i++)
+        q[i] = p[i] > 1e-280 ? p[i] : 1e-280;
     for (int m = 0; m <= W; m++)
         k[m] = exp(-beta * (m * h) * (m * h));
     for (it = 0; it < maxit; it++) {
@@ -643,23 +650,7 @@ int rdb_rd_atoms(int source, double beta, double h, double L, double tol_nats, i
         free(x); free(p); free(Z); free(pz); free(cy); free(a.y); free(a.w); free(W); free(S);
         return -1;
     }
-    {
-        double sum = 0.0;
-        for (int i = 0; i < n; i++) {
-            const double xi = (i - M) * h, lo = xi - 0.5 * h, hi = xi + 0.5 * h;
-            double m, mu, v;
-            if (source == RDB_SRC_GAUSS)
-                m = lo >= 0.0 ? 0.5 * (erfc(lo / sqrt(2.0)) - erfc(hi / sqrt(2.0)))
-                              : 0.5 * (erfc(-hi / sqrt(2.0)) - erfc(-lo / sqrt(2.0)));
-            else
-                rdb_laplace_cell(lo, hi, &m, &mu, &v);
-            x[i] = xi;
-            p[i] = m;
-            sum += m;
-        }
-        for (int i = 0; i < n; i++)
-            p[i] /= sum;
-    }
+    source_grid(source, h, M, n, x, p);
     {   /* atoms on a lattice over the source's range, weights from p */
         const double sp = 0.25 / sqrt(beta);
         const int K = (int)floor(L / sp);
