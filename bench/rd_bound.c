@@ -415,6 +415,22 @@ static void source_grid(int source, double h, int M, int n, double *x, double *p
         p[i] /= sum;
 }
 
+/* A solver's result: the certified point from the slope beta, the distortion D, the
+   dual's sum of p ln lambda (sl, nats) and the certificate's gap (nats). */
+static void fill_result(rdb_ba_result *out, double beta, double D, double sl, double gap, double h,
+                        double L, int iters, int n)
+{
+    out->beta = beta;
+    out->D = D;
+    out->R_upper = (-beta * D + sl) / LN2;
+    out->R_lower = out->R_upper - gap / LN2;
+    out->gap_bits = gap / LN2;
+    out->h = h;
+    out->L = L;
+    out->iters = iters;
+    out->n = n;
+}
+
 /* out[i] = sum_{|m| <= W} in[i + m] k[|m|] (zero outside [0, n)) */
 static void conv(const double *in, const double *k, int W, int n, double *out)
 {
@@ -508,15 +524,7 @@ int rdb_blahut_arimoto(int source, double beta, double h, double L, double tol_n
             if (p[i] > 0.0)
                 sl += p[i] * log(lam[i]);
         }
-        out->beta = beta;
-        out->D = D;
-        out->R_upper = (-beta * D + sl) / LN2;
-        out->R_lower = out->R_upper - gap / LN2;
-        out->gap_bits = gap / LN2;
-        out->h = h;
-        out->L = L;
-        out->iters = it;
-        out->n = n;
+        fill_result(out, beta, D, sl, gap, h, L, it, n);
     }
     free(p); free(q); free(lam); free(cc); free(tmp); free(k);
     return 0;
@@ -795,15 +803,7 @@ int rdb_rd_atoms(int source, double beta, double h, double L, double tol_nats, i
             D += p[i] * acc / Z[i];
             sl -= p[i] * log(Z[i]);
         }
-        out->beta = beta;
-        out->D = D;
-        out->R_upper = (-beta * D + sl) / LN2;
-        out->R_lower = out->R_upper - gap / LN2;
-        out->gap_bits = gap / LN2;
-        out->h = h;
-        out->L = L;
-        out->iters = it;
-        out->n = a.m;
+        fill_result(out, beta, D, sl, gap, h, L, it, a.m);
     }
     free(x); free(p); free(Z); free(pz); free(cy); free(a.y); free(a.w); free(W); free(S);
     return 0;
