@@ -316,14 +316,9 @@ void rdb_gauss_posterior(double x, double sg, double *lnf, double *yhat)
 /* f(x) ln f(x) and f(x) E[y | x]^2 for the Gaussian channel */
 static void gauss_terms(double x, double sg, double *flnf, double *fy2)
 {
-    const double s2 = sg * sg;
-    const double ap = (x - s2) / sg, an = -(x + s2) / sg;
-    const double lwp = 0.5 * s2 - x + log_Phi(ap), lwn = 0.5 * s2 + x + log_Phi(an);
-    const double mx = lwp > lwn ? lwp : lwn;
-    const double wp = exp(lwp - mx), wn = exp(lwn - mx);
-    const double mp = (x - s2) + sg * mills(ap), mn = (x + s2) - sg * mills(an);
-    const double yh = (wp * mp + wn * mn) / (wp + wn);
-    const double lf = log(0.5) + mx + log(wp + wn), f = exp(lf);
+    double lf, yh;
+    rdb_gauss_posterior(x, sg, &lf, &yh);
+    const double f = exp(lf);
     *flnf = f * lf;
     *fy2 = f * yh * yh;
 }

@@ -19,6 +19,7 @@
 #include "codec_ctx.h"
 #include "codec_rec.h"
 #include "codec_test_util.h"
+#include "rec_plane_roundtrip.h"
 #include "ref_block_dither.h"
 #include "rec_math.h"
 #include "rec_prng.h"
@@ -42,9 +43,6 @@ static void run(recimg_sampler s, rec_quant_rev rev, const char *name, int spike
     for (int i = 5; spikes && i < NCOEF; i += 16)
         coef[i] = 30.0 * coef[i] + (coef[i] < 0.0 ? -300.0 : 300.0);
     for (uint64_t seed = 0; seed < SEEDS; seed++) {
-        rec_rc_encoder enc;
-        rec_rc_decoder dec;
-        recimg_ctx *ce = NULL, *cd = NULL;
         /* revision FAST comes with its in-block gain table (flag 0x08); flag: prior id 4's
            in-block gain and block level; dither: the block dither stream (flag 0x20, uq) */
         recimg_rec_plane_params pp = {s, seed * 1000003u, 0, 0.0, sigma, 0, 0.0, 1.5, rev, 0,
@@ -52,17 +50,8 @@ static void run(recimg_sampler s, rec_quant_rev rev, const char *name, int spike
                                       flag, 0, NULL, dither, 0, 0, 0, 0};
         recimg_rec_stats rs;
         recimg_rec_recon recon = {RECIMG_DECODE_SAMPLE, 0.0, 0};
-        uint8_t *buf = NULL;
-        size_t size = 0;
         memset(&rs, 0, sizeof rs);
-        CHECK(rec_rc_encoder_init(&enc) == 0);
-        CHECK(recimg_ctx_create(BW, RECIMG_CTX_CONTINUOUS, &ce) == RECIMG_OK);
-        CHECK(recimg_ctx_create(BW, RECIMG_CTX_CONTINUOUS, &cd) == RECIMG_OK);
-        CHECK(recimg_rec_encode_plane(&enc, ce, coef, BW, BH, &pp, &rs) == RECIMG_OK);
-        CHECK(rs.coded == NCOEF && rs.skipped == 0);
-        CHECK(rec_rc_encoder_finish(&enc, &buf, &size) == 0);
-        rec_rc_decoder_init(&dec, buf, size);
-        CHECK(recimg_rec_decode_plane(&dec, cd, out, BW, BH, &pp, &recon) == RECIMG_OK);
+        rec_plane_roundtrip(coef, out, BW, BH, &pp, &rs, &recon);
         if (dither) {
             /* the sample is X = D (K - u): X / D + u is an integer exactly when u is the
                reference dither (any other u leaves a fraction spread over (0, 1)) */
@@ -87,9 +76,6 @@ static void run(recimg_sampler s, rec_quant_rev rev, const char *name, int spike
             sum2 += e * e;
             pit[n++] = s == RECIMG_SAMPLER_UQ ? e / 3.46410161513775458705 + 0.5 : rec_Phi(e);
         }
-        free(buf);
-        recimg_ctx_free(ce);
-        recimg_ctx_free(cd);
     }
     {
         const double mean = sum / (double)n, var = sum2 / (double)n - mean * mean;

@@ -48,6 +48,7 @@
 #include "codec_deadzone.h"
 #include "codec_rec.h"
 #include "codec_test_util.h"
+#include "rec_plane_roundtrip.h"
 #include "ref_block_dither.h"
 #include "rec.h"
 #include "rec_prng.h"
@@ -303,14 +304,9 @@ static void run(const dz_config *c)
         sigma[k] = 2.0 + 0.25 * (k % 8);
     make_plane(coef, sigma, c->spikes);
     for (uint64_t seed = 0; seed < SEEDS; seed++) {
-        rec_rc_encoder enc;
-        rec_rc_decoder dec;
-        recimg_ctx *ce = NULL, *cd = NULL;
         recimg_rec_plane_params pp;
         recimg_rec_stats rs;
         recimg_rec_recon recon = {RECIMG_DECODE_SAMPLE, 0.0, 0};
-        uint8_t *buf = NULL;
-        size_t size = 0;
         double kl_sum = 0.0;
         memset(&pp, 0, sizeof pp);   /* every field the test does not name: 0 */
         pp.sampler = RECIMG_SAMPLER_UQ;
@@ -333,14 +329,7 @@ static void run(const dz_config *c)
             tr[i].coded = 0;
         rs.want_kl = 1;
         rs.trace = tr;
-        CHECK(rec_rc_encoder_init(&enc) == 0);
-        CHECK(recimg_ctx_create(BW, RECIMG_CTX_CONTINUOUS, &ce) == RECIMG_OK);
-        CHECK(recimg_ctx_create(BW, RECIMG_CTX_CONTINUOUS, &cd) == RECIMG_OK);
-        CHECK(recimg_rec_encode_plane(&enc, ce, coef, BW, BH, &pp, &rs) == RECIMG_OK);
-        CHECK(rs.coded == NCOEF && rs.skipped == 0);
-        CHECK(rec_rc_encoder_finish(&enc, &buf, &size) == 0);
-        rec_rc_decoder_init(&dec, buf, size);
-        CHECK(recimg_rec_decode_plane(&dec, cd, out, BW, BH, &pp, &recon) == RECIMG_OK);
+        rec_plane_roundtrip(coef, out, BW, BH, &pp, &rs, &recon);
         for (int i = 0; i < NCOEF; i++) {
             const int blk = i / 64, k = i % 64, zz = zz_of[k];
             const double y = coef[i] / sigma[k], x = out[i] / sigma[k], d = tr[i].d;
@@ -388,9 +377,6 @@ static void run(const dz_config *c)
         }
         /* the trace adds up to --stats' kl_bits (the same terms, possibly another order) */
         CHECK(fabs(kl_sum - rs.kl_bits) <= 1e-9 * rs.kl_bits);
-        free(buf);
-        recimg_ctx_free(ce);
-        recimg_ctx_free(cd);
     }
     {
         const double fold_mean = fold_sum / (double)n_out, fold_se = sqrt(1.0 / 12.0 / (double)n_out);
