@@ -646,6 +646,31 @@ static inline void cf_cum_pair(const cfctx *c, int64_t k, uint32_t cum[2], doubl
     cum[1] = 1u + (uint32_t)(k + 1 - c->k_lo) + (uint32_t)((double)c->s * f1);
 }
 
+/* cf_cum_pair for a bin k inside the window [k_lo, k_hi], as the coder uses it: the
+   window's two end bins reach down to the escapes' single counts (1 and T - 1). The edge
+   exponentials are given at the window's ends too (feedback). */
+static inline void cf_window_pair(const cfctx *c, int64_t k, uint32_t cum[2], double e[2], double tail)
+{
+    cf_cum_pair(c, k, cum, e, tail);
+    if (k == c->k_lo)
+        cum[0] = 1u;
+    if (k == c->k_hi)
+        cum[1] = TOTAL - 1u;
+}
+
+/* Codes bin k inside the window and gives its edge exponentials (cf_window_pair). */
+static inline void cf_encode_in_window(rec_rc_encoder *enc, const cfctx *c, int64_t k, double tail,
+                                       rec_quant_edges *ed)
+{
+    uint32_t cum[2];
+    double e[2];
+    cf_window_pair(c, k, cum, e, tail);
+    rec_rc_encode_freq16(enc, cum[0], cum[1] - cum[0]);
+    ed->e_lo = e[0];
+    ed->e_hi = e[1];
+    ed->known = 1;
+}
+
 static double cf_edge_exp(const cfctx *c, int64_t k)
 {
     double e;
@@ -676,18 +701,7 @@ static inline rec_status code_bin_cf(rec_rc_encoder *enc, int64_t k, double step
         rec_rc_encode_freq(enc, TOTAL - 1u, 1, TOTAL_BITS);
         rec_rc_encode_uint_escape(enc, NULL, (uint64_t)(k - c.k_hi - 1));
     } else {
-        /* the edge exponentials are wanted even at the window's ends (feedback) */
-        uint32_t cum[2];
-        double e[2];
-        cf_cum_pair(&c, k, cum, e, tail);
-        if (k == c.k_lo)
-            cum[0] = 1u;
-        if (k == c.k_hi)
-            cum[1] = TOTAL - 1u;
-        rec_rc_encode_freq16(enc, cum[0], cum[1] - cum[0]);
-        ed.e_lo = e[0];
-        ed.e_hi = e[1];
-        ed.known = 1;
+        cf_encode_in_window(enc, &c, k, tail, &ed);
         if (edges)
             *edges = ed;
     }
@@ -821,11 +835,7 @@ static inline int64_t cf_find(const cfctx *c, uint32_t t, uint32_t *c0, uint32_t
     ed->known = 1;
     /* cf_hint keeps h in [k_lo, k_hi]; E is wanted at the window's ends too. Both
        edges at once: the candidate is nearly always right (docs/SPEED.md) */
-    cf_cum_pair(c, h, cum, e, tail);
-    if (h == c->k_lo)
-        cum[0] = 1u;
-    if (h == c->k_hi)
-        cum[1] = TOTAL - 1u;
+    cf_window_pair(c, h, cum, e, tail);
     if (cum[0] <= t && t < cum[1]) {
         *c0 = cum[0];
         *c1 = cum[1];
@@ -944,8 +954,7 @@ static inline rec_status unit_encode_fast(rec_rc_encoder *enc, double g, double 
 {
     rec_prior prior;
     cfctx c;
-    uint32_t cum[2];
-    double e[2], v;
+    double v;
     int64_t k;
     if (!out || !enc || !isfinite(g) || !(u > -0.5 && u < 0.5))
         return REC_ERR_INVALID_ARG;
@@ -965,15 +974,7 @@ static inline rec_status unit_encode_fast(rec_rc_encoder *enc, double g, double 
     if (!cf_setup(&c, UQ_UNIT_STEP, u, &prior, 1) || k < c.k_lo || k > c.k_hi)
         return code_bin_cf(enc, k, UQ_UNIT_STEP, u, &prior, &out->edges, 1, tail);
     c.tail = tail;
-    cf_cum_pair(&c, k, cum, e, tail);
-    if (k == c.k_lo)
-        cum[0] = 1u;
-    if (k == c.k_hi)
-        cum[1] = TOTAL - 1u;
-    rec_rc_encode_freq16(enc, cum[0], cum[1] - cum[0]);
-    out->edges.e_lo = e[0];
-    out->edges.e_hi = e[1];
-    out->edges.known = 1;
+    cf_encode_in_window(enc, &c, k, tail, &out->edges);
     return enc->oom ? REC_ERR_NOMEM : REC_OK;
 }
 
